@@ -1,0 +1,366 @@
+/*
+ * libthreecx: a C client for the 3CX V20 Configuration API ("XAPI").
+ *
+ * THE CONTRACT
+ *
+ *  1. Handles are opaque. threecx_client, threecx_query, threecx_request,
+ *     threecx_response and threecx_pager are distinct incomplete types; you
+ *     only ever hold pointers to them. Every handle is created by a *_new
+ *     function and released by its own *_free function. Every *_free accepts
+ *     NULL and does nothing.
+ *
+ *  2. Errors. Every function that can fail returns an int status: THREECX_OK
+ *     (0) on success, THREECX_DONE (1) when an iteration has finished, or one
+ *     of the THREECX_E_* codes below. Codes are numbered once and never
+ *     renumbered; retired codes stay reserved. threecx_strerror(code) gives a
+ *     fixed text per code. threecx_last_error() gives the detailed message of
+ *     the last failure on the calling thread; it is valid until the next
+ *     threecx_* call on that same thread (copy it if you need it longer).
+ *     Successful calls do not clear it; threecx_last_error_code() tells the
+ *     code that went with it.
+ *
+ *  3. Ownership. Results come back through out-parameters, always the last
+ *     arguments. A `char **out` receives a NUL-terminated string that the
+ *     caller owns and must release with threecx_free() (never free()). A
+ *     handle out-parameter (`threecx_x **out`) receives a handle the caller
+ *     releases with threecx_x_free(). On failure out-parameters are set to
+ *     NULL / 0, except where a function documents otherwise
+ *     (threecx_request_send hands back the response of an HTTP error).
+ *     `const char *` results of threecx_version(), threecx_strerror() and
+ *     threecx_error_name() are static and never freed.
+ *
+ *  4. NULL. A NULL handle, NULL out-pointer or NULL required string is
+ *     refused with THREECX_E_INVALID_ARGUMENT; the library never aborts or
+ *     crashes on bad arguments. Arguments documented as "may be NULL" are
+ *     optional.
+ *
+ *  5. Threads. A threecx_client may be shared by any number of threads at
+ *     once; it owns the bearer token, which it fetches, caches, refreshes
+ *     ahead of expiry and shares (one token request at a time, because 3CX
+ *     keeps only one live token per Client ID). Client options should be set
+ *     before the client is shared. A threecx_query, threecx_request,
+ *     threecx_response or threecx_pager must be used by one thread at a time
+ *     (different threads may each use their own). Handles may be freed in any
+ *     order: a request or pager keeps its client's internals alive.
+ *     threecx_last_error() is per thread.
+ *
+ *  6. Secrets. The API key and access tokens never appear in log messages,
+ *     error messages or URLs produced by this library. TLS certificate
+ *     verification is on unless threecx_client_set_tls_verify(client, 0) is
+ *     called; plain http:// is refused unless threecx_client_allow_http() is.
+ *
+ *  7. Booleans are int32_t (0 = false, anything else = true). Sizes are
+ *     size_t, counts and numbers int64_t. No structs cross the boundary by
+ *     value and no function takes varargs.
+ */
+#ifndef THREECX_THREECX_H
+#define THREECX_THREECX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "threecx/export.h"
+#include "threecx/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes. Stable numbers: never renumbered, retired ones stay reserved. */
+
+#define THREECX_OK 0                  /* success */
+#define THREECX_DONE 1                /* an iteration has no more elements */
+#define THREECX_E_INVALID_ARGUMENT 2  /* NULL handle/pointer or bad value */
+#define THREECX_E_NO_MEMORY 3         /* an allocation failed */
+#define THREECX_E_INVALID_JSON 4      /* a JSON body is malformed */
+#define THREECX_E_INVALID_DOMAIN 5    /* the 3CX domain / URL is unusable */
+#define THREECX_E_OPTION_REPEATED 6   /* a query option was set twice */
+#define THREECX_E_UNKNOWN_PARAMETER 7 /* no {name} in the path / operation */
+#define THREECX_E_MISSING_PARAMETER 8 /* a path parameter was never set */
+#define THREECX_E_INSECURE 9          /* http:// refused (see allow_http) */
+#define THREECX_E_NETWORK 10          /* DNS, connect or transfer failure */
+#define THREECX_E_TLS 11              /* TLS handshake / verification */
+#define THREECX_E_TIMEOUT 12          /* connect or total timeout */
+#define THREECX_E_AUTH 13             /* /connect/token refused the client */
+#define THREECX_E_HTTP 14             /* the XAPI answered a non-2xx status */
+#define THREECX_E_PROTOCOL 15         /* the server's answer is unusable */
+#define THREECX_E_NOT_FOUND 16        /* no such header/operation/item */
+#define THREECX_E_UNSUPPORTED 17      /* not accepted by this operation */
+#define THREECX_E_STATE 18            /* call not valid in this state */
+#define THREECX_E_IO 19               /* a local file could not be written */
+#define THREECX_E_ABORTED 20          /* a callback asked to stop */
+#define THREECX_E_INTERNAL 21         /* a bug in libthreecx */
+#define THREECX_E__LAST 21            /* highest code in this version */
+
+/* Fixed English text for a code ("unknown status code" for others). Static. */
+THREECX_API const char *threecx_strerror(int code);
+/* The macro name of a code, e.g. "THREECX_E_HTTP"; NULL if unknown. Static. */
+THREECX_API const char *threecx_error_name(int code);
+/* Highest status code this build knows (for bindings that build tables). */
+THREECX_API int threecx_error_last(void);
+/* Detailed message of the last failure on this thread ("" if none). Valid
+ * until the next threecx_* call on this thread. Never NULL. */
+THREECX_API const char *threecx_last_error(void);
+/* Status code that went with threecx_last_error() (THREECX_OK if none). */
+THREECX_API int threecx_last_error_code(void);
+/* Forgets this thread's last error. */
+THREECX_API void threecx_clear_error(void);
+
+/* Releases memory returned through a `char **` or `unsigned char **`
+ * out-parameter of this library. NULL is fine. */
+THREECX_API void threecx_free(void *ptr);
+
+/* ------------------------------------------------------------------------ */
+/* Version. threecx_version() is the run-time library version ("0.1.0"),
+ * threecx_version_number() is MAJOR*10000 + MINOR*100 + PATCH, compare with
+ * THREECX_VERSION_NUMBER from threecx/version.h. threecx_abi_version() is the
+ * SONAME number. threecx_xapi_version() is the XAPI specification version
+ * the operation catalog was generated from. All strings static. */
+THREECX_API const char *threecx_version(void);
+THREECX_API int threecx_version_number(void);
+THREECX_API int threecx_abi_version(void);
+THREECX_API const char *threecx_xapi_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Logging. */
+
+#define THREECX_LOG_NONE 0
+#define THREECX_LOG_ERROR 1
+#define THREECX_LOG_WARN 2
+#define THREECX_LOG_INFO 3
+#define THREECX_LOG_DEBUG 4
+#define THREECX_LOG_TRACE 5
+
+/* Log sink. `message` is valid only during the call. Called from whichever
+ * thread performs the work; the callback must be thread-safe if the client
+ * is shared. Messages never contain the API key, tokens or Authorization. */
+typedef void (*threecx_log_fn)(void *user_data, int32_t level,
+                               const char *message);
+
+/* ------------------------------------------------------------------------ */
+/* Client. */
+
+typedef struct threecx_client threecx_client;
+
+/* Creates a client for the PBX at `domain` ("host", "host:port" or
+ * "https://host[:port]"; "http://" needs threecx_client_allow_http before the
+ * first request), authenticating as `client_id` (the API integration's
+ * Client ID / DN) with `api_key`. No network traffic happens here: the token
+ * is fetched on first use. The key is copied and wiped from memory on free.
+ * Release the client with threecx_client_free(). */
+THREECX_API int threecx_client_new(const char *domain, const char *client_id,
+                                   const char *api_key, threecx_client **out);
+/* Same, reading THREECX_DOMAIN, THREECX_CLIENT_ID and THREECX_API_KEY.
+ * Fails with THREECX_E_INVALID_ARGUMENT naming the variable that is unset. */
+THREECX_API int threecx_client_new_from_env(threecx_client **out);
+/* Releases the client (NULL is fine). Requests and pagers made from it stay
+ * usable until they are freed themselves. */
+THREECX_API void threecx_client_free(threecx_client *client);
+
+/* Options. Each may be called again to change the value. */
+/* CA bundle file (PEM) used to verify the PBX; NULL restores the default. */
+THREECX_API int threecx_client_set_ca_file(threecx_client *client,
+                                           const char *path);
+/* Directory of hashed CA certificates; NULL restores the default. */
+THREECX_API int threecx_client_set_ca_path(threecx_client *client,
+                                           const char *dir);
+/* Connect timeout in milliseconds (0 = libcurl's default, 300 s). */
+THREECX_API int threecx_client_set_connect_timeout_ms(threecx_client *client,
+                                                      int64_t ms);
+/* Total timeout of one HTTP exchange in milliseconds (0 = none). */
+THREECX_API int threecx_client_set_timeout_ms(threecx_client *client,
+                                              int64_t ms);
+/* User-Agent header; NULL restores "libthreecx/<version>". */
+THREECX_API int threecx_client_set_user_agent(threecx_client *client,
+                                              const char *user_agent);
+/* Permit plain http:// domains (1) or refuse them (0, the default). */
+THREECX_API int threecx_client_allow_http(threecx_client *client,
+                                          int32_t allow);
+/* TLS peer and host verification: 1 (default) verifies, 0 turns it off.
+ * Turning it off exposes the API key to anyone on the path; it is logged at
+ * WARN level on every token request. */
+THREECX_API int threecx_client_set_tls_verify(threecx_client *client,
+                                              int32_t verify);
+/* Log sink with its maximum level (THREECX_LOG_*); fn NULL turns logs off. */
+THREECX_API int threecx_client_set_log(threecx_client *client, int32_t level,
+                                       threecx_log_fn fn, void *user_data);
+/* Seconds before expiry at which the token is refreshed ahead of time.
+ * Default: -1, meaning min(60, lifetime / 5). */
+THREECX_API int threecx_client_set_refresh_margin(threecx_client *client,
+                                                  int64_t seconds);
+
+/* Fetches a token now (otherwise done on first request). Errors: AUTH with
+ * 3CX's error / error_description in threecx_last_error(), NETWORK, TLS... */
+THREECX_API int threecx_client_authenticate(threecx_client *client);
+/* Drops the cached token so that the next request fetches a new one. */
+THREECX_API int threecx_client_invalidate_token(threecx_client *client);
+/* Number of token requests this client has sent (for monitoring). */
+THREECX_API int threecx_client_token_requests(threecx_client *client,
+                                              int64_t *out);
+/* The XAPI base URL, e.g. "https://pbx.example.com:5001/xapi/v1".
+ * Free with threecx_free(). */
+THREECX_API int threecx_client_base_url(threecx_client *client, char **out);
+
+/* ------------------------------------------------------------------------ */
+/* OData literals (pure helpers, no client needed). Results: threecx_free(). */
+
+/* 'text' with every ' doubled, not percent-encoded (for use inside $filter).
+ * Example: O'Brien -> 'O''Brien'. */
+THREECX_API int threecx_odata_string(const char *text, char **out);
+/* Percent-encodes per the OData URL conventions: unreserved characters stay,
+ * everything else (space included) becomes %XX. */
+THREECX_API int threecx_url_encode(const char *text, char **out);
+
+/* ------------------------------------------------------------------------ */
+/* Query: the OData system query options, built once, used by any request. */
+
+typedef struct threecx_query threecx_query;
+
+THREECX_API int threecx_query_new(threecx_query **out);
+THREECX_API void threecx_query_free(threecx_query *query);
+/* Each option may be set once per query (again: THREECX_E_OPTION_REPEATED).
+ * $top / $skip must be >= 0. */
+THREECX_API int threecx_query_set_top(threecx_query *query, int64_t top);
+THREECX_API int threecx_query_set_skip(threecx_query *query, int64_t skip);
+/* Search phrase; quoted automatically ("...", with \" and \\ escaped) when it
+ * contains spaces or quotes. */
+THREECX_API int threecx_query_set_search(threecx_query *query,
+                                         const char *search);
+/* Filter expression as written, e.g. "Name eq 'O''Brien'". */
+THREECX_API int threecx_query_set_filter(threecx_query *query,
+                                         const char *filter);
+THREECX_API int threecx_query_set_count(threecx_query *query, int32_t count);
+/* Comma-separated lists: "Name desc,Id", "Id,Name",
+ * "Groups($select=Name;$top=5),Greetings". */
+THREECX_API int threecx_query_set_orderby(threecx_query *query,
+                                          const char *orderby);
+THREECX_API int threecx_query_set_select(threecx_query *query,
+                                         const char *select);
+THREECX_API int threecx_query_set_expand(threecx_query *query,
+                                         const char *expand);
+/* Extra query parameter appended after the OData options, in call order.
+ * Names starting with '$' are refused (use the setters). */
+THREECX_API int threecx_query_add_param(threecx_query *query, const char *name,
+                                        const char *value);
+/* The encoded query string without '?', options in the fixed order $filter,
+ * $search, $orderby, $select, $expand, $count, $top, $skip, then extras.
+ * "" when empty. Free with threecx_free(). */
+THREECX_API int threecx_query_to_string(const threecx_query *query,
+                                        char **out);
+
+/* ------------------------------------------------------------------------ */
+/* Request: method + path under /xapi/v1 + parameters, headers and body. */
+
+typedef struct threecx_request threecx_request;
+typedef struct threecx_response threecx_response;
+
+/* A request for `method` ("GET", "POST", "PATCH", "DELETE", "PUT") and
+ * `path` relative to /xapi/v1, e.g. "/Users({Id})/Pbx.GetPhoneSecret()".
+ * {name} placeholders are filled by threecx_request_set_param_*.
+ * Free with threecx_request_free(). */
+THREECX_API int threecx_request_new(threecx_client *client, const char *method,
+                                    const char *path, threecx_request **out);
+THREECX_API void threecx_request_free(threecx_request *request);
+
+/* Path parameters, rendered as OData literals by type. Setting the same
+ * name again replaces the value. Unknown names: THREECX_E_UNKNOWN_PARAMETER.
+ *  string:   'text' with ' doubled, then percent-encoded
+ *  int:      decimal
+ *  bool:     true / false
+ *  guid:     8-4-4-4-12 hex, validated, bare
+ *  datetime: ISO 8601 with seconds and an offset (Z or +hh:mm), validated;
+ *            '+' is sent as %2B
+ *  null:     null (for nullable parameters) */
+THREECX_API int threecx_request_set_param_string(threecx_request *request,
+                                                 const char *name,
+                                                 const char *value);
+THREECX_API int threecx_request_set_param_int(threecx_request *request,
+                                              const char *name, int64_t value);
+THREECX_API int threecx_request_set_param_bool(threecx_request *request,
+                                               const char *name, int32_t value);
+THREECX_API int threecx_request_set_param_guid(threecx_request *request,
+                                               const char *name,
+                                               const char *value);
+THREECX_API int threecx_request_set_param_datetime(threecx_request *request,
+                                                   const char *name,
+                                                   const char *value);
+THREECX_API int threecx_request_set_param_null(threecx_request *request,
+                                               const char *name);
+/* Copies the options of `query` into the request (replacing earlier ones). */
+THREECX_API int threecx_request_set_query(threecx_request *request,
+                                          const threecx_query *query);
+/* Adds a header, e.g. "If-Match". Authorization, Host, Content-Length and
+ * values containing CR or LF are refused. */
+THREECX_API int threecx_request_add_header(threecx_request *request,
+                                           const char *name, const char *value);
+/* JSON body (copied). Malformed JSON is refused with THREECX_E_INVALID_JSON
+ * and a message giving the byte offset, line and column. NULL removes it. */
+THREECX_API int threecx_request_set_body(threecx_request *request,
+                                         const char *json);
+/* The full URL that would be requested. Free with threecx_free(). */
+THREECX_API int threecx_request_url(threecx_request *request, char **out);
+/* Sends the request (fetching or refreshing the token as needed; a 401
+ * answer causes one token refresh and one retry). On THREECX_OK (2xx) and
+ * on THREECX_E_HTTP (any other status) *out receives the response, which
+ * the caller frees with threecx_response_free(); on other errors *out is
+ * NULL. May be called again to send the same request again. */
+THREECX_API int threecx_request_send(threecx_request *request,
+                                     threecx_response **out);
+
+/* ------------------------------------------------------------------------ */
+/* Response. */
+
+THREECX_API void threecx_response_free(threecx_response *response);
+/* HTTP status (200, 201, 204, 404...). */
+THREECX_API int threecx_response_status(const threecx_response *response,
+                                        int32_t *out);
+/* The body as a NUL-terminated string ("" for 204). Free with threecx_free. */
+THREECX_API int threecx_response_body(const threecx_response *response,
+                                      char **out);
+/* Body length in bytes. */
+THREECX_API int threecx_response_body_size(const threecx_response *response,
+                                           size_t *out);
+/* A response header by case-insensitive name (e.g. "ETag", "X-3CX-Version",
+ * "Retry-After", "Content-Type"); THREECX_E_NOT_FOUND when absent.
+ * Free with threecx_free(). */
+THREECX_API int threecx_response_header(const threecx_response *response,
+                                        const char *name, char **out);
+/* The OData error of a non-2xx answer: error.code, error.message and
+ * error.details (a JSON array, "[]" when absent). THREECX_E_NOT_FOUND when
+ * the body carries no OData error. Free with threecx_free(). */
+THREECX_API int threecx_response_error_code(const threecx_response *response,
+                                            char **out);
+THREECX_API int threecx_response_error_message(
+    const threecx_response *response, char **out);
+THREECX_API int threecx_response_error_details(
+    const threecx_response *response, char **out);
+
+/* ------------------------------------------------------------------------ */
+/* Pager: walks any collection with $top/$skip, one page in memory at a time. */
+
+typedef struct threecx_pager threecx_pager;
+
+/* Pages over `request` (a GET of a collection; it is copied, so it may be
+ * freed afterwards). `page_size` > 0 items per request. A $skip already in
+ * the request's query is the starting offset and a $top the total limit.
+ * $count=true is added so the pager can stop at @odata.count. */
+THREECX_API int threecx_pager_new(const threecx_request *request,
+                                  int64_t page_size, threecx_pager **out);
+THREECX_API void threecx_pager_free(threecx_pager *pager);
+/* Next page's full JSON body: THREECX_OK with *out set, THREECX_DONE with
+ * *out NULL when the collection is exhausted (a short page, an empty page
+ * or @odata.count reached). Free *out with threecx_free(). */
+THREECX_API int threecx_pager_next_page(threecx_pager *pager, char **out);
+/* Next item's JSON object, fetching pages as needed: THREECX_OK or
+ * THREECX_DONE. Do not mix with next_page on one pager. */
+THREECX_API int threecx_pager_next_item(threecx_pager *pager, char **out);
+/* @odata.count as last reported by the server; THREECX_E_NOT_FOUND before
+ * the first page or when the server sent none. */
+THREECX_API int threecx_pager_total(const threecx_pager *pager, int64_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* THREECX_THREECX_H */

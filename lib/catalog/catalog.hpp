@@ -1,0 +1,41 @@
+// Private: the operation catalog's in-memory layout. The data itself is
+// generated into lib/generated/catalog_data.inc by tools/gen/xapi_gen.py.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+// The public opaque type threecx_operation is this struct.
+struct threecx_operation_param {
+  const char *name;
+  uint8_t type;      // THREECX_TYPE_*
+  uint8_t nullable;  // 0/1
+};
+
+struct threecx_operation {
+  const char *id;        // operationId
+  const char *method;    // "GET" ...
+  const char *path;      // template under /xapi/v1, with {name} slots
+  const char *tag;
+  const char *summary;
+  const char *function;  // typed C function name
+  const threecx_operation_param *params;
+  uint8_t param_count;
+  uint8_t options;        // THREECX_OPT_* mask
+  uint8_t response_kind;  // THREECX_RESPONSE_*
+  uint8_t has_body;
+  uint8_t has_if_match;
+};
+
+namespace threecx::catalog {
+
+// All operations, sorted by id (strcmp order).
+std::size_t count() noexcept;
+const threecx_operation *at(std::size_t index) noexcept;
+// nullptr when absent.
+const threecx_operation *find(std::string_view id) noexcept;
+// Index of a parameter by name, or -1.
+int param_index(const threecx_operation *op, std::string_view name) noexcept;
+
+}  // namespace threecx::catalog
