@@ -30,6 +30,12 @@ class Error : public std::exception {
 
 // Records the calling thread's last error.
 void set_last_error(int code, std::string_view message) noexcept;
+const char *last_error() noexcept;
+int last_error_code() noexcept;
+void clear_error() noexcept;
+// Fixed text / macro name per status code.
+const char *code_text(int code) noexcept;
+const char *code_name(int code) noexcept;
 
 // Runs `f` and turns any exception into a status code plus a thread-local
 // message. `f` returns void (THREECX_OK) or an int status.

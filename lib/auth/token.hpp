@@ -1,0 +1,51 @@
+// Private: the bearer token of one client: cached, refreshed ahead of
+// expiry, and fetched single-flight (3CX keeps one live token per Client ID,
+// so two concurrent fetches would kill each other's token).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace threecx {
+
+struct Token {
+  std::string access_token;
+  int64_t lifetime_s = 0;
+};
+
+class TokenCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Fetch = std::function<Token()>;
+
+  // Returns a usable token and its generation, fetching one with `fetch` if
+  // none is cached or it is due for refresh. Concurrent callers wait for a
+  // fetch in progress and share its result (or its error).
+  std::string get(const Fetch &fetch, uint64_t *generation);
+  // Drops the token of `generation` (after a 401); a newer one stays.
+  // generation 0 drops whatever is cached.
+  void invalidate(uint64_t generation);
+  void set_margin(int64_t seconds);
+  int64_t fetches() const;
+  // Number of token requests started.
+  void wipe();
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::string token_;
+  Clock::time_point refresh_at_{}, expires_at_{};
+  uint64_t generation_ = 0;
+  bool fetching_ = false;
+  uint64_t fetch_seq_ = 0;  // completed fetches
+  int last_error_code_ = 0;
+  std::string last_error_;
+  int64_t margin_s_ = -1;
+  int64_t fetches_ = 0;
+};
+
+}  // namespace threecx

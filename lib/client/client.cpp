@@ -1,0 +1,236 @@
+#include "client/client.hpp"
+
+#include <cjson/cJSON.h>
+
+#include <cctype>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "request/odata.hpp"
+#include "threecx/version.h"
+
+namespace threecx {
+
+Endpoint parse_domain(const std::string &domain) {
+  std::string d = domain;
+  while (!d.empty() && std::isspace(static_cast<unsigned char>(d.back()))) d.pop_back();
+  size_t start = 0;
+  while (start < d.size() && std::isspace(static_cast<unsigned char>(d[start]))) ++start;
+  d = d.substr(start);
+  Endpoint ep{"https", ""};
+  auto lower_prefix = [&d](const char *p) {
+    size_t n = std::char_traits<char>::length(p);
+    if (d.size() < n) return false;
+    for (size_t i = 0; i < n; ++i)
+      if (std::tolower(static_cast<unsigned char>(d[i])) != p[i]) return false;
+    return true;
+  };
+  if (lower_prefix("https://")) {
+    d = d.substr(8);
+  } else if (lower_prefix("http://")) {
+    ep.scheme = "http";
+    d = d.substr(7);
+  } else if (d.find("://") != std::string::npos) {
+    fail(THREECX_E_INVALID_DOMAIN, "3CX domain: only https:// (or http://) is supported");
+  }
+  while (!d.empty() && d.back() == '/') d.pop_back();
+  if (d.empty()) fail(THREECX_E_INVALID_DOMAIN, "3CX domain is empty");
+  // host: letters, digits, '-', '.', or a bracketed IPv6 literal; optional :port
+  size_t i = 0;
+  if (d[0] == '[') {
+    i = d.find(']');
+    if (i == std::string::npos) fail(THREECX_E_INVALID_DOMAIN, "3CX domain: unclosed '['");
+    for (size_t k = 1; k < i; ++k)
+      if (!std::isxdigit(static_cast<unsigned char>(d[k])) && d[k] != ':' && d[k] != '.')
+        fail(THREECX_E_INVALID_DOMAIN, "3CX domain: bad IPv6 address");
+    ++i;
+  } else {
+    while (i < d.size() && (std::isalnum(static_cast<unsigned char>(d[i])) ||
+                            d[i] == '-' || d[i] == '.' || d[i] == '_'))
+      ++i;
+    if (i == 0) fail(THREECX_E_INVALID_DOMAIN, "3CX domain: no host name");
+  }
+  if (i < d.size()) {
+    if (d[i] != ':' || i + 1 == d.size())
+      fail(THREECX_E_INVALID_DOMAIN,
+           "3CX domain must be host, host:port or https://host:port (no path, "
+           "user or query)");
+    long port = 0;
+    for (size_t k = i + 1; k < d.size(); ++k) {
+      if (!std::isdigit(static_cast<unsigned char>(d[k])) || port > 65535)
+        fail(THREECX_E_INVALID_DOMAIN, "3CX domain: bad port");
+      port = port * 10 + (d[k] - '0');
+    }
+    if (port < 1 || port > 65535) fail(THREECX_E_INVALID_DOMAIN, "3CX domain: bad port");
+  }
+  ep.authority = d;
+  return ep;
+}
+
+ClientCore::ClientCore(Endpoint ep, std::string client_id, std::string api_key)
+    : ep_(std::move(ep)), client_id_(std::move(client_id)), api_key_(std::move(api_key)) {
+  topt_.user_agent = std::string("libthreecx/") + THREECX_VERSION;
+  log_.add_secret(api_key_);
+}
+
+ClientCore::~ClientCore() {
+  wipe(api_key_);
+  tokens_.wipe();
+}
+
+void ClientCore::set_ca_file(const char *path) {
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.ca_file = path ? path : "";
+}
+void ClientCore::set_ca_path(const char *dir) {
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.ca_path = dir ? dir : "";
+}
+void ClientCore::set_connect_timeout_ms(int64_t ms) {
+  if (ms < 0) fail(THREECX_E_INVALID_ARGUMENT, "connect timeout must be >= 0");
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.connect_timeout_ms = ms;
+}
+void ClientCore::set_timeout_ms(int64_t ms) {
+  if (ms < 0) fail(THREECX_E_INVALID_ARGUMENT, "timeout must be >= 0");
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.timeout_ms = ms;
+}
+void ClientCore::set_user_agent(const char *ua) {
+  std::string v = ua ? ua : std::string("libthreecx/") + THREECX_VERSION;
+  for (char c : v)
+    if (c == '\r' || c == '\n') fail(THREECX_E_INVALID_ARGUMENT, "user agent contains CR/LF");
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.user_agent = v;
+}
+void ClientCore::allow_http(bool allow) {
+  std::lock_guard<std::mutex> lk(mu_);
+  allow_http_ = allow;
+}
+void ClientCore::set_tls_verify(bool verify) {
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.tls_verify = verify;
+}
+void ClientCore::set_refresh_margin(int64_t seconds) {
+  tokens_.set_margin(seconds < 0 ? -1 : seconds);
+}
+
+std::string ClientCore::base_url() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return ep_.scheme + "://" + ep_.authority + "/xapi/v1";
+}
+
+TransportOptions ClientCore::transport_options() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return topt_;
+}
+
+void ClientCore::check_scheme() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (ep_.scheme == "http" && !allow_http_)
+    fail(THREECX_E_INSECURE,
+         "plain http:// would send the API key unencrypted; call "
+         "threecx_client_allow_http(client, 1) to permit it");
+}
+
+Token ClientCore::fetch_token() {
+  check_scheme();
+  TransportOptions opt = transport_options();
+  std::string url;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    url = ep_.scheme + "://" + ep_.authority + "/connect/token";
+  }
+  if (!opt.tls_verify)
+    log_.log(THREECX_LOG_WARN,
+             "TLS verification is OFF: the API key is sent to whoever answers");
+  log_.log(THREECX_LOG_INFO, "requesting an access token for client id '" +
+                                 client_id_ + "' at " + url);
+  std::string form = "client_id=" + odata::url_encode(client_id_) +
+                     "&client_secret=" + odata::url_encode(api_key_) +
+                     "&grant_type=client_credentials";
+  struct Wiper {
+    std::string &s;
+    ~Wiper() { wipe(s); }
+  } wiper{form};
+  HttpRequest req;
+  req.method = "POST";
+  req.url = url;
+  req.body = &form;
+  req.content_type = "application/x-www-form-urlencoded";
+  HttpResponse resp = transport_.perform(req, opt, log_);
+
+  cJSON *j = cJSON_ParseWithLength(resp.body.data(), resp.body.size());
+  struct Del {
+    cJSON *j;
+    ~Del() { cJSON_Delete(j); }
+  } del{j};
+  if (resp.status != 200) {
+    std::string msg = "token request refused: HTTP " + std::to_string(resp.status);
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "error_description");
+    if (cJSON_IsString(e)) msg += std::string(": ") + e->valuestring;
+    if (cJSON_IsString(d)) msg += std::string(": ") + d->valuestring;
+    log_.log(THREECX_LOG_ERROR, msg);
+    fail(resp.status == 400 || resp.status == 401 || resp.status == 403
+             ? THREECX_E_AUTH
+             : THREECX_E_HTTP,
+         log_.scrub(msg));
+  }
+  const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
+  if (!cJSON_IsString(at) || at->valuestring[0] == '\0')
+    fail(THREECX_E_PROTOCOL, "token response carries no access_token");
+  Token t;
+  t.access_token = at->valuestring;
+  // wipe the copy inside the parsed document
+  std::memset(at->valuestring, 0, t.access_token.size());
+  const cJSON *ex = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
+  if (cJSON_IsNumber(ex) && ex->valuedouble > 0) {
+    t.lifetime_s = static_cast<int64_t>(ex->valuedouble);
+  } else {
+    t.lifetime_s = 3600;
+    log_.log(THREECX_LOG_WARN, "token response has no expires_in; assuming 3600 s");
+  }
+  log_.add_secret(t.access_token);
+  log_.log(THREECX_LOG_INFO, "access token received, valid for " +
+                                 std::to_string(t.lifetime_s) + " s");
+  return t;
+}
+
+std::string ClientCore::token(uint64_t *generation) {
+  return tokens_.get([this] { return fetch_token(); }, generation);
+}
+
+HttpResponse ClientCore::send(HttpRequest &req) {
+  check_scheme();
+  TransportOptions opt = transport_options();
+  for (int attempt = 0;; ++attempt) {
+    uint64_t gen = 0;
+    std::string tok = token(&gen);
+    req.secret_headers.clear();
+    req.secret_headers.emplace_back("Authorization", "Bearer " + tok);
+    wipe(tok);
+    HttpResponse resp;
+    try {
+      resp = transport_.perform(req, opt, log_);
+    } catch (...) {
+      wipe(req.secret_headers.back().second);
+      throw;
+    }
+    wipe(req.secret_headers.back().second);
+    req.secret_headers.clear();
+    if (log_.enabled(THREECX_LOG_DEBUG))
+      log_.log(THREECX_LOG_DEBUG, req.method + " " + req.url + " -> " +
+                                      std::to_string(resp.status) + " (" +
+                                      std::to_string(static_cast<long>(resp.seconds * 1000)) +
+                                      " ms)");
+    if (resp.status == 401 && attempt == 0) {
+      log_.log(THREECX_LOG_INFO, "401 from the XAPI: refreshing the token and retrying once");
+      tokens_.invalidate(gen);
+      continue;
+    }
+    return resp;
+  }
+}
+
+}  // namespace threecx

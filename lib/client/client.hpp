@@ -1,0 +1,66 @@
+// Private: the shared state behind a threecx_client handle.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "auth/token.hpp"
+#include "common/log.hpp"
+#include "transport/http.hpp"
+
+namespace threecx {
+
+struct Endpoint {
+  std::string scheme;     // "https" or "http"
+  std::string authority;  // host[:port]
+};
+
+// Parses "host", "host:port", "https://host[:port][/]", "http://...".
+Endpoint parse_domain(const std::string &domain);
+
+class ClientCore {
+ public:
+  ClientCore(Endpoint ep, std::string client_id, std::string api_key);
+  ~ClientCore();
+
+  // Options (thread-safe; take effect for requests started afterwards).
+  void set_ca_file(const char *path);
+  void set_ca_path(const char *dir);
+  void set_connect_timeout_ms(int64_t ms);
+  void set_timeout_ms(int64_t ms);
+  void set_user_agent(const char *ua);
+  void allow_http(bool allow);
+  void set_tls_verify(bool verify);
+  void set_refresh_margin(int64_t seconds);
+
+  std::string base_url() const;  // https://host:port/xapi/v1
+  TransportOptions transport_options() const;
+
+  // A valid bearer token (fetching it if needed) and its generation.
+  std::string token(uint64_t *generation);
+  void invalidate_token(uint64_t generation) { tokens_.invalidate(generation); }
+  int64_t token_requests() const { return tokens_.fetches(); }
+
+  // Sends an XAPI exchange with the bearer token; on 401 refreshes the token
+  // once and retries once.
+  HttpResponse send(HttpRequest &req);
+
+  Logger &logger() { return log_; }
+
+ private:
+  Token fetch_token();
+  void check_scheme() const;
+
+  mutable std::mutex mu_;
+  Endpoint ep_;
+  std::string client_id_;
+  std::string api_key_;
+  TransportOptions topt_;
+  bool allow_http_ = false;
+  Logger log_;
+  TokenCache tokens_;
+  Transport transport_;
+};
+
+}  // namespace threecx

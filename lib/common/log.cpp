@@ -1,0 +1,78 @@
+#include "common/log.hpp"
+
+#include <algorithm>
+
+namespace threecx {
+
+void Logger::set(int32_t level, threecx_log_fn fn, void *user_data) {
+  std::lock_guard<std::mutex> lk(mu_);
+  level_ = fn ? level : THREECX_LOG_NONE;
+  fn_ = fn;
+  user_data_ = user_data;
+}
+
+bool Logger::enabled(int32_t level) const noexcept {
+  std::lock_guard<std::mutex> lk(mu_);
+  return fn_ != nullptr && level <= level_;
+}
+
+void Logger::add_secret(const std::string &secret) {
+  if (secret.empty()) return;
+  std::lock_guard<std::mutex> lk(mu_);
+  secrets_.push_back(secret);
+}
+
+void Logger::remove_secret(const std::string &secret) {
+  std::lock_guard<std::mutex> lk(mu_);
+  for (auto it = secrets_.begin(); it != secrets_.end();) {
+    if (*it == secret) {
+      wipe(*it);
+      it = secrets_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+namespace {
+void scrub_locked(std::string &text, const std::vector<std::string> &secrets) {
+  for (const auto &s : secrets) {
+    size_t pos = 0;
+    while ((pos = text.find(s, pos)) != std::string::npos) {
+      text.replace(pos, s.size(), "[REDACTED]");
+      pos += 10;
+    }
+  }
+}
+}  // namespace
+
+std::string Logger::scrub(std::string text) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  scrub_locked(text, secrets_);
+  return text;
+}
+
+void Logger::log(int32_t level, const std::string &message) const noexcept {
+  threecx_log_fn fn;
+  void *ud;
+  std::string line;
+  try {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!fn_ || level > level_) return;
+    fn = fn_;
+    ud = user_data_;
+    line = message;
+    scrub_locked(line, secrets_);
+  } catch (...) {
+    return;
+  }
+  fn(ud, level, line.c_str());
+}
+
+void wipe(std::string &s) noexcept {
+  volatile char *p = s.data();
+  for (size_t i = 0; i < s.size(); ++i) p[i] = 0;
+  s.clear();
+}
+
+}  // namespace threecx

@@ -1,0 +1,36 @@
+// Private: the client's log sink, with secrets scrubbed from every line.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "threecx/threecx.h"
+
+namespace threecx {
+
+class Logger {
+ public:
+  void set(int32_t level, threecx_log_fn fn, void *user_data);
+  bool enabled(int32_t level) const noexcept;
+  // Emits `message` after replacing every registered secret with
+  // "[REDACTED]". Never throws.
+  void log(int32_t level, const std::string &message) const noexcept;
+  // Secrets to scrub: the API key, issued tokens. Empty strings ignored.
+  void add_secret(const std::string &secret);
+  void remove_secret(const std::string &secret);
+  // Applies the same scrubbing to any text (error messages).
+  std::string scrub(std::string text) const;
+
+ private:
+  mutable std::mutex mu_;
+  int32_t level_ = THREECX_LOG_NONE;
+  threecx_log_fn fn_ = nullptr;
+  void *user_data_ = nullptr;
+  std::vector<std::string> secrets_;
+};
+
+// Overwrites a string's bytes before it is released.
+void wipe(std::string &s) noexcept;
+
+}  // namespace threecx

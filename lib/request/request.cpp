@@ -1,0 +1,188 @@
+#include "request/request.hpp"
+
+#include <cjson/cJSON.h>
+
+#include <cstring>
+#include <strings.h>
+
+#include "catalog/catalog.hpp"
+#include "client/client.hpp"
+#include "common/error.hpp"
+#include "request/odata.hpp"
+#include "threecx/catalog.h"
+
+namespace threecx {
+namespace {
+const char *type_name(int t) {
+  switch (t) {
+    case THREECX_TYPE_STRING: return "string";
+    case THREECX_TYPE_INT32: return "int32";
+    case THREECX_TYPE_BOOL: return "bool";
+    case THREECX_TYPE_GUID: return "GUID";
+    case THREECX_TYPE_DATETIME: return "date-time";
+    default: return "null";
+  }
+}
+}  // namespace
+
+void check_json(const char *json) {
+  const char *end = nullptr;
+  cJSON *j = cJSON_ParseWithOpts(json, &end, 1);
+  if (j) {
+    cJSON_Delete(j);
+    return;
+  }
+  if (!end) end = cJSON_GetErrorPtr();
+  size_t off = end && end >= json ? static_cast<size_t>(end - json) : 0;
+  size_t len = std::strlen(json);
+  if (off > len) off = len;
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < off; ++i) {
+    if (json[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  std::string near(json + off, std::min<size_t>(16, len - off));
+  for (char &c : near)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  fail(THREECX_E_INVALID_JSON,
+       "malformed JSON body at byte " + std::to_string(off) + " (line " +
+           std::to_string(line) + ", column " + std::to_string(col) + ")" +
+           (off >= len ? ": unexpected end of input" : ", near '" + near + "'"));
+}
+
+Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
+                 const std::string &path, const threecx_operation *op)
+    : client_(std::move(client)), op_(op) {
+  static const char *kMethods[] = {"GET", "POST", "PATCH", "DELETE", "PUT"};
+  for (const char *m : kMethods)
+    if (strcasecmp(m, method.c_str()) == 0) method_ = m;
+  if (method_.empty())
+    fail(THREECX_E_INVALID_ARGUMENT,
+         "method must be GET, POST, PATCH, DELETE or PUT, not '" + method.substr(0, 16) + "'");
+  if (path.empty() || path[0] != '/')
+    fail(THREECX_E_INVALID_ARGUMENT, "path must start with '/' (relative to /xapi/v1)");
+  std::string cur;
+  for (size_t i = 0; i < path.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(path[i]);
+    if (c == '{') {
+      size_t close = path.find('}', i);
+      if (close == std::string::npos || close == i + 1)
+        fail(THREECX_E_INVALID_ARGUMENT, "path: unbalanced or empty '{' placeholder");
+      std::string name = path.substr(i + 1, close - i - 1);
+      for (const auto &s : slots_)
+        if (s.name == name) fail(THREECX_E_INVALID_ARGUMENT, "path: placeholder {" + name + "} twice");
+      text_.push_back(cur);
+      cur.clear();
+      slots_.push_back({name, std::nullopt});
+      i = close;
+    } else if (c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '}' || c == '"' ||
+               c == '\\') {
+      fail(THREECX_E_INVALID_ARGUMENT,
+           std::string("path: character '") + (c >= 0x20 && c < 0x7f ? std::string(1, c) : "\\x" + std::to_string(c)) +
+               "' must be passed as a {parameter} (query options go through threecx_query)");
+    } else {
+      cur.push_back(static_cast<char>(c));
+    }
+  }
+  text_.push_back(cur);
+}
+
+void Request::set_param(const std::string &name, int type, std::string literal) {
+  Slot *slot = nullptr;
+  for (auto &s : slots_)
+    if (s.name == name) slot = &s;
+  if (!slot) {
+    std::string where = op_ ? std::string("operation ") + op_->id : "the path";
+    fail(THREECX_E_UNKNOWN_PARAMETER, where + " has no parameter '" + name + "'");
+  }
+  if (op_) {
+    int idx = catalog::param_index(op_, name);
+    if (idx < 0)
+      fail(THREECX_E_UNKNOWN_PARAMETER,
+           std::string("operation ") + op_->id + " has no parameter '" + name + "'");
+    const auto &p = op_->params[idx];
+    if (type == 0 && !p.nullable)
+      fail(THREECX_E_INVALID_ARGUMENT, std::string("parameter '") + name + "' of " + op_->id +
+                                           " is not nullable");
+    if (type != 0 && type != p.type)
+      fail(THREECX_E_INVALID_ARGUMENT,
+           std::string("parameter '") + name + "' of " + op_->id + " is " + type_name(p.type) +
+               ", not " + type_name(type));
+  }
+  slot->literal = std::move(literal);
+}
+
+void Request::set_query(const Query &q) {
+  if (op_) {
+    int extra = q.mask() & ~op_->options;
+    if (extra) {
+      std::string names;
+      for (int i = 0; i < Query::kSlotCount; ++i)
+        if (extra & Query::slot_bit(i)) names += std::string(names.empty() ? "" : ", ") + Query::slot_name(i);
+      fail(THREECX_E_UNSUPPORTED, std::string("operation ") + op_->id + " does not accept " + names);
+    }
+  }
+  query_ = q;
+}
+
+void Request::add_header(const std::string &name, const std::string &value) {
+  if (name.empty()) fail(THREECX_E_INVALID_ARGUMENT, "header name is empty");
+  for (char c : name)
+    if (c <= 0x20 || c >= 0x7f || c == ':')
+      fail(THREECX_E_INVALID_ARGUMENT, "header name has a forbidden character");
+  for (char c : value)
+    if (c == '\r' || c == '\n' || c == '\0')
+      fail(THREECX_E_INVALID_ARGUMENT, "header value contains CR or LF");
+  static const char *kReserved[] = {"Authorization", "Host", "Content-Length",
+                                    "Transfer-Encoding", "Content-Type", "Accept"};
+  for (const char *r : kReserved)
+    if (strcasecmp(r, name.c_str()) == 0)
+      fail(THREECX_E_INVALID_ARGUMENT, "header '" + name + "' is set by the library");
+  headers_.emplace_back(name, value);
+}
+
+void Request::set_body(const char *json) {
+  if (!json) {
+    body_.reset();
+    return;
+  }
+  if (op_ && !op_->has_body)
+    fail(THREECX_E_UNSUPPORTED, std::string("operation ") + op_->id + " takes no request body");
+  check_json(json);
+  body_ = json;
+}
+
+std::string Request::url() const {
+  std::string out = client_->base_url();
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    out += text_[i];
+    if (!slots_[i].literal)
+      fail(THREECX_E_MISSING_PARAMETER,
+           "path parameter '" + slots_[i].name + "' was never set" +
+               (op_ ? std::string(" (operation ") + op_->id + ")" : std::string()));
+    out += *slots_[i].literal;
+  }
+  out += text_.back();
+  if (!query_.empty()) out += "?" + query_.to_string();
+  return out;
+}
+
+Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
+  if (op_ && op_->has_body && !body_)
+    fail(THREECX_E_MISSING_PARAMETER,
+         std::string("operation ") + op_->id + " needs a JSON body (threecx_request_set_body)");
+  HttpRequest req;
+  req.method = method_;
+  req.url = url();
+  req.headers = headers_;
+  if (body_) req.body = &*body_;
+  req.sink = sink;
+  req.sink_user_data = sink_user_data;
+  return Response(client_->send(req));
+}
+
+}  // namespace threecx

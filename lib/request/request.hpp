@@ -1,0 +1,59 @@
+// Private: a request being built: method, path template with typed
+// parameters, query options, headers and body.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "request/query.hpp"
+#include "response/response.hpp"
+
+struct threecx_operation;
+
+namespace threecx {
+
+class ClientCore;
+
+class Request {
+ public:
+  Request(std::shared_ptr<ClientCore> client, const std::string &method,
+          const std::string &path, const threecx_operation *op = nullptr);
+
+  // `type` is THREECX_TYPE_* of the value given, 0 for null.
+  void set_param(const std::string &name, int type, std::string literal);
+  void set_query(const Query &q);
+  const Query &query() const { return query_; }
+  Query &mutable_query() { return query_; }
+  void add_header(const std::string &name, const std::string &value);
+  void set_body(const char *json);  // nullptr removes it
+
+  std::string url() const;
+  // Sends; throws for transport failures. A non-2xx status is returned.
+  Response send(threecx_write_fn sink = nullptr, void *sink_user_data = nullptr) const;
+
+  const threecx_operation *operation() const { return op_; }
+  const std::string &method() const { return method_; }
+
+ private:
+  struct Slot {
+    std::string name;
+    std::optional<std::string> literal;
+  };
+  std::shared_ptr<ClientCore> client_;
+  std::string method_;
+  // The template cut at its {name} slots: text_[0] slot_[0] text_[1] ...
+  std::vector<std::string> text_;
+  std::vector<Slot> slots_;
+  const threecx_operation *op_;
+  Query query_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  std::optional<std::string> body_;
+};
+
+// Refuses malformed JSON with THREECX_E_INVALID_JSON, saying where it broke.
+void check_json(const char *json);
+
+}  // namespace threecx

@@ -1,0 +1,80 @@
+#include "response/pager.hpp"
+
+#include <cjson/cJSON.h>
+
+#include <algorithm>
+
+#include "common/error.hpp"
+
+namespace threecx {
+
+Pager::Pager(const Request &req, int64_t page_size) : req_(req), page_size_(page_size) {
+  if (page_size <= 0) fail(THREECX_E_INVALID_ARGUMENT, "page size must be > 0");
+  if (req.method() != "GET") fail(THREECX_E_INVALID_ARGUMENT, "a pager needs a GET request");
+  Query &q = req_.mutable_query();
+  if (const auto &skip = q.get(Query::kSkip)) offset_ = std::stoll(*skip);
+  if (const auto &top = q.get(Query::kTop)) limit_ = std::stoll(*top);
+  q.put(Query::kCount, "true");
+}
+
+Pager::~Pager() { cJSON_Delete(doc_); }
+
+bool Pager::fetch() {
+  cJSON_Delete(doc_);
+  doc_ = nullptr;
+  cursor_ = nullptr;
+  if (done_) return false;
+  if (limit_ && *limit_ <= 0) {
+    done_ = true;
+    return false;
+  }
+  int64_t want = limit_ ? std::min(page_size_, *limit_) : page_size_;
+  Query &q = req_.mutable_query();
+  q.put(Query::kSkip, std::to_string(offset_));
+  q.put(Query::kTop, std::to_string(want));
+  Response r = req_.send();
+  if (!r.ok()) fail(THREECX_E_HTTP, r.describe("pager"));
+  doc_ = cJSON_ParseWithLength(r.body().data(), r.body().size());
+  if (!doc_) fail(THREECX_E_PROTOCOL, "pager: the page is not JSON");
+  cJSON *value = cJSON_GetObjectItemCaseSensitive(doc_, "value");
+  if (!cJSON_IsArray(value)) fail(THREECX_E_PROTOCOL, "pager: the page has no \"value\" array");
+  const cJSON *count = cJSON_GetObjectItemCaseSensitive(doc_, "@odata.count");
+  if (cJSON_IsNumber(count)) total_ = static_cast<int64_t>(count->valuedouble);
+  int64_t n = cJSON_GetArraySize(value);
+  offset_ += n;
+  if (limit_) *limit_ -= n;
+  // With @odata.count known, a short page (a server-side cap) does not end
+  // the walk; without it, a short page does.
+  bool end = total_ ? (offset_ >= *total_ || n == 0) : n < want;
+  if (end || (limit_ && *limit_ <= 0)) done_ = true;
+  page_ = r.body();
+  cursor_ = value->child;
+  return n > 0;
+}
+
+std::optional<std::string> Pager::next_page() {
+  if (mode_ == 2) fail(THREECX_E_STATE, "pager: next_page after next_item");
+  mode_ = 1;
+  if (!fetch()) return std::nullopt;
+  std::string out = std::move(page_);
+  cJSON_Delete(doc_);
+  doc_ = nullptr;
+  cursor_ = nullptr;
+  return out;
+}
+
+std::optional<std::string> Pager::next_item() {
+  if (mode_ == 1) fail(THREECX_E_STATE, "pager: next_item after next_page");
+  mode_ = 2;
+  while (!cursor_) {
+    if (!fetch()) return std::nullopt;
+  }
+  char *s = cJSON_PrintUnformatted(cursor_);
+  if (!s) throw std::bad_alloc();
+  std::string out(s);
+  cJSON_free(s);
+  cursor_ = cursor_->next;
+  return out;
+}
+
+}  // namespace threecx

@@ -1,0 +1,46 @@
+#include "response/response.hpp"
+
+#include <cjson/cJSON.h>
+
+namespace threecx {
+
+std::optional<ODataError> parse_odata_error(const std::string &body) {
+  if (body.empty()) return std::nullopt;
+  cJSON *root = cJSON_ParseWithLength(body.data(), body.size());
+  if (!root) return std::nullopt;
+  std::optional<ODataError> out;
+  const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+  if (cJSON_IsObject(err)) {
+    ODataError e;
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(err, "code");
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(err, "message");
+    const cJSON *det = cJSON_GetObjectItemCaseSensitive(err, "details");
+    if (cJSON_IsString(code)) e.code = code->valuestring;
+    if (cJSON_IsString(msg)) e.message = msg->valuestring;
+    if (cJSON_IsArray(det)) {
+      char *s = cJSON_PrintUnformatted(det);
+      if (s) {
+        e.details = s;
+        cJSON_free(s);
+      }
+    }
+    if (e.details.empty()) e.details = "[]";
+    if (cJSON_IsString(code) || cJSON_IsString(msg)) out = std::move(e);
+  }
+  cJSON_Delete(root);
+  return out;
+}
+
+std::string Response::describe(const std::string &what) const {
+  std::string s = what + ": HTTP " + std::to_string(http_.status);
+  if (error_) {
+    if (!error_->code.empty()) s += " " + error_->code;
+    if (!error_->message.empty()) s += ": " + error_->message;
+    if (error_->details != "[]") s += " " + error_->details;
+  } else if (!http_.body.empty()) {
+    s += ": " + http_.body.substr(0, 200);
+  }
+  return s;
+}
+
+}  // namespace threecx

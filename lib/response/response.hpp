@@ -1,0 +1,37 @@
+// Private: an answer of the XAPI and its OData error.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "transport/http.hpp"
+
+namespace threecx {
+
+struct ODataError {
+  std::string code, message, details;  // details: JSON array text
+};
+
+// Parses {"error":{"code","message","details":[...]}}; nullopt if the body
+// is not an OData error.
+std::optional<ODataError> parse_odata_error(const std::string &body);
+
+class Response {
+ public:
+  explicit Response(HttpResponse http) : http_(std::move(http)) {
+    if (!ok()) error_ = parse_odata_error(http_.body);
+  }
+  bool ok() const { return http_.status >= 200 && http_.status < 300; }
+  long status() const { return http_.status; }
+  const std::string &body() const { return http_.body; }
+  const std::string *header(const std::string &name) const { return http_.header(name); }
+  const std::optional<ODataError> &error() const { return error_; }
+  // "HTTP 404 (NotFound): message" for the thread's last error.
+  std::string describe(const std::string &what) const;
+
+ private:
+  HttpResponse http_;
+  std::optional<ODataError> error_;
+};
+
+}  // namespace threecx

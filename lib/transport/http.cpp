@@ -1,0 +1,240 @@
+#include "transport/http.hpp"
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <strings.h>
+
+#include "common/error.hpp"
+
+namespace threecx {
+namespace {
+
+constexpr size_t kMaxIdle = 16;
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      fail(THREECX_E_INTERNAL, "curl_global_init failed");
+  });
+}
+
+struct Exchange {
+  CURL *curl;
+  const HttpRequest *req;
+  HttpResponse *resp;
+  bool aborted = false;
+  bool status_known = false;
+  bool stream = false;
+};
+
+size_t on_body(char *data, size_t size, size_t n, void *ud) {
+  auto *ex = static_cast<Exchange *>(ud);
+  size_t len = size * n;
+  if (!ex->status_known) {
+    long code = 0;
+    curl_easy_getinfo(ex->curl, CURLINFO_RESPONSE_CODE, &code);
+    ex->status_known = true;
+    ex->stream = ex->req->sink != nullptr && code >= 200 && code < 300;
+    ex->resp->streamed = ex->stream;
+  }
+  if (ex->stream) {
+    if (ex->req->sink(ex->req->sink_user_data,
+                      reinterpret_cast<const unsigned char *>(data), len) != 0) {
+      ex->aborted = true;
+      return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    }
+    return len;
+  }
+  try {
+    ex->resp->body.append(data, len);
+  } catch (...) {
+    return 0;
+  }
+  return len;
+}
+
+size_t on_header(char *data, size_t size, size_t n, void *ud) {
+  auto *ex = static_cast<Exchange *>(ud);
+  size_t len = size * n;
+  std::string line(data, len);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
+    line.pop_back();
+  if (line.rfind("HTTP/", 0) == 0) {
+    ex->resp->headers.clear();  // a new response (after 100-continue etc.)
+    return len;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string::npos) return len;
+  std::string name = line.substr(0, colon);
+  size_t v = colon + 1;
+  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+  try {
+    ex->resp->headers.emplace_back(std::move(name), line.substr(v));
+  } catch (...) {
+    return 0;
+  }
+  return len;
+}
+
+int map_curl_error(CURLcode rc) {
+  switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return THREECX_E_TIMEOUT;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_INITFAILED:
+      return THREECX_E_TLS;
+    case CURLE_OUT_OF_MEMORY:
+      return THREECX_E_NO_MEMORY;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return THREECX_E_INVALID_DOMAIN;
+    default:
+      return THREECX_E_NETWORK;
+  }
+}
+
+}  // namespace
+
+const std::string *HttpResponse::header(const std::string &name) const {
+  for (const auto &h : headers)
+    if (strcasecmp(h.first.c_str(), name.c_str()) == 0) return &h.second;
+  return nullptr;
+}
+
+Transport::Transport() { global_init(); }
+
+Transport::~Transport() {
+  for (void *h : idle_) curl_easy_cleanup(static_cast<CURL *>(h));
+}
+
+void *Transport::acquire() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!idle_.empty()) {
+      void *h = idle_.back();
+      idle_.pop_back();
+      return h;
+    }
+  }
+  CURL *c = curl_easy_init();
+  if (!c) throw std::bad_alloc();
+  return c;
+}
+
+void Transport::release(void *handle) {
+  CURL *c = static_cast<CURL *>(handle);
+  curl_easy_reset(c);  // keeps the connection cache
+  std::lock_guard<std::mutex> lk(mu_);
+  if (idle_.size() < kMaxIdle) {
+    try {
+      idle_.push_back(c);
+      return;
+    } catch (...) {
+    }
+  }
+  curl_easy_cleanup(c);
+}
+
+HttpResponse Transport::perform(const HttpRequest &req,
+                                const TransportOptions &opt,
+                                const Logger &log) {
+  CURL *c = static_cast<CURL *>(acquire());
+  struct Releaser {
+    Transport *t;
+    CURL *c;
+    curl_slist *headers = nullptr;
+    ~Releaser() {
+      curl_slist_free_all(headers);
+      t->release(c);
+    }
+  } rel{this, c};
+
+  HttpResponse resp;
+  Exchange ex{c, &req, &resp};
+  char errbuf[CURL_ERROR_SIZE] = {0};
+
+  auto add_header = [&rel](const std::string &line) {
+    curl_slist *n = curl_slist_append(rel.headers, line.c_str());
+    if (!n) throw std::bad_alloc();
+    rel.headers = n;
+  };
+  for (const auto &h : req.headers) add_header(h.first + ": " + h.second);
+  for (const auto &h : req.secret_headers) add_header(h.first + ": " + h.second);
+  add_header("Accept: application/json");
+  if (req.body) add_header(std::string("Content-Type: ") + req.content_type);
+  add_header("Expect:");
+
+  curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, rel.headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &ex);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &ex);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, opt.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, opt.tls_verify ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, opt.tls_verify ? 2L : 0L);
+  if (!opt.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_file.c_str());
+  if (!opt.ca_path.empty()) curl_easy_setopt(c, CURLOPT_CAPATH, opt.ca_path.c_str());
+  if (opt.connect_timeout_ms > 0)
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout_ms));
+  if (opt.timeout_ms > 0)
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.timeout_ms));
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+
+  if (req.method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    if (req.body || req.method == "POST" || req.method == "PATCH" ||
+        req.method == "PUT") {
+      static const std::string kEmpty;
+      const std::string &b = req.body ? *req.body : kEmpty;
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, b.data());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(b.size()));
+    }
+  }
+
+  if (log.enabled(THREECX_LOG_TRACE)) {
+    std::string line = "> " + req.method + " " + req.url;
+    for (const auto &h : req.headers) line += "\n> " + h.first + ": " + h.second;
+    for (const auto &h : req.secret_headers) line += "\n> " + h.first + ": [REDACTED]";
+    if (req.body) line += "\n> (body: " + std::to_string(req.body->size()) + " bytes)";
+    log.log(THREECX_LOG_TRACE, line);
+  }
+
+  auto t0 = std::chrono::steady_clock::now();
+  CURLcode rc = curl_easy_perform(c);
+  resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (rc != CURLE_OK) {
+    if (ex.aborted) fail(THREECX_E_ABORTED, "the write callback stopped the transfer");
+    std::string msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    int code = map_curl_error(rc);
+    fail(code, req.method + " " + req.url + ": " + msg);
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+  if (log.enabled(THREECX_LOG_TRACE)) {
+    std::string line = "< HTTP " + std::to_string(resp.status);
+    for (const auto &h : resp.headers) line += "\n< " + h.first + ": " + h.second;
+    line += "\n< (body: " + std::to_string(resp.body.size()) + " bytes" +
+            (resp.streamed ? ", streamed" : "") + ")";
+    log.log(THREECX_LOG_TRACE, line);
+  }
+  return resp;
+}
+
+}  // namespace threecx

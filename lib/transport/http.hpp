@@ -1,0 +1,63 @@
+// Private: one HTTP exchange over libcurl, with a pool of reusable handles
+// (so connections and TLS sessions are kept alive between requests).
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/log.hpp"
+#include "threecx/catalog.h"
+
+namespace threecx {
+
+struct TransportOptions {
+  std::string ca_file, ca_path, user_agent;
+  int64_t connect_timeout_ms = 0, timeout_ms = 0;
+  bool tls_verify = true;
+};
+
+struct HttpRequest {
+  std::string method, url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Header values that must never be logged (Authorization).
+  std::vector<std::pair<std::string, std::string>> secret_headers;
+  const std::string *body = nullptr;  // may be null
+  const char *content_type = "application/json";
+  // Streams 2xx bodies here instead of buffering them.
+  threecx_write_fn sink = nullptr;
+  void *sink_user_data = nullptr;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool streamed = false;
+  double seconds = 0;
+  // Case-insensitive look-up; nullptr when absent.
+  const std::string *header(const std::string &name) const;
+};
+
+class Transport {
+ public:
+  Transport();
+  ~Transport();
+  Transport(const Transport &) = delete;
+  Transport &operator=(const Transport &) = delete;
+
+  // Performs the exchange. Throws Error(NETWORK/TLS/TIMEOUT/ABORTED/...)
+  // when no HTTP answer was received.
+  HttpResponse perform(const HttpRequest &req, const TransportOptions &opt,
+                       const Logger &log);
+
+ private:
+  void *acquire();
+  void release(void *handle);
+  std::mutex mu_;
+  std::vector<void *> idle_;
+};
+
+}  // namespace threecx
