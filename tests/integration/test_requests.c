@@ -1,0 +1,320 @@
+/* Requests against a real threecx-sim over HTTPS: all eight OData options,
+ * CRUD with an awkward string key, headers, OData errors, body checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include <threecx/threecx.h>
+
+#include "simproc.h"
+
+static sim g_sim;
+static threecx_client *g_c;
+
+static int setup(void **state) {
+  (void)state;
+  if (sim_start(&g_sim, 0, NULL)) return -1;
+  return sim_client(&g_sim, &g_c);
+}
+static int teardown(void **state) {
+  (void)state;
+  threecx_client_free(g_c);
+  sim_stop(&g_sim);
+  return 0;
+}
+static int reset(void **state) {
+  (void)state;
+  return sim_call(&g_sim, "POST", "/_sim/reset", "{}", NULL) == 200 ? 0 : -1;
+}
+
+/* GET /SecurityTokens with q; returns the parsed body. */
+static cJSON *list_tokens(threecx_query *q) {
+  char *body = NULL;
+  int32_t status = 0;
+  int rc = sim_get(g_c, "/SecurityTokens", q, &body, &status);
+  assert_int_equal(rc, THREECX_OK);
+  assert_int_equal(status, 200);
+  cJSON *j = cJSON_Parse(body);
+  threecx_free(body);
+  assert_non_null(j);
+  assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "value")));
+  return j;
+}
+
+static void test_all_eight_options(void **state) {
+  (void)state;
+  /* the reference: everything, unfiltered */
+  cJSON *all = list_tokens(NULL);
+  cJSON *items = cJSON_GetObjectItem(all, "value");
+  int total = cJSON_GetArraySize(items);
+  assert_true(total >= 10);
+  int matching = 0;
+  cJSON *it;
+  cJSON_ArrayForEach(it, items) {
+    if (cJSON_GetObjectItem(it, "Id")->valueint > 3) ++matching;
+  }
+
+  threecx_query *q;
+  assert_int_equal(threecx_query_new(&q), THREECX_OK);
+  assert_int_equal(threecx_query_set_filter(q, "Id gt 3"), THREECX_OK);
+  assert_int_equal(threecx_query_set_count(q, 1), THREECX_OK);
+  assert_int_equal(threecx_query_set_orderby(q, "Id desc"), THREECX_OK);
+  assert_int_equal(threecx_query_set_select(q, "Id,Username"), THREECX_OK);
+  assert_int_equal(threecx_query_set_top(q, 4), THREECX_OK);
+  assert_int_equal(threecx_query_set_skip(q, 1), THREECX_OK);
+  assert_int_equal(threecx_query_set_expand(q, "Client"), THREECX_OK);
+  cJSON *page = list_tokens(q);
+  assert_int_equal(cJSON_GetObjectItem(page, "@odata.count")->valueint, matching);
+  cJSON *v = cJSON_GetObjectItem(page, "value");
+  assert_int_equal(cJSON_GetArraySize(v), matching - 1 < 4 ? matching - 1 : 4);
+  int prev = 1 << 30, first = 1;
+  cJSON_ArrayForEach(it, v) {
+    int id = cJSON_GetObjectItem(it, "Id")->valueint;
+    assert_true(id > 3);
+    assert_true(id < prev);
+    prev = id;
+    assert_non_null(cJSON_GetObjectItem(it, "Username"));
+    assert_null(cJSON_GetObjectItem(it, "Expires"));  /* not selected */
+    first = 0;
+  }
+  assert_false(first);
+  cJSON_Delete(page);
+  threecx_query_free(q);
+
+  /* $search: every hit contains the term somewhere, and fewer than all */
+  assert_int_equal(threecx_query_new(&q), THREECX_OK);
+  const char *term = cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "Username")->valuestring;
+  assert_int_equal(threecx_query_set_search(q, term), THREECX_OK);
+  page = list_tokens(q);
+  v = cJSON_GetObjectItem(page, "value");
+  assert_true(cJSON_GetArraySize(v) >= 1);
+  assert_true(cJSON_GetArraySize(v) <= total);
+  cJSON_ArrayForEach(it, v) {
+    char *s = cJSON_PrintUnformatted(it);
+    assert_non_null(strstr(s, term));
+    free(s);
+  }
+  cJSON_Delete(page);
+  threecx_query_free(q);
+  cJSON_Delete(all);
+}
+
+static void test_bad_filter_is_odata_error(void **state) {
+  (void)state;
+  threecx_query *q;
+  threecx_query_new(&q);
+  threecx_query_set_filter(q, "NoSuchProperty eq 1");
+  threecx_request *r;
+  threecx_response *resp = NULL;
+  assert_int_equal(threecx_request_new(g_c, "GET", "/SecurityTokens", &r), THREECX_OK);
+  assert_int_equal(threecx_request_set_query(r, q), THREECX_OK);
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_E_HTTP);
+  assert_non_null(resp);
+  int32_t status;
+  threecx_response_status(resp, &status);
+  assert_int_equal(status, 400);
+  char *msg = NULL;
+  assert_int_equal(threecx_response_error_message(resp, &msg), THREECX_OK);
+  assert_non_null(strstr(msg, "NoSuchProperty"));
+  assert_non_null(strstr(threecx_last_error(), "NoSuchProperty"));
+  assert_non_null(strstr(threecx_last_error(), "400"));
+  threecx_free(msg);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  threecx_query_free(q);
+}
+
+#define AWKWARD "it's a/b#c?d%e f+g&h=\xc3\xbc\xe6\x9d\xb1 ''x"
+
+static threecx_request *link_request(const char *method, const char *key) {
+  threecx_request *r;
+  assert_int_equal(threecx_request_new(g_c, method, "/WebsiteLinks({Link})", &r), THREECX_OK);
+  assert_int_equal(threecx_request_set_param_string(r, "Link", key), THREECX_OK);
+  return r;
+}
+
+static int do_send(threecx_request *r, int32_t *status, char **body, char **etag) {
+  threecx_response *resp = NULL;
+  int rc = threecx_request_send(r, &resp);
+  if (resp) {
+    threecx_response_status(resp, status);
+    if (body) threecx_response_body(resp, body);
+    if (etag) threecx_response_header(resp, "ETag", etag);
+  }
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  return rc;
+}
+
+static void test_string_key_round_trip(void **state) {
+  (void)state;
+  /* create */
+  cJSON *obj = cJSON_CreateObject();
+  cJSON_AddStringToObject(obj, "Link", AWKWARD);
+  cJSON_AddStringToObject(obj, "Name", "awkward");
+  char *json = cJSON_PrintUnformatted(obj);
+  cJSON_Delete(obj);
+  threecx_request *r;
+  assert_int_equal(threecx_request_new(g_c, "POST", "/WebsiteLinks", &r), THREECX_OK);
+  assert_int_equal(threecx_request_set_body(r, json), THREECX_OK);
+  free(json);
+  int32_t status = 0;
+  assert_int_equal(do_send(r, &status, NULL, NULL), THREECX_OK);
+  assert_int_equal(status, 201);
+
+  /* the URL carries the literal quoted, doubled and encoded */
+  r = link_request("GET", AWKWARD);
+  char *url;
+  assert_int_equal(threecx_request_url(r, &url), THREECX_OK);
+  assert_non_null(strstr(url, "/WebsiteLinks(%27it%27%27s%20a%2Fb%23c%3Fd%25e%20f%2Bg%26h%3D%C3%BC%E6%9D%B1%20%27%27%27%27x%27)"));
+  threecx_free(url);
+
+  /* read it back by key */
+  char *body = NULL, *etag = NULL;
+  assert_int_equal(do_send(r, &status, &body, &etag), THREECX_OK);
+  assert_int_equal(status, 200);
+  cJSON *got = cJSON_Parse(body);
+  assert_string_equal(cJSON_GetObjectItem(got, "Link")->valuestring, AWKWARD);
+  cJSON_Delete(got);
+  threecx_free(body);
+  assert_non_null(etag);
+
+  /* update */
+  r = link_request("PATCH", AWKWARD);
+  assert_int_equal(threecx_request_set_body(r, "{\"Name\":\"renamed\"}"), THREECX_OK);
+  assert_int_equal(do_send(r, &status, &body, NULL), THREECX_OK);
+  assert_int_equal(status, 204);
+  assert_string_equal(body, "");
+  threecx_free(body);
+
+  /* delete with a stale If-Match: 412 */
+  r = link_request("DELETE", AWKWARD);
+  assert_int_equal(threecx_request_add_header(r, "If-Match", etag), THREECX_OK);
+  assert_int_equal(do_send(r, &status, NULL, NULL), THREECX_E_HTTP);
+  assert_int_equal(status, 412);
+  threecx_free(etag);
+  /* fresh ETag: deleted */
+  r = link_request("GET", AWKWARD);
+  assert_int_equal(do_send(r, &status, NULL, &etag), THREECX_OK);
+  r = link_request("DELETE", AWKWARD);
+  assert_int_equal(threecx_request_add_header(r, "If-Match", etag), THREECX_OK);
+  threecx_free(etag);
+  assert_int_equal(do_send(r, &status, NULL, NULL), THREECX_OK);
+  assert_int_equal(status, 204);
+
+  /* gone: 404 with the OData error's code and message */
+  r = link_request("GET", AWKWARD);
+  threecx_response *resp;
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_E_HTTP);
+  char *code = NULL;
+  assert_int_equal(threecx_response_error_code(resp, &code), THREECX_OK);
+  assert_true(strlen(code) > 0);
+  assert_non_null(strstr(threecx_last_error(), "404"));
+  threecx_free(code);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+}
+
+static void test_malformed_body_not_sent(void **state) {
+  (void)state;
+  int64_t before = sim_stat(&g_sim, "xapi_requests");
+  threecx_request *r;
+  assert_int_equal(threecx_request_new(g_c, "POST", "/WebsiteLinks", &r), THREECX_OK);
+  assert_int_equal(threecx_request_set_body(r, "{\"Link\": \"x\",\n \"Name\": }"), THREECX_E_INVALID_JSON);
+  assert_non_null(strstr(threecx_last_error(), "line 2"));
+  threecx_request_free(r);
+  assert_int_equal(sim_stat(&g_sim, "xapi_requests"), before);
+}
+
+static void test_headers(void **state) {
+  (void)state;
+  threecx_query *q;
+  threecx_query_new(&q);
+  threecx_query_set_select(q, "Id");
+  threecx_request *r;
+  threecx_response *resp;
+  assert_int_equal(threecx_request_new(g_c, "GET", "/Defs", &r), THREECX_OK);
+  assert_int_equal(threecx_request_set_query(r, q), THREECX_OK);
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
+  char *ver = NULL;
+  assert_int_equal(threecx_response_header(resp, "x-3cx-version", &ver), THREECX_OK);
+  assert_memory_equal(ver, "20.", 3);
+  threecx_free(ver);
+  assert_int_equal(threecx_response_header(resp, "Retry-After", &ver), THREECX_E_NOT_FOUND);
+  assert_null(ver);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  threecx_query_free(q);
+
+  /* Retry-After and a 503 from a fault rule */
+  assert_int_equal(sim_call(&g_sim, "POST", "/_sim/faults",
+                            "{\"path\":\"^/Defs\",\"status\":503,\"code\":\"Busy\",\"message\":\"later\","
+                            "\"retry_after\":\"7\",\"times\":1}", NULL), 201);
+  assert_int_equal(threecx_request_new(g_c, "GET", "/Defs", &r), THREECX_OK);
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_E_HTTP);
+  assert_int_equal(threecx_response_header(resp, "Retry-After", &ver), THREECX_OK);
+  assert_string_equal(ver, "7");
+  threecx_free(ver);
+  char *msg = NULL;
+  assert_int_equal(threecx_response_error_message(resp, &msg), THREECX_OK);
+  assert_string_equal(msg, "later");
+  threecx_free(msg);
+  threecx_response_free(resp);
+  /* times:1 — the same request now succeeds */
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+}
+
+static void test_server_errors_surface(void **state) {
+  (void)state;
+  static const int codes[] = {401, 403, 404, 500};
+  for (size_t i = 0; i < 4; ++i) {
+    char rule[256];
+    snprintf(rule, sizeof rule,
+             "{\"path\":\"^/SecurityTokens$\",\"status\":%d,\"code\":\"E%d\",\"message\":\"fault %d\"}",
+             codes[i], codes[i], codes[i]);
+    assert_int_equal(sim_call(&g_sim, "POST", "/_sim/faults", rule, NULL), 201);
+    threecx_request *r;
+    threecx_response *resp = NULL;
+    assert_int_equal(threecx_request_new(g_c, "GET", "/SecurityTokens", &r), THREECX_OK);
+    assert_int_equal(threecx_request_send(r, &resp), THREECX_E_HTTP);
+    int32_t st;
+    threecx_response_status(resp, &st);
+    assert_int_equal(st, codes[i]);
+    char *code = NULL, *msg = NULL, *det = NULL;
+    assert_int_equal(threecx_response_error_code(resp, &code), THREECX_OK);
+    assert_int_equal(threecx_response_error_message(resp, &msg), THREECX_OK);
+    assert_int_equal(threecx_response_error_details(resp, &det), THREECX_OK);
+    char want[32];
+    snprintf(want, sizeof want, "E%d", codes[i]);
+    assert_string_equal(code, want);
+    snprintf(want, sizeof want, "fault %d", codes[i]);
+    assert_string_equal(msg, want);
+    assert_int_equal(det[0], '[');
+    assert_non_null(strstr(threecx_last_error(), want));
+    threecx_free(code);
+    threecx_free(msg);
+    threecx_free(det);
+    threecx_response_free(resp);
+    threecx_request_free(r);
+    assert_int_equal(sim_call(&g_sim, "DELETE", "/_sim/faults", NULL, NULL), 200);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup(test_all_eight_options, reset),
+      cmocka_unit_test_setup(test_bad_filter_is_odata_error, reset),
+      cmocka_unit_test_setup(test_string_key_round_trip, reset),
+      cmocka_unit_test_setup(test_malformed_body_not_sent, reset),
+      cmocka_unit_test_setup(test_headers, reset),
+      cmocka_unit_test_setup(test_server_errors_surface, reset),
+  };
+  return cmocka_run_group_tests_name("requests", tests, setup, teardown);
+}

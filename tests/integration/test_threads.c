@@ -1,0 +1,134 @@
+/* One client shared by 16 threads: 1,000 requests, exactly one token
+ * request; then a forced expiry under load: still one refresh. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <threecx/threecx.h>
+
+#include "simproc.h"
+
+#define THREADS 16
+#define TOTAL 1000
+
+static sim g_sim;
+
+static volatile int g_keep_going; /* workers continue while set */
+
+typedef struct job {
+  threecx_client *client;
+  int count;
+  int ok;
+  int done;
+  int first_error;
+} job;
+
+static void *worker(void *arg) {
+  job *j = arg;
+  threecx_query *q;
+  threecx_query_new(&q);
+  threecx_query_set_top(q, 2);
+  for (int i = 0; i < j->count || __atomic_load_n(&g_keep_going, __ATOMIC_ACQUIRE); ++i) {
+    int32_t status = 0;
+    int rc = sim_get(j->client, "/SecurityTokens", q, NULL, &status);
+    ++j->done;
+    if (rc == THREECX_OK && status == 200) ++j->ok;
+    else if (!j->first_error) j->first_error = rc ? rc : status;
+  }
+  threecx_query_free(q);
+  return NULL;
+}
+
+/* Returns the number of successful requests; *done gets the number made. */
+static int run(threecx_client *c, int total, int *done) {
+  pthread_t t[THREADS];
+  job jobs[THREADS];
+  int ok = 0;
+  *done = 0;
+  for (int i = 0; i < THREADS; ++i) {
+    jobs[i] = (job){c, total / THREADS + (i < total % THREADS), 0, 0, 0};
+    pthread_create(&t[i], NULL, worker, &jobs[i]);
+  }
+  for (int i = 0; i < THREADS; ++i) {
+    pthread_join(t[i], NULL);
+    ok += jobs[i].ok;
+    *done += jobs[i].done;
+    if (jobs[i].first_error) print_error("thread %d first error %d\n", i, jobs[i].first_error);
+  }
+  return ok;
+}
+
+static void test_shared_client(void **state) {
+  (void)state;
+  threecx_client *c;
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  int done = 0;
+  int ok = run(c, TOTAL, &done);
+  assert_int_equal(done, TOTAL);
+  assert_int_equal(ok, TOTAL);
+  int64_t n = 0;
+  threecx_client_token_requests(c, &n);
+  assert_int_equal(n, 1);
+  assert_int_equal(sim_stat(&g_sim, "token_requests"), 1);
+  assert_int_equal(sim_stat(&g_sim, "unauthorized"), 0);
+  threecx_client_free(c);
+}
+
+/* Tokens revoked server-side while 16 threads are busy: many requests see a
+ * 401, but the client refreshes once per revocation. */
+static void *revoker(void *arg) {
+  sim *s = arg;
+  struct timespec ts = {0, 150 * 1000000L};
+  for (int i = 0; i < 3; ++i) {
+    nanosleep(&ts, NULL);
+    sim_call(s, "POST", "/_sim/expire-tokens", "{}", NULL);
+  }
+  nanosleep(&ts, NULL);
+  __atomic_store_n(&g_keep_going, 0, __ATOMIC_RELEASE);
+  return NULL;
+}
+
+static void test_refresh_under_load(void **state) {
+  (void)state;
+  sim_call(&g_sim, "POST", "/_sim/reset", "{}", NULL);
+  threecx_client *c;
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
+  pthread_t rv;
+  g_keep_going = 1;
+  pthread_create(&rv, NULL, revoker, &g_sim);
+  int done = 0;
+  int ok = run(c, 16, &done);
+  pthread_join(rv, NULL);
+  assert_true(done >= 16);
+  assert_int_equal(ok, done);
+  assert_int_equal(sim_stat(&g_sim, "unauthorized") > 0, 1);
+  int64_t n = 0;
+  threecx_client_token_requests(c, &n);
+  /* the first token plus exactly one per revocation */
+  assert_int_equal(n, 4);
+  threecx_client_free(c);
+}
+
+static int setup(void **state) {
+  (void)state;
+  return sim_start(&g_sim, 0, NULL);
+}
+static int teardown(void **state) {
+  (void)state;
+  sim_stop(&g_sim);
+  return 0;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_shared_client),
+      cmocka_unit_test(test_refresh_under_load),
+  };
+  return cmocka_run_group_tests_name("threads", tests, setup, teardown);
+}
