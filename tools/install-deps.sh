@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs what building and testing libthreecx needs, from Debian's archive.
+# Skips apt-get entirely when everything is already there.
+set -eu
+pkgs="cmake make g++ pkg-config python3 openssl ca-certificates curl valgrind
+  libcurl4-openssl-dev libcjson-dev libcmocka-dev libcpp-httplib-dev libssl-dev"
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "== installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,26 @@
+#!/bin/sh
+# The whole test suite: installs what it needs, builds, runs ctest.
+#   tools/run-tests.sh            normal build in build/
+#   tools/run-tests.sh asan       AddressSanitizer + UBSan build in build-asan/
+#   tools/run-tests.sh valgrind   every test binary under valgrind (build-vg/)
+set -eu
+cd "$(dirname "$0")/.."
+mode=${1:-normal}
+sh tools/install-deps.sh
+jobs=$(nproc)
+case "$mode" in
+  normal)
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --build build -j"$jobs"
+    ctest --test-dir build --output-on-failure -j"$jobs" ;;
+  asan)
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTHREECX_SANITIZE=ON
+    cmake --build build-asan -j"$jobs"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir build-asan --output-on-failure -j"$jobs" ;;
+  valgrind)
+    cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DTHREECX_VALGRIND=ON
+    cmake --build build-vg -j"$jobs"
+    ctest --test-dir build-vg --output-on-failure -j"$jobs" ;;
+  *) echo "usage: $0 [normal|asan|valgrind]" >&2; exit 2 ;;
+esac
