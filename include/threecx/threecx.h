@@ -190,6 +190,20 @@ THREECX_API int threecx_client_set_log(threecx_client *client, int32_t level,
 THREECX_API int threecx_client_set_refresh_margin(threecx_client *client,
                                                   int64_t seconds);
 
+/* Retries of transient failures (off by default: max_retries 0). When on,
+ * an answer of 408, 429, 502, 503 or 504 is retried for GET, DELETE and PUT
+ * (429 for any method, since 3CX did not process it), and so are network
+ * failures and timeouts of GET/DELETE/PUT, up to `max_retries` times. The wait
+ * honours Retry-After (capped at max_delay_ms), otherwise grows as
+ * base_delay_ms * 2^n with jitter, capped at max_delay_ms; no wait may end
+ * later than deadline_ms after the first try. Streamed downloads are not
+ * retried. Defaults when first enabled: 250, 30000, 120000. */
+THREECX_API int threecx_client_set_retry(threecx_client *client,
+                                         int32_t max_retries,
+                                         int64_t base_delay_ms,
+                                         int64_t max_delay_ms,
+                                         int64_t deadline_ms);
+
 /* Fetches a token now (otherwise done on first request). Errors: AUTH with
  * 3CX's error / error_description in threecx_last_error(), NETWORK, TLS... */
 THREECX_API int threecx_client_authenticate(threecx_client *client);

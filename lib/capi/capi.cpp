@@ -115,6 +115,19 @@ CLIENT_SETTER(threecx_client_set_tls_verify, int32_t, set_tls_verify(value != 0)
 CLIENT_SETTER(threecx_client_set_refresh_margin, int64_t, set_refresh_margin(value))
 #undef CLIENT_SETTER
 
+int threecx_client_set_retry(threecx_client *client, int32_t max_retries, int64_t base_delay_ms,
+                             int64_t max_delay_ms, int64_t deadline_ms) {
+  return guard([&] {
+    THREECX_REQUIRE(client);
+    threecx::RetryPolicy p;
+    p.max_retries = max_retries;
+    p.base_delay_ms = base_delay_ms;
+    p.max_delay_ms = max_delay_ms;
+    p.deadline_ms = deadline_ms;
+    client->rep->set_retry(p);
+  });
+}
+
 int threecx_client_set_log(threecx_client *client, int32_t level, threecx_log_fn fn, void *user_data) {
   return guard([&] {
     THREECX_REQUIRE(client);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "threecx/threecx.h"
+
 // The public opaque type threecx_operation is this struct.
 struct threecx_operation_param {
   const char *name;
@@ -26,6 +28,7 @@ struct threecx_operation {
   uint8_t response_kind;  // THREECX_RESPONSE_*
   uint8_t has_body;
   uint8_t has_if_match;
+  uint8_t body_required;  // the spec marks the request body required
 };
 
 namespace threecx::catalog {
@@ -37,5 +40,22 @@ const threecx_operation *at(std::size_t index) noexcept;
 const threecx_operation *find(std::string_view id) noexcept;
 // Index of a parameter by name, or -1.
 int param_index(const threecx_operation *op, std::string_view name) noexcept;
+// The XAPI specification version the catalog was generated from.
+const char *xapi_version() noexcept;
+
+// One path argument of a typed function (lib/generated/operations.cpp):
+// `s` for string/guid/date-time (nullptr = null), `i` for int32/bool. The
+// parameter's name and type come from the catalog, in path order.
+struct Arg {
+  const char *s;
+  int64_t i;
+};
+// The body of every typed threecx_xapi_* function: checks out/client/body,
+// then threecx_request_new_op, set_param_*, set_query, add_header("If-Match"),
+// set_body, send, free - the public C API only. Sets *out as
+// threecx_request_send does.
+int call(threecx_client *client, const char *operation_id, const Arg *args,
+         std::size_t n, const threecx_query *query, const char *if_match,
+         const char *body_json, threecx_response **out) noexcept;
 
 }  // namespace threecx::catalog

@@ -3,6 +3,9 @@
 #include <cjson/cJSON.h>
 
 #include <cctype>
+#include <chrono>
+#include <random>
+#include <thread>
 #include <cstring>
 
 #include "common/error.hpp"
@@ -111,6 +114,14 @@ void ClientCore::set_tls_verify(bool verify) {
   std::lock_guard<std::mutex> lk(mu_);
   topt_.tls_verify = verify;
 }
+void ClientCore::set_retry(const RetryPolicy &p) {
+  if (p.max_retries < 0 || p.max_retries > 100 || p.base_delay_ms < 0 || p.max_delay_ms < 0 ||
+      p.deadline_ms < 0)
+    fail(THREECX_E_INVALID_ARGUMENT, "retry: counts and delays must be >= 0 (at most 100 retries)");
+  std::lock_guard<std::mutex> lk(mu_);
+  retry_ = p;
+}
+
 void ClientCore::set_refresh_margin(int64_t seconds) {
   tokens_.set_margin(seconds < 0 ? -1 : seconds);
 }
@@ -201,10 +212,38 @@ std::string ClientCore::token(uint64_t *generation) {
   return tokens_.get([this] { return fetch_token(); }, generation);
 }
 
+namespace {
+uint64_t jitter_random() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng();
+}
+}  // namespace
+
 HttpResponse ClientCore::send(HttpRequest &req) {
   check_scheme();
   TransportOptions opt = transport_options();
-  for (int attempt = 0;; ++attempt) {
+  RetryPolicy policy;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    policy = retry_;
+  }
+  const bool idempotent = idempotent_method(req.method);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::milliseconds(policy.deadline_ms);
+  int retries = 0;
+  bool refreshed = false;
+  // Waits before the next try if the policy and the deadline allow it.
+  auto may_retry = [&](std::optional<int64_t> retry_after_ms, const std::string &why) {
+    if (retries >= policy.max_retries) return false;
+    int64_t ms = retry_delay_ms(policy, retries + 1, retry_after_ms, jitter_random());
+    if (std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > deadline) return false;
+    ++retries;
+    log_.log(THREECX_LOG_INFO, req.method + " " + req.url + ": " + why + "; retry " +
+                                   std::to_string(retries) + " in " + std::to_string(ms) + " ms");
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    return true;
+  };
+  for (;;) {
     uint64_t gen = 0;
     std::string tok = token(&gen);
     req.secret_headers.clear();
@@ -213,8 +252,11 @@ HttpResponse ClientCore::send(HttpRequest &req) {
     HttpResponse resp;
     try {
       resp = transport_.perform(req, opt, log_);
-    } catch (...) {
+    } catch (const Error &e) {
       wipe(req.secret_headers.back().second);
+      req.secret_headers.clear();
+      bool transient = e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT;
+      if (transient && idempotent && !req.sink && may_retry(std::nullopt, e.what())) continue;
       throw;
     }
     wipe(req.secret_headers.back().second);
@@ -224,10 +266,18 @@ HttpResponse ClientCore::send(HttpRequest &req) {
                                       std::to_string(resp.status) + " (" +
                                       std::to_string(static_cast<long>(resp.seconds * 1000)) +
                                       " ms)");
-    if (resp.status == 401 && attempt == 0) {
+    if (resp.status == 401 && !refreshed) {
       log_.log(THREECX_LOG_INFO, "401 from the XAPI: refreshing the token and retrying once");
       tokens_.invalidate(gen);
+      refreshed = true;
       continue;
+    }
+    // 429 means the request was not processed, so any method may repeat it.
+    if (retryable_status(resp.status) && (idempotent || resp.status == 429) && !resp.streamed) {
+      std::optional<int64_t> after;
+      if (const std::string *ra = resp.header("Retry-After"))
+        after = parse_retry_after(*ra, std::time(nullptr));
+      if (may_retry(after, "HTTP " + std::to_string(resp.status))) continue;
     }
     return resp;
   }

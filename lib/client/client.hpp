@@ -8,6 +8,7 @@
 #include "auth/token.hpp"
 #include "common/log.hpp"
 #include "transport/http.hpp"
+#include "transport/retry.hpp"
 
 namespace threecx {
 
@@ -33,6 +34,7 @@ class ClientCore {
   void allow_http(bool allow);
   void set_tls_verify(bool verify);
   void set_refresh_margin(int64_t seconds);
+  void set_retry(const RetryPolicy &p);
 
   std::string base_url() const;  // https://host:port/xapi/v1
   TransportOptions transport_options() const;
@@ -43,7 +45,7 @@ class ClientCore {
   int64_t token_requests() const { return tokens_.fetches(); }
 
   // Sends an XAPI exchange with the bearer token; on 401 refreshes the token
-  // once and retries once.
+  // once and retries once; retries per the RetryPolicy (off by default).
   HttpResponse send(HttpRequest &req);
 
   Logger &logger() { return log_; }
@@ -57,6 +59,7 @@ class ClientCore {
   std::string client_id_;
   std::string api_key_;
   TransportOptions topt_;
+  RetryPolicy retry_;
   bool allow_http_ = false;
   Logger log_;
   TokenCache tokens_;

@@ -172,7 +172,7 @@ std::string Request::url() const {
 }
 
 Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
-  if (op_ && op_->has_body && !body_)
+  if (op_ && op_->body_required && !body_)
     fail(THREECX_E_MISSING_PARAMETER,
          std::string("operation ") + op_->id + " needs a JSON body (threecx_request_set_body)");
   HttpRequest req;

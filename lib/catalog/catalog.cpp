@@ -1,0 +1,109 @@
+// The operation catalog over the generated table, and the call helper behind
+// every typed threecx_xapi_* function.
+#include "catalog/catalog.hpp"
+
+#include <cstring>
+#include <string>
+
+#include "common/error.hpp"
+#include "threecx/catalog.h"
+
+namespace {
+#include "generated/catalog_data.inc"
+
+constexpr std::size_t kCount = sizeof(kOperations) / sizeof(kOperations[0]);
+static_assert(kCount == THREECX_XAPI_OPERATION_COUNT, "catalog size");
+}  // namespace
+
+namespace threecx::catalog {
+
+std::size_t count() noexcept { return kCount; }
+
+const threecx_operation *at(std::size_t index) noexcept {
+  return index < kCount ? &kOperations[index] : nullptr;
+}
+
+const threecx_operation *find(std::string_view id) noexcept {
+  std::size_t lo = 0, hi = kCount;
+  while (lo < hi) {
+    std::size_t mid = lo + (hi - lo) / 2;
+    // strcmp order == byte-wise compare of unsigned chars == string_view order.
+    int c = std::string_view(kOperations[mid].id).compare(id);
+    if (c == 0) return &kOperations[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return nullptr;
+}
+
+int param_index(const threecx_operation *op, std::string_view name) noexcept {
+  if (!op) return -1;
+  for (int i = 0; i < op->param_count; ++i)
+    if (name == op->params[i].name) return i;
+  return -1;
+}
+
+const char *xapi_version() noexcept { return THREECX_XAPI_SPEC_VERSION; }
+
+int call(threecx_client *client, const char *operation_id, const Arg *args,
+         std::size_t n, const threecx_query *query, const char *if_match,
+         const char *body_json, threecx_response **out) noexcept {
+  if (out) *out = nullptr;
+  const threecx_operation *op = nullptr;
+  int rc = guard([&] {
+    op = find(operation_id ? operation_id : "");
+    if (!op) fail(THREECX_E_INTERNAL, std::string("typed function for unknown operation ") +
+                                          (operation_id ? operation_id : "(null)"));
+    std::string fn = op->function;
+    if (!out) fail(THREECX_E_INVALID_ARGUMENT, fn + ": out is NULL");
+    if (!client) fail(THREECX_E_INVALID_ARGUMENT, fn + ": client is NULL");
+    if (n != op->param_count || (n && !args))
+      fail(THREECX_E_INTERNAL, fn + ": argument count does not match the catalog");
+    for (std::size_t i = 0; i < n; ++i) {
+      const threecx_operation_param &p = op->params[i];
+      bool pointer = p.type == THREECX_TYPE_STRING || p.type == THREECX_TYPE_GUID ||
+                     p.type == THREECX_TYPE_DATETIME;
+      if (pointer && !args[i].s && !p.nullable)
+        fail(THREECX_E_INVALID_ARGUMENT,
+             fn + ": parameter '" + p.name + "' is NULL but not nullable");
+    }
+    if (op->has_body && op->body_required && !body_json)
+      fail(THREECX_E_INVALID_ARGUMENT, fn + ": body_json is NULL but the request body is required");
+  });
+  if (rc != THREECX_OK) return rc;
+
+  threecx_request *req = nullptr;
+  rc = threecx_request_new_op(client, operation_id, &req);
+  for (std::size_t i = 0; rc == THREECX_OK && i < n; ++i) {
+    const threecx_operation_param &p = op->params[i];
+    const Arg &a = args[i];
+    switch (p.type) {
+      case THREECX_TYPE_INT32:
+        rc = threecx_request_set_param_int(req, p.name, a.i);
+        break;
+      case THREECX_TYPE_BOOL:
+        rc = threecx_request_set_param_bool(req, p.name, a.i != 0);
+        break;
+      default:
+        if (!a.s)
+          rc = threecx_request_set_param_null(req, p.name);
+        else if (p.type == THREECX_TYPE_GUID)
+          rc = threecx_request_set_param_guid(req, p.name, a.s);
+        else if (p.type == THREECX_TYPE_DATETIME)
+          rc = threecx_request_set_param_datetime(req, p.name, a.s);
+        else
+          rc = threecx_request_set_param_string(req, p.name, a.s);
+        break;
+    }
+  }
+  if (rc == THREECX_OK && query) rc = threecx_request_set_query(req, query);
+  if (rc == THREECX_OK && if_match) rc = threecx_request_add_header(req, "If-Match", if_match);
+  if (rc == THREECX_OK && body_json) rc = threecx_request_set_body(req, body_json);
+  if (rc == THREECX_OK) rc = threecx_request_send(req, out);
+  threecx_request_free(req);
+  return rc;
+}
+
+}  // namespace threecx::catalog

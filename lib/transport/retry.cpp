@@ -1,0 +1,57 @@
+#include "transport/retry.hpp"
+
+#include <cctype>
+#include <cstring>
+#include <ctime>
+
+namespace threecx {
+
+bool retryable_status(long status) noexcept {
+  return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+bool idempotent_method(const std::string &m) noexcept {
+  return m == "GET" || m == "DELETE" || m == "PUT";
+}
+
+std::optional<int64_t> parse_retry_after(const std::string &value, std::time_t now) {
+  size_t i = 0;
+  while (i < value.size() && value[i] == ' ') ++i;
+  if (i == value.size()) return std::nullopt;
+  if (std::isdigit(static_cast<unsigned char>(value[i]))) {
+    int64_t s = 0;
+    for (; i < value.size() && std::isdigit(static_cast<unsigned char>(value[i])); ++i) {
+      if (s > INT64_C(1) << 40) return INT64_MAX / 2;  // absurdly large: clamp later
+      s = s * 10 + (value[i] - '0');
+    }
+    while (i < value.size() && value[i] == ' ') ++i;
+    if (i != value.size()) return std::nullopt;
+    return s * 1000;
+  }
+  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+  struct tm tm;
+  std::memset(&tm, 0, sizeof tm);
+  const char *end = strptime(value.c_str() + i, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  std::time_t t = timegm(&tm);
+  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+  int64_t d = static_cast<int64_t>(t) - static_cast<int64_t>(now);
+  return d > 0 ? d * 1000 : 0;
+}
+
+int64_t retry_delay_ms(const RetryPolicy &p, int attempt, std::optional<int64_t> retry_after_ms,
+                       uint64_t random) noexcept {
+  int64_t cap = p.max_delay_ms > 0 ? p.max_delay_ms : 0;
+  if (retry_after_ms) return *retry_after_ms < 0 ? 0 : (*retry_after_ms > cap ? cap : *retry_after_ms);
+  if (attempt < 1) attempt = 1;
+  int64_t base = p.base_delay_ms > 0 ? p.base_delay_ms : 0;
+  // base * 2^(attempt-1), saturating at cap
+  int64_t d = base;
+  for (int k = 1; k < attempt && d < cap; ++k) d = d > cap / 2 ? cap : d * 2;
+  if (d > cap) d = cap;
+  int64_t half = d / 2;
+  uint64_t span = static_cast<uint64_t>(d - half) + 1;
+  return half + static_cast<int64_t>(random % span);
+}
+
+}  // namespace threecx

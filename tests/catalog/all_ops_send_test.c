@@ -1,0 +1,289 @@
+/*
+ * all_ops_send_test: calls EVERY typed threecx_xapi_* function once against
+ * threecx-sim and checks, through the simulator's request recorder
+ * (GET /_sim/requests?since=N), what actually went on the wire: method, raw
+ * target (path with OData literals + query), If-Match and body.
+ *
+ *   all_ops_send_test http://127.0.0.1:PORT
+ *
+ * Client id / key: THREECX_CLIENT_ID / THREECX_API_KEY (default "sim" /
+ * "sim-secret"). Argument values are awkward on purpose (quotes, '/', '#',
+ * '?', '%', spaces, UTF-8, int32 limits, date-times with offsets, null for
+ * nullable strings); the expected raw path is computed here from the OData
+ * literal rules, independently of the library:
+ *   string   'x' with ' doubled, then percent-encoded (A-Za-z0-9-._~ stay,
+ *            everything else %XX upper-case)
+ *   datetime bare, percent-encoded the same way ('+' -> %2B, ':' -> %3A)
+ *   int/bool/guid bare; NULL nullable string -> null
+ * Prints "N passed, N failed"; exits 1 on failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+#include <curl/curl.h>
+
+#include "threecx/catalog.h"
+#include "threecx/operations.h"
+
+#define MAX_PARAMS 24
+
+struct op_args {
+  const char *s[MAX_PARAMS];
+  int64_t i[MAX_PARAMS];
+  const threecx_query *query;
+  const char *if_match;
+  const char *body;
+};
+struct op_thunk {
+  const char *id;
+  int (*fn)(threecx_client *, const struct op_args *, threecx_response **);
+};
+
+#include "all_ops_calls.inc"
+
+static int passed, failed;
+#define CHECK(cond, ...)                                   \
+  do {                                                     \
+    if (cond) {                                            \
+      ++passed;                                            \
+    } else {                                               \
+      ++failed;                                            \
+      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+      fprintf(stderr, __VA_ARGS__);                        \
+      fputc('\n', stderr);                                 \
+    }                                                      \
+  } while (0)
+
+/* ---- a growing string ---- */
+struct buf {
+  char *p;
+  size_t n, cap;
+};
+static void put(struct buf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    b->cap = (b->n + n + 1) * 2;
+    b->p = (char *)realloc(b->p, b->cap);
+    if (!b->p) abort();
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = 0;
+}
+static void puts_(struct buf *b, const char *s) { put(b, s, strlen(s)); }
+
+static void pct(struct buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (; *s; ++s) {
+    unsigned char c = (unsigned char)*s;
+    if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      put(b, (const char *)&c, 1);
+    } else {
+      char e[3];
+      e[0] = '%';
+      e[1] = hex[c >> 4];
+      e[2] = hex[c & 15];
+      put(b, e, 3);
+    }
+  }
+}
+
+/* ---- argument values ---- */
+static const char *kStrings[] = {
+    "O'Brien",   "a/b#c?d",          "100% sure", "caf\xc3\xa9 \xe2\x82\xac", "it''s \"q\"",
+    "plain",     "",                 "a+b&c=d",   "sp ace",                  "tab\tnl",
+    "(paren)",   "x'",
+};
+static const int64_t kInts[] = {0, -1, 2147483647, -2147483647 - 1, 42};
+static const char *kGuids[] = {"0f8fad5b-d9cb-469f-a165-70867728950e", "0F8FAD5B-D9CB-469F-A165-70867728950E"};
+static const char *kDates[] = {"2024-05-01T10:20:30+02:00", "2024-12-31T23:59:59Z",
+                               "2024-01-01T00:00:00.123-05:30"};
+
+/* ---- HTTP to the recorder ---- */
+static size_t on_data(char *p, size_t size, size_t n, void *ud) {
+  put((struct buf *)ud, p, size * n);
+  return size * n;
+}
+static cJSON *recorder(const char *base, long long since) {
+  char url[512];
+  struct buf b = {NULL, 0, 0};
+  CURL *h = curl_easy_init();
+  cJSON *json = NULL;
+  snprintf(url, sizeof url, "%s/_sim/requests?since=%lld", base, since);
+  curl_easy_setopt(h, CURLOPT_URL, url);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+  if (curl_easy_perform(h) == CURLE_OK && b.p) json = cJSON_Parse(b.p);
+  curl_easy_cleanup(h);
+  free(b.p);
+  return json;
+}
+
+static const char *jstr(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+static const char *header(const cJSON *req, const char *name) {
+  const cJSON *h;
+  cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(req, "headers")) {
+    if (h->string && strcasecmp(h->string, name) == 0) {
+      if (cJSON_IsString(h)) return h->valuestring;
+      if (cJSON_IsArray(h) && cJSON_IsString(cJSON_GetArrayItem(h, 0))) return cJSON_GetArrayItem(h, 0)->valuestring;
+    }
+  }
+  return NULL;
+}
+
+/* Renders the expected raw target for `op` with `a`. */
+static void expected_target(const threecx_operation *op, const struct op_args *a, int with_top, struct buf *b) {
+  const char *path = NULL, *p;
+  size_t slot = 0;
+  threecx_operation_path(op, &path);
+  puts_(b, "/xapi/v1");
+  for (p = path; *p; ++p) {
+    int32_t type = 0;
+    if (*p != '{') {
+      put(b, p, 1);
+      continue;
+    }
+    p = strchr(p, '}');
+    threecx_operation_param_type(op, slot, &type);
+    if (type == THREECX_TYPE_INT32) {
+      char n[32];
+      snprintf(n, sizeof n, "%lld", (long long)(int32_t)a->i[slot]);
+      puts_(b, n);
+    } else if (type == THREECX_TYPE_BOOL) {
+      puts_(b, a->i[slot] ? "true" : "false");
+    } else if (!a->s[slot]) {
+      puts_(b, "null");
+    } else if (type == THREECX_TYPE_STRING) {
+      struct buf q = {NULL, 0, 0};
+      const char *c;
+      puts_(&q, "'");
+      for (c = a->s[slot]; *c; ++c) {
+        put(&q, c, 1);
+        if (*c == '\'') put(&q, c, 1);
+      }
+      puts_(&q, "'");
+      pct(b, q.p);
+      free(q.p);
+    } else if (type == THREECX_TYPE_DATETIME) {
+      pct(b, a->s[slot]);
+    } else {
+      puts_(b, a->s[slot]); /* guid, bare */
+    }
+    ++slot;
+  }
+  if (with_top) puts_(b, "?$top=2");
+}
+
+int main(int argc, char **argv) {
+  const char *base = argc > 1 ? argv[1] : getenv("THREECX_SIM_URL");
+  const char *id = getenv("THREECX_CLIENT_ID"), *key = getenv("THREECX_API_KEY");
+  threecx_client *client = NULL;
+  threecx_query *top = NULL;
+  cJSON *rec;
+  long long since = 0;
+  size_t count = 0, k;
+
+  if (!base) {
+    fprintf(stderr, "usage: %s http://127.0.0.1:PORT (threecx-sim)\n", argv[0]);
+    return 2;
+  }
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (threecx_client_new(base, id ? id : "sim", key ? key : "sim-secret", &client) != THREECX_OK ||
+      threecx_client_allow_http(client, 1) != THREECX_OK) {
+    fprintf(stderr, "client: %s\n", threecx_last_error());
+    return 2;
+  }
+  threecx_query_new(&top);
+  threecx_query_set_top(top, 2);
+  rec = recorder(base, 0);
+  if (!rec) {
+    fprintf(stderr, "no recorder at %s/_sim/requests\n", base);
+    return 2;
+  }
+  since = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rec, "next"));
+  cJSON_Delete(rec);
+
+  threecx_operation_count(&count);
+  CHECK(count == sizeof kThunks / sizeof kThunks[0], "thunk table %zu vs catalog %zu",
+        sizeof kThunks / sizeof kThunks[0], count);
+  for (k = 0; k < sizeof kThunks / sizeof kThunks[0]; ++k) {
+    const threecx_operation *op = NULL;
+    struct op_args a;
+    struct buf want = {NULL, 0, 0};
+    threecx_response *resp = NULL;
+    size_t np = 0, i;
+    int32_t opts = 0, has_body = 0, has_if_match = 0;
+    const char *method = NULL;
+    const cJSON *r, *last = NULL;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    if (threecx_operation_find(kThunks[k].id, &op) != THREECX_OK) {
+      CHECK(0, "%s: not in catalog", kThunks[k].id);
+      continue;
+    }
+    threecx_operation_param_count(op, &np);
+    threecx_operation_options(op, &opts);
+    threecx_operation_has_body(op, &has_body);
+    threecx_operation_has_if_match(op, &has_if_match);
+    threecx_operation_method(op, &method);
+    for (i = 0; i < np && i < MAX_PARAMS; ++i) {
+      int32_t type = 0, nullable = 0;
+      size_t v = k + i;
+      threecx_operation_param_type(op, i, &type);
+      threecx_operation_param_nullable(op, i, &nullable);
+      switch (type) {
+        case THREECX_TYPE_INT32: a.i[i] = kInts[v % 5]; break;
+        case THREECX_TYPE_BOOL: a.i[i] = (int64_t)(v % 3); break; /* 0, 1, 2 (true) */
+        case THREECX_TYPE_GUID: a.s[i] = kGuids[v % 2]; break;
+        case THREECX_TYPE_DATETIME: a.s[i] = kDates[v % 3]; break;
+        default: a.s[i] = (nullable && v % 4 == 3) ? NULL : kStrings[v % (sizeof kStrings / sizeof *kStrings)];
+      }
+    }
+    a.query = (opts & THREECX_OPT_TOP) ? top : NULL;
+    a.if_match = has_if_match ? "W/\"etag-1\"" : NULL;
+    a.body = has_body ? "{\"Name\":\"O'Brien \\u00e9\",\"n\":1}" : NULL;
+    expected_target(op, &a, a.query != NULL, &want);
+
+    rc = kThunks[k].fn(client, &a, &resp);
+    CHECK(rc == THREECX_OK || rc == THREECX_E_HTTP, "%s: rc %d (%s)", kThunks[k].id, rc, threecx_last_error());
+    threecx_response_free(resp);
+
+    rec = recorder(base, since);
+    CHECK(rec != NULL, "%s: recorder", kThunks[k].id);
+    if (!rec) {
+      free(want.p);
+      continue;
+    }
+    since = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rec, "next"));
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(rec, "requests")) {
+      const char *t = jstr(r, "target");
+      if (t && strncmp(t, "/xapi/v1", 8) == 0) last = r; /* skip /connect/token */
+    }
+    CHECK(last != NULL, "%s: nothing recorded", kThunks[k].id);
+    if (last) {
+      const char *t = jstr(last, "target"), *m = jstr(last, "method"), *im = header(last, "If-Match");
+      const char *body = jstr(last, "body");
+      CHECK(m && method && strcmp(m, method) == 0, "%s: method %s, want %s", kThunks[k].id, m, method);
+      CHECK(t && strcmp(t, want.p) == 0, "%s: target\n   got  %s\n   want %s", kThunks[k].id, t, want.p);
+      if (has_if_match) CHECK(im && strcmp(im, a.if_match) == 0, "%s: If-Match %s", kThunks[k].id, im);
+      if (has_body) CHECK(body && strcmp(body, a.body) == 0, "%s: body %s", kThunks[k].id, body);
+      else CHECK(!body || !*body, "%s: unexpected body %s", kThunks[k].id, body);
+    }
+    cJSON_Delete(rec);
+    free(want.p);
+  }
+  threecx_query_free(top);
+  threecx_client_free(client);
+  curl_global_cleanup();
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
