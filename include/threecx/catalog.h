@@ -53,6 +53,7 @@ THREECX_API int threecx_operation_at(size_t index,
 THREECX_API int threecx_operation_find(const char *operation_id,
                                        const threecx_operation **out);
 
+/* The operationId, e.g. "ListSecurityRefreshToken". */
 THREECX_API int threecx_operation_id(const threecx_operation *op,
                                      const char **out);
 /* "GET", "POST", "PATCH" or "DELETE". */

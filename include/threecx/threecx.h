@@ -231,7 +231,9 @@ THREECX_API int threecx_url_encode(const char *text, char **out);
 
 typedef struct threecx_query threecx_query;
 
+/* A new, empty query. Free with threecx_query_free(). */
 THREECX_API int threecx_query_new(threecx_query **out);
+/* Releases a query (NULL is fine). Requests that copied it are unaffected. */
 THREECX_API void threecx_query_free(threecx_query *query);
 /* Each option may be set once per query (again: THREECX_E_OPTION_REPEATED).
  * $top / $skip must be >= 0. */
@@ -325,6 +327,7 @@ THREECX_API int threecx_request_send(threecx_request *request,
 /* ------------------------------------------------------------------------ */
 /* Response. */
 
+/* Releases a response (NULL is fine). */
 THREECX_API void threecx_response_free(threecx_response *response);
 /* HTTP status (200, 201, 204, 404...). */
 THREECX_API int threecx_response_status(const threecx_response *response,

@@ -92,8 +92,11 @@ bool is_datetime(std::string_view s) noexcept {
     return false;
   int mo = num(s, 5, 2), d = num(s, 8, 2), h = num(s, 11, 2),
       mi = num(s, 14, 2), se = num(s, 17, 2);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59)
-    return false;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return false;
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int y = num(s, 0, 4);
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap)) return false;
   size_t p = 19;
   if (p < s.size() && s[p] == '.') {
     size_t start = ++p;
