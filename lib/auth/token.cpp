@@ -13,7 +13,7 @@ std::string TokenCache::get(const Fetch &fetch, uint64_t *generation) {
     auto now = Clock::now();
     if (!token_.empty() && now < refresh_at_) {
       *generation = generation_;
-      return token_;
+      return std::string(token_.view());
     }
     if (!fetching_) break;
     uint64_t seq = fetch_seq_;
@@ -49,8 +49,8 @@ std::string TokenCache::get(const Fetch &fetch, uint64_t *generation) {
   ++fetch_seq_;
   last_error_code_ = 0;
   last_error_.clear();
-  threecx::wipe(token_);
-  token_ = std::move(t.access_token);
+  token_.assign(t.access_token);
+  threecx::wipe(t.access_token);
   ++generation_;
   auto now = Clock::now();
   int64_t life = std::max<int64_t>(t.lifetime_s, 1);
@@ -59,7 +59,7 @@ std::string TokenCache::get(const Fetch &fetch, uint64_t *generation) {
   expires_at_ = now + std::chrono::seconds(life);
   refresh_at_ = expires_at_ - std::chrono::seconds(margin);
   *generation = generation_;
-  std::string out = token_;
+  std::string out(token_.view());
   cv_.notify_all();
   return out;
 }
@@ -67,7 +67,7 @@ std::string TokenCache::get(const Fetch &fetch, uint64_t *generation) {
 void TokenCache::invalidate(uint64_t generation) {
   std::lock_guard<std::mutex> lk(mu_);
   if (generation == 0 || generation == generation_) {
-    threecx::wipe(token_);
+    token_.clear();
     refresh_at_ = expires_at_ = Clock::time_point{};
   }
 }
@@ -82,9 +82,5 @@ int64_t TokenCache::fetches() const {
   return fetches_;
 }
 
-void TokenCache::wipe() {
-  std::lock_guard<std::mutex> lk(mu_);
-  threecx::wipe(token_);
-}
 
 }  // namespace threecx

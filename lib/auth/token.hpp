@@ -10,6 +10,8 @@
 #include <mutex>
 #include <string>
 
+#include "common/secret.hpp"
+
 namespace threecx {
 
 struct Token {
@@ -31,13 +33,11 @@ class TokenCache {
   void invalidate(uint64_t generation);
   void set_margin(int64_t seconds);
   int64_t fetches() const;
-  // Number of token requests started.
-  void wipe();
 
  private:
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::string token_;
+  Secret token_;  // kept out of core dumps
   Clock::time_point refresh_at_{}, expires_at_{};
   uint64_t generation_ = 0;
   bool fetching_ = false;

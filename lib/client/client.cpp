@@ -71,15 +71,13 @@ Endpoint parse_domain(const std::string &domain) {
 }
 
 ClientCore::ClientCore(Endpoint ep, std::string client_id, std::string api_key)
-    : ep_(std::move(ep)), client_id_(std::move(client_id)), api_key_(std::move(api_key)) {
+    : ep_(std::move(ep)), client_id_(std::move(client_id)), api_key_(api_key) {
+  wipe(api_key);
   topt_.user_agent = std::string("libthreecx/") + THREECX_VERSION;
-  log_.add_secret(api_key_);
+  log_.add_secret(api_key_.view());
 }
 
-ClientCore::~ClientCore() {
-  wipe(api_key_);
-  tokens_.wipe();
-}
+ClientCore::~ClientCore() = default;
 
 void ClientCore::set_ca_file(const char *path) {
   std::lock_guard<std::mutex> lk(mu_);
@@ -157,19 +155,27 @@ Token ClientCore::fetch_token() {
              "TLS verification is OFF: the API key is sent to whoever answers");
   log_.log(THREECX_LOG_INFO, "requesting an access token for client id '" +
                                  client_id_ + "' at " + url);
-  std::string form = "client_id=" + odata::url_encode(client_id_) +
-                     "&client_secret=" + odata::url_encode(api_key_) +
-                     "&grant_type=client_credentials";
-  struct Wiper {
-    std::string &s;
-    ~Wiper() { wipe(s); }
-  } wiper{form};
+  std::string form;
+  HttpResponse resp;
+  struct Wiper {  // both carry secrets
+    std::string &a, &b;
+    ~Wiper() {
+      wipe(a);
+      wipe(b);
+    }
+  } wiper{form, resp.body};
+  {
+    std::string key = odata::url_encode(api_key_.view());
+    form = "client_id=" + odata::url_encode(client_id_) + "&client_secret=" + key +
+           "&grant_type=client_credentials";
+    wipe(key);
+  }
   HttpRequest req;
   req.method = "POST";
   req.url = url;
   req.body = &form;
   req.content_type = "application/x-www-form-urlencoded";
-  HttpResponse resp = transport_.perform(req, opt, log_);
+  resp = transport_.perform(req, opt, log_);
 
   cJSON *j = cJSON_ParseWithLength(resp.body.data(), resp.body.size());
   struct Del {
@@ -201,6 +207,11 @@ Token ClientCore::fetch_token() {
   } else {
     t.lifetime_s = 3600;
     log_.log(THREECX_LOG_WARN, "token response has no expires_in; assuming 3600 s");
+  }
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    log_.remove_secret(logged_token_.view());
+    logged_token_.assign(t.access_token);
   }
   log_.add_secret(t.access_token);
   log_.log(THREECX_LOG_INFO, "access token received, valid for " +

@@ -57,7 +57,8 @@ class ClientCore {
   mutable std::mutex mu_;
   Endpoint ep_;
   std::string client_id_;
-  std::string api_key_;
+  Secret api_key_;       // kept out of core dumps
+  Secret logged_token_;  // the token the logger scrubs besides the key
   TransportOptions topt_;
   RetryPolicy retry_;
   bool allow_http_ = false;

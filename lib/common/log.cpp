@@ -16,17 +16,16 @@ bool Logger::enabled(int32_t level) const noexcept {
   return fn_ != nullptr && level <= level_;
 }
 
-void Logger::add_secret(const std::string &secret) {
+void Logger::add_secret(std::string_view secret) {
   if (secret.empty()) return;
   std::lock_guard<std::mutex> lk(mu_);
-  secrets_.push_back(secret);
+  secrets_.emplace_back(secret);
 }
 
-void Logger::remove_secret(const std::string &secret) {
+void Logger::remove_secret(std::string_view secret) {
   std::lock_guard<std::mutex> lk(mu_);
   for (auto it = secrets_.begin(); it != secrets_.end();) {
     if (*it == secret) {
-      wipe(*it);
       it = secrets_.erase(it);
     } else {
       ++it;
@@ -35,8 +34,9 @@ void Logger::remove_secret(const std::string &secret) {
 }
 
 namespace {
-void scrub_locked(std::string &text, const std::vector<std::string> &secrets) {
-  for (const auto &s : secrets) {
+void scrub_locked(std::string &text, const std::vector<Secret> &secrets) {
+  for (const auto &secret : secrets) {
+    std::string_view s = secret.view();
     size_t pos = 0;
     while ((pos = text.find(s, pos)) != std::string::npos) {
       text.replace(pos, s.size(), "[REDACTED]");
@@ -67,12 +67,6 @@ void Logger::log(int32_t level, const std::string &message) const noexcept {
     return;
   }
   fn(ud, level, line.c_str());
-}
-
-void wipe(std::string &s) noexcept {
-  volatile char *p = s.data();
-  for (size_t i = 0; i < s.size(); ++i) p[i] = 0;
-  s.clear();
 }
 
 }  // namespace threecx

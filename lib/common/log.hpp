@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/secret.hpp"
 #include "threecx/threecx.h"
 
 namespace threecx {
@@ -17,8 +18,8 @@ class Logger {
   // "[REDACTED]". Never throws.
   void log(int32_t level, const std::string &message) const noexcept;
   // Secrets to scrub: the API key, issued tokens. Empty strings ignored.
-  void add_secret(const std::string &secret);
-  void remove_secret(const std::string &secret);
+  void add_secret(std::string_view secret);
+  void remove_secret(std::string_view secret);
   // Applies the same scrubbing to any text (error messages).
   std::string scrub(std::string text) const;
 
@@ -27,10 +28,7 @@ class Logger {
   int32_t level_ = THREECX_LOG_NONE;
   threecx_log_fn fn_ = nullptr;
   void *user_data_ = nullptr;
-  std::vector<std::string> secrets_;
+  std::vector<Secret> secrets_;  // kept out of core dumps
 };
-
-// Overwrites a string's bytes before it is released.
-void wipe(std::string &s) noexcept;
 
 }  // namespace threecx

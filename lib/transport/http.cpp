@@ -156,6 +156,11 @@ HttpResponse Transport::perform(const HttpRequest &req,
     CURL *c;
     curl_slist *headers = nullptr;
     ~Releaser() {
+      // the Authorization line is in here: wipe before libcurl frees it
+      for (curl_slist *n = headers; n; n = n->next) {
+        volatile char *p = n->data;
+        for (; *p; ++p) *p = 0;
+      }
       curl_slist_free_all(headers);
       t->release(c);
     }
