@@ -1,7 +1,5 @@
 #include "request/request.hpp"
 
-#include <cjson/cJSON.h>
-
 #include <cstring>
 #include <strings.h>
 
@@ -24,35 +22,6 @@ const char *type_name(int t) {
   }
 }
 }  // namespace
-
-void check_json(const char *json) {
-  const char *end = nullptr;
-  cJSON *j = cJSON_ParseWithOpts(json, &end, 1);
-  if (j) {
-    cJSON_Delete(j);
-    return;
-  }
-  if (!end) end = cJSON_GetErrorPtr();
-  size_t off = end && end >= json ? static_cast<size_t>(end - json) : 0;
-  size_t len = std::strlen(json);
-  if (off > len) off = len;
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < off; ++i) {
-    if (json[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  std::string near(json + off, std::min<size_t>(16, len - off));
-  for (char &c : near)
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  fail(THREECX_E_INVALID_JSON,
-       "malformed JSON body at byte " + std::to_string(off) + " (line " +
-           std::to_string(line) + ", column " + std::to_string(col) + ")" +
-           (off >= len ? ": unexpected end of input" : ", near '" + near + "'"));
-}
 
 Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
                  const std::string &path, const threecx_operation *op)

@@ -4,10 +4,10 @@
  * (GET /_sim/requests?since=N), what actually went on the wire: method, raw
  * target (path with OData literals + query), If-Match and body.
  *
- *   all_ops_send_test http://127.0.0.1:PORT
+ *   all_ops_send_test            starts its own threecx-sim (plain HTTP)
  *
- * Client id / key: THREECX_CLIENT_ID / THREECX_API_KEY (default "sim" /
- * "sim-secret"). Argument values are awkward on purpose (quotes, '/', '#',
+ * Operations that accept OData options get every accepted option, with
+ * awkward values, and the expected query string is computed here too. Argument values are awkward on purpose (quotes, '/', '#',
  * '?', '%', spaces, UTF-8, int32 limits, date-times with offsets, null for
  * nullable strings); the expected raw path is computed here from the OData
  * literal rules, independently of the library:
@@ -29,6 +29,7 @@
 
 #include "threecx/catalog.h"
 #include "threecx/operations.h"
+#include "simproc.h"
 
 #define MAX_PARAMS 24
 
@@ -139,8 +140,57 @@ static const char *header(const cJSON *req, const char *name) {
   return NULL;
 }
 
+/* OData query option values: unreserved characters and the sub-delimiters
+ * that carry no meaning inside a value stay; & # + % space and non-ASCII
+ * are encoded. */
+static void qpct(struct buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (; *s; ++s) {
+    unsigned char c = (unsigned char)*s;
+    if (isalnum(c) || strchr("-._~(),':/@!*;$=", c)) {
+      put(b, (const char *)&c, 1);
+    } else {
+      char e[3];
+      e[0] = '%';
+      e[1] = hex[c >> 4];
+      e[2] = hex[c & 15];
+      put(b, e, 3);
+    }
+  }
+}
+
+/* The options, in the order the library documents: $filter $search $orderby
+ * $select $expand $count $top $skip. */
+static const struct {
+  int32_t bit;
+  const char *name, *value, *wire;
+} kOptions[] = {
+    {THREECX_OPT_FILTER, "$filter", "Name eq 'O''Brien & co' and Id gt 5", NULL},
+    {THREECX_OPT_SEARCH, "$search", "two words", "\"two words\""},
+    {THREECX_OPT_ORDERBY, "$orderby", "Name desc,Id", NULL},
+    {THREECX_OPT_SELECT, "$select", "Id,Name", NULL},
+    {THREECX_OPT_EXPAND, "$expand", "Groups($select=Name;$top=5)", NULL},
+    {THREECX_OPT_COUNT, "$count", "true", NULL},
+    {THREECX_OPT_TOP, "$top", "2", NULL},
+    {THREECX_OPT_SKIP, "$skip", "3", NULL},
+};
+
+static threecx_query *make_query(int32_t opts) {
+  threecx_query *q = NULL;
+  threecx_query_new(&q);
+  if (opts & THREECX_OPT_FILTER) threecx_query_set_filter(q, kOptions[0].value);
+  if (opts & THREECX_OPT_SEARCH) threecx_query_set_search(q, kOptions[1].value);
+  if (opts & THREECX_OPT_ORDERBY) threecx_query_set_orderby(q, kOptions[2].value);
+  if (opts & THREECX_OPT_SELECT) threecx_query_set_select(q, kOptions[3].value);
+  if (opts & THREECX_OPT_EXPAND) threecx_query_set_expand(q, kOptions[4].value);
+  if (opts & THREECX_OPT_COUNT) threecx_query_set_count(q, 1);
+  if (opts & THREECX_OPT_SKIP) threecx_query_set_skip(q, 3);
+  if (opts & THREECX_OPT_TOP) threecx_query_set_top(q, 2);
+  return q;
+}
+
 /* Renders the expected raw target for `op` with `a`. */
-static void expected_target(const threecx_operation *op, const struct op_args *a, int with_top, struct buf *b) {
+static void expected_target(const threecx_operation *op, const struct op_args *a, int32_t opts, struct buf *b) {
   const char *path = NULL, *p;
   size_t slot = 0;
   threecx_operation_path(op, &path);
@@ -179,30 +229,40 @@ static void expected_target(const threecx_operation *op, const struct op_args *a
     }
     ++slot;
   }
-  if (with_top) puts_(b, "?$top=2");
+  {
+    size_t i;
+    int first = 1;
+    for (i = 0; i < sizeof kOptions / sizeof kOptions[0]; ++i) {
+      if (!(opts & kOptions[i].bit)) continue;
+      puts_(b, first ? "?" : "&");
+      first = 0;
+      puts_(b, kOptions[i].name);
+      puts_(b, "=");
+      qpct(b, kOptions[i].wire ? kOptions[i].wire : kOptions[i].value);
+    }
+  }
 }
 
-int main(int argc, char **argv) {
-  const char *base = argc > 1 ? argv[1] : getenv("THREECX_SIM_URL");
-  const char *id = getenv("THREECX_CLIENT_ID"), *key = getenv("THREECX_API_KEY");
+int main(void) {
+  sim s;
+  const char *base;
   threecx_client *client = NULL;
-  threecx_query *top = NULL;
   cJSON *rec;
   long long since = 0;
   size_t count = 0, k;
+  int32_t opts_seen = 0;
 
-  if (!base) {
-    fprintf(stderr, "usage: %s http://127.0.0.1:PORT (threecx-sim)\n", argv[0]);
-    return 2;
-  }
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (threecx_client_new(base, id ? id : "sim", key ? key : "sim-secret", &client) != THREECX_OK ||
-      threecx_client_allow_http(client, 1) != THREECX_OK) {
-    fprintf(stderr, "client: %s\n", threecx_last_error());
+  if (sim_start(&s, 1, NULL) != 0) {
+    fprintf(stderr, "cannot start threecx-sim\n");
     return 2;
   }
-  threecx_query_new(&top);
-  threecx_query_set_top(top, 2);
+  base = s.base;
+  if (sim_client(&s, &client) != THREECX_OK) {
+    fprintf(stderr, "client: %s\n", threecx_last_error());
+    sim_stop(&s);
+    return 2;
+  }
   rec = recorder(base, 0);
   if (!rec) {
     fprintf(stderr, "no recorder at %s/_sim/requests\n", base);
@@ -248,14 +308,16 @@ int main(int argc, char **argv) {
         default: a.s[i] = (nullable && v % 4 == 3) ? NULL : kStrings[v % (sizeof kStrings / sizeof *kStrings)];
       }
     }
-    a.query = (opts & THREECX_OPT_TOP) ? top : NULL;
+    a.query = opts ? make_query(opts) : NULL;
+    opts_seen |= opts;
     a.if_match = has_if_match ? "W/\"etag-1\"" : NULL;
     a.body = has_body ? "{\"Name\":\"O'Brien \\u00e9\",\"n\":1}" : NULL;
-    expected_target(op, &a, a.query != NULL, &want);
+    expected_target(op, &a, opts, &want);
 
     rc = kThunks[k].fn(client, &a, &resp);
     CHECK(rc == THREECX_OK || rc == THREECX_E_HTTP, "%s: rc %d (%s)", kThunks[k].id, rc, threecx_last_error());
     threecx_response_free(resp);
+    threecx_query_free((threecx_query *)a.query);
 
     rec = recorder(base, since);
     CHECK(rec != NULL, "%s: recorder", kThunks[k].id);
@@ -281,8 +343,9 @@ int main(int argc, char **argv) {
     cJSON_Delete(rec);
     free(want.p);
   }
-  threecx_query_free(top);
+  CHECK(opts_seen == 0xFF, "not every option was exercised: 0x%x", (unsigned)opts_seen);
   threecx_client_free(client);
+  sim_stop(&s);
   curl_global_cleanup();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

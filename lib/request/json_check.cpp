@@ -1,0 +1,178 @@
+// Validates a JSON text (RFC 8259) without allocating, so a malformed body
+// is told apart from an out-of-memory condition, and says where it broke.
+#include <cstring>
+#include <string>
+
+#include "common/error.hpp"
+#include "request/odata.hpp"
+#include "request/request.hpp"
+
+namespace threecx {
+namespace {
+
+constexpr int kMaxDepth = 512;
+
+struct Parser {
+  const char *s;
+  size_t n, i = 0;
+  const char *why = nullptr;
+
+  bool end() const { return i >= n; }
+  void ws() {
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  }
+  bool error(const char *w) {
+    if (!why) why = w;
+    return false;
+  }
+  bool literal(const char *word) {
+    size_t len = std::strlen(word);
+    if (n - i < len || std::memcmp(s + i, word, len) != 0) return error("invalid literal");
+    i += len;
+    return true;
+  }
+  static bool hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+  bool string() {
+    ++i;  // opening quote
+    size_t start = i;
+    while (i < n) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c == '"') {
+        if (!odata::valid_utf8(std::string_view(s + start, i - start))) {
+          i = start;
+          return error("string is not valid UTF-8");
+        }
+        ++i;
+        return true;
+      }
+      if (c < 0x20) return error("control character in string");
+      if (c == '\\') {
+        ++i;
+        if (i >= n) break;
+        char e = s[i];
+        if (e == 'u') {
+          for (int k = 1; k <= 4; ++k)
+            if (i + k >= n || !hex(s[i + k])) return error("bad \\u escape");
+          i += 5;
+          continue;
+        }
+        if (!std::strchr("\"\\/bfnrt", e) || e == 0) return error("bad escape");
+      }
+      ++i;
+    }
+    return error("unterminated string");
+  }
+  bool number() {
+    if (s[i] == '-') ++i;
+    if (end()) return error("bad number");
+    if (s[i] == '0') {
+      ++i;
+    } else if (s[i] >= '1' && s[i] <= '9') {
+      while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    } else {
+      return error("bad number");
+    }
+    if (i < n && s[i] == '.') {
+      ++i;
+      if (end() || s[i] < '0' || s[i] > '9') return error("bad number");
+      while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+      ++i;
+      if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+      if (end() || s[i] < '0' || s[i] > '9') return error("bad number");
+      while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    }
+    return true;
+  }
+  bool value(int depth) {
+    ws();
+    if (end()) return error("unexpected end of input");
+    if (depth > kMaxDepth) return error("nested too deeply");
+    char c = s[i];
+    if (c == '{') {
+      ++i;
+      ws();
+      if (i < n && s[i] == '}') {
+        ++i;
+        return true;
+      }
+      for (;;) {
+        ws();
+        if (end()) return error("unexpected end of input");
+        if (s[i] != '"') return error("expected a member name in quotes");
+        if (!string()) return false;
+        ws();
+        if (end()) return error("unexpected end of input");
+        if (s[i] != ':') return error("expected ':'");
+        ++i;
+        if (!value(depth + 1)) return false;
+        ws();
+        if (end()) return error("unexpected end of input");
+        if (s[i] == '}') {
+          ++i;
+          return true;
+        }
+        if (s[i] != ',') return error("expected ',' or '}'");
+        ++i;
+      }
+    }
+    if (c == '[') {
+      ++i;
+      ws();
+      if (i < n && s[i] == ']') {
+        ++i;
+        return true;
+      }
+      for (;;) {
+        if (!value(depth + 1)) return false;
+        ws();
+        if (end()) return error("unexpected end of input");
+        if (s[i] == ']') {
+          ++i;
+          return true;
+        }
+        if (s[i] != ',') return error("expected ',' or ']'");
+        ++i;
+      }
+    }
+    if (c == '"') return string();
+    if (c == '-' || (c >= '0' && c <= '9')) return number();
+    if (c == 't') return literal("true");
+    if (c == 'f') return literal("false");
+    if (c == 'n') return literal("null");
+    return error("unexpected character");
+  }
+};
+
+}  // namespace
+
+void check_json(const char *json) {
+  Parser p{json, std::strlen(json)};
+  bool ok = p.value(0);
+  if (ok) {
+    p.ws();
+    if (!p.end()) ok = p.error("unexpected data after the JSON value");
+  }
+  if (ok) return;
+  size_t off = p.i > p.n ? p.n : p.i, line = 1, col = 1;
+  for (size_t k = 0; k < off; ++k) {
+    if (json[k] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  std::string near(json + off, std::min<size_t>(16, p.n - off));
+  for (char &c : near)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  fail(THREECX_E_INVALID_JSON,
+       "malformed JSON body at byte " + std::to_string(off) + " (line " + std::to_string(line) +
+           ", column " + std::to_string(col) + "): " + p.why +
+           (off >= p.n ? std::string() : ", near '" + near + "'"));
+}
+
+}  // namespace threecx
