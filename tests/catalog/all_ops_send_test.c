@@ -77,22 +77,6 @@ static void put(struct buf *b, const char *s, size_t n) {
 }
 static void puts_(struct buf *b, const char *s) { put(b, s, strlen(s)); }
 
-static void pct(struct buf *b, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (; *s; ++s) {
-    unsigned char c = (unsigned char)*s;
-    if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      put(b, (const char *)&c, 1);
-    } else {
-      char e[3];
-      e[0] = '%';
-      e[1] = hex[c >> 4];
-      e[2] = hex[c & 15];
-      put(b, e, 3);
-    }
-  }
-}
-
 /* ---- argument values ---- */
 static const char *kStrings[] = {
     "O'Brien",   "a/b#c?d",          "100% sure", "caf\xc3\xa9 \xe2\x82\xac", "it''s \"q\"",
@@ -140,14 +124,17 @@ static const char *header(const cJSON *req, const char *name) {
   return NULL;
 }
 
-/* OData query option values: unreserved characters and the sub-delimiters
- * that carry no meaning inside a value stay; & # + % space and non-ASCII
- * are encoded. */
-static void qpct(struct buf *b, const char *s) {
+/* Percent-encoding: unreserved characters and those in `keep` stay.
+ * Path literals keep nothing else; OData query option values also keep the
+ * sub-delimiters that carry no meaning inside a value, so & # + % space and
+ * non-ASCII are encoded. */
+#define PATH_KEEP ""
+#define QUERY_KEEP "(),':/@!*;$="
+static void encode(struct buf *b, const char *s, const char *keep) {
   static const char hex[] = "0123456789ABCDEF";
   for (; *s; ++s) {
     unsigned char c = (unsigned char)*s;
-    if (isalnum(c) || strchr("-._~(),':/@!*;$=", c)) {
+    if (isalnum(c) || strchr("-._~", c) || strchr(keep, c)) {
       put(b, (const char *)&c, 1);
     } else {
       char e[3];
@@ -158,6 +145,9 @@ static void qpct(struct buf *b, const char *s) {
     }
   }
 }
+
+static void pct(struct buf *b, const char *s) { encode(b, s, PATH_KEEP); }
+static void qpct(struct buf *b, const char *s) { encode(b, s, QUERY_KEEP); }
 
 /* The options, in the order the library documents: $filter $search $orderby
  * $select $expand $count $top $skip. */

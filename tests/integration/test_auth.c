@@ -14,7 +14,6 @@
 
 #include "simproc.h"
 
-static sim g_sim;
 
 static int setup(void **state) {
   (void)state;
@@ -26,10 +25,7 @@ static int teardown(void **state) {
   sim_stop(&g_sim);
   return 0;
 }
-static int reset(void **state) {
-  (void)state;
-  return sim_call(&g_sim, "POST", "/_sim/reset", "{}", NULL) == 200 ? 0 : -1;
-}
+#define reset sim_reset
 
 static void list_once(threecx_client *c) {
   int32_t status = 0;

@@ -13,24 +13,8 @@
 
 #include "simproc.h"
 
-static sim g_sim;
-static threecx_client *g_c;
-
-static int setup(void **state) {
-  (void)state;
-  if (sim_start(&g_sim, 0, NULL)) return -1;
-  return sim_client(&g_sim, &g_c);
-}
-static int teardown(void **state) {
-  (void)state;
-  threecx_client_free(g_c);
-  sim_stop(&g_sim);
-  return 0;
-}
-static int reset(void **state) {
-  (void)state;
-  return sim_call(&g_sim, "POST", "/_sim/reset", "{}", NULL) == 200 ? 0 : -1;
-}
+#define g_c g_client
+#define reset sim_reset
 
 static int total_tokens(void) {
   char *body;
@@ -177,5 +161,5 @@ int main(void) {
       cmocka_unit_test_setup(test_latency_timeout, reset),
       cmocka_unit_test_setup(test_token_endpoint_fault, reset),
   };
-  return cmocka_run_group_tests_name("pager_faults", tests, setup, teardown);
+  return cmocka_run_group_tests_name("pager_faults", tests, sim_group_setup, sim_group_teardown);
 }

@@ -13,24 +13,8 @@
 
 #include "simproc.h"
 
-static sim g_sim;
-static threecx_client *g_c;
-
-static int setup(void **state) {
-  (void)state;
-  if (sim_start(&g_sim, 0, NULL)) return -1;
-  return sim_client(&g_sim, &g_c);
-}
-static int teardown(void **state) {
-  (void)state;
-  threecx_client_free(g_c);
-  sim_stop(&g_sim);
-  return 0;
-}
-static int reset(void **state) {
-  (void)state;
-  return sim_call(&g_sim, "POST", "/_sim/reset", "{}", NULL) == 200 ? 0 : -1;
-}
+#define g_c g_client
+#define reset sim_reset
 
 /* GET /SecurityTokens with q; returns the parsed body. */
 static cJSON *list_tokens(threecx_query *q) {
@@ -316,5 +300,5 @@ int main(void) {
       cmocka_unit_test_setup(test_headers, reset),
       cmocka_unit_test_setup(test_server_errors_surface, reset),
   };
-  return cmocka_run_group_tests_name("requests", tests, setup, teardown);
+  return cmocka_run_group_tests_name("requests", tests, sim_group_setup, sim_group_teardown);
 }

@@ -16,7 +16,6 @@
 #define THREADS 16
 #define TOTAL 1000
 
-static sim g_sim;
 
 static volatile int g_keep_going; /* workers continue while set */
 

@@ -227,3 +227,25 @@ int sim_get(threecx_client *c, const char *path, threecx_query *q, char **body, 
   threecx_request_free(r);
   return rc;
 }
+
+sim g_sim;
+threecx_client *g_client;
+
+int sim_group_setup(void **state) {
+  (void)state;
+  if (sim_start(&g_sim, 0, NULL)) return -1;
+  return sim_client(&g_sim, &g_client);
+}
+
+int sim_group_teardown(void **state) {
+  (void)state;
+  threecx_client_free(g_client);
+  g_client = NULL;
+  sim_stop(&g_sim);
+  return 0;
+}
+
+int sim_reset(void **state) {
+  (void)state;
+  return sim_call(&g_sim, "POST", "/_sim/reset", "{}", NULL) == 200 ? 0 : -1;
+}

@@ -48,6 +48,14 @@ int sim_client(const sim *s, threecx_client **out);
 int sim_client_as(const sim *s, const char *id, const char *key, threecx_client **out);
 /* GET path (relative to /xapi/v1) with an optional query; returns the status
  * code of threecx_request_send; *body (may be NULL) receives the body. */
+/* A CMocka group fixture shared by the integration runners: one simulator
+ * (HTTPS) and one client for the whole group, state reset before each test. */
+extern sim g_sim;
+extern threecx_client *g_client;
+int sim_group_setup(void **state);
+int sim_group_teardown(void **state);
+int sim_reset(void **state);
+
 int sim_get(threecx_client *c, const char *path, threecx_query *q, char **body,
             int32_t *status);
 #endif
