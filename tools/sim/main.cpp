@@ -1,0 +1,153 @@
+// threecx-sim: a local 3CX XAPI server for tests, demos and users without
+// a PBX. See --help.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "server.hpp"
+#include "tls.hpp"
+
+namespace {
+
+const char *kUsage =
+    "usage: threecx-sim [options]\n"
+    "  --host ADDR              listen address (default 127.0.0.1)\n"
+    "  --port N                 port, 0 = any free one (default 5001)\n"
+    "  --http                   plain HTTP instead of HTTPS\n"
+    "  --tls-cert F --tls-key F server certificate and key (PEM); default: a\n"
+    "                           CA and certificate generated at start\n"
+    "  --ca-out FILE            write the generated CA certificate for clients\n"
+    "  --client ID:KEY[:ROLE]   an API client (repeatable; default test:secret)\n"
+    "                           ROLE: SystemOwner (default), SystemAdmin, User...\n"
+    "  --token-lifetime S       access token lifetime in seconds (default 3600)\n"
+    "  --token-log FILE         append every issued access token (for tests)\n"
+    "  --ready-file FILE        write the bound port here once listening\n"
+    "  --quiet                  print nothing\n";
+
+[[noreturn]] void usage_error(const std::string &msg) {
+  std::fprintf(stderr, "threecx-sim: %s\n%s", msg.c_str(), kUsage);
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  std::string host = "127.0.0.1", cert, key, ca_out, ready;
+  int port = 5001;
+  bool http = false;
+  sim::Options opt;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto val = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--host") host = val();
+    else if (a == "--port") port = std::atoi(val().c_str());
+    else if (a == "--http") http = true;
+    else if (a == "--tls-cert") cert = val();
+    else if (a == "--tls-key") key = val();
+    else if (a == "--ca-out") ca_out = val();
+    else if (a == "--token-lifetime") opt.token_lifetime = std::atol(val().c_str());
+    else if (a == "--token-log") opt.token_log = val();
+    else if (a == "--ready-file") ready = val();
+    else if (a == "--quiet") opt.quiet = true;
+    else if (a == "--client") {
+      std::string c = val();
+      size_t p1 = c.find(':');
+      if (p1 == std::string::npos || p1 == 0 || p1 + 1 == c.size()) usage_error("--client takes ID:KEY[:ROLE]");
+      size_t p2 = c.find(':', p1 + 1);
+      std::string id = c.substr(0, p1);
+      std::string k = c.substr(p1 + 1, p2 == std::string::npos ? std::string::npos : p2 - p1 - 1);
+      std::string role = p2 == std::string::npos ? "SystemOwner" : c.substr(p2 + 1);
+      opt.clients[id] = sim::ClientCred{k, role};
+    } else if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else {
+      usage_error("unknown option " + a);
+    }
+  }
+  if (opt.clients.empty()) opt.clients["test"] = sim::ClientCred{"secret", "SystemOwner"};
+  if (port < 0 || port > 65535) usage_error("bad port");
+  if (cert.empty() != key.empty()) usage_error("--tls-cert and --tls-key go together");
+
+  // SIGINT/SIGTERM are taken by a waiting thread, which stops the server.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  sim::Credentials creds;
+  std::unique_ptr<httplib::Server> svr;
+  try {
+    if (http) {
+      svr = std::make_unique<httplib::Server>();
+    } else {
+      if (cert.empty()) {
+        sim::generate(creds);
+        if (!ca_out.empty()) sim::write_pem(creds.ca_cert, ca_out);
+      } else {
+        sim::load(creds, cert, key);
+      }
+      svr = std::make_unique<httplib::SSLServer>(creds.cert, creds.key);
+    }
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "threecx-sim: %s\n", e.what());
+    return 1;
+  }
+  if (!svr->is_valid()) {
+    std::fprintf(stderr, "threecx-sim: server setup failed\n");
+    return 1;
+  }
+  sim::Simulator simulator(opt);
+  svr->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  svr->set_keep_alive_max_count(100000);
+  svr->set_keep_alive_timeout(30);
+  svr->set_payload_max_length(64 * 1024 * 1024);
+  // One handler for everything (bodies are read before route handlers run,
+  // not before the pre-routing handler).
+  auto all = [&](const httplib::Request &req, httplib::Response &res) { simulator.handle(req, res); };
+  svr->Get(".*", all);
+  svr->Post(".*", all);
+  svr->Patch(".*", all);
+  svr->Put(".*", all);
+  svr->Delete(".*", all);
+  int bound = port == 0 ? svr->bind_to_any_port(host) : (svr->bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    std::fprintf(stderr, "threecx-sim: cannot listen on %s:%d\n", host.c_str(), port);
+    return 1;
+  }
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    svr->stop();
+  });
+  if (!opt.quiet) {
+    std::printf("threecx-sim listening on %s://%s:%d\n", http ? "http" : "https", host.c_str(), bound);
+    for (const auto &[id, c] : opt.clients)
+      std::printf("client_id=%s api_key=%s role=%s\n", id.c_str(), c.key.c_str(), c.role.c_str());
+    std::fflush(stdout);
+  }
+  if (!ready.empty()) {
+    std::string tmp = ready + ".tmp";
+    FILE *f = std::fopen(tmp.c_str(), "w");
+    if (!f || std::fprintf(f, "%d\n", bound) < 0 || std::fclose(f) != 0 ||
+        std::rename(tmp.c_str(), ready.c_str()) != 0) {
+      std::fprintf(stderr, "threecx-sim: cannot write %s\n", ready.c_str());
+      return 1;
+    }
+  }
+  svr->listen_after_bind();
+  pthread_kill(stopper.native_handle(), SIGTERM);
+  stopper.join();
+  return 0;
+}
