@@ -46,7 +46,8 @@
  *
  *  6. Secrets. The API key and access tokens never appear in log messages,
  *     error messages or URLs produced by this library. TLS certificate
- *     verification is on unless threecx_client_set_tls_verify(client, 0) is
+ *     verification is on unless
+ *     threecx_client_set_insecure_skip_tls_verify(client, 1) is
  *     called; plain http:// is refused unless threecx_client_allow_http() is.
  *
  *  7. Booleans are int32_t (0 = false, anything else = true). Sizes are
@@ -177,11 +178,12 @@ THREECX_API int threecx_client_set_user_agent(threecx_client *client,
 /* Permit plain http:// domains (1) or refuse them (0, the default). */
 THREECX_API int threecx_client_allow_http(threecx_client *client,
                                           int32_t allow);
-/* TLS peer and host verification: 1 (default) verifies, 0 turns it off.
- * Turning it off exposes the API key to anyone on the path; it is logged at
- * WARN level on every token request. */
-THREECX_API int threecx_client_set_tls_verify(threecx_client *client,
-                                              int32_t verify);
+/* INSECURE: skip_verify 1 turns TLS peer and host verification OFF; 0 (the
+ * default) verifies. Turned off, the API key goes to whoever answers; this
+ * is logged at WARN level on every token request. Prefer
+ * threecx_client_set_ca_file() for a PBX with a private CA. */
+THREECX_API int threecx_client_set_insecure_skip_tls_verify(
+    threecx_client *client, int32_t skip_verify);
 /* Log sink with its maximum level (THREECX_LOG_*); fn NULL turns logs off. */
 THREECX_API int threecx_client_set_log(threecx_client *client, int32_t level,
                                        threecx_log_fn fn, void *user_data);

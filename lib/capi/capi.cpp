@@ -111,7 +111,7 @@ CLIENT_SETTER(threecx_client_set_connect_timeout_ms, int64_t, set_connect_timeou
 CLIENT_SETTER(threecx_client_set_timeout_ms, int64_t, set_timeout_ms(value))
 CLIENT_SETTER(threecx_client_set_user_agent, const char *, set_user_agent(value))
 CLIENT_SETTER(threecx_client_allow_http, int32_t, allow_http(value != 0))
-CLIENT_SETTER(threecx_client_set_tls_verify, int32_t, set_tls_verify(value != 0))
+CLIENT_SETTER(threecx_client_set_insecure_skip_tls_verify, int32_t, set_tls_verify(value == 0))
 CLIENT_SETTER(threecx_client_set_refresh_margin, int64_t, set_refresh_margin(value))
 #undef CLIENT_SETTER
 
