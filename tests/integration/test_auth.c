@@ -91,6 +91,27 @@ static void test_token_expires_mid_run(void **state) {
   assert_int_equal(sim_call(&g_sim, "POST", "/_sim/config", "{\"token_lifetime\":3600}", NULL), 200);
 }
 
+/* With a refresh margin the token is replaced before it expires: no request
+ * ever meets a 401. */
+static void test_refresh_ahead_of_expiry(void **state) {
+  (void)state;
+  assert_int_equal(sim_call(&g_sim, "POST", "/_sim/config", "{\"token_lifetime\":3}", NULL), 200);
+  threecx_client *c;
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  assert_int_equal(threecx_client_set_refresh_margin(c, 2), THREECX_OK);
+  time_t start = time(NULL);
+  while (time(NULL) - start < 4) {
+    list_once(c);
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  int64_t n = 0;
+  threecx_client_token_requests(c, &n);
+  assert_true(n >= 3); /* a new token about every second */
+  assert_int_equal(sim_stat(&g_sim, "unauthorized"), 0);
+  threecx_client_free(c);
+}
+
 /* A 401 (token revoked server-side) triggers exactly one refresh + retry. */
 static void test_401_refreshes_once(void **state) {
   (void)state;
@@ -204,6 +225,7 @@ int main(void) {
       cmocka_unit_test_setup(test_token_is_cached, reset),
       cmocka_unit_test_setup(test_bad_credentials, reset),
       cmocka_unit_test_setup(test_token_expires_mid_run, reset),
+      cmocka_unit_test_setup(test_refresh_ahead_of_expiry, reset),
       cmocka_unit_test_setup(test_401_refreshes_once, reset),
       cmocka_unit_test_setup(test_token_stolen, reset),
       cmocka_unit_test_setup(test_persistent_401, reset),
