@@ -110,6 +110,7 @@ int main(int argc, char **argv) {
   }
   sim::Simulator simulator(opt);
   svr->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  svr->set_tcp_nodelay(true);  // no Nagle stalls between headers and body
   svr->set_keep_alive_max_count(100000);
   svr->set_keep_alive_timeout(30);
   svr->set_payload_max_length(64 * 1024 * 1024);
