@@ -47,18 +47,7 @@ struct op_thunk {
 
 #include "all_ops_calls.inc"
 
-static int passed, failed;
-#define CHECK(cond, ...)                                   \
-  do {                                                     \
-    if (cond) {                                            \
-      ++passed;                                            \
-    } else {                                               \
-      ++failed;                                            \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-      fprintf(stderr, __VA_ARGS__);                        \
-      fputc('\n', stderr);                                 \
-    }                                                      \
-  } while (0)
+#include "check.h"
 
 /* ---- a growing string ---- */
 struct buf {

@@ -1,6 +1,7 @@
 // threecx-sim: a local 3CX XAPI server for tests, demos and users without
 // a PBX. See --help.
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,13 @@ const char *kUsage =
     "  --token-lifetime S       access token lifetime in seconds (default 3600)\n"
     "  --token-log FILE         append every issued access token (for tests)\n"
     "  --ready-file FILE        write the bound port here once listening\n"
+    "  --spec PATH              swagger.json driving every other route (default:\n"
+    "                           $THREECX_XAPI_SPEC, ./../shared/xapi/swagger.json,\n"
+    "                           the source tree's, <exe dir>/../../../shared/xapi/;\n"
+    "                           none found: only Defs, SecurityTokens, WebsiteLinks)\n"
+    "  --state FILE             load the data from FILE if it exists, save it after\n"
+    "                           every change and at exit (atomically)\n"
+    "  --fault RULE             a fault rule, the JSON of POST /_sim/faults (repeatable)\n"
     "  --quiet                  print nothing\n";
 
 [[noreturn]] void usage_error(const std::string &msg) {
@@ -58,6 +66,9 @@ int main(int argc, char **argv) {
     else if (a == "--token-log") opt.token_log = val();
     else if (a == "--ready-file") ready = val();
     else if (a == "--quiet") opt.quiet = true;
+    else if (a == "--spec") opt.spec_path = val();
+    else if (a == "--state") opt.state_path = val();
+    else if (a == "--fault") opt.fault_rules.push_back(val());
     else if (a == "--client") {
       std::string c = val();
       size_t p1 = c.find(':');
@@ -77,6 +88,27 @@ int main(int argc, char **argv) {
   if (opt.clients.empty()) opt.clients["test"] = sim::ClientCred{"secret", "SystemOwner"};
   if (port < 0 || port > 65535) usage_error("bad port");
   if (cert.empty() != key.empty()) usage_error("--tls-cert and --tls-key go together");
+  if (opt.spec_path.empty()) {
+    auto exists = [](const char *p) { return p && *p && access(p, R_OK) == 0; };
+    const char *env = std::getenv("THREECX_XAPI_SPEC");
+    if (exists(env)) opt.spec_path = env;
+    else if (exists("../shared/xapi/swagger.json")) opt.spec_path = "../shared/xapi/swagger.json";
+#ifdef THREECX_SIM_DEFAULT_SPEC
+    else if (exists(THREECX_SIM_DEFAULT_SPEC)) opt.spec_path = THREECX_SIM_DEFAULT_SPEC;
+#endif
+    if (opt.spec_path.empty()) {  // <dir of the executable>/../../../shared/xapi/swagger.json
+      char self[4096];
+      ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+      if (n > 0) {
+        std::string dir(self, static_cast<size_t>(n));
+        dir = dir.substr(0, dir.rfind('/'));
+        std::string cand = dir + "/../../../shared/xapi/swagger.json";
+        if (exists(cand.c_str())) opt.spec_path = cand;
+      }
+    }
+    if (opt.spec_path.empty() && !opt.quiet)
+      std::fprintf(stderr, "threecx-sim: no spec found (--spec): only the phase-1 routes are served\n");
+  }
 
   // SIGINT/SIGTERM are taken by a waiting thread, which stops the server.
   sigset_t sigs;
@@ -108,7 +140,13 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "threecx-sim: server setup failed\n");
     return 1;
   }
-  sim::Simulator simulator(opt);
+  std::unique_ptr<sim::Simulator> simulator;
+  try {
+    simulator = std::make_unique<sim::Simulator>(opt);
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "threecx-sim: %s\n", e.what());
+    return 1;
+  }
   svr->new_task_queue = [] { return new httplib::ThreadPool(32); };
   svr->set_tcp_nodelay(true);  // no Nagle stalls between headers and body
   svr->set_keep_alive_max_count(100000);
@@ -116,7 +154,7 @@ int main(int argc, char **argv) {
   svr->set_payload_max_length(64 * 1024 * 1024);
   // One handler for everything (bodies are read before route handlers run,
   // not before the pre-routing handler).
-  auto all = [&](const httplib::Request &req, httplib::Response &res) { simulator.handle(req, res); };
+  auto all = [&](const httplib::Request &req, httplib::Response &res) { simulator->handle(req, res); };
   svr->Get(".*", all);
   svr->Post(".*", all);
   svr->Patch(".*", all);

@@ -6,23 +6,7 @@
 namespace sim {
 namespace {
 
-bool parse_string_key(const std::string &raw, std::string *out) {
-  std::string lit = pct_decode(raw);
-  if (lit.size() < 2 || lit.front() != '\'' || lit.back() != '\'') return false;
-  out->clear();
-  for (size_t i = 1; i + 1 < lit.size(); ++i) {
-    if (lit[i] == '\'') {
-      if (i + 2 < lit.size() && lit[i + 1] == '\'') {
-        out->push_back('\'');
-        ++i;
-        continue;
-      }
-      return false;  // a lone quote inside the literal
-    }
-    out->push_back(lit[i]);
-  }
-  return true;
-}
+bool parse_string_key(const std::string &raw, std::string *out) { return parse_string_literal(pct_decode(raw), out); }
 
 void send(httplib::Response &res, int status, cJSON *body) {
   char *s = cJSON_PrintUnformatted(body);
@@ -37,6 +21,12 @@ void send(httplib::Response &res, int status, cJSON *body) {
 void Simulator::xapi(const std::string &raw_path, const std::string &raw_query, const httplib::Request &req,
                      httplib::Response &res) {
   std::lock_guard<std::mutex> lk(mu_);
+  xapi_locked(raw_path, raw_query, req, res);
+  if (req.method != "GET" && res.status >= 200 && res.status < 300) save_state();
+}
+
+void Simulator::xapi_locked(const std::string &raw_path, const std::string &raw_query, const httplib::Request &req,
+                            httplib::Response &res) {
   res.set_header("X-3CX-Version", kSimVersion);
   // authentication
   std::string auth = req.get_header_value("Authorization");
@@ -83,9 +73,12 @@ void Simulator::xapi(const std::string &raw_path, const std::string &raw_query, 
       name = name.substr(0, paren);
       by_key = true;
     }
+    // phase 1: the string-key CRUD set and the seeded token list; every
+    // other path is routed by the spec
     auto set_it = sets_.find(name);
-    if (set_it == sets_.end() || name.find('/') != std::string::npos)
-      return odata_error(res, 404, "NotFound", "No route for " + req.method + " " + raw_path);
+    if ((name != "WebsiteLinks" && name != "SecurityTokens") || set_it == sets_.end() ||
+        name.find('/') != std::string::npos || (name == "SecurityTokens" && by_key))
+      return spec_xapi(raw_path, q, req, res);
     Set &set = set_it->second;
     const EntityType &type = *set.type;
     std::string context = "https://pbx/xapi/v1/$metadata#" + name;
@@ -157,8 +150,7 @@ void Simulator::xapi(const std::string &raw_path, const std::string &raw_query, 
         }
       }
       for (cJSON *f = body->child; f; f = f->next)
-        cJSON_ReplaceItemInObjectCaseSensitive(e, f->string, cJSON_Duplicate(f, 1)) ||
-            cJSON_AddItemToObject(e, f->string, cJSON_Duplicate(f, 1));
+        set_prop(e, f->string, cJSON_Duplicate(f, 1));
       cJSON_Delete(body);
       std::string tag = "W/\"" + std::to_string(++etag_counter_) + "\"";
       cJSON_ReplaceItemInObject(e, "@odata.etag", cJSON_CreateString(tag.c_str()));

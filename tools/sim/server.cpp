@@ -11,12 +11,15 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <stdexcept>
 #include <thread>
 
 namespace sim {
 namespace {
 
 
+
+}  // namespace
 
 std::string json_text(const cJSON *j) {
   char *s = cJSON_PrintUnformatted(j);
@@ -31,6 +34,8 @@ void send_json(httplib::Response &res, int status, cJSON *body) {
   cJSON_Delete(body);
 }
 
+namespace {
+
 std::string random_token() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -38,45 +43,6 @@ std::string random_token() {
   for (int i = 0; i < 48; ++i) t.push_back(a[rng() % 64]);
   return t;
 }
-
-// Closes the TCP connection a request arrived on without answering: finds
-// the socket by its peer port and shuts it down.
-void drop_connection(const httplib::Request &req) {
-  DIR *d = opendir("/proc/self/fd");
-  if (!d) return;
-  while (dirent *e = readdir(d)) {
-    int fd = std::atoi(e->d_name);
-    if (fd <= 2) continue;
-    sockaddr_storage peer{}, self{};
-    socklen_t pl = sizeof peer, sl = sizeof self;
-    if (getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &pl) != 0) continue;
-    if (getsockname(fd, reinterpret_cast<sockaddr *>(&self), &sl) != 0) continue;
-    int pport = -1, sport = -1;
-    if (peer.ss_family == AF_INET) {
-      pport = ntohs(reinterpret_cast<sockaddr_in *>(&peer)->sin_port);
-      sport = ntohs(reinterpret_cast<sockaddr_in *>(&self)->sin_port);
-    } else if (peer.ss_family == AF_INET6) {
-      pport = ntohs(reinterpret_cast<sockaddr_in6 *>(&peer)->sin6_port);
-      sport = ntohs(reinterpret_cast<sockaddr_in6 *>(&self)->sin6_port);
-    }
-    if (pport == req.remote_port && sport == req.local_port) {
-      shutdown(fd, SHUT_RDWR);
-      break;
-    }
-  }
-  closedir(d);
-}
-
-// Deterministic pseudo-random numbers for the seed data.
-struct Lcg {
-  uint64_t s;
-  uint32_t next() {
-    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<uint32_t>(s >> 33);
-  }
-  template <size_t N>
-  const char *pick(const char *const (&a)[N]) { return a[next() % N]; }
-};
 
 std::string iso(int day_offset, int hour) {
   // days after 2026-01-01
@@ -129,6 +95,7 @@ void odata_error(httplib::Response &res, int status, const std::string &code, co
   cJSON *d = cJSON_CreateObject();
   cJSON_AddStringToObject(d, "code", code.c_str());
   cJSON_AddStringToObject(d, "message", message.c_str());
+  cJSON_AddStringToObject(d, "target", "");
   cJSON_AddItemToArray(details, d);
   send_json(res, status, root);
 }
@@ -155,10 +122,24 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
                                      {},
                                      {}};
   types_["Pbx.Defs"] = EntityType{"Pbx.Defs", {"Id", "Codecs", "GatewayParameters", "TimeZones"}, {}, {}};
+  if (!opt_.spec_path.empty()) spec_.load(opt_.spec_path);
   seed();
+  load_state();
+  for (const auto &rule : opt_.fault_rules) {
+    cJSON *j = cJSON_Parse(rule.c_str());
+    Fault f;
+    std::string err;
+    bool ok = make_fault(j, &f, &err);
+    cJSON_Delete(j);
+    if (!ok) throw std::runtime_error("--fault " + rule + ": " + (j ? err : std::string("not JSON")));
+    f.id = next_fault_++;
+    faults_.push_back(f);
+  }
 }
 
 Simulator::~Simulator() {
+  std::lock_guard<std::mutex> lk(mu_);
+  save_state();  // --state: the data survives a restart
   clear_data();
   for (cJSON *r : recorded_) cJSON_Delete(r);
 }
@@ -167,6 +148,8 @@ void Simulator::clear_data() {
   for (auto &[name, set] : sets_)
     for (cJSON *e : set.items) cJSON_Delete(e);
   sets_.clear();
+  for (auto &[path, e] : singletons_) cJSON_Delete(e);
+  singletons_.clear();
 }
 
 void Simulator::seed() {
@@ -178,7 +161,7 @@ void Simulator::seed() {
   static const char *const grants[] = {"Password", "Support", "Sso", "OAuthClient", "ClientCredentials", "Provisioning"};
   static const char *const agents[] = {"3CX Web Client", "3CXPhone for Android", "curl/8.0", "3CX Desktop App"};
   static const char *const reasons[] = {"TooMany", "SetPassword", "InvalidatePassword", "Logout", "Manual"};
-  Set tokens{&types_["Pbx.RefreshToken"], "Id", {}};
+  Set tokens{&types_["Pbx.RefreshToken"], "Id", {}, "integer", "int32"};
   for (int id = 1; id <= 23; ++id) {
     int u = static_cast<int>(g.next() % 8);
     cJSON *e = cJSON_CreateObject();
@@ -237,7 +220,7 @@ void Simulator::seed() {
   }
   sets_["SecurityTokens"] = std::move(tokens);
 
-  Set links{&types_["Pbx.Weblink"], "Link", {}};
+  Set links{&types_["Pbx.Weblink"], "Link", {}, "string", ""};
   static const char *const seeds[][3] = {{"https://example.com/chat/sales", "Sales", "Sales team"},
                                          {"https://example.com/chat/support", "Support", "Support desk"},
                                          {"team page", "Team", "Team page"}};
@@ -257,6 +240,7 @@ void Simulator::seed() {
     links.items.push_back(e);
   }
   sets_["WebsiteLinks"] = std::move(links);
+  seed_spec();
 }
 
 void Simulator::record(const httplib::Request &req, const std::string &path, const std::string &query) {
@@ -279,47 +263,6 @@ void Simulator::record(const httplib::Request &req, const std::string &path, con
     cJSON_Delete(recorded_.front());
     recorded_.pop_front();
   }
-}
-
-bool Simulator::apply_fault(const std::string &path, const httplib::Request &req, httplib::Response &res) {
-  Fault f;
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    auto it = faults_.begin();
-    for (; it != faults_.end(); ++it)
-      if ((it->method.empty() || it->method == req.method) && std::regex_search(path, it->path)) break;
-    if (it == faults_.end()) return false;
-    f = *it;
-    if (it->times > 0 && --it->times == 0) faults_.erase(it);
-    ++stats_["faults_applied"];
-  }
-  if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
-  if (f.drop) {
-    drop_connection(req);
-    res.status = 500;
-    return true;
-  }
-  if (f.truncate) {
-    auto body = std::make_shared<std::string>("{\"value\":[{\"Id\":1,\"Name\":\"truncated");
-    res.set_content_provider(body->size() + 64, "application/json",
-                             [body](size_t, size_t, httplib::DataSink &sink) {
-                               sink.write(body->data(), body->size());
-                               return false;  // closes the connection short of Content-Length
-                             });
-    return true;
-  }
-  if (f.malformed) {
-    res.status = 200;
-    res.set_content("{\"@odata.count\":3,\"value\":[{\"Id\":1,}", "application/json");
-    return true;
-  }
-  if (f.status > 0) {
-    if (!f.retry_after.empty()) res.set_header("Retry-After", f.retry_after);
-    if (f.status == 401) res.set_header("WWW-Authenticate", "Bearer");
-    odata_error(res, f.status, f.code.empty() ? "Fault" : f.code, f.message.empty() ? "injected fault" : f.message);
-    return true;
-  }
-  return false;  // latency only: answer normally
 }
 
 void Simulator::handle(const httplib::Request &req, httplib::Response &res) {
@@ -368,6 +311,7 @@ void Simulator::token(const httplib::Request &req, httplib::Response &res) {
   }
   if (form["client_id"].empty() || form["client_secret"].empty())
     return fail(400, "invalid_request", "client_id and client_secret are required.");
+  if (form["grant_type"].empty()) return fail(400, "invalid_request", "grant_type is required.");
   if (form["grant_type"] != "client_credentials")
     return fail(400, "unsupported_grant_type", "The grant type is not supported.");
   auto c = opt_.clients.find(form["client_id"]);
@@ -390,91 +334,6 @@ void Simulator::token(const httplib::Request &req, httplib::Response &res) {
   cJSON_AddStringToObject(b, "access_token", t.c_str());
   cJSON_AddNullToObject(b, "refresh_token");
   send_json(res, 200, b);
-}
-
-void Simulator::control(const std::string &path, const httplib::Request &req, httplib::Response &res) {
-  cJSON *body = req.body.empty() ? cJSON_CreateObject() : cJSON_Parse(req.body.c_str());
-  struct Del {
-    cJSON *j;
-    ~Del() { cJSON_Delete(j); }
-  } del{body};
-  if (!body) return odata_error(res, 400, "BadRequest", "control body is not JSON");
-  std::lock_guard<std::mutex> lk(mu_);
-  auto str = [body](const char *k) {
-    const cJSON *v = cJSON_GetObjectItem(body, k);
-    return cJSON_IsString(v) ? std::string(v->valuestring) : std::string();
-  };
-  auto num = [body](const char *k, long def) {
-    const cJSON *v = cJSON_GetObjectItem(body, k);
-    if (cJSON_IsNumber(v)) return static_cast<long>(v->valuedouble);
-    if (cJSON_IsString(v)) return std::atol(v->valuestring);
-    return def;
-  };
-  if (path == "/_sim/faults" && req.method == "POST") {
-    Fault f;
-    f.path_text = str("path");
-    try {
-      f.path = std::regex(f.path_text.empty() ? std::string(".*") : f.path_text, std::regex::ECMAScript);
-    } catch (const std::regex_error &) {
-      return odata_error(res, 400, "BadRequest", "bad path regex");
-    }
-    f.method = str("method");
-    f.status = static_cast<int>(num("status", 0));
-    f.code = str("code");
-    f.message = str("message");
-    f.retry_after = str("retry_after");
-    if (f.retry_after.empty() && cJSON_IsNumber(cJSON_GetObjectItem(body, "retry_after")))
-      f.retry_after = std::to_string(num("retry_after", 0));
-    f.latency_ms = num("latency_ms", 0);
-    f.drop = cJSON_IsTrue(cJSON_GetObjectItem(body, "drop"));
-    f.truncate = cJSON_IsTrue(cJSON_GetObjectItem(body, "truncate"));
-    f.malformed = cJSON_IsTrue(cJSON_GetObjectItem(body, "malformed"));
-    f.times = num("times", -1);
-    f.id = next_fault_++;
-    faults_.push_back(f);
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddNumberToObject(r, "id", static_cast<double>(f.id));
-    return send_json(res, 201, r);
-  }
-  if (path == "/_sim/faults" && req.method == "DELETE") {
-    faults_.clear();
-    return send_json(res, 200, cJSON_CreateObject());
-  }
-  if (path == "/_sim/expire-tokens" && req.method == "POST") {
-    auto past = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-    for (auto &[t, tok] : tokens_) tok.expires = past;
-    return send_json(res, 200, cJSON_CreateObject());
-  }
-  if (path == "/_sim/config" && req.method == "POST") {
-    opt_.token_lifetime = num("token_lifetime", opt_.token_lifetime);
-    return send_json(res, 200, cJSON_CreateObject());
-  }
-  if (path == "/_sim/stats" && req.method == "GET") {
-    cJSON *r = cJSON_CreateObject();
-    for (const char *k : {"token_requests", "tokens_issued", "xapi_requests", "unauthorized", "faults_applied"})
-      cJSON_AddNumberToObject(r, k, static_cast<double>(stats_[k]));
-    return send_json(res, 200, r);
-  }
-  if (path == "/_sim/reset" && req.method == "POST") {
-    stats_.clear();
-    faults_.clear();
-    opt_.token_lifetime = default_lifetime_;
-    seed();
-    return send_json(res, 200, cJSON_CreateObject());
-  }
-  if (path == "/_sim/requests" && req.method == "GET") {
-    long since = 0;
-    auto q = split_query(req.target.find('?') == std::string::npos ? "" : req.target.substr(req.target.find('?') + 1));
-    for (auto &[k, v] : q)
-      if (k == "since") since = std::atol(v.c_str());
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddNumberToObject(r, "next", static_cast<double>(next_seq_));
-    cJSON *arr = cJSON_AddArrayToObject(r, "requests");
-    for (cJSON *e : recorded_)
-      if (cJSON_GetObjectItem(e, "seq")->valuedouble >= since) cJSON_AddItemToArray(arr, cJSON_Duplicate(e, 1));
-    return send_json(res, 200, r);
-  }
-  odata_error(res, 404, "NotFound", "no control endpoint " + req.method + " " + path);
 }
 
 }  // namespace sim

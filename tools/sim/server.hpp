@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "odata.hpp"
+#include "spec.hpp"
 
 namespace sim {
 
@@ -30,6 +31,9 @@ struct Options {
   long token_lifetime = 3600;
   std::string token_log;  // append issued tokens here (tests)
   bool quiet = false;
+  std::string spec_path;                // empty: phase-1 routes only
+  std::string state_path;               // --state: load at start, save on change
+  std::vector<std::string> fault_rules; // --fault: JSON rules
 };
 
 struct Fault {
@@ -45,6 +49,7 @@ struct Fault {
 
 class Simulator {
  public:
+  // Throws std::runtime_error (bad spec, state file or fault rule).
   explicit Simulator(Options opt);
   ~Simulator();
   // The one handler for every request (installed as pre-routing handler).
@@ -59,6 +64,9 @@ class Simulator {
     const EntityType *type;
     std::string key;  // key property
     std::vector<cJSON *> items;
+    std::string key_type = "string";  // string, integer; key_format uuid for GUIDs
+    std::string key_format;
+    bool listed = true;  // false: no list operation, entities appear on first access by key
   };
 
   void seed();
@@ -67,6 +75,15 @@ class Simulator {
   void token(const httplib::Request &req, httplib::Response &res);
   void xapi(const std::string &path, const std::string &raw_query, const httplib::Request &req,
             httplib::Response &res);
+  void xapi_locked(const std::string &path, const std::string &raw_query, const httplib::Request &req,
+                   httplib::Response &res);
+  // Phase 2: every other operation of the spec (mu_ held).
+  void spec_xapi(const std::string &path, const Query &q, const httplib::Request &req, httplib::Response &res);
+  void seed_spec();
+  void add_navs(cJSON *e, const std::string &type_name, Lcg &g);
+  void save_state();
+  void load_state();
+  std::string new_etag() { return "W/\"" + std::to_string(++etag_counter_) + "\""; }
   bool apply_fault(const std::string &path, const httplib::Request &req, httplib::Response &res);
   void record(const httplib::Request &req, const std::string &path, const std::string &query);
 
@@ -83,7 +100,15 @@ class Simulator {
   std::map<std::string, EntityType> types_;
   std::map<std::string, Set> sets_;
   long etag_counter_ = 0;
+  Spec spec_;
+  std::map<std::string, cJSON *> singletons_;  // singleton path -> object
 };
+
+// Reads a fault rule (the JSON of POST /_sim/faults). False with *err set.
+bool make_fault(const cJSON *body, Fault *f, std::string *err);
+
+// Sets o[name] = v (replacing or adding; v is owned by o afterwards).
+void set_prop(cJSON *o, const char *name, cJSON *v);
 
 // Percent-decodes (no '+' to space: OData clients encode spaces as %20).
 std::string pct_decode(const std::string &s);

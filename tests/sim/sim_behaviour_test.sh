@@ -1,0 +1,229 @@
+#!/bin/sh
+# sim_behaviour_test: starts the real threecx-sim on an ephemeral loopback
+# port (HTTPS with its generated CA) and checks with curl: the token rules,
+# every fault kind, the recorder, string keys with If-Match, the phase-2
+# spec routes, --state, --fault and a clean exit on SIGTERM.
+# usage: sim_behaviour_test.sh PATH/TO/threecx-sim [SPEC]
+set -u
+SIM=${1:?usage: sim_behaviour_test.sh threecx-sim [swagger.json]}
+SPEC=${2:-${THREECX_XAPI_SPEC:-}}
+DIR=$(mktemp -d /tmp/sim-behaviour-XXXXXX)
+PID=
+PASS=0
+FAIL=0
+
+cleanup() {
+  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
+  rm -rf "$DIR"
+}
+trap cleanup EXIT INT TERM
+
+ok() { PASS=$((PASS + 1)); }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
+expect() {  # expect WHAT GOT WANT
+  if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi
+}
+contains() {  # contains WHAT HAYSTACK NEEDLE
+  case "$2" in *"$3"*) ok ;; *) bad "$1: '$3' not in '$2'" ;; esac
+}
+
+# start_sim NAME ARGS...: starts the simulator, sets PID and BASE
+start_sim() {
+  name=$1
+  shift
+  rm -f "$DIR/$name.port"
+  "$SIM" --host 127.0.0.1 --port 0 --ready-file "$DIR/$name.port" --ca-out "$DIR/ca.pem" "$@" \
+    >"$DIR/$name.out" 2>"$DIR/$name.err" &
+  PID=$!
+  i=0
+  while [ ! -s "$DIR/$name.port" ] && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  if [ ! -s "$DIR/$name.port" ]; then
+    echo "threecx-sim did not start"; cat "$DIR/$name.err"; exit 1
+  fi
+  PORT=$(cat "$DIR/$name.port")
+  BASE="https://127.0.0.1:$PORT"
+}
+
+stop_sim() {
+  kill -TERM "$PID"
+  wait "$PID"
+  rc=$?
+  PID=
+  expect "exit status after SIGTERM" "$rc" 0
+}
+
+C() { curl -sS --max-time 10 --cacert "$DIR/ca.pem" "$@"; }
+# status METHOD URL [curl args]: prints the HTTP status
+status() {
+  m=$1
+  u=$2
+  shift 2
+  C -o "$DIR/body" -D "$DIR/headers" -w '%{http_code}' -X "$m" "$@" "$BASE$u"
+}
+token() {  # token ID SECRET: prints the access token
+  C -d "client_id=$1" -d "client_secret=$2" -d grant_type=client_credentials "$BASE/connect/token" |
+    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
+}
+header() { tr -d '\r' <"$DIR/headers" | sed -n "s/^$1: //Ip" | head -n 1; }
+body() { cat "$DIR/body"; }
+
+if [ -n "$SPEC" ]; then SPECARG="--spec $SPEC"; else SPECARG=; fi
+# shellcheck disable=SC2086
+start_sim main --client test:secret --client limited:k2:SystemAdmin $SPECARG
+contains "banner" "$(cat "$DIR/main.out")" "threecx-sim listening on https://127.0.0.1:$PORT"
+contains "credentials line" "$(cat "$DIR/main.out")" "client_id=test api_key=secret role=SystemOwner"
+
+# ---- OAuth ----
+expect "bad secret" "$(status POST /connect/token -d client_id=test -d client_secret=nope -d grant_type=client_credentials)" 400
+contains "bad secret error" "$(body)" '"error":"invalid_client"'
+expect "unknown client" "$(status POST /connect/token -d client_id=who -d client_secret=secret -d grant_type=client_credentials)" 400
+contains "unknown client error" "$(body)" '"error":"invalid_client"'
+expect "bad grant" "$(status POST /connect/token -d client_id=test -d client_secret=secret -d grant_type=password)" 400
+contains "bad grant error" "$(body)" '"error":"unsupported_grant_type"'
+expect "missing secret" "$(status POST /connect/token -d client_id=test -d grant_type=client_credentials)" 400
+contains "missing secret error" "$(body)" '"error":"invalid_request"'
+expect "token" "$(status POST /connect/token -d client_id=test -d client_secret=secret -d grant_type=client_credentials)" 200
+contains "token type" "$(body)" '"token_type":"Bearer"'
+contains "expires_in" "$(body)" '"expires_in":3600'
+contains "refresh_token" "$(body)" '"refresh_token":null'
+T1=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' "$DIR/body")
+[ ${#T1} -ge 40 ] && ok || bad "token shorter than 40: $T1"
+expect "first token works" "$(status GET /xapi/v1/SecurityTokens -H "Authorization: Bearer $T1")" 200
+contains "23 seeded tokens" "$(status GET '/xapi/v1/SecurityTokens?$count=true&$top=0' -H "Authorization: Bearer $T1"; body)" '"@odata.count":23'
+T2=$(token test secret)
+expect "second token kills the first" "$(status GET /xapi/v1/SecurityTokens -H "Authorization: Bearer $T1")" 401
+expect "401 WWW-Authenticate" "$(header WWW-Authenticate)" Bearer
+expect "401 empty body" "$(wc -c <"$DIR/body" | tr -d ' ')" 0
+expect "second token works" "$(status GET /xapi/v1/SecurityTokens -H "Authorization: Bearer $T2")" 200
+contains "X-3CX-Version" "$(header X-3CX-Version)" 20.0.10.
+expect "no Authorization" "$(status GET /xapi/v1/SecurityTokens)" 401
+expect "garbage token" "$(status GET /xapi/v1/SecurityTokens -H 'Authorization: Bearer nope')" 401
+L=$(token limited k2)
+expect "other client's token is independent" "$(status GET /xapi/v1/SecurityTokens -H "Authorization: Bearer $T2")" 200
+expect "role: 403 on ReportCallLogData" "$(status GET '/xapi/v1/ReportCallLogData' -H "Authorization: Bearer $L")" 403
+contains "403 OData error" "$(body)" '"error":{"code":'
+expect "expire-tokens" "$(status POST /_sim/expire-tokens -d '{}')" 200
+expect "expired token" "$(status GET /xapi/v1/SecurityTokens -H "Authorization: Bearer $T2")" 401
+expect "config lifetime" "$(status POST /_sim/config -d '{"token_lifetime":1}')" 200
+contains "short lifetime" "$(C -d client_id=test -d client_secret=secret -d grant_type=client_credentials "$BASE/connect/token")" '"expires_in":1,'
+T3=$(token test secret)
+sleep 2
+expect "token past its lifetime" "$(status GET /xapi/v1/SecurityTokens -H "Authorization: Bearer $T3")" 401
+status POST /_sim/config -d '{"token_lifetime":3600}' >/dev/null
+T=$(token test secret)
+A="Authorization: Bearer $T"
+
+# ---- OData and 404 ----
+expect "bad filter" "$(status GET '/xapi/v1/SecurityTokens?$filter=Foo%20eq%201' -H "$A")" 400
+contains "bad filter message" "$(body)" "Foo"
+expect "negative top" "$(status GET '/xapi/v1/SecurityTokens?$top=-1' -H "$A")" 400
+expect "unknown option" "$(status GET '/xapi/v1/SecurityTokens?$bogus=1' -H "$A")" 400
+expect "Defs" "$(status GET '/xapi/v1/Defs?$select=Id' -H "$A")" 200
+contains "Defs body" "$(body)" '"Id"'
+expect "no route" "$(status GET /xapi/v1/NoSuchThing -H "$A")" 404
+contains "no route message" "$(body)" '"code":"NotFound"'
+
+# ---- string keys, If-Match, recorder ----
+KEY="it's a/b#c?d%e f+g&h=ü東 ''x"
+ENC="%27it%27%27s%20a%2Fb%23c%3Fd%25e%20f%2Bg%26h%3D%C3%BC%E6%9D%B1%20%27%27%27%27x%27"
+expect "create link" "$(status POST /xapi/v1/WebsiteLinks -H "$A" -H 'Content-Type: application/json' --data-binary "{\"Link\":\"it's a/b#c?d%e f+g&h=ü東 ''x\",\"Name\":\"odd\"}")" 201
+expect "create duplicate" "$(status POST /xapi/v1/WebsiteLinks -H "$A" -H 'Content-Type: application/json' --data-binary "{\"Link\":\"it's a/b#c?d%e f+g&h=ü東 ''x\"}")" 400
+expect "create non-object" "$(status POST /xapi/v1/WebsiteLinks -H "$A" -H 'Content-Type: application/json' --data-binary '[1]')" 400
+expect "read odd key" "$(status GET "/xapi/v1/WebsiteLinks($ENC)" -H "$A")" 200
+contains "odd key body" "$(body)" "\"Name\":\"odd\""
+ETAG=$(header ETag)
+contains "ETag header" "$ETAG" 'W/"'
+expect "patch" "$(status PATCH "/xapi/v1/WebsiteLinks($ENC)" -H "$A" -H 'Content-Type: application/json' -d '{"Name":"odder"}')" 204
+expect "delete stale If-Match" "$(status DELETE "/xapi/v1/WebsiteLinks($ENC)" -H "$A" -H "If-Match: $ETAG")" 412
+status GET "/xapi/v1/WebsiteLinks($ENC)" -H "$A" >/dev/null
+contains "patched" "$(body)" "odder"
+ETAG2=$(header ETag)
+expect "delete with If-Match" "$(status DELETE "/xapi/v1/WebsiteLinks($ENC)" -H "$A" -H "If-Match: $ETAG2")" 204
+expect "gone" "$(status GET "/xapi/v1/WebsiteLinks($ENC)" -H "$A")" 404
+NEXT=$(C "$BASE/_sim/requests?since=0" | sed -n 's/^{"next":\([0-9]*\).*/\1/p')
+status GET "/xapi/v1/WebsiteLinks($ENC)?\$select=Name" -H "$A" -H 'If-Match: W/"9"' >/dev/null
+REC=$(C "$BASE/_sim/requests?since=$NEXT")
+contains "recorder raw target" "$REC" "\"target\":\"/xapi/v1/WebsiteLinks($ENC)?\$select=Name\""
+contains "recorder query" "$REC" '"query":"$select=Name"'
+contains "recorder If-Match" "$REC" '"If-Match":"W/\"9\""'
+case "$REC" in *uthorization*) bad "recorder keeps Authorization" ;; *) ok ;; esac
+
+# ---- faults ----
+expect "fault 503" "$(status POST /_sim/faults -d '{"path":"^/SecurityTokens","method":"GET","status":503,"code":"Busy","message":"try later","retry_after":"3","times":1}')" 201
+contains "fault id" "$(body)" '"id":'
+expect "faulted" "$(status GET /xapi/v1/SecurityTokens -H "$A")" 503
+expect "Retry-After" "$(header Retry-After)" 3
+contains "fault body" "$(body)" '"code":"Busy"'
+expect "times:1 used up" "$(status GET /xapi/v1/SecurityTokens -H "$A")" 200
+status POST /_sim/faults -d '{"path":"^/SecurityTokens","method":"POST","status":500}' >/dev/null
+expect "method-specific rule skips GET" "$(status GET /xapi/v1/SecurityTokens -H "$A")" 200
+status DELETE /_sim/faults >/dev/null
+status POST /_sim/faults -d '{"path":"^/SecurityTokens","latency_ms":600,"times":1}' >/dev/null
+T0=$(date +%s%N)
+expect "latency answers normally" "$(status GET /xapi/v1/SecurityTokens -H "$A")" 200
+MS=$((($(date +%s%N) - T0) / 1000000))
+[ "$MS" -ge 550 ] && ok || bad "latency: answered after ${MS} ms"
+status POST /_sim/faults -d '{"path":"^/SecurityTokens","drop":true,"times":1}' >/dev/null
+C -o /dev/null -H "$A" "$BASE/xapi/v1/SecurityTokens" 2>/dev/null
+RC=$?
+[ "$RC" -ne 0 ] && ok || bad "drop: curl succeeded"
+status POST /_sim/faults -d '{"path":"^/SecurityTokens","truncate":true,"times":1}' >/dev/null
+C -o /dev/null -H "$A" "$BASE/xapi/v1/SecurityTokens" 2>/dev/null
+expect "truncate: partial body (curl 18)" "$?" 18
+status POST /_sim/faults -d '{"path":"^/SecurityTokens","malformed":true,"times":1}' >/dev/null
+expect "malformed status" "$(status GET /xapi/v1/SecurityTokens -H "$A")" 200
+case "$(body)" in *'}]}') bad "malformed body looks complete" ;; *) ok ;; esac
+status POST /_sim/faults -d '{"path":"^/connect/token","status":500,"times":1}' >/dev/null
+expect "token endpoint fault" "$(status POST /connect/token -d client_id=test -d client_secret=secret -d grant_type=client_credentials)" 500
+status POST /_sim/faults -d '{"path":"^/SecurityTokens","status":500}' >/dev/null
+expect "clear faults" "$(status DELETE /_sim/faults)" 200
+expect "cleared" "$(status GET /xapi/v1/SecurityTokens -H "$A")" 200
+expect "bad fault regex" "$(status POST /_sim/faults -d '{"path":"(","status":500}')" 400
+STATS=$(C "$BASE/_sim/stats")
+for k in token_requests tokens_issued xapi_requests unauthorized; do contains "stats $k" "$STATS" "\"$k\":"; done
+expect "reset" "$(status POST /_sim/reset -d '{}')" 200
+contains "stats after reset" "$(C "$BASE/_sim/stats")" '"xapi_requests":0'
+
+# ---- phase 2: spec-driven routes (when the spec is found) ----
+T=$(token test secret)
+A="Authorization: Bearer $T"
+if [ "$(status GET '/xapi/v1/Users?$top=1' -H "$A")" = 200 ]; then
+  expect "read by int key" "$(status GET '/xapi/v1/Users(1)?$select=Id' -H "$A")" 200
+  contains "Users(1)" "$(body)" '"Id":1'
+  expect "bad int literal" "$(status GET "/xapi/v1/Users('x')" -H "$A")" 400
+  expect "missing key" "$(status GET '/xapi/v1/Users(999)' -H "$A")" 404
+  expect "function with params" "$(status GET "/xapi/v1/Users/Pbx.GetPhoneRegistrar(mac='00%3A11')" -H "$A")" 200
+  expect "primitive wrapper" "$(status GET '/xapi/v1/Defs/Pbx.HasSystemOwner()' -H "$A")" 200
+  contains "value wrapper" "$(body)" '"value":'
+  expect "download" "$(status GET '/xapi/v1/Recordings/Pbx.DownloadRecording(recId=1)' -H "$A")" 200
+  expect "download type" "$(header Content-Type)" application/octet-stream
+  expect "create user" "$(status POST /xapi/v1/Users -H "$A" -H 'Content-Type: application/json' -d '{"Number":"777","FirstName":"New"}')" 201
+  NEWID=$(sed -n 's/.*"Id":\([0-9]*\).*/\1/p' "$DIR/body" | head -n 1)
+  expect "alternate key" "$(status GET "/xapi/v1/Users(Number='777')" -H "$A")" 200
+  expect "patch user" "$(status PATCH "/xapi/v1/Users($NEWID)" -H "$A" -H 'Content-Type: application/json' -d '{"LastName":"Later"}')" 204
+  expect "delete user" "$(status DELETE "/xapi/v1/Users($NEWID)" -H "$A")" 204
+  expect "action 204" "$(status POST '/xapi/v1/ActivityLog/Pbx.PurgeLogs' -H "$A" -H 'Content-Type: application/json' -d '{}')" 204
+else
+  echo "note: no spec found, phase-2 checks skipped"
+fi
+stop_sim
+
+# ---- --state and --fault ----
+# shellcheck disable=SC2086
+start_sim state --state "$DIR/state.json" --fault '{"path":"^/Defs","status":418,"times":1}' $SPECARG
+T=$(token test secret)
+A="Authorization: Bearer $T"
+expect "--fault rule" "$(status GET '/xapi/v1/Defs?$select=Id' -H "$A")" 418
+expect "state: create" "$(status POST /xapi/v1/WebsiteLinks -H "$A" -H 'Content-Type: application/json' -d '{"Link":"kept","Name":"kept"}')" 201
+stop_sim
+# shellcheck disable=SC2086
+start_sim state2 --state "$DIR/state.json" $SPECARG
+T=$(token test secret)
+expect "state: survives a restart" "$(status GET "/xapi/v1/WebsiteLinks('kept')" -H "Authorization: Bearer $T")" 200
+stop_sim
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

@@ -1,0 +1,700 @@
+/*
+ * sim_spec_test: EVERY operation of the catalog sent to a threecx-sim driven
+ * by the spec (--spec), with valid generated arguments and, where the
+ * operation takes one, a schema-shaped JSON body built here from the spec.
+ * Checks per operation:
+ *   - no 404, 405 or 5xx;
+ *   - the status is the success status the spec declares (200/201/204);
+ *   - the body validates against the declared response schema (a small
+ *     JSON-schema checker over cJSON below: type, properties, required,
+ *     enum, nullable, items, $ref, allOf/oneOf/anyOf, format date-time and
+ *     uuid); files must come with Content-Disposition and bytes.
+ *
+ *   sim_spec_test SWAGGER_JSON
+ *
+ * Keys of existing entities are taken from the sets' lists (GET /Set), so
+ * reads, updates, deletes, navigations and bound operations address real
+ * entities. Operations run GET first, then POST, PATCH and DELETE last.
+ * Prints how many operations answered with schema-valid bodies and
+ * "N passed, N failed"; exits 1 on any failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "simproc.h"
+#include "threecx/catalog.h"
+
+#include "check.h"
+
+static cJSON *g_spec;
+static const cJSON *g_schemas;
+static unsigned g_counter;
+
+static const cJSON *get(const cJSON *o, const char *k) { return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL; }
+static const char *gstr(const cJSON *o, const char *k) {
+  const cJSON *v = get(o, k);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Follows $ref (schemas and responses). */
+static const cJSON *deref(const cJSON *s) {
+  int guard;
+  for (guard = 0; s && guard < 32; ++guard) {
+    const char *r = gstr(s, "$ref");
+    if (!r) return s;
+    if (strncmp(r, "#/components/schemas/", 21) == 0) s = get(g_schemas, r + 21);
+    else if (strncmp(r, "#/components/responses/", 23) == 0)
+      s = get(get(get(g_spec, "components"), "responses"), r + 23);
+    else return NULL;
+  }
+  return s;
+}
+
+/* ---- the JSON-schema checker ---- */
+static char g_why[512];
+
+static int is_date_time(const char *s) {
+  /* YYYY-MM-DDThh:mm:ss[.f+](Z|+hh:mm|-hh:mm) */
+  size_t i, n = strlen(s);
+  static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+  if (n < 20) return 0;
+  for (i = 0; i < 19; ++i)
+    if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i]) return 0;
+  if (s[i] == '.') {
+    ++i;
+    if (!isdigit((unsigned char)s[i])) return 0;
+    while (isdigit((unsigned char)s[i])) ++i;
+  }
+  if (s[i] == 'Z') return s[i + 1] == 0;
+  if (s[i] != '+' && s[i] != '-') return 0;
+  return strlen(s + i) == 6 && isdigit((unsigned char)s[i + 1]) && isdigit((unsigned char)s[i + 2]) &&
+         s[i + 3] == ':' && isdigit((unsigned char)s[i + 4]) && isdigit((unsigned char)s[i + 5]);
+}
+
+static int is_uuid(const char *s) {
+  size_t i;
+  if (strlen(s) != 36) return 0;
+  for (i = 0; i < 36; ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return 0;
+    } else if (!isxdigit((unsigned char)s[i])) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static int in_enum(const cJSON *en, const cJSON *v, int flags) {
+  const cJSON *e;
+  if (!cJSON_IsString(v)) {
+    cJSON_ArrayForEach(e, en) if (cJSON_Compare(e, v, 1)) return 1;
+    return 0;
+  }
+  if (flags && strchr(v->valuestring, ',')) { /* "A, B" for flag enums */
+    char *copy = strdup(v->valuestring), *save = NULL, *part;
+    int ok = 1;
+    for (part = strtok_r(copy, ",", &save); part && ok; part = strtok_r(NULL, ",", &save)) {
+      cJSON *one;
+      while (*part == ' ') ++part;
+      one = cJSON_CreateString(part);
+      ok = in_enum(en, one, 0);
+      cJSON_Delete(one);
+    }
+    free(copy);
+    return ok;
+  }
+  cJSON_ArrayForEach(e, en) if (cJSON_IsString(e) && strcmp(e->valuestring, v->valuestring) == 0) return 1;
+  return 0;
+}
+
+static int validate(const cJSON *s, const cJSON *v, const char *where, int depth) {
+  const cJSON *x, *all, *alt, *en;
+  const char *type, *format;
+  if (!s || depth > 40) return 1;
+  if (cJSON_IsTrue(get(s, "nullable")) && cJSON_IsNull(v)) return 1;
+  if (gstr(s, "$ref")) {
+    const cJSON *t = deref(s);
+    if (!t) {
+      snprintf(g_why, sizeof g_why, "%s: unresolved $ref %s", where, gstr(s, "$ref"));
+      return 0;
+    }
+    return validate(t, v, where, depth + 1);
+  }
+  all = get(s, "allOf");
+  cJSON_ArrayForEach(x, all) if (!validate(x, v, where, depth + 1)) return 0;
+  alt = get(s, "oneOf");
+  if (!alt) alt = get(s, "anyOf");
+  if (cJSON_GetArraySize(alt) > 0) {
+    int any = 0;
+    cJSON_ArrayForEach(x, alt) any = any || validate(x, v, where, depth + 1);
+    if (!any) {
+      snprintf(g_why, sizeof g_why, "%s: matches no alternative", where);
+      return 0;
+    }
+  }
+  en = get(s, "enum");
+  if (cJSON_GetArraySize(en) > 0 && !in_enum(en, v, get(s, "x-ms-enum-flags") != NULL)) {
+    char *t = cJSON_PrintUnformatted(v);
+    snprintf(g_why, sizeof g_why, "%s: %s is not in the enum", where, t ? t : "?");
+    cJSON_free(t);
+    return 0;
+  }
+  type = gstr(s, "type");
+  format = gstr(s, "format");
+  if (!type && (get(s, "properties") || get(s, "required"))) type = "object";
+  if (!type) return 1;
+  if (cJSON_IsNull(v)) {
+    snprintf(g_why, sizeof g_why, "%s: null, but not nullable", where);
+    return 0;
+  }
+  if (strcmp(type, "string") == 0) {
+    if (!cJSON_IsString(v)) goto wrong;
+    if (format && strcmp(format, "date-time") == 0 && !is_date_time(v->valuestring)) {
+      snprintf(g_why, sizeof g_why, "%s: \"%s\" is not a date-time", where, v->valuestring);
+      return 0;
+    }
+    if (format && strcmp(format, "uuid") == 0 && !is_uuid(v->valuestring)) {
+      snprintf(g_why, sizeof g_why, "%s: \"%s\" is not a uuid", where, v->valuestring);
+      return 0;
+    }
+    return 1;
+  }
+  if (strcmp(type, "integer") == 0) {
+    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble) goto wrong;
+    if (format && strcmp(format, "int32") == 0 && (v->valuedouble < -2147483648.0 || v->valuedouble > 2147483647.0))
+      goto wrong;
+    return 1;
+  }
+  if (strcmp(type, "number") == 0) return cJSON_IsNumber(v) ? 1 : (snprintf(g_why, sizeof g_why, "%s: not a number", where), 0);
+  if (strcmp(type, "boolean") == 0) {
+    if (!cJSON_IsBool(v)) goto wrong;
+    return 1;
+  }
+  if (strcmp(type, "array") == 0) {
+    int i = 0;
+    if (!cJSON_IsArray(v)) goto wrong;
+    cJSON_ArrayForEach(x, v) {
+      char w[256];
+      snprintf(w, sizeof w, "%.200s[%d]", where, i++);
+      if (!validate(get(s, "items"), x, w, depth + 1)) return 0;
+    }
+    return 1;
+  }
+  if (strcmp(type, "object") == 0) {
+    const cJSON *props = get(s, "properties");
+    if (!cJSON_IsObject(v)) goto wrong;
+    cJSON_ArrayForEach(x, get(s, "required")) {
+      if (cJSON_IsString(x) && !get(v, x->valuestring)) {
+        snprintf(g_why, sizeof g_why, "%s: required property %s is missing", where, x->valuestring);
+        return 0;
+      }
+    }
+    cJSON_ArrayForEach(x, v) {
+      const cJSON *ps = get(props, x->string);
+      char w[256];
+      if (!ps) continue; /* annotations, properties of other allOf parts */
+      snprintf(w, sizeof w, "%.200s.%s", where, x->string);
+      if (!validate(ps, x, w, depth + 1)) return 0;
+    }
+    return 1;
+  }
+  return 1;
+wrong : {
+  char *t = cJSON_PrintUnformatted(v);
+  snprintf(g_why, sizeof g_why, "%s: %.80s is not of type %s", where, t ? t : "?", type);
+  cJSON_free(t);
+  return 0;
+}
+}
+
+/* ---- schema-shaped request bodies ---- */
+static cJSON *generate(const cJSON *s, int depth);
+
+static void add_props(cJSON *o, const cJSON *s, int depth) {
+  const cJSON *x;
+  s = deref(s);
+  if (!s) return;
+  cJSON_ArrayForEach(x, get(s, "allOf")) add_props(o, x, depth);
+  cJSON_ArrayForEach(x, get(s, "properties")) {
+    if (x->string[0] == '@' || get(x, "x-ms-navigationProperty") || get(o, x->string)) continue;
+    cJSON_AddItemToObject(o, x->string, generate(x, depth + 1));
+  }
+}
+
+static cJSON *generate(const cJSON *s, int depth) {
+  const char *type, *format;
+  const cJSON *alt;
+  char b[64];
+  s = deref(s);
+  if (!s) return cJSON_CreateNull();
+  if (cJSON_GetArraySize(get(s, "enum")) > 0) return cJSON_Duplicate(cJSON_GetArrayItem(get(s, "enum"), 0), 1);
+  if (cJSON_GetArraySize(get(s, "allOf")) == 1 && !get(s, "properties")) return generate(get(s, "allOf")->child, depth);
+  alt = get(s, "oneOf");
+  if (cJSON_GetArraySize(alt) > 0) return generate(alt->child, depth);
+  type = gstr(s, "type");
+  format = gstr(s, "format");
+  if (!type && (get(s, "properties") || get(s, "allOf"))) type = "object";
+  if (!type) return cJSON_CreateNull();
+  if (strcmp(type, "string") == 0) {
+    if (format && strcmp(format, "date-time") == 0) return cJSON_CreateString("2026-03-04T05:06:07Z");
+    if (format && strcmp(format, "uuid") == 0) return cJSON_CreateString("0f8fad5b-d9cb-469f-a165-70867728950e");
+    if (format && strcmp(format, "time") == 0) return cJSON_CreateString("08:30:00");
+    if (format && strcmp(format, "duration") == 0) return cJSON_CreateString("PT5M");
+    snprintf(b, sizeof b, "gen-%u", ++g_counter);
+    return cJSON_CreateString(b);
+  }
+  if (strcmp(type, "integer") == 0) return cJSON_CreateNumber(1);
+  if (strcmp(type, "number") == 0) return cJSON_CreateNumber(1.5);
+  if (strcmp(type, "boolean") == 0) return cJSON_CreateTrue();
+  if (strcmp(type, "array") == 0) {
+    cJSON *a = cJSON_CreateArray();
+    if (depth < 3) cJSON_AddItemToArray(a, generate(get(s, "items"), depth + 1));
+    return a;
+  }
+  if (strcmp(type, "object") == 0) {
+    cJSON *o = cJSON_CreateObject();
+    if (depth < 4) add_props(o, s, depth);
+    return o;
+  }
+  return cJSON_CreateNull();
+}
+
+/* ---- helpers ---- */
+static int method_rank(const char *m) {
+  if (strcmp(m, "GET") == 0) return 0;
+  if (strcmp(m, "POST") == 0) return 1;
+  if (strcmp(m, "PATCH") == 0) return 2;
+  return 3;
+}
+
+static const cJSON *spec_op(const char *path, const char *method) {
+  char m[16];
+  size_t i;
+  for (i = 0; method[i] && i + 1 < sizeof m; ++i) m[i] = (char)tolower((unsigned char)method[i]);
+  m[i] = 0;
+  return get(get(get(g_spec, "paths"), path), m);
+}
+
+/* The first entity of the list /Set, or NULL (caller frees). */
+static cJSON *first_entity(threecx_client *c, const char *set) {
+  char path[256];
+  threecx_request *r = NULL;
+  threecx_response *resp = NULL;
+  char *body = NULL;
+  cJSON *json, *first = NULL;
+  snprintf(path, sizeof path, "/%s", set);
+  if (!get(get(get(g_spec, "paths"), path), "get")) return NULL;
+  if (threecx_request_new(c, "GET", path, &r) != THREECX_OK) return NULL;
+  if (threecx_request_send(r, &resp) == THREECX_OK && threecx_response_body(resp, &body) == THREECX_OK) {
+    json = cJSON_Parse(body);
+    if (cJSON_GetArraySize(get(json, "value")) > 0) first = cJSON_DetachItemFromArray((cJSON *)get(json, "value"), 0);
+    cJSON_Delete(json);
+  }
+  threecx_free(body);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  return first;
+}
+
+/* The success response of a spec operation: status and schema. */
+static int declared(const cJSON *op, const cJSON **schema) {
+  const cJSON *r;
+  *schema = NULL;
+  cJSON_ArrayForEach(r, get(op, "responses")) {
+    if (strcmp(r->string, "default") == 0) continue;
+    *schema = get(get(get(deref(r), "content"), "application/json"), "schema");
+    return atoi(r->string);
+  }
+  return 0;
+}
+
+struct entry {
+  size_t index;
+  int rank;
+};
+static int by_rank(const void *a, const void *b) {
+  const struct entry *x = (const struct entry *)a, *y = (const struct entry *)b;
+  if (x->rank != y->rank) return x->rank - y->rank;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  long n;
+  char *p;
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  p = (char *)malloc((size_t)n + 1);
+  if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
+    free(p);
+    p = NULL;
+  }
+  if (p) p[n] = 0;
+  fclose(f);
+  return p;
+}
+
+static int raw_select(threecx_client *c, const char *method, const char *path, const char *select, const char *body,
+                      char **out);
+
+/* One raw request; returns the status (-1 on transport errors), *out (may be
+ * NULL) the body (free with threecx_free). */
+static int raw(threecx_client *c, const char *method, const char *path, const char *body, char **out) {
+  return raw_select(c, method, path, NULL, body, out);
+}
+
+static int raw_select(threecx_client *c, const char *method, const char *path, const char *select, const char *body,
+                      char **out) {
+  threecx_request *r = NULL;
+  threecx_response *resp = NULL;
+  int32_t status = -1;
+  int rc;
+  if (out) *out = NULL;
+  if (threecx_request_new(c, method, path, &r) != THREECX_OK) return -1;
+  if (body) threecx_request_set_body(r, body);
+  if (select) {
+    threecx_query *q = NULL;
+    threecx_query_new(&q);
+    threecx_query_set_select(q, select);
+    threecx_request_set_query(r, q);
+    threecx_query_free(q);
+  }
+  rc = threecx_request_send(r, &resp);
+  if (rc == THREECX_OK || rc == THREECX_E_HTTP) {
+    threecx_response_status(resp, &status);
+    if (out) threecx_response_body(resp, out);
+  }
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  return status;
+}
+
+/* Errors: bad literals, unknown paths, wrong methods, missing bodies. */
+static void check_errors(threecx_client *c) {
+  char *b = NULL;
+  int st;
+  size_t count = 0, k;
+  st = raw(c, "GET", "/Users(abc)", NULL, &b);
+  CHECK(st == 400 && b && strstr(b, "'Id'") && strstr(b, "\"error\""), "Users(abc): %d %s", st, b ? b : "");
+  threecx_free(b);
+  st = raw(c, "GET", "/ActivityLog/Pbx.GetLogs(startDate=%27x%27,endDate=2026-01-02T00%3A00%3A00Z,extension=null,"
+                     "call=null,severity=null)", NULL, &b);
+  CHECK(st == 400 && b && strstr(b, "startDate"), "GetLogs with a string date: %d %s", st, b ? b : "");
+  threecx_free(b);
+  st = raw(c, "GET", "/NoSuchSet", NULL, &b);
+  CHECK(st == 404 && b && strstr(b, "\"error\""), "NoSuchSet: %d %s", st, b ? b : "");
+  threecx_free(b);
+  st = raw(c, "DELETE", "/Users", NULL, &b);
+  CHECK(st == 405, "DELETE /Users: %d %s", st, b ? b : "");
+  threecx_free(b);
+  st = raw_select(c, "GET", "/Users(Number=%27100%27)", "Number", NULL, &b);
+  CHECK(st == 200 && b && strstr(b, "\"100\""), "Users(Number='100'): %d %s", st, b ? b : "");
+  threecx_free(b);
+  /* an action that requires a body, sent without one */
+  threecx_operation_count(&count);
+  for (k = 0; k < count; ++k) {
+    const threecx_operation *op = NULL;
+    const char *m = NULL, *path = NULL, *id = NULL;
+    int32_t has_body = 0;
+    const cJSON *sop;
+    threecx_operation_at(k, &op);
+    threecx_operation_method(op, &m);
+    threecx_operation_path(op, &path);
+    threecx_operation_id(op, &id);
+    threecx_operation_has_body(op, &has_body);
+    sop = spec_op(path, m);
+    if (strcmp(m, "POST") || !has_body || strchr(path, '{') || !strstr(path, "/Pbx.") ||
+        !cJSON_IsTrue(get(get(sop, "requestBody"), "required")))
+      continue;
+    st = raw(c, "POST", path, NULL, &b);
+    CHECK(st == 400, "%s without its body: %d %s", id, st, b ? b : "");
+    threecx_free(b);
+    break;
+  }
+}
+
+/* --state survives a restart; --fault applies from the start. */
+static void check_state_and_faults(const char *spec) {
+  char dir[] = "/tmp/sim_spec_XXXXXX", state[64], *b = NULL;
+  const char *args[7];
+  sim s;
+  threecx_client *c = NULL;
+  int st, round;
+  if (!mkdtemp(dir)) {
+    CHECK(0, "mkdtemp");
+    return;
+  }
+  snprintf(state, sizeof state, "%s/state.json", dir);
+  args[0] = "--spec";
+  args[1] = spec;
+  args[2] = "--state";
+  args[3] = state;
+  args[4] = "--fault";
+  args[5] = "{\"path\":\"^/Users$\",\"method\":\"GET\",\"status\":409,\"code\":\"Conflict\",\"times\":1}";
+  args[6] = NULL;
+  for (round = 0; round < 2; ++round) {
+    if (sim_start(&s, 1, args) != 0 || sim_client(&s, &c) != THREECX_OK) {
+      CHECK(0, "round %d: cannot start the simulator", round);
+      sim_stop(&s);
+      break;
+    }
+    st = raw(c, "GET", "/Users", NULL, NULL);
+    CHECK(st == 409, "round %d: the --fault rule: %d", round, st);
+    st = raw(c, "GET", "/Users", NULL, NULL);
+    CHECK(st == 200, "round %d: after the fault: %d", round, st);
+    if (round == 0) {
+      st = raw(c, "PATCH", "/Users(1)", "{\"FirstName\":\"Persisted O'Brien\"}", NULL);
+      CHECK(st == 204, "PATCH Users(1): %d", st);
+      st = raw(c, "DELETE", "/Users(2)", NULL, NULL);
+      CHECK(st == 204, "DELETE Users(2): %d", st);
+    } else {
+      st = raw_select(c, "GET", "/Users(1)", "FirstName", NULL, &b);
+      CHECK(st == 200 && b && strstr(b, "Persisted O'Brien"), "after a restart: %d %s", st, b ? b : "");
+      threecx_free(b);
+      st = raw(c, "GET", "/Users(2)", NULL, NULL);
+      CHECK(st == 404, "the deleted user after a restart: %d", st);
+    }
+    threecx_client_free(c);
+    c = NULL;
+    sim_stop(&s);
+  }
+  unlink(state);
+  rmdir(dir);
+}
+
+int main(int argc, char **argv) {
+  sim s;
+  threecx_client *client = NULL;
+  size_t count = 0, k, answered = 0, valid = 0, files = 0, empties = 0, pages = 0;
+  struct entry *order;
+  char *text;
+  const char *args[3];
+
+  if (argc < 2) {
+    fprintf(stderr, "usage: sim_spec_test SWAGGER_JSON\n");
+    return 2;
+  }
+  text = read_file(argv[1]);
+  g_spec = text ? cJSON_Parse(text) : NULL;
+  free(text);
+  if (!g_spec) {
+    fprintf(stderr, "cannot read the spec %s\n", argv[1]);
+    return 2;
+  }
+  g_schemas = get(get(g_spec, "components"), "schemas");
+  args[0] = "--spec";
+  args[1] = argv[1];
+  args[2] = NULL;
+  if (sim_start(&s, 1, args) != 0) {
+    fprintf(stderr, "cannot start threecx-sim\n");
+    cJSON_Delete(g_spec);
+    return 2;
+  }
+  if (sim_client(&s, &client) != THREECX_OK) {
+    fprintf(stderr, "client: %s\n", threecx_last_error());
+    sim_stop(&s);
+    cJSON_Delete(g_spec);
+    return 2;
+  }
+  check_errors(client); /* before the loop changes the seed */
+  threecx_operation_count(&count);
+  CHECK(count == 601, "catalog has %zu operations", count);
+  order = (struct entry *)calloc(count, sizeof *order);
+  for (k = 0; k < count; ++k) {
+    const threecx_operation *op = NULL;
+    const char *m = NULL;
+    threecx_operation_at(k, &op);
+    threecx_operation_method(op, &m);
+    order[k].index = k;
+    order[k].rank = method_rank(m);
+  }
+  qsort(order, count, sizeof *order, by_rank);
+
+  for (k = 0; k < count; ++k) {
+    const threecx_operation *op = NULL;
+    const char *id = NULL, *method = NULL, *path = NULL;
+    const cJSON *sop, *schema = NULL, *p;
+    threecx_request *req = NULL;
+    threecx_response *resp = NULL;
+    cJSON *ent = NULL, *body = NULL;
+    size_t np = 0, i;
+    int32_t has_body = 0, kind = 0, status = 0, opts = 0;
+    int want, rc, ok = 1, paged;
+    char set[128] = "";
+
+    threecx_operation_at(order[k].index, &op);
+    threecx_operation_id(op, &id);
+    threecx_operation_method(op, &method);
+    threecx_operation_path(op, &path);
+    threecx_operation_param_count(op, &np);
+    threecx_operation_has_body(op, &has_body);
+    threecx_operation_response_kind(op, &kind);
+    sop = spec_op(path, method);
+    CHECK(sop != NULL, "%s: %s %s is not in the spec", id, method, path);
+    if (!sop) continue;
+    want = declared(sop, &schema);
+
+    /* an existing entity for keyed paths: /Set(...)... */
+    {
+      const char *paren = strchr(path + 1, '(');
+      const char *slash = strchr(path + 1, '/');
+      if (paren && (!slash || paren < slash) && strncmp(path + 1, "Pbx.", 4) != 0 &&
+          (size_t)(paren - path - 1) < sizeof set) {
+        memcpy(set, path + 1, (size_t)(paren - path - 1));
+        set[paren - path - 1] = 0;
+        ent = first_entity(client, set);
+      }
+    }
+    if (threecx_request_new_op(client, id, &req) != THREECX_OK) {
+      CHECK(0, "%s: request_new_op: %s", id, threecx_last_error());
+      cJSON_Delete(ent);
+      continue;
+    }
+    for (i = 0; i < np; ++i) {
+      const char *name = NULL, *lit = NULL;
+      int32_t type = 0, nullable = 0;
+      const cJSON *ps = NULL, *from = NULL;
+      char b[64];
+      threecx_operation_param_name(op, i, &name);
+      threecx_operation_param_type(op, i, &type);
+      threecx_operation_param_nullable(op, i, &nullable);
+      cJSON_ArrayForEach(p, get(sop, "parameters")) {
+        const char *pn = gstr(p, "name");
+        if (pn && strcmp(pn, name) == 0) ps = deref(get(p, "schema"));
+      }
+      if (ps && cJSON_GetArraySize(get(ps, "allOf")) == 1) ps = deref(get(ps, "allOf")->child);
+      from = get(ent, name);
+      switch (type) {
+        case THREECX_TYPE_INT32:
+          rc = threecx_request_set_param_int(req, name, cJSON_IsNumber(from) ? (int64_t)from->valuedouble : 1);
+          break;
+        case THREECX_TYPE_BOOL:
+          rc = threecx_request_set_param_bool(req, name, 1);
+          break;
+        case THREECX_TYPE_GUID:
+          rc = threecx_request_set_param_guid(req, name, cJSON_IsString(from) ? from->valuestring
+                                                                               : "0f8fad5b-d9cb-469f-a165-70867728950e");
+          break;
+        case THREECX_TYPE_DATETIME:
+          rc = threecx_request_set_param_datetime(req, name, (k % 2) ? "2026-01-02T03:04:05+02:00" : "2026-01-02T03:04:05Z");
+          break;
+        default:
+          if (cJSON_IsString(from)) lit = from->valuestring;
+          else if (cJSON_IsNumber(from)) {
+            snprintf(b, sizeof b, "%.0f", from->valuedouble);
+            lit = b;
+          } else if (cJSON_GetArraySize(get(ps, "enum")) > 0) {
+            lit = cJSON_GetArrayItem(get(ps, "enum"), (int)(k % (size_t)cJSON_GetArraySize(get(ps, "enum"))))->valuestring;
+          } else if (nullable && k % 3 == 0) {
+            lit = NULL;
+          } else {
+            lit = (k % 2) ? "O'Brien" : "a/b c";
+          }
+          rc = lit ? threecx_request_set_param_string(req, name, lit) : threecx_request_set_param_null(req, name);
+      }
+      CHECK(rc == THREECX_OK, "%s: param %s: %s", id, name, threecx_last_error());
+    }
+    if (has_body) {
+      const cJSON *bs = get(get(get(get(sop, "requestBody"), "content"), "application/json"), "schema");
+      char *t;
+      body = generate(bs, 0);
+      if (!cJSON_IsObject(body) && !cJSON_IsArray(body)) {
+        cJSON_Delete(body);
+        body = cJSON_CreateObject();
+      }
+      /* updates keep the key: drop properties named like the path slots */
+      if (strcmp(method, "PATCH") == 0)
+        for (i = 0; i < np; ++i) {
+          const char *name = NULL;
+          threecx_operation_param_name(op, i, &name);
+          cJSON_DeleteItemFromObjectCaseSensitive(body, name);
+        }
+      t = cJSON_PrintUnformatted(body);
+      rc = threecx_request_set_body(req, t);
+      CHECK(rc == THREECX_OK, "%s: body: %s", id, threecx_last_error());
+      cJSON_free(t);
+    }
+    /* collections page: $top=2 with $count=true */
+    threecx_operation_options(op, &opts);
+    paged = kind == THREECX_RESPONSE_COLLECTION && (opts & THREECX_OPT_TOP) && (opts & THREECX_OPT_COUNT);
+    if (paged) {
+      threecx_query *q = NULL;
+      threecx_query_new(&q);
+      threecx_query_set_top(q, 2);
+      threecx_query_set_count(q, 1);
+      CHECK(threecx_request_set_query(req, q) == THREECX_OK, "%s: query: %s", id, threecx_last_error());
+      threecx_query_free(q);
+    }
+    rc = threecx_request_send(req, &resp);
+    if (resp) threecx_response_status(resp, &status);
+    if (rc != THREECX_OK && rc != THREECX_E_HTTP) {
+      CHECK(0, "%s: send: rc %d (%s)", id, rc, threecx_last_error());
+      ok = 0;
+    } else {
+      char *rbody = NULL;
+      threecx_response_body(resp, &rbody);
+      if (status == 404 || status == 405 || status >= 500) {
+        CHECK(0, "%s %s %s (set %s): status %d: %.300s", id, method, path, set, status, rbody ? rbody : "");
+        ok = 0;
+      } else {
+        ++answered;
+        CHECK(status == want, "%s %s %s: status %d, the spec says %d: %.300s", id, method, path, status, want,
+              rbody ? rbody : "");
+        if (status != want) ok = 0;
+      }
+      if (ok && status == 204) {
+        size_t n = 1;
+        threecx_response_body_size(resp, &n);
+        ++empties;
+        CHECK(n == 0, "%s: 204 with %zu bytes", id, n);
+        ok = n == 0;
+      } else if (ok && kind == THREECX_RESPONSE_FILE) {
+        char *cd = NULL;
+        size_t n = 0;
+        threecx_response_body_size(resp, &n);
+        ++files;
+        ok = threecx_response_header(resp, "Content-Disposition", &cd) == THREECX_OK && strstr(cd, "attachment") &&
+             n > 0;
+        CHECK(ok, "%s: a file without Content-Disposition or bytes", id);
+        threecx_free(cd);
+      } else if (ok) {
+        cJSON *json = cJSON_Parse(rbody ? rbody : "");
+        g_why[0] = 0;
+        ok = json != NULL && validate(schema, json, "$", 0);
+        CHECK(ok, "%s %s %s: body does not validate: %s: %.300s", id, method, path, json ? g_why : "not JSON",
+              rbody ? rbody : "");
+        if (ok && paged) {
+          ++pages;
+          CHECK(cJSON_GetArraySize(get(json, "value")) <= 2 && cJSON_IsNumber(get(json, "@odata.count")),
+                "%s: $top=2&$count=true: %.300s", id, rbody);
+        }
+        cJSON_Delete(json);
+      }
+      threecx_free(rbody);
+    }
+    if (ok) ++valid;
+    cJSON_Delete(body);
+    cJSON_Delete(ent);
+    threecx_response_free(resp);
+    threecx_request_free(req);
+  }
+  printf("%zu of %zu operations answered (no 404/405/5xx); %zu schema-valid (%zu empty 204, %zu files); "
+         "%zu collections paged with $top/$count\n",
+         answered, count, valid, empties, files, pages);
+  free(order);
+  threecx_client_free(client);
+  sim_stop(&s);
+  check_state_and_faults(argv[1]);
+  cJSON_Delete(g_spec);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,425 @@
+// threecx-sim: phase 2, every operation of the spec: entity-set stores
+// seeded from the schemas, reads by key and alternate key, create, update,
+// delete with If-Match, singletons, navigations, functions and actions.
+#include <algorithm>
+#include <cstring>
+#include <strings.h>
+
+#include "server.hpp"
+
+namespace sim {
+
+std::string json_text(const cJSON *j);
+void send_json(httplib::Response &res, int status, cJSON *body);
+
+void set_prop(cJSON *o, const char *name, cJSON *v) {
+  if (cJSON_GetObjectItemCaseSensitive(o, name)) cJSON_ReplaceItemInObjectCaseSensitive(o, name, v);
+  else cJSON_AddItemToObject(o, name, v);
+}
+
+namespace {
+
+constexpr int kSeedMin = 3;  // entities per seeded set: 3..5
+
+bool same_key(const cJSON *prop, const Value &v) {
+  if (!prop) return v.kind == Value::Null;
+  switch (v.kind) {
+    case Value::Null:
+      return cJSON_IsNull(prop);
+    case Value::Bool:
+      return cJSON_IsBool(prop) && cJSON_IsTrue(prop) == v.b;
+    case Value::Number:
+      return cJSON_IsNumber(prop) && prop->valuedouble == v.n;
+    case Value::String:
+      return cJSON_IsString(prop) && strcasecmp(prop->valuestring, v.s.c_str()) == 0 &&
+             (std::strcmp(prop->valuestring, v.s.c_str()) == 0 || v.s.size() == 36);  // GUIDs: any case
+  }
+  return false;
+}
+
+std::string describe(const Value &v) {
+  switch (v.kind) {
+    case Value::Null:
+      return "null";
+    case Value::Bool:
+      return v.b ? "true" : "false";
+    case Value::Number: {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.15g", v.n);
+      return b;
+    }
+    case Value::String:
+      return "'" + v.s + "'";
+  }
+  return "";
+}
+
+// Deterministic bytes for file answers.
+void send_file(httplib::Response &res, const Route &r, const std::string &seed_text) {
+  const std::string &last = r.segs.back().name;
+  std::string fname = last.rfind("Pbx.", 0) == 0 ? last.substr(4) : last;
+  res.status = 200;
+  if (fname.rfind("Export", 0) == 0) {
+    std::string csv = "Id,Name,Value\r\n";
+    Lcg g{fnv1a(seed_text)};
+    for (int i = 1; i <= 5; ++i)
+      csv += std::to_string(i) + ",\"Row " + std::to_string(i) + "\"," + std::to_string(g.next() % 1000) + "\r\n";
+    res.set_header("Content-Disposition", "attachment; filename=\"" + fname + ".csv\"");
+    res.set_content(csv, "text/csv");
+    return;
+  }
+  // a few hundred deterministic bytes, NULs included
+  std::string bytes("SIMFILE\0", 8);
+  Lcg g{fnv1a(seed_text)};
+  for (int i = 0; i < 504; ++i) bytes.push_back(i % 16 == 0 ? '\0' : static_cast<char>(g.next() & 0xff));
+  res.set_header("Content-Disposition", "attachment; filename=\"" + fname + ".bin\"");
+  res.set_content(bytes, "application/octet-stream");
+}
+
+}  // namespace
+
+// Fills the navigation properties of a seeded entity: collections with two
+// entities of the target type, single navigations with one.
+void Simulator::add_navs(cJSON *e, const std::string &type_name, Lcg &g) {
+  std::vector<const cJSON *> props;
+  spec_.properties(spec_.schema(type_name), &props);
+  for (const cJSON *p : props) {
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "x-ms-navigationProperty"))) continue;
+    const cJSON *rs = spec_.resolve(p);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(rs, "type");
+    bool many = cJSON_IsString(type) && std::strcmp(type->valuestring, "array") == 0;
+    const cJSON *target = many ? cJSON_GetObjectItemCaseSensitive(rs, "items") : p;
+    cJSON *v;
+    if (many) {
+      v = cJSON_CreateArray();
+      for (int i = 1; i <= 2; ++i) {
+        cJSON *x = spec_.generate(target, g, 2);
+        if (cJSON_IsObject(x) && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(x, "Id")))
+          set_prop(x, "Id", cJSON_CreateNumber(i));
+        cJSON_AddItemToArray(v, x);
+      }
+    } else {
+      v = spec_.generate(target, g, 2);
+    }
+    set_prop(e, p->string, v);
+  }
+}
+
+void Simulator::seed_spec() {
+  if (!spec_.loaded()) return;
+  for (const auto &[name, info] : spec_.sets()) {
+    if (sets_.count(name)) continue;  // phase-1 sets keep their seed
+    const EntityType *type = spec_.type(info.type);
+    if (!type) continue;
+    Set set{type, info.key, {}, info.key_type.empty() ? "string" : info.key_type, info.key_format, info.listed};
+    uint64_t h = fnv1a(name);
+    Lcg g{h};
+    int count = kSeedMin + static_cast<int>(h % 3);
+    for (int i = 1; i <= count; ++i) {
+      cJSON *e = spec_.generate(spec_.schema(info.type), g, 0);
+      if (!cJSON_IsObject(e)) {
+        cJSON_Delete(e);
+        e = cJSON_CreateObject();
+      }
+      if (!info.key.empty()) {
+        cJSON *k;
+        if (set.key_type == "integer") {
+          k = cJSON_CreateNumber(i);
+        } else if (set.key_format == "uuid") {
+          char b[40];
+          std::snprintf(b, sizeof b, "%08llx-0000-4000-8000-%012d", static_cast<unsigned long long>(h & 0xffffffffu), i);
+          k = cJSON_CreateString(b);
+        } else {
+          std::string v = name + "-" + std::to_string(i);
+          for (char &c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          k = cJSON_CreateString(v.c_str());
+        }
+        set_prop(e, info.key.c_str(), k);
+      }
+      // extension numbers: Users 100, 101, ...; other sets 800 + 10*n + i
+      const cJSON *num = cJSON_GetObjectItemCaseSensitive(e, "Number");
+      if (cJSON_IsString(num) && info.key != "Number") {
+        int base = name == "Users" ? 99 : 800 + static_cast<int>(h % 19) * 10;
+        cJSON_ReplaceItemInObjectCaseSensitive(e, "Number", cJSON_CreateString(std::to_string(base + i).c_str()));
+      }
+      add_navs(e, info.type, g);
+      cJSON_AddStringToObject(e, "@odata.etag", new_etag().c_str());
+      set.items.push_back(e);
+    }
+    sets_[name] = std::move(set);
+  }
+  for (const Route &r : spec_.routes()) {
+    if (r.kind != Route::Singleton || singletons_.count(r.set) || !r.schema) continue;
+    Lcg g{fnv1a(r.set)};
+    singletons_[r.set] = spec_.generate(r.schema, g, 0);
+  }
+}
+
+void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const httplib::Request &req,
+                          httplib::Response &res) {
+  if (!spec_.loaded()) return odata_error(res, 404, "NotFound", "No route for " + req.method + " " + raw_path);
+  RouteMatch m = spec_.match(req.method, raw_path);
+  if (!m.route) {
+    for (const char *other : {"GET", "POST", "PATCH", "DELETE"}) {
+      if (req.method == other) continue;
+      RouteMatch o = spec_.match(other, raw_path);
+      if (o.route) {
+        std::string allow;
+        for (const char *a : {"GET", "POST", "PATCH", "DELETE"})
+          if (spec_.match(a, raw_path).route) allow += (allow.empty() ? "" : ", ") + std::string(a);
+        res.set_header("Allow", allow);
+        return odata_error(res, 405, "MethodNotAllowed",
+                           "The method " + req.method + " is not allowed on " + raw_path + " (allowed: " + allow + ").");
+      }
+    }
+    return odata_error(res, 404, "NotFound", "No route for " + req.method + " " + raw_path);
+  }
+  if (!m.error.empty()) return odata_error(res, 400, "BadRequest", m.error);
+  const Route &r = *m.route;
+
+  cJSON *body = nullptr;
+  struct Del {
+    cJSON *&j;
+    ~Del() { cJSON_Delete(j); }
+  } del{body};
+  if (r.has_body && !req.body.empty()) {
+    body = cJSON_Parse(req.body.c_str());
+    if (!body) return odata_error(res, 400, "BadRequest", "The request body is not valid JSON.");
+    if (!cJSON_IsObject(body) && !cJSON_IsArray(body))
+      return odata_error(res, 400, "BadRequest", "The request body must be a JSON object or array.");
+  }
+  if (r.body_required && !body)
+    return odata_error(res, 400, "BadRequest", "A JSON request body is required by " + r.op_id + ".");
+  if ((r.kind == Route::Create || r.kind == Route::Update) && r.has_body && !cJSON_IsObject(body))
+    return odata_error(res, 400, "BadRequest", "The request body must be a JSON object.");
+
+  auto set_it = r.set.empty() ? sets_.end() : sets_.find(r.set);
+  Set *set = set_it == sets_.end() ? nullptr : &set_it->second;
+  std::string context = "https://pbx/xapi/v1/$metadata#" + r.set;
+
+  // the entity addressed by the first segment's key, if any
+  std::vector<cJSON *>::iterator ent;
+  bool keyed = set && r.segs.front().parens && !r.segs.front().params.empty() &&
+               r.segs.front().name.rfind("Pbx.", 0) != 0;
+  if (keyed) {
+    const std::string &slot = r.segs.front().params.front();
+    const std::string prop = r.segs.front().single_key ? set->key : slot;
+    const Value &v = m.args[slot];
+    ent = std::find_if(set->items.begin(), set->items.end(),
+                       [&](const cJSON *e) { return same_key(cJSON_GetObjectItemCaseSensitive(e, prop.c_str()), v); });
+    if (ent == set->items.end() && !set->listed && v.kind != Value::Null) {
+      // a set without a list: its keys cannot be discovered, so an entity
+      // appears on first access by key (deterministically shaped)
+      Lcg g{fnv1a(r.set + "|" + describe(v))};
+      cJSON *e = spec_.generate(spec_.schema(set->type->name), g, 0);
+      if (!cJSON_IsObject(e)) {
+        cJSON_Delete(e);
+        e = cJSON_CreateObject();
+      }
+      cJSON *k = v.kind == Value::Number ? cJSON_CreateNumber(v.n)
+                 : v.kind == Value::Bool ? cJSON_CreateBool(v.b)
+                                         : cJSON_CreateString(v.s.c_str());
+      set_prop(e, prop.c_str(), k);
+      cJSON_AddStringToObject(e, "@odata.etag", new_etag().c_str());
+      set->items.push_back(e);
+      ent = set->items.end() - 1;
+    }
+    if (ent == set->items.end())
+      return odata_error(res, 404, "NotFound",
+                         "No " + set->type->name + " with " + prop + " " + describe(v) + " in " + r.set + ".");
+  }
+  auto check_props = [&](const cJSON *b, const EntityType &t, bool allow_key) -> bool {
+    for (const cJSON *f = b->child; f; f = f->next) {
+      std::string n = f->string;
+      if (n.rfind("@odata.", 0) == 0) continue;
+      if (!t.properties.count(n) && !t.navs.count(n)) {
+        odata_error(res, 400, "BadRequest", "The property '" + n + "' does not exist on type '" + t.name + "'.");
+        return false;
+      }
+      if (!allow_key && set && n == set->key && keyed) {
+        const cJSON *cur = cJSON_GetObjectItemCaseSensitive(*ent, n.c_str());
+        if (!cur || !cJSON_Compare(cur, f, 1)) {
+          odata_error(res, 400, "BadRequest", "The key property '" + n + "' cannot be changed.");
+          return false;
+        }
+      }
+    }
+    return true;
+  };
+
+  switch (r.kind) {
+    case Route::List:
+      if (set) {
+        std::vector<const cJSON *> items(set->items.begin(), set->items.end());
+        return send_json(res, 200, evaluate(items, q, *set->type, context));
+      }
+      break;
+    case Route::Read:
+      if (keyed) {
+        res.set_header("ETag", cJSON_GetObjectItem(*ent, "@odata.etag")->valuestring);
+        return send_json(res, 200, shape(*ent, q, *set->type));
+      }
+      break;
+    case Route::Create:
+      if (set && cJSON_IsObject(body)) {
+        if (!check_props(body, *set->type, true)) return;
+        Lcg g{fnv1a(r.set) + set->items.size() + static_cast<uint64_t>(etag_counter_)};
+        cJSON *e = spec_.generate(spec_.schema(set->type->name), g, 0);
+        if (!cJSON_IsObject(e)) {
+          cJSON_Delete(e);
+          e = cJSON_CreateObject();
+        }
+        for (const cJSON *f = body->child; f; f = f->next)
+          set_prop(e, f->string, cJSON_Duplicate(f, 1));
+        const cJSON *given = cJSON_GetObjectItemCaseSensitive(body, set->key.c_str());
+        if (!set->key.empty() && set->key_type == "integer") {  // the server assigns integer keys
+          double next = 1;
+          for (const cJSON *x : set->items) {
+            const cJSON *k = cJSON_GetObjectItemCaseSensitive(x, set->key.c_str());
+            if (cJSON_IsNumber(k) && k->valuedouble >= next) next = k->valuedouble + 1;
+          }
+          set_prop(e, set->key.c_str(), cJSON_CreateNumber(next));
+        } else if (!set->key.empty() && set->key_type != "integer" && !cJSON_IsString(given)) {
+          cJSON_Delete(e);
+          return odata_error(res, 400, "BadRequest", "The key property '" + set->key + "' is required.");
+        }
+        const cJSON *key = cJSON_GetObjectItemCaseSensitive(e, set->key.c_str());
+        for (const cJSON *x : set->items)
+          if (key && cJSON_Compare(cJSON_GetObjectItemCaseSensitive(x, set->key.c_str()), key, 1)) {
+            cJSON_Delete(e);
+            return odata_error(res, 400, "BadRequest", "An entity with this key already exists.");
+          }
+        cJSON_DeleteItemFromObjectCaseSensitive(e, "@odata.etag");
+        std::string tag = new_etag();
+        cJSON_AddStringToObject(e, "@odata.etag", tag.c_str());
+        set->items.push_back(e);
+        res.set_header("ETag", tag);
+        return send_json(res, 201, cJSON_Duplicate(e, 1));
+      }
+      break;
+    case Route::Update:
+      if (keyed && cJSON_IsObject(body)) {
+        if (!check_props(body, *set->type, false)) return;
+        std::string match = req.get_header_value("If-Match");
+        std::string etag = cJSON_GetObjectItem(*ent, "@odata.etag")->valuestring;
+        if (!match.empty() && match != "*" && match != etag)
+          return odata_error(res, 412, "PreconditionFailed", "The ETag in If-Match does not match the entity.");
+        for (const cJSON *f = body->child; f; f = f->next) {
+          if (std::strncmp(f->string, "@odata.", 7) == 0) continue;
+          set_prop(*ent, f->string, cJSON_Duplicate(f, 1));
+        }
+        cJSON_ReplaceItemInObject(*ent, "@odata.etag", cJSON_CreateString(new_etag().c_str()));
+        res.status = 204;
+        return;
+      }
+      if (r.segs.size() == 1 && !r.segs.front().parens && cJSON_IsObject(body)) {  // singleton
+        cJSON *&s = singletons_[r.set];
+        if (!s) s = cJSON_CreateObject();
+        const EntityType *t = spec_.type(r.type.empty() ? "" : r.type);
+        if (!t) {
+          // the PATCH body schema names the type
+          for (const Route &g : spec_.routes())
+            if (g.kind == Route::Singleton && g.set == r.set) t = spec_.type(g.type);
+        }
+        if (t && !check_props(body, *t, true)) return;
+        for (const cJSON *f = body->child; f; f = f->next)
+          set_prop(s, f->string, cJSON_Duplicate(f, 1));
+        res.status = 204;
+        return;
+      }
+      break;
+    case Route::Delete:
+      if (keyed) {
+        std::string match = req.get_header_value("If-Match");
+        std::string etag = cJSON_GetObjectItem(*ent, "@odata.etag")->valuestring;
+        if (!match.empty() && match != "*" && match != etag)
+          return odata_error(res, 412, "PreconditionFailed", "The ETag in If-Match does not match the entity.");
+        cJSON_Delete(*ent);
+        set->items.erase(ent);
+        res.status = 204;
+        return;
+      }
+      break;
+    case Route::Nav:
+      // /Set(key)/Navigation: the entity's related entities
+      if (keyed && req.method == "GET" && r.segs.size() == 2 && !r.segs[1].parens &&
+          set->type->navs.count(r.segs[1].name)) {
+        const std::string &nav = r.segs[1].name;
+        const cJSON *rel = cJSON_GetObjectItemCaseSensitive(*ent, nav.c_str());
+        auto nt = set->type->nav_types.find(nav);
+        const EntityType *t = nt == set->type->nav_types.end() ? nullptr : nt->second;
+        if (t && cJSON_IsArray(rel)) {
+          std::vector<const cJSON *> items;
+          for (const cJSON *x = rel->child; x; x = x->next) items.push_back(x);
+          return send_json(res, 200, evaluate(items, q, *t, context + "(" + describe(m.args[r.segs[0].params[0]]) + ")/" + nav));
+        }
+        if (t && cJSON_IsObject(rel)) return send_json(res, 200, shape(rel, q, *t));
+      }
+      break;
+    case Route::Singleton: {
+      auto s = singletons_.find(r.set);
+      if (s != singletons_.end()) {
+        const EntityType *t = spec_.type(r.type);
+        if (t) return send_json(res, 200, shape(s->second, q, *t));
+        return send_json(res, 200, cJSON_Duplicate(s->second, 1));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+
+  // generated answers: navigations, functions, actions, and anything above
+  // without a store
+  if (r.status == 204) {
+    res.status = 204;
+    return;
+  }
+  std::string seed_text = r.tmpl + "|" + raw_path;
+  if (r.file) return send_file(res, r, seed_text);
+  if (!r.schema) {
+    res.status = r.status;
+    return;
+  }
+  Lcg g{fnv1a(seed_text)};
+  if (!set && !r.item_type.empty()) context = "https://pbx/xapi/v1/$metadata#Collection(" + r.item_type + ")";
+  if (r.collection) {
+    const EntityType *t = spec_.type(r.item_type);
+    // a few items of the collection's item schema
+    const cJSON *items_schema = nullptr;
+    std::vector<const cJSON *> props;
+    spec_.properties(r.schema, &props);
+    for (const cJSON *p : props)
+      if (std::strcmp(p->string, "value") == 0) items_schema = cJSON_GetObjectItem(spec_.resolve(p), "items");
+    cJSON *gen = cJSON_CreateObject();
+    cJSON *value = cJSON_AddArrayToObject(gen, "value");
+    for (int i = 0; i < 3 && items_schema; ++i) cJSON_AddItemToArray(value, spec_.generate(items_schema, g, 1));
+    if (t) {
+      int i = 0;
+      for (cJSON *x = value->child; x; x = x->next)
+        if (cJSON_IsObject(x) && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(x, "Id")))
+          cJSON_ReplaceItemInObjectCaseSensitive(x, "Id", cJSON_CreateNumber(++i));
+      std::vector<const cJSON *> items;
+      for (cJSON *x = value->child; x; x = x->next) items.push_back(x);
+      cJSON *out = evaluate(items, q, *t, context);
+      cJSON_Delete(gen);
+      return send_json(res, r.status, out);
+    }
+    // primitive items: $count, $skip and $top (no properties to filter on)
+    int total = cJSON_GetArraySize(value);
+    for (long long i = 0; q.has_skip && i < q.skip && value->child; ++i) cJSON_DeleteItemFromArray(value, 0);
+    while (q.has_top && cJSON_GetArraySize(value) > q.top) cJSON_DeleteItemFromArray(value, cJSON_GetArraySize(value) - 1);
+    if (q.has_count && q.count) cJSON_AddNumberToObject(gen, "@odata.count", total);
+    return send_json(res, r.status, gen);
+  }
+  cJSON *gen = spec_.generate(r.schema, g, 0);
+  const EntityType *t = spec_.type(r.type);
+  if (t && cJSON_IsObject(gen) && (q.has_select || q.has_expand)) {
+    cJSON *shaped = shape(gen, q, *t);
+    cJSON_Delete(gen);
+    gen = shaped;
+  }
+  send_json(res, r.status, gen);
+}
+
+}  // namespace sim
