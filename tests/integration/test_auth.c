@@ -84,7 +84,7 @@ static void test_token_expires_mid_run(void **state) {
   }
   int64_t n = 0;
   threecx_client_token_requests(c, &n);
-  assert_true(requests > 20);
+  assert_true(requests >= 10); /* several per token lifetime, even under valgrind */
   assert_true(n >= 2);
   assert_true(n <= 5);
   threecx_client_free(c);

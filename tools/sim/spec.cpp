@@ -253,7 +253,13 @@ cJSON *Spec::generate(const cJSON *raw, Lcg &g, int depth, const std::string &pr
     std::string v;
     std::string lp = prop;
     for (char &c : lp) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lp.find("email") != std::string::npos) v = "user" + std::to_string(n % 1000) + "@example.com";
+    static const char *const kFirst[] = {"Anna", "Ben", "Chloe", "David", "Elena", "Farid", "Grace", "Hugo",
+                                         "Ines", "Jonas", "Keiko", "Liam", "Maria", "Noah", "Olga", "Pavel"};
+    static const char *const kLast[] = {"Smith", "Garcia", "Müller", "Rossi", "Novak", "Dubois", "Tanaka", "O'Brien",
+                                        "Kowalski", "Jensen", "Silva", "Nguyen", "Papadopoulos", "Ivanova"};
+    if (lp == "firstname") v = kFirst[n % (sizeof kFirst / sizeof *kFirst)];
+    else if (lp == "lastname") v = kLast[n % (sizeof kLast / sizeof *kLast)];
+    else if (lp.find("email") != std::string::npos) v = "user" + std::to_string(n % 1000) + "@example.com";
     else if (lp == "number" || lp.find("extension") != std::string::npos || lp.find("phone") != std::string::npos ||
              lp.find("mobile") != std::string::npos)
       v = std::to_string(100 + n % 900);
