@@ -228,7 +228,7 @@ int main(void) {
   threecx_client *client = NULL;
   cJSON *rec;
   long long since = 0;
-  size_t count = 0, k;
+  size_t count = 0, k, ops_ok = 0;
   int32_t opts_seen = 0;
 
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -264,6 +264,7 @@ int main(void) {
     const cJSON *r, *last = NULL;
     int rc;
 
+    int failed_before = failed;
     memset(&a, 0, sizeof a);
     if (threecx_operation_find(kThunks[k].id, &op) != THREECX_OK) {
       CHECK(0, "%s: not in catalog", kThunks[k].id);
@@ -321,7 +322,9 @@ int main(void) {
     }
     cJSON_Delete(rec);
     free(want.p);
+    if (failed == failed_before) ++ops_ok;
   }
+  printf("%zu of %zu operations sent and recorded as expected\n", ops_ok, sizeof kThunks / sizeof kThunks[0]);
   CHECK(opts_seen == 0xFF, "not every option was exercised: 0x%x", (unsigned)opts_seen);
   threecx_client_free(client);
   sim_stop(&s);
