@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include <threecx/operations.h>
 #include <threecx/threecx.h>
 
 #include "simproc.h"
@@ -85,6 +86,107 @@ static void test_all_eight_options(void **state) {
     free(s);
   }
   cJSON_Delete(page);
+  threecx_query_free(q);
+  cJSON_Delete(all);
+}
+
+/* The typed function of ListSecurityRefreshToken takes all eight options at
+ * once: the simulator evaluates them, and the URL it received is exactly the
+ * one the generic builder renders for the same query. */
+static void test_typed_list_all_eight(void **state) {
+  (void)state;
+  cJSON *all = list_tokens(NULL);
+  cJSON *items = cJSON_GetObjectItem(all, "value");
+  const char *term = cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "Username")->valuestring;
+  int hits = 0;
+  cJSON *it;
+  cJSON_ArrayForEach(it, items) {
+    char *j = cJSON_PrintUnformatted(it);
+    if (strstr(j, term) && cJSON_GetObjectItem(it, "Id")->valueint > 0) ++hits;
+    free(j);
+  }
+  assert_true(hits >= 1);
+
+  threecx_query *q;
+  assert_int_equal(threecx_query_new(&q), THREECX_OK);
+  assert_int_equal(threecx_query_set_top(q, 3), THREECX_OK);
+  assert_int_equal(threecx_query_set_skip(q, 0), THREECX_OK);
+  assert_int_equal(threecx_query_set_search(q, term), THREECX_OK);
+  assert_int_equal(threecx_query_set_filter(q, "Id gt 0"), THREECX_OK);
+  assert_int_equal(threecx_query_set_count(q, 1), THREECX_OK);
+  assert_int_equal(threecx_query_set_orderby(q, "Id desc"), THREECX_OK);
+  assert_int_equal(threecx_query_set_select(q, "Id,Username"), THREECX_OK);
+  assert_int_equal(threecx_query_set_expand(q, "Client"), THREECX_OK);
+
+  char *before = NULL;
+  assert_int_equal(sim_call(&g_sim, "GET", "/_sim/requests", NULL, &before), 200);
+  cJSON *rec = cJSON_Parse(before);
+  free(before);
+  char since[64];
+  snprintf(since, sizeof since, "/_sim/requests?since=%d", cJSON_GetObjectItem(rec, "next")->valueint);
+  cJSON_Delete(rec);
+
+  threecx_response *resp = NULL;
+  assert_int_equal(threecx_xapi_list_security_refresh_token(g_c, q, &resp), THREECX_OK);
+  int32_t status = 0;
+  assert_int_equal(threecx_response_status(resp, &status), THREECX_OK);
+  assert_int_equal(status, 200);
+  char *body = NULL;
+  assert_int_equal(threecx_response_body(resp, &body), THREECX_OK);
+  cJSON *page = cJSON_Parse(body);
+  threecx_free(body);
+  threecx_response_free(resp);
+  assert_non_null(page);
+  assert_int_equal(cJSON_GetObjectItem(page, "@odata.count")->valueint, hits);
+  cJSON *v = cJSON_GetObjectItem(page, "value");
+  assert_int_equal(cJSON_GetArraySize(v), hits < 3 ? hits : 3);
+  int prev = 1 << 30;
+  cJSON_ArrayForEach(it, v) {
+    int id = cJSON_GetObjectItem(it, "Id")->valueint;
+    assert_true(id < prev);
+    prev = id;
+    assert_non_null(cJSON_GetObjectItem(it, "Username"));
+    int found = 0; /* the whole entity (from the unfiltered list) contains the term */
+    cJSON *e;
+    cJSON_ArrayForEach(e, items) {
+      if (cJSON_GetObjectItem(e, "Id")->valueint != id) continue;
+      char *j = cJSON_PrintUnformatted(e);
+      found = strstr(j, term) != NULL;
+      free(j);
+    }
+    assert_true(found);
+    assert_null(cJSON_GetObjectItem(it, "Expires")); /* not selected */
+  }
+  cJSON_Delete(page);
+
+  /* what the server received == what the generic builder renders */
+  threecx_request *r;
+  char *url = NULL;
+  assert_int_equal(threecx_request_new(g_c, "GET", "/SecurityTokens", &r), THREECX_OK);
+  assert_int_equal(threecx_request_set_query(r, q), THREECX_OK);
+  assert_int_equal(threecx_request_url(r, &url), THREECX_OK);
+  threecx_request_free(r);
+  const char *target = strstr(url, "/xapi/v1/");
+  assert_non_null(target);
+  char *got = NULL;
+  assert_int_equal(sim_call(&g_sim, "GET", since, NULL, &got), 200);
+  rec = cJSON_Parse(got);
+  free(got);
+  cJSON *reqs = cJSON_GetObjectItem(rec, "requests");
+  cJSON *last = cJSON_GetArrayItem(reqs, cJSON_GetArraySize(reqs) - 1);
+  assert_non_null(last);
+  assert_string_equal(cJSON_GetObjectItem(last, "target")->valuestring, target);
+  static const char *const opts[] = {"$filter=", "$search=", "$orderby=", "$select=",
+                                     "$expand=", "$count=",  "$top=",     "$skip="};
+  const char *prev_opt = target;
+  for (size_t i = 0; i < sizeof opts / sizeof *opts; ++i) {
+    const char *o = strstr(target, opts[i]);
+    assert_non_null(o);
+    assert_true(o > prev_opt); /* the fixed order */
+    prev_opt = o;
+  }
+  cJSON_Delete(rec);
+  threecx_free(url);
   threecx_query_free(q);
   cJSON_Delete(all);
 }
@@ -295,6 +397,7 @@ static void test_server_errors_surface(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_all_eight_options, reset),
+      cmocka_unit_test_setup(test_typed_list_all_eight, reset),
       cmocka_unit_test_setup(test_bad_filter_is_odata_error, reset),
       cmocka_unit_test_setup(test_string_key_round_trip, reset),
       cmocka_unit_test_setup(test_malformed_body_not_sent, reset),
