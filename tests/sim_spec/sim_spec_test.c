@@ -422,6 +422,146 @@ static void check_errors(threecx_client *c) {
   }
 }
 
+/* A GET with optional $select, $expand, $filter, parsed as JSON (NULL
+ * unless 200). */
+static cJSON *get_json(threecx_client *c, const char *path, const char *select, const char *expand,
+                       const char *filter) {
+  threecx_request *r = NULL;
+  threecx_response *resp = NULL;
+  threecx_query *q = NULL;
+  int32_t status = 0;
+  char *b = NULL;
+  cJSON *j = NULL;
+  if (threecx_request_new(c, "GET", path, &r) != THREECX_OK) return NULL;
+  threecx_query_new(&q);
+  if (select) threecx_query_set_select(q, select);
+  if (expand) threecx_query_set_expand(q, expand);
+  if (filter) threecx_query_set_filter(q, filter);
+  threecx_request_set_query(r, q);
+  threecx_query_free(q);
+  if (threecx_request_send(r, &resp) == THREECX_OK && threecx_response_status(resp, &status) == THREECX_OK &&
+      status == 200 && threecx_response_body(resp, &b) == THREECX_OK)
+    j = cJSON_Parse(b);
+  threecx_free(b);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  return j;
+}
+
+/* The members of group `gid` (from Groups(gid)/Members) with this Number. */
+static int member_count(threecx_client *c, double gid, const char *number) {
+  char path[64], filter[64];
+  cJSON *j;
+  int n;
+  snprintf(path, sizeof path, "/Groups(%.0f)/Members", gid);
+  snprintf(filter, sizeof filter, "Number eq '%s'", number);
+  j = get_json(c, path, NULL, NULL, filter);
+  n = j ? cJSON_GetArraySize(get(j, "value")) : -1;
+  cJSON_Delete(j);
+  return n;
+}
+
+/* Navigations agree with the sets they point into: every user's groups
+ * exist and list the user among their Members (both ways), the navigation
+ * route answers what $expand shows, and membership follows PATCH Groups
+ * (Members), a new user, and a deleted group. */
+static void check_relations(threecx_client *c) {
+  cJSON *users = get_json(c, "/Users", "Id,Number", "Groups($select=GroupId)", NULL);
+  cJSON *groups = get_json(c, "/Groups", "Id,Name", "Members($select=Number)", NULL);
+  const cJSON *u, *g, *m;
+  int pairs = 0, user_members = 0, st;
+  double gid_other = -1, gid_last = -1;
+  char *b = NULL;
+  CHECK(users && groups, "Users and Groups with $expand");
+  if (!users || !groups) goto out;
+  cJSON_ArrayForEach(u, get(users, "value")) {
+    const char *number = gstr(u, "Number");
+    CHECK(number && cJSON_GetArraySize(get(u, "Groups")) == 1, "user %s is in one group", number ? number : "?");
+    cJSON_ArrayForEach(m, get(u, "Groups")) {
+      const cJSON *gid = get(m, "GroupId");
+      int found = 0, listed = 0;
+      cJSON_ArrayForEach(g, get(groups, "value")) {
+        const cJSON *mm;
+        if (!cJSON_IsNumber(gid) || !cJSON_IsNumber(get(g, "Id")) || get(g, "Id")->valuedouble != gid->valuedouble)
+          continue;
+        found = 1;
+        cJSON_ArrayForEach(mm, get(g, "Members")) listed += number && gstr(mm, "Number") && !strcmp(gstr(mm, "Number"), number);
+      }
+      CHECK(found && listed == 1, "user %s: group %g exists (%d) and lists the user once (%d)", number ? number : "?",
+            cJSON_IsNumber(gid) ? gid->valuedouble : -1, found, listed);
+      ++pairs;
+    }
+  }
+  /* every member of a group that has a user's number is that user's membership */
+  cJSON_ArrayForEach(g, get(groups, "value")) {
+    cJSON_ArrayForEach(m, get(g, "Members")) {
+      cJSON_ArrayForEach(u, get(users, "value")) user_members += gstr(u, "Number") && gstr(m, "Number") &&
+                                                                 !strcmp(gstr(u, "Number"), gstr(m, "Number"));
+    }
+    if (cJSON_IsNumber(get(g, "Id"))) gid_last = get(g, "Id")->valuedouble;
+  }
+  CHECK(pairs >= 3 && pairs == user_members, "memberships seen from users (%d) and from groups (%d)", pairs,
+        user_members);
+
+  /* the navigation route answers what $expand shows */
+  {
+    cJSON *nav = get_json(c, "/Users(1)/Groups", NULL, NULL, NULL);
+    const cJSON *first = cJSON_GetArrayItem(get(users, "value"), 0);
+    const cJSON *a = get(cJSON_GetArrayItem(get(nav, "value"), 0), "GroupId");
+    const cJSON *e = get(cJSON_GetArrayItem(get(first, "Groups"), 0), "GroupId");
+    CHECK(cJSON_IsNumber(a) && cJSON_IsNumber(e) && a->valuedouble == e->valuedouble && get(first, "Id") &&
+              get(first, "Id")->valuedouble == 1,
+          "Users(1)/Groups agrees with $expand=Groups");
+    if (cJSON_IsNumber(e)) {
+      cJSON_ArrayForEach(g, get(groups, "value")) if (cJSON_IsNumber(get(g, "Id")) && get(g, "Id")->valuedouble !=
+                                                      e->valuedouble) gid_other = get(g, "Id")->valuedouble;
+    }
+    cJSON_Delete(nav);
+  }
+
+  /* PATCH Groups(other) with Members: user 100 joins it, the others leave */
+  if (gid_other > 0) {
+    char path[64];
+    cJSON *nav;
+    snprintf(path, sizeof path, "/Groups(%.0f)", gid_other);
+    st = raw(c, "PATCH", path, "{\"Members\":[{\"Number\":\"100\"}]}", &b);
+    CHECK(st == 204, "PATCH %s Members: %d %s", path, st, b ? b : "");
+    threecx_free(b);
+    CHECK(member_count(c, gid_other, "100") == 1, "user 100 is a member of group %.0f after the PATCH", gid_other);
+    nav = get_json(c, "/Users(1)/Groups", "GroupId", NULL, NULL);
+    CHECK(cJSON_GetArraySize(get(nav, "value")) == 2, "Users(1)/Groups lists both groups");
+    cJSON_Delete(nav);
+    snprintf(path, sizeof path, "/Groups(%.0f)/Members", gid_other);
+    nav = get_json(c, path, NULL, NULL, NULL);
+    CHECK(cJSON_GetArraySize(get(nav, "value")) == 1, "%s holds only user 100 now", path);
+    cJSON_Delete(nav);
+  }
+
+  /* a new user with a group appears among that group's members */
+  if (gid_last > 0) {
+    char body[160], path[64];
+    cJSON *nav;
+    snprintf(body, sizeof body,
+             "{\"Number\":\"150\",\"FirstName\":\"Ada\",\"LastName\":\"Byron\",\"Groups\":[{\"GroupId\":%.0f}]}",
+             gid_last);
+    st = raw(c, "POST", "/Users", body, &b);
+    CHECK(st == 201, "POST /Users with Groups: %d %s", st, b ? b : "");
+    threecx_free(b);
+    CHECK(member_count(c, gid_last, "150") == 1, "the new user 150 is a member of group %.0f", gid_last);
+    snprintf(path, sizeof path, "/Groups(%.0f)", gid_last);
+    st = raw(c, "DELETE", path, NULL, NULL);
+    CHECK(st == 204, "DELETE %s: %d", path, st);
+    nav = get_json(c, "/Users", NULL, "Groups", "Number eq '150'");
+    CHECK(cJSON_GetArraySize(get(nav, "value")) == 1 &&
+              cJSON_GetArraySize(get(cJSON_GetArrayItem(get(nav, "value"), 0), "Groups")) == 0,
+          "a deleted group leaves its members' Groups");
+    cJSON_Delete(nav);
+  }
+out:
+  cJSON_Delete(users);
+  cJSON_Delete(groups);
+}
+
 /* --state survives a restart; --fault applies from the start. */
 static void check_state_and_faults(const char *spec) {
   char dir[] = "/tmp/sim_spec_XXXXXX", state[64], *b = NULL;
@@ -506,6 +646,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   check_errors(client); /* before the loop changes the seed */
+  check_relations(client);
   threecx_operation_count(&count);
   CHECK(count == 601, "catalog has %zu operations", count);
   order = (struct entry *)calloc(count, sizeof *order);

@@ -76,6 +76,40 @@ void send_file(httplib::Response &res, const Route &r, const std::string &seed_t
   res.set_content(bytes, "application/octet-stream");
 }
 
+// A copy of a set's entity for another entity's navigation: its structural
+// properties only (no navigations of its own, no ETag).
+cJSON *related_copy(const cJSON *e, const EntityType &t) {
+  cJSON *c = cJSON_Duplicate(e, 1);
+  cJSON_DeleteItemFromObjectCaseSensitive(c, "@odata.etag");
+  for (const auto &[nav, target] : t.navs) cJSON_DeleteItemFromObjectCaseSensitive(c, nav.c_str());
+  return c;
+}
+
+const char *str_prop(const cJSON *e, const char *name) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, name);
+  return cJSON_IsString(v) ? v->valuestring : nullptr;
+}
+
+// How a DN is called in membership lists: "First Last", else Name, else Number.
+std::string display_name(const cJSON *e) {
+  const char *first = str_prop(e, "FirstName"), *last = str_prop(e, "LastName");
+  if (first && last) return std::string(first) + " " + last;
+  if (const char *n = str_prop(e, "Name")) return n;
+  if (const char *n = str_prop(e, "Number")) return n;
+  return "";
+}
+
+// A DN's membership of a group (an item of the DN's Groups), filled into m.
+cJSON *membership(cJSON *m, const cJSON *group, const cJSON *dn, int id) {
+  set_prop(m, "Id", cJSON_CreateNumber(id));
+  set_prop(m, "GroupId", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(group, "Id"), 1));
+  set_prop(m, "Name", cJSON_CreateString(display_name(group).c_str()));
+  const char *number = str_prop(group, "Number");
+  set_prop(m, "Number", number ? cJSON_CreateString(number) : cJSON_CreateNull());
+  set_prop(m, "MemberName", cJSON_CreateString(display_name(dn).c_str()));
+  return m;
+}
+
 }  // namespace
 
 // Fills the navigation properties of a seeded entity: collections with two
@@ -107,6 +141,7 @@ void Simulator::add_navs(cJSON *e, const std::string &type_name, Lcg &g) {
 
 void Simulator::seed_spec() {
   if (!spec_.loaded()) return;
+  int numbered_sets = 0;
   for (const auto &[name, info] : spec_.sets()) {
     if (sets_.count(name)) continue;  // phase-1 sets keep their seed
     const EntityType *type = spec_.type(info.type);
@@ -136,11 +171,17 @@ void Simulator::seed_spec() {
         }
         set_prop(e, info.key.c_str(), k);
       }
-      // extension numbers: Users 100, 101, ...; other sets 800 + 10*n + i
+      // extension numbers, unique across sets: Users 100, 101, ...; the
+      // n-th other set with numbers 800 + 10*n + i
       const cJSON *num = cJSON_GetObjectItemCaseSensitive(e, "Number");
       if (cJSON_IsString(num) && info.key != "Number") {
-        int base = name == "Users" ? 99 : 800 + static_cast<int>(h % 19) * 10;
+        if (i == 1 && name != "Users") ++numbered_sets;
+        int base = name == "Users" ? 99 : 790 + numbered_sets * 10;
         cJSON_ReplaceItemInObjectCaseSensitive(e, "Number", cJSON_CreateString(std::to_string(base + i).c_str()));
+      }
+      if (name == "Groups" && cJSON_GetObjectItemCaseSensitive(e, "Name")) {  // departments
+        static const char *const depts[] = {"DEFAULT", "Sales", "Support", "Accounts", "Reception"};
+        set_prop(e, "Name", cJSON_CreateString(depts[(i - 1) % 5]));
       }
       add_navs(e, info.type, g);
       cJSON_AddStringToObject(e, "@odata.etag", new_etag().c_str());
@@ -152,6 +193,126 @@ void Simulator::seed_spec() {
     if (r.kind != Route::Singleton || singletons_.count(r.set) || !r.schema) continue;
     Lcg g{fnv1a(r.set)};
     singletons_[r.set] = spec_.generate(r.schema, g, 0);
+  }
+  link_seeded();
+}
+
+// Seeded navigations agree with the sets they point into: a navigation whose
+// target type has an entity set of its own holds copies of that set's
+// entities, and group membership is recorded once (each DN's Groups) and
+// mirrored into Groups(..)/Members by sync_groups().
+void Simulator::link_seeded() {
+  std::map<std::string, std::string> set_of_type;  // entity type -> listed set
+  for (const auto &[name, set] : sets_)
+    if (set.listed && !set.items.empty()) set_of_type.emplace(set.type->name, name);
+  const Set *groups = sets_.count("Groups") ? &sets_.at("Groups") : nullptr;
+  for (auto &[name, set] : sets_) {
+    size_t i = 0;
+    for (cJSON *e : set.items) {
+      for (const auto &[nav, target] : set.type->nav_types) {
+        if (!target) continue;
+        cJSON *cur = cJSON_GetObjectItemCaseSensitive(e, nav.c_str());
+        if (nav == "Groups" && target->name == "Pbx.UserGroup" && groups && !groups->items.empty()) {
+          // a DN is in one group, chosen by its position
+          cJSON *list = cJSON_CreateArray();
+          if (name != "Groups") {
+            const cJSON *g = groups->items[i % groups->items.size()];
+            cJSON *m = cJSON_IsArray(cur) && cur->child ? cJSON_Duplicate(cur->child, 1) : cJSON_CreateObject();
+            cJSON_AddItemToArray(list, membership(m, g, e, 1));
+          }
+          set_prop(e, nav.c_str(), list);
+          continue;
+        }
+        auto so = set_of_type.find(target->name);
+        if (so == set_of_type.end() || so->second == name) continue;
+        const std::vector<cJSON *> &pool = sets_.at(so->second).items;
+        if (cJSON_IsArray(cur)) {
+          cJSON *list = cJSON_CreateArray();
+          for (size_t k = 0; k < std::min<size_t>(2, pool.size()); ++k)
+            cJSON_AddItemToArray(list, related_copy(pool[(i + k) % pool.size()], *target));
+          set_prop(e, nav.c_str(), list);
+        } else {
+          set_prop(e, nav.c_str(), related_copy(pool[i % pool.size()], *target));
+        }
+      }
+      ++i;
+    }
+  }
+  sync_groups();
+}
+
+// PATCH Groups(..) with Members: the group's members become exactly the DNs
+// (of any set) whose Number is listed; sync_groups() then rebuilds Members.
+void Simulator::set_members(const cJSON *group, const cJSON *list) {
+  const cJSON *gid = cJSON_GetObjectItemCaseSensitive(group, "Id");
+  if (!cJSON_IsArray(list) || !cJSON_IsNumber(gid)) return;
+  std::set<std::string> wanted;
+  for (const cJSON *m = list->child; m; m = m->next)
+    if (const char *n = str_prop(m, "Number")) wanted.insert(n);
+  for (auto &[name, set] : sets_) {
+    if (name == "Groups" || !set.type->navs.count("Groups")) continue;
+    for (cJSON *e : set.items) {
+      cJSON *mine = cJSON_GetObjectItemCaseSensitive(e, "Groups");
+      if (!cJSON_IsArray(mine)) {
+        mine = cJSON_CreateArray();
+        set_prop(e, "Groups", mine);
+      }
+      cJSON *found = nullptr;
+      for (cJSON *m = mine->child; m; m = m->next) {
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(m, "GroupId");
+        if (cJSON_IsNumber(g) && g->valuedouble == gid->valuedouble) found = m;
+      }
+      const char *number = str_prop(e, "Number");
+      bool in = number && wanted.count(number);
+      if (found && !in) cJSON_Delete(cJSON_DetachItemViaPointer(mine, found));
+      if (!found && in) cJSON_AddItemToArray(mine, membership(cJSON_CreateObject(), group, e, cJSON_GetArraySize(mine) + 1));
+    }
+  }
+}
+
+// Groups(..)/Members mirrors the DNs' own Groups: a member for every DN of
+// any set whose Groups names the group; memberships of deleted groups go.
+void Simulator::sync_groups() {
+  auto gs = sets_.find("Groups");
+  if (gs == sets_.end()) return;
+  std::map<double, cJSON *> members;  // group id -> its Members array
+  for (cJSON *g : gs->second.items) {
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "Id");
+    if (!cJSON_IsNumber(id)) continue;
+    cJSON *list = cJSON_CreateArray();
+    set_prop(g, "Members", list);
+    members[id->valuedouble] = list;
+  }
+  for (auto &[name, set] : sets_) {
+    if (name == "Groups" || !set.type->navs.count("Groups")) continue;
+    for (cJSON *e : set.items) {
+      cJSON *mine = cJSON_GetObjectItemCaseSensitive(e, "Groups");
+      if (!cJSON_IsArray(mine)) continue;
+      for (cJSON *m = mine->child; m;) {
+        cJSON *next = m->next;
+        const cJSON *gid = cJSON_GetObjectItemCaseSensitive(m, "GroupId");
+        auto it = cJSON_IsNumber(gid) ? members.find(gid->valuedouble) : members.end();
+        if (it == members.end()) {
+          cJSON_Delete(cJSON_DetachItemViaPointer(mine, m));  // the group is gone
+        } else {
+          cJSON *x = cJSON_CreateObject();
+          cJSON_AddNumberToObject(x, "Id", cJSON_GetArraySize(it->second) + 1);
+          cJSON_AddNumberToObject(x, "GroupId", gid->valuedouble);
+          std::string who = display_name(e);
+          cJSON_AddStringToObject(x, "Name", who.c_str());
+          cJSON_AddStringToObject(x, "MemberName", who.c_str());
+          const char *number = str_prop(e, "Number");
+          cJSON_AddItemToObject(x, "Number", number ? cJSON_CreateString(number) : cJSON_CreateNull());
+          cJSON_AddItemToArray(it->second, x);
+        }
+        m = next;
+      }
+    }
+  }
+  for (cJSON *g : gs->second.items) {
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(g, "Members");
+    if (gs->second.type->properties.count("HasMembers"))
+      set_prop(g, "HasMembers", cJSON_CreateBool(cJSON_GetArraySize(list) > 0));
   }
 }
 
@@ -176,6 +337,7 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
   }
   if (!m.error.empty()) return odata_error(res, 400, "BadRequest", m.error);
   const Route &r = *m.route;
+  sync_groups();  // DNs may have joined or left groups since the last request
 
   cJSON *body = nullptr;
   struct Del {
@@ -308,6 +470,7 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
           if (std::strncmp(f->string, "@odata.", 7) == 0) continue;
           set_prop(*ent, f->string, cJSON_Duplicate(f, 1));
         }
+        if (r.set == "Groups") set_members(*ent, cJSON_GetObjectItemCaseSensitive(body, "Members"));
         cJSON_ReplaceItemInObject(*ent, "@odata.etag", cJSON_CreateString(new_etag().c_str()));
         res.status = 204;
         return;

@@ -81,6 +81,9 @@ class Simulator {
   void spec_xapi(const std::string &path, const Query &q, const httplib::Request &req, httplib::Response &res);
   void seed_spec();
   void add_navs(cJSON *e, const std::string &type_name, Lcg &g);
+  void link_seeded();
+  void sync_groups();
+  void set_members(const cJSON *group, const cJSON *list);
   void save_state();
   void load_state();
   std::string new_etag() { return "W/\"" + std::to_string(++etag_counter_) + "\""; }
