@@ -399,6 +399,32 @@ static void check_errors(threecx_client *c) {
   st = raw_select(c, "GET", "/Users(Number=%27100%27)", "Number", NULL, &b);
   CHECK(st == 200 && b && strstr(b, "\"100\""), "Users(Number='100'): %d %s", st, b ? b : "");
   threecx_free(b);
+  /* bodies are checked against the operation's schema */
+  {
+    static const struct {
+      const char *method, *path, *body, *says;
+    } bad[] = {
+        {"POST", "/Users", "{\"Number\":\"160\",\"FirstName\":5}", "'FirstName' must be a string, not a number"},
+        {"POST", "/Users", "{\"Number\":\"161\",\"Groups\":[{\"GroupId\":\"x\"}]}",
+         "'Groups[0].GroupId' must be an integer (int32), not a string"},
+        {"POST", "/Users", "{\"Number\":\"162\",\"Nope\":1}", "the property 'Nope' does not exist"},
+        {"PATCH", "/Users(1)", "{\"TranscriptionMode\":\"Sometimes\"}", "'Sometimes' is not a member"},
+        {"PATCH", "/Users(1)", "{\"Enabled\":\"yes\"}", "'Enabled' must be a boolean, not a string"},
+        {"PATCH", "/Groups(1)", "{\"OverrideExpiresAt\":\"yesterday\"}", "'OverrideExpiresAt' is not a valid"},
+        {"POST", "/AISettings/Pbx.CreateVectorStore", "{\"modle\":{}}", "the property 'modle' does not exist"},
+        {"POST", "/AISettings/Pbx.CreateVectorStore", "{\"model\":{\"Name\":7}}", "'model.Name' must be a string"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+      st = raw(c, bad[i].method, bad[i].path, bad[i].body, &b);
+      CHECK(st == 400 && b && strstr(b, bad[i].says), "%s %s %s: %d %s", bad[i].method, bad[i].path, bad[i].body, st,
+            b ? b : "");
+      threecx_free(b);
+    }
+    st = raw(c, "PATCH", "/Users(1)", "{\"TranscriptionMode\":\"Both\",\"Enabled\":true,\"FirstName\":null}", &b);
+    CHECK(st == 204, "a well-typed PATCH (nullable string set to null): %d %s", st, b ? b : "");
+    threecx_free(b);
+  }
   /* an action that requires a body, sent without one */
   threecx_operation_count(&count);
   for (k = 0; k < count; ++k) {

@@ -350,6 +350,10 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
     if (!cJSON_IsObject(body) && !cJSON_IsArray(body))
       return odata_error(res, 400, "BadRequest", "The request body must be a JSON object or array.");
   }
+  if (body && r.body_schema) {
+    std::string why = spec_.check_value(r.body_schema, body, "");
+    if (!why.empty()) return odata_error(res, 400, "BadRequest", "The request body is invalid: " + why + ".");
+  }
   if (r.body_required && !body)
     return odata_error(res, 400, "BadRequest", "A JSON request body is required by " + r.op_id + ".");
   if ((r.kind == Route::Create || r.kind == Route::Update) && r.has_body && !cJSON_IsObject(body))

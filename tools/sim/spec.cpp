@@ -108,6 +108,29 @@ bool parse_string_literal(const std::string &lit, std::string *out) {
   return true;
 }
 
+namespace {
+
+const std::regex &guid_re() {
+  static const std::regex re("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+  return re;
+}
+const std::regex &date_time_re() {
+  static const std::regex re(
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,12})?)?(Z|[+-][0-9]{2}:[0-9]{2})$");
+  return re;
+}
+
+const char *json_kind(const cJSON *v) {
+  if (cJSON_IsString(v)) return "a string";
+  if (cJSON_IsNumber(v)) return "a number";
+  if (cJSON_IsBool(v)) return "a boolean";
+  if (cJSON_IsArray(v)) return "an array";
+  if (cJSON_IsObject(v)) return "an object";
+  return "null";
+}
+
+}  // namespace
+
 bool parse_literal(const std::string &text, const Param &p, Value *out, std::string *err) {
   std::string t = trim(text);
   *out = Value{};
@@ -121,16 +144,13 @@ bool parse_literal(const std::string &text, const Param &p, Value *out, std::str
     return false;
   }
   if (p.format == "uuid") {
-    static const std::regex re("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    if (!std::regex_match(t, re)) return bad("GUID");
+    if (!std::regex_match(t, guid_re())) return bad("GUID");
     out->kind = Value::String;
     out->s = t;
     return true;
   }
   if (p.format == "date-time") {
-    static const std::regex re(
-        "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,12})?)?(Z|[+-][0-9]{2}:[0-9]{2})$");
-    if (!std::regex_match(t, re)) return bad("Edm.DateTimeOffset");
+    if (!std::regex_match(t, date_time_re())) return bad("Edm.DateTimeOffset");
     out->kind = Value::String;
     out->s = t;
     return true;
@@ -215,6 +235,101 @@ void Spec::properties(const cJSON *s, std::vector<const cJSON *> *out) const {
   for (const cJSON *a = all ? all->child : nullptr; a; a = a->next) properties(a, out);
   const cJSON *props = item(s, "properties");
   for (const cJSON *p = props ? props->child : nullptr; p; p = p->next) out->push_back(p);
+}
+
+
+std::string Spec::check_value(const cJSON *raw, const cJSON *v, const std::string &where, int depth) const {
+  const cJSON *s = resolve(raw);
+  if (!s || depth > 12) return "";
+  const std::string at = where.empty() ? "the body" : "'" + where + "'";
+  for (const char *k : {"oneOf", "anyOf"}) {
+    const cJSON *alts = item(s, k);
+    if (cJSON_GetArraySize(alts) == 0) continue;
+    std::string first;
+    for (const cJSON *a = alts->child; a; a = a->next) {
+      std::string why = check_value(a, v, where, depth + 1);
+      if (why.empty()) return "";
+      if (first.empty()) first = why;
+    }
+    return first;
+  }
+  std::string type = str(s, "type");
+  if (cJSON_IsNull(v)) {
+    // .NET value types (numbers, booleans, enums) need "nullable"
+    bool nullable = cJSON_IsTrue(item(raw, "nullable")) || cJSON_IsTrue(item(s, "nullable"));
+    bool value_type = type == "integer" || type == "number" || type == "boolean" || item(s, "enum");
+    return nullable || !value_type ? "" : at + " must not be null";
+  }
+  const cJSON *en = item(s, "enum");
+  if (cJSON_GetArraySize(en) > 0) {
+    if (!cJSON_IsString(v)) return at + " must be a string (one of the enumeration's members), not " + json_kind(v);
+    bool strings_only = true;
+    for (const cJSON *e = en->child; e; e = e->next) strings_only = strings_only && cJSON_IsString(e);
+    if (!strings_only) return "";  // the spec's YAML-mangled members (false for "No"): any string
+    bool flags = cJSON_IsTrue(item(s, "x-ms-enum-flags")) || cJSON_IsTrue(item(s, "isFlags"));
+    std::string text = v->valuestring;
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t comma = flags ? text.find(',', start) : std::string::npos;
+      std::string member = trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      bool known = false;
+      for (const cJSON *e = en->child; e && !known; e = e->next) known = member == e->valuestring;
+      if (!known) return at + ": '" + member + "' is not a member of the enumeration " + str(s, "title");
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return "";
+  }
+  if (type == "string") {
+    if (!cJSON_IsString(v)) return at + " must be a string, not " + json_kind(v);
+    std::string format = str(s, "format");
+    if (format == "uuid" && !std::regex_match(v->valuestring, guid_re())) return at + " is not a valid GUID";
+    if (format == "date-time" && !std::regex_match(v->valuestring, date_time_re()))
+      return at + " is not a valid Edm.DateTimeOffset (ISO 8601 with an offset)";
+    const cJSON *max = item(s, "maxLength");
+    if (cJSON_IsNumber(max) && std::strlen(v->valuestring) > static_cast<size_t>(max->valuedouble))
+      return at + " is longer than " + std::to_string(static_cast<long>(max->valuedouble)) + " characters";
+    return "";
+  }
+  if (type == "integer" || type == "number") {
+    std::string what = type == "integer" ? "an integer" : "a number";
+    if (!str(s, "format").empty()) what += " (" + str(s, "format") + ")";
+    if (!cJSON_IsNumber(v)) return at + " must be " + what + ", not " + json_kind(v);
+    double d = v->valuedouble;
+    if (type == "integer" && d != static_cast<double>(static_cast<long long>(d))) return at + " must be " + what;
+    const cJSON *lo = item(s, "minimum"), *hi = item(s, "maximum");
+    if ((cJSON_IsNumber(lo) && d < lo->valuedouble) || (cJSON_IsNumber(hi) && d > hi->valuedouble))
+      return at + " is out of range for " + (str(s, "format").empty() ? type : str(s, "format"));
+    return "";
+  }
+  if (type == "boolean") return cJSON_IsBool(v) ? "" : at + " must be a boolean, not " + json_kind(v);
+  if (type == "array") {
+    if (!cJSON_IsArray(v)) return at + " must be an array, not " + json_kind(v);
+    int i = 0;
+    for (const cJSON *x = v->child; x; x = x->next, ++i) {
+      std::string why = check_value(item(s, "items"), x, where + "[" + std::to_string(i) + "]", depth + 1);
+      if (!why.empty()) return why;
+    }
+    return "";
+  }
+  std::vector<const cJSON *> props;
+  properties(s, &props);
+  if (props.empty()) return "";  // an untyped or open schema
+  if (!cJSON_IsObject(v)) return at + " must be an object, not " + json_kind(v);
+  for (const cJSON *f = v->child; f; f = f->next) {
+    if (f->string[0] == '@') continue;  // annotations (@odata.type, @odata.etag, ...)
+    const cJSON *ps = nullptr;
+    for (const cJSON *p : props)
+      if (std::strcmp(p->string, f->string) == 0) ps = p;
+    std::string name = where.empty() ? f->string : where + "." + f->string;
+    if (!ps) {
+      std::string title = str(s, "title");
+      return "the property '" + name + "' does not exist" + (title.empty() ? "" : " on type '" + title + "'");
+    }
+    std::string why = check_value(ps, f, name, depth + 1);
+    if (!why.empty()) return why;
+  }
+  return "";
 }
 
 const EntityType *Spec::type(const std::string &name) const {
@@ -365,8 +480,13 @@ void Spec::build_route(const std::string &tmpl, const std::string &method, const
     if (!pa.enums.empty()) pa.type = "string";
     r.params[pa.name] = pa;
   }
-  r.has_body = item(op, "requestBody") != nullptr;
-  r.body_required = cJSON_IsTrue(item(item(op, "requestBody"), "required"));
+  const cJSON *rb = item(op, "requestBody");
+  std::string rbref = str(rb, "$ref");
+  if (rbref.rfind("#/components/requestBodies/", 0) == 0)
+    rb = item(item(item(root_, "components"), "requestBodies"), rbref.substr(27).c_str());
+  r.has_body = rb != nullptr;
+  r.body_required = cJSON_IsTrue(item(rb, "required"));
+  r.body_schema = item(item(item(rb, "content"), "application/json"), "schema");
   // success response
   const cJSON *responses = item(op, "responses");
   const cJSON *resp = nullptr;

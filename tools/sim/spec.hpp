@@ -64,6 +64,7 @@ struct Route {
   bool file = false;        // answers bytes
   bool has_body = false;    // takes a JSON request body
   bool body_required = false;
+  const cJSON *body_schema = nullptr;  // the JSON body's schema, if any
 };
 
 struct RouteMatch {
@@ -92,6 +93,11 @@ class Spec {
   const cJSON *schema(const std::string &name) const;
   // All properties of a (resolved) object schema, allOf merged.
   void properties(const cJSON *schema, std::vector<const cJSON *> *out) const;
+
+  // Why v does not fit the schema (types, nullability of value types,
+  // enums and flags, GUID and date-time formats, ranges, unknown
+  // properties), "" when it does. where names v ("Groups[0].GroupId").
+  std::string check_value(const cJSON *schema, const cJSON *v, const std::string &where, int depth = 0) const;
 
   // A deterministic value shaped by the schema.
   cJSON *generate(const cJSON *schema, Lcg &g, int depth, const std::string &prop = "") const;
