@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite: installs what it needs, builds, runs ctest.
-#   tools/run-tests.sh            normal build in build/
+#   tools/run-tests.sh            normal build in build/, with the SWIG
+#                                 bindings' tests (Lua, C#, Go)
 #   tools/run-tests.sh asan       AddressSanitizer + UBSan build in build-asan/
 #   tools/run-tests.sh valgrind   every test binary under valgrind (build-vg/)
 set -eu
@@ -10,7 +11,7 @@ sh tools/install-deps.sh
 jobs=$(nproc)
 case "$mode" in
   normal)
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTHREECX_BUILD_BINDINGS=ON
     cmake --build build -j"$jobs"
     ctest --test-dir build --output-on-failure -j"$jobs" ;;
   asan)

@@ -1,0 +1,616 @@
+// libthreecx for C#: the idiomatic layer over the SWIG class Threecx.Native.
+//
+//   using (var c = new ThreecxClient("pbx.example.com", id, key)) {
+//     string json = c.Get("/Users", new Query().Top(5).Select("Id,Number"));
+//   }
+//
+// Failures throw ThreecxException (ThreecxHttpException for non-2xx answers,
+// with Status and ODataCode). Handles are released by Dispose(), with a
+// finalizer as a safety net. Every native call holds its object (see
+// NativeHandle.Use): neither the finalizer nor a Dispose() on another thread
+// frees a handle while a call on it is in progress (the last call frees it),
+// and calls after Dispose() throw ObjectDisposedException.
+using System;
+using System.Collections.Generic;
+
+// The scenario test reads the free counters of NativeHandle.
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("TestThreecx")]
+
+namespace Threecx
+{
+    /// <summary>Status codes of libthreecx (stable numbers).</summary>
+    public static class ErrorCodes
+    {
+        public const int Ok = 0, Done = 1, InvalidArgument = 2, NoMemory = 3, InvalidJson = 4,
+            InvalidDomain = 5, OptionRepeated = 6, UnknownParameter = 7, MissingParameter = 8,
+            Insecure = 9, Network = 10, Tls = 11, Timeout = 12, Auth = 13, Http = 14,
+            Protocol = 15, NotFound = 16, Unsupported = 17, State = 18, Io = 19, Aborted = 20,
+            Internal = 21;
+    }
+
+    /// <summary>A libthreecx failure: Code (THREECX_E_*), Name ("THREECX_E_HTTP"),
+    /// Message (the detailed message captured right after the failing call).</summary>
+    public class ThreecxException : Exception
+    {
+        public int Code { get; }
+        public string Name { get; }
+        /// <summary>HTTP status of an HTTP error, otherwise 0.</summary>
+        public int Status { get; internal set; }
+        /// <summary>OData error.code of an HTTP error (e.g. "NotFound"), otherwise null.</summary>
+        public string ODataCode { get; internal set; }
+        public string ODataMessage { get; internal set; }
+        /// <summary>Body of an HTTP error answer, otherwise null.</summary>
+        public string Body { get; internal set; }
+
+        public ThreecxException(int code, string name, string message) : base(message)
+        {
+            Code = code;
+            Name = name;
+        }
+
+        // "CODE:message" as built by the C wrapper (null on success).
+        internal static ThreecxException FromStatus(string s)
+        {
+            if (s == null) return null;
+            int colon = s.IndexOf(':');
+            int code = ErrorCodes.Internal;
+            string msg = s;
+            if (colon > 0 && int.TryParse(s.Substring(0, colon), out code)) msg = s.Substring(colon + 1);
+            string name = Native.threecx_error_name(code) ?? "THREECX_E_UNKNOWN";
+            if (code == ErrorCodes.Http) return new ThreecxHttpException(code, name, msg);
+            if (code == ErrorCodes.InvalidArgument) return new ThreecxArgumentException(code, name, msg);
+            return new ThreecxException(code, name, msg);
+        }
+
+        internal static void Check(ThreecxException e)
+        {
+            if (e != null) throw e;
+        }
+
+        public override string ToString()
+        {
+            return Status != 0
+                ? $"{Name} ({Code}): {Message} [HTTP {Status} {ODataCode}]"
+                : $"{Name} ({Code}): {Message}";
+        }
+    }
+
+    /// <summary>The XAPI answered a non-2xx status.</summary>
+    public class ThreecxHttpException : ThreecxException
+    {
+        public ThreecxHttpException(int code, string name, string message) : base(code, name, message) { }
+    }
+
+    /// <summary>A null handle / string or a bad value was refused.</summary>
+    public class ThreecxArgumentException : ThreecxException
+    {
+        public ThreecxArgumentException(int code, string name, string message) : base(code, name, message) { }
+    }
+
+    /// <summary>Common lifetime of the handle classes: owns one libthreecx
+    /// handle and calls its threecx_*_free exactly once.</summary>
+    /// <remarks>
+    /// Every native call on the handle goes through <see cref="Use{R}"/> (in
+    /// the style of SafeHandle.DangerousAddRef / DangerousRelease): it counts
+    /// the call as in progress for its whole duration and keeps this object
+    /// reachable (GC.KeepAlive), so that
+    /// <list type="bullet">
+    /// <item>the finalizer cannot run while a native call on the handle is in
+    /// progress, even when the caller drops its last reference during the
+    /// call;</item>
+    /// <item>Dispose() on one thread while other threads are inside native
+    /// calls on the same handle (a shared ThreecxClient) only marks the object
+    /// disposed: the handle is freed by the last call to finish.</item>
+    /// </list>
+    /// Once disposed, every method throws ObjectDisposedException (so does
+    /// Handle); calls already in progress complete normally. Dispose() may be
+    /// called more than once and from any thread. Handles may be freed in any
+    /// order: a Request or an Items() walk keeps working after its
+    /// ThreecxClient is disposed or collected.
+    /// </remarks>
+    public abstract class NativeHandle<T> : IDisposable where T : class
+    {
+        private T handle;
+        private readonly Action<T> free;
+        // Bit 0: disposed. Bits 1..31: native calls in progress (OneUser each).
+        // The handle is freed on the one transition to exactly Disposed
+        // (disposed, no call in progress); a disposed object accepts no new call.
+        private int state;
+        private const int Disposed = 1, OneUser = 2;
+        // For tests (InternalsVisibleTo TestThreecx): how often this object and
+        // all objects of this handle type freed their native handle.
+        private int freeCount;
+        private static int totalFrees;
+
+        internal NativeHandle(T h, Action<T> freeFn)
+        {
+            handle = h;
+            free = freeFn;
+        }
+
+        public bool IsDisposed => (System.Threading.Volatile.Read(ref state) & Disposed) != 0;
+
+        /// <summary>The raw SWIG handle, for the typed functions of Threecx.Native
+        /// (still owned by this object). Throws ObjectDisposedException once
+        /// disposed. Nothing protects a raw handle used this way from a
+        /// concurrent Dispose() or from the finalizer: prefer
+        /// <c>obj.Use(h => Native.threecx_xapi_...(h, ...))</c>, or keep the object
+        /// alive with GC.KeepAlive(obj) after the call and do not dispose it
+        /// meanwhile.</summary>
+        public T Handle
+        {
+            get
+            {
+                T h = handle;
+                if (IsDisposed || h == null) throw new ObjectDisposedException(GetType().Name);
+                return h;
+            }
+        }
+
+        /// <summary>Runs fn with the raw handle, which stays valid for the whole
+        /// call: a concurrent Dispose() defers the free until fn returns, and
+        /// this object cannot be finalized meanwhile. Throws
+        /// ObjectDisposedException if already disposed. Do not keep the handle
+        /// past fn.</summary>
+        public R Use<R>(Func<T, R> fn)
+        {
+            if (fn == null) throw new ArgumentNullException(nameof(fn));
+            T h = AddRef();
+            try
+            {
+                return fn(h);
+            }
+            finally
+            {
+                ReleaseRef();
+                GC.KeepAlive(this);
+            }
+        }
+
+        /// <summary>Same as Use(Func), without a result.</summary>
+        public void Use(Action<T> fn)
+        {
+            if (fn == null) throw new ArgumentNullException(nameof(fn));
+            Use<bool>(h => { fn(h); return true; });
+        }
+
+        // A native call returning a status: throws the ThreecxException.
+        internal void Checked(Func<T, ThreecxException> fn) => ThreecxException.Check(Use(fn));
+
+        // Counts one call in progress and returns the handle, or throws
+        // ObjectDisposedException. Every AddRef is paired with one ReleaseRef.
+        internal T AddRef()
+        {
+            int s = System.Threading.Volatile.Read(ref state);
+            while (true)
+            {
+                if ((s & Disposed) != 0 || s > int.MaxValue - OneUser)
+                {
+                    if ((s & Disposed) != 0) throw new ObjectDisposedException(GetType().Name);
+                    throw new InvalidOperationException("too many calls in progress");
+                }
+                int seen = System.Threading.Interlocked.CompareExchange(ref state, s + OneUser, s);
+                if (seen == s) return handle;
+                s = seen;
+            }
+        }
+
+        internal void ReleaseRef()
+        {
+            int s = System.Threading.Interlocked.Add(ref state, -OneUser);
+            if (s == Disposed) FreeNative();  // disposed meanwhile, and this was the last call
+            GC.KeepAlive(this);
+        }
+
+        /// <summary>Native calls on this object now in progress (for tests).</summary>
+        internal int CallsInProgress => System.Threading.Volatile.Read(ref state) >> 1;
+        /// <summary>1 once the native handle has been freed (for tests).</summary>
+        internal int FreeCount => System.Threading.Volatile.Read(ref freeCount);
+        /// <summary>Native handles of type T freed so far (for tests).</summary>
+        internal static int TotalFrees => System.Threading.Volatile.Read(ref totalFrees);
+
+        public void Dispose()
+        {
+            Close();
+            GC.SuppressFinalize(this);
+        }
+
+        // Runs only when no call is in progress (every call keeps this object
+        // reachable), so it frees at once.
+        ~NativeHandle() { Close(); }
+
+        private void Close()
+        {
+            int s = System.Threading.Volatile.Read(ref state);
+            while (true)
+            {
+                if ((s & Disposed) != 0) return;
+                int seen = System.Threading.Interlocked.CompareExchange(ref state, s | Disposed, s);
+                if (seen == s) break;
+                s = seen;
+            }
+            if (s == 0) FreeNative();  // otherwise the last ReleaseRef frees
+        }
+
+        private void FreeNative()
+        {
+            T h = System.Threading.Interlocked.Exchange(ref handle, null);
+            if (h == null) return;  // the constructor failed before storing a handle
+            System.Threading.Interlocked.Increment(ref freeCount);
+            System.Threading.Interlocked.Increment(ref totalFrees);
+            free(h);
+        }
+    }
+
+    /// <summary>OData system query options: new Query().Top(5).Count().Select("Id,Name").</summary>
+    public sealed class Query : NativeHandle<SWIGTYPE_p_threecx_query>
+    {
+        public Query() : base(New(), Native.threecx_query_free) { }
+
+        private static SWIGTYPE_p_threecx_query New()
+        {
+            ThreecxException.Check(Native.threecx_query_new(out var h));
+            return h;
+        }
+
+        public Query Top(long top) { Checked(h => Native.threecx_query_set_top(h, top)); return this; }
+        public Query Skip(long skip) { Checked(h => Native.threecx_query_set_skip(h, skip)); return this; }
+        public Query Search(string s) { Checked(h => Native.threecx_query_set_search(h, s)); return this; }
+        public Query Filter(string f) { Checked(h => Native.threecx_query_set_filter(h, f)); return this; }
+        public Query Count(bool count = true) { Checked(h => Native.threecx_query_set_count(h, count ? 1 : 0)); return this; }
+        public Query OrderBy(string o) { Checked(h => Native.threecx_query_set_orderby(h, o)); return this; }
+        public Query Select(string s) { Checked(h => Native.threecx_query_set_select(h, s)); return this; }
+        public Query Expand(string e) { Checked(h => Native.threecx_query_set_expand(h, e)); return this; }
+        public Query Param(string name, string value) { Checked(h => Native.threecx_query_add_param(h, name, value)); return this; }
+
+        /// <summary>The encoded query string without '?'.</summary>
+        public override string ToString()
+        {
+            string s = null;
+            Checked(h => Native.threecx_query_to_string(h, out s));
+            return s;
+        }
+    }
+
+    /// <summary>A client for one PBX; thread-safe once configured.</summary>
+    public sealed class ThreecxClient : NativeHandle<SWIGTYPE_p_threecx_client>
+    {
+        public ThreecxClient(string domain, string clientId, string apiKey)
+            : base(New(domain, clientId, apiKey), Native.threecx_client_free) { }
+
+        private ThreecxClient(SWIGTYPE_p_threecx_client h) : base(h, Native.threecx_client_free) { }
+
+        private static SWIGTYPE_p_threecx_client New(string d, string id, string key)
+        {
+            ThreecxException.Check(Native.threecx_client_new(d, id, key, out var h));
+            return h;
+        }
+
+        /// <summary>Reads THREECX_DOMAIN, THREECX_CLIENT_ID and THREECX_API_KEY.</summary>
+        public static ThreecxClient FromEnvironment()
+        {
+            ThreecxException.Check(Native.threecx_client_new_from_env(out var h));
+            return new ThreecxClient(h);
+        }
+
+        public ThreecxClient AllowHttp(bool allow = true) { Checked(h => Native.threecx_client_allow_http(h, allow ? 1 : 0)); return this; }
+        public ThreecxClient CaFile(string path) { Checked(h => Native.threecx_client_set_ca_file(h, path)); return this; }
+        public ThreecxClient CaPath(string dir) { Checked(h => Native.threecx_client_set_ca_path(h, dir)); return this; }
+        public ThreecxClient TimeoutMs(long ms) { Checked(h => Native.threecx_client_set_timeout_ms(h, ms)); return this; }
+        public ThreecxClient ConnectTimeoutMs(long ms) { Checked(h => Native.threecx_client_set_connect_timeout_ms(h, ms)); return this; }
+        public ThreecxClient UserAgent(string ua) { Checked(h => Native.threecx_client_set_user_agent(h, ua)); return this; }
+        public ThreecxClient InsecureSkipTlsVerify(bool skip) { Checked(h => Native.threecx_client_set_insecure_skip_tls_verify(h, skip ? 1 : 0)); return this; }
+        public ThreecxClient Retry(int maxRetries, long baseDelayMs = 250, long maxDelayMs = 30000, long deadlineMs = 120000)
+        {
+            Checked(h => Native.threecx_client_set_retry(h, maxRetries, baseDelayMs, maxDelayMs, deadlineMs));
+            return this;
+        }
+
+        public void Authenticate() => Checked(h => Native.threecx_client_authenticate(h));
+
+        public string BaseUrl
+        {
+            get
+            {
+                string s = null;
+                Checked(h => Native.threecx_client_base_url(h, out s));
+                return s;
+            }
+        }
+
+        /// <summary>A request for METHOD and a path under /xapi/v1 with {name} placeholders.
+        /// It stays usable after this client is disposed.</summary>
+        public Request Request(string method, string path)
+        {
+            SWIGTYPE_p_threecx_request r = null;
+            Checked(h => Native.threecx_request_new(h, method, path, out r));
+            return new Request(r);
+        }
+
+        /// <summary>A request for an operation of the catalog, checked before sending.</summary>
+        public Request Operation(string operationId)
+        {
+            SWIGTYPE_p_threecx_request r = null;
+            Checked(h => Native.threecx_request_new_op(h, operationId, out r));
+            return new Request(r);
+        }
+
+        private string Exchange(string method, string path, Query query, string body)
+        {
+            using (var r = Request(method, path))
+            {
+                if (query != null) r.SetQuery(query);
+                if (body != null) r.Body(body);
+                using (var resp = r.Send()) return resp.Body;
+            }
+        }
+
+        public string Get(string path, Query query = null) => Exchange("GET", path, query, null);
+        public string Post(string path, string json) => Exchange("POST", path, null, json);
+        public string Patch(string path, string json) => Exchange("PATCH", path, null, json);
+        public void Delete(string path) => Exchange("DELETE", path, null, null);
+
+        /// <summary>Every item (JSON object) of a collection, fetched page by page.
+        /// The walk starts at the first MoveNext() and keeps working if this
+        /// client is disposed afterwards.</summary>
+        public IEnumerable<string> Items(string path, Query query = null, long pageSize = 100)
+        {
+            Pager pager;
+            using (var r = Request("GET", path))
+            {
+                if (query != null) r.SetQuery(query);
+                pager = r.NewPager(pageSize);
+            }
+            using (pager)
+            {
+                while (true)
+                {
+                    string item = pager.NextItem();
+                    if (item == null) yield break;
+                    yield return item;
+                }
+            }
+        }
+    }
+
+    /// <summary>One request: parameters, query, headers, body; Send() may be called again.</summary>
+    public sealed class Request : NativeHandle<SWIGTYPE_p_threecx_request>
+    {
+        internal Request(SWIGTYPE_p_threecx_request h) : base(h, Native.threecx_request_free) { }
+
+        public Request Param(string name, string value) { Checked(h => Native.threecx_request_set_param_string(h, name, value)); return this; }
+        public Request Param(string name, long value) { Checked(h => Native.threecx_request_set_param_int(h, name, value)); return this; }
+        public Request Param(string name, bool value) { Checked(h => Native.threecx_request_set_param_bool(h, name, value ? 1 : 0)); return this; }
+        public Request ParamGuid(string name, string value) { Checked(h => Native.threecx_request_set_param_guid(h, name, value)); return this; }
+        public Request ParamDateTime(string name, string value) { Checked(h => Native.threecx_request_set_param_datetime(h, name, value)); return this; }
+        public Request ParamNull(string name) { Checked(h => Native.threecx_request_set_param_null(h, name)); return this; }
+        /// <summary>Copies the options of q (a disposed q throws ObjectDisposedException;
+        /// null is refused by libthreecx with ThreecxArgumentException).</summary>
+        public Request SetQuery(Query q)
+        {
+            if (q == null) Checked(h => Native.threecx_request_set_query(h, null));
+            else Checked(h => q.Use(qh => Native.threecx_request_set_query(h, qh)));
+            return this;
+        }
+        public Request Header(string name, string value) { Checked(h => Native.threecx_request_add_header(h, name, value)); return this; }
+        public Request Body(string json) { Checked(h => Native.threecx_request_set_body(h, json)); return this; }
+
+        public string Url
+        {
+            get
+            {
+                string s = null;
+                Checked(h => Native.threecx_request_url(h, out s));
+                return s;
+            }
+        }
+
+        /// <summary>Sends; a non-2xx answer throws ThreecxHttpException with Status and ODataCode.</summary>
+        public Response Send()
+        {
+            SWIGTYPE_p_threecx_response resp = null;
+            var e = Use(h => Native.threecx_request_send(h, out resp));
+            return Finish(e, resp);
+        }
+
+        /// <summary>Sends and writes a 2xx body to the file at path.</summary>
+        public Response SendToFile(string path)
+        {
+            SWIGTYPE_p_threecx_response resp = null;
+            var e = Use(h => Native.threecx_request_send_to_file(h, path, out resp));
+            return Finish(e, resp);
+        }
+
+        // A pager over a copy of this request (this request may be freed afterwards).
+        internal Pager NewPager(long pageSize)
+        {
+            SWIGTYPE_p_threecx_pager p = null;
+            Checked(h => Native.threecx_pager_new(h, pageSize, out p));
+            return new Pager(p);
+        }
+
+        private static Response Finish(ThreecxException e, SWIGTYPE_p_threecx_response h)
+        {
+            var resp = h == null ? null : new Response(h);
+            if (e == null) return resp;
+            if (resp != null)
+            {
+                using (resp)
+                {
+                    e.Status = resp.Status;
+                    e.ODataCode = resp.ErrorCode;
+                    e.ODataMessage = resp.ErrorMessage;
+                    e.Body = resp.Body;
+                }
+            }
+            throw e;
+        }
+    }
+
+    /// <summary>A response (2xx, or the answer carried by a ThreecxHttpException).</summary>
+    public sealed class Response : NativeHandle<SWIGTYPE_p_threecx_response>
+    {
+        /// <summary>Takes ownership of a raw response (e.g. from a typed
+        /// Native.threecx_xapi_* function): it is freed by Dispose().</summary>
+        public Response(SWIGTYPE_p_threecx_response h) : base(h, Native.threecx_response_free) { }
+
+        public int Status
+        {
+            get
+            {
+                int s = 0;
+                Checked(h => Native.threecx_response_status(h, out s));
+                return s;
+            }
+        }
+
+        public string Body
+        {
+            get
+            {
+                string s = null;
+                Checked(h => Native.threecx_response_body(h, out s));
+                return s;
+            }
+        }
+
+        public byte[] Bytes
+        {
+            get
+            {
+                return Use(h =>
+                {
+                    ThreecxException.Check(Native.threecx_response_body_size(h, out ulong n));
+                    var buf = new byte[n];
+                    ThreecxException.Check(Native.threecx_csharp_copy_body(h, buf, (uint)n));
+                    return buf;
+                });
+            }
+        }
+
+        /// <summary>A header by case-insensitive name, null when absent.</summary>
+        public string Header(string name)
+        {
+            string v = null;
+            var e = Use(h => Native.threecx_response_header(h, name, out v));
+            return Optional(e, v);
+        }
+
+        private string Optional(ThreecxException e, string v)
+        {
+            if (e != null && e.Code == ErrorCodes.NotFound) return null;
+            ThreecxException.Check(e);
+            return v;
+        }
+
+        public string ErrorCode { get { string v = null; var e = Use(h => Native.threecx_response_error_code(h, out v)); return Optional(e, v); } }
+        public string ErrorMessage { get { string v = null; var e = Use(h => Native.threecx_response_error_message(h, out v)); return Optional(e, v); } }
+        public string ErrorDetails { get { string v = null; var e = Use(h => Native.threecx_response_error_details(h, out v)); return Optional(e, v); } }
+    }
+
+    /// <summary>The pager under ThreecxClient.Items (one thread at a time).</summary>
+    internal sealed class Pager : NativeHandle<SWIGTYPE_p_threecx_pager>
+    {
+        internal Pager(SWIGTYPE_p_threecx_pager h) : base(h, Native.threecx_pager_free) { }
+
+        /// <summary>The next item, null once the collection is exhausted.</summary>
+        internal string NextItem()
+        {
+            string item = null;
+            Checked(h => Native.threecx_pager_next_item(h, out item));
+            return item;
+        }
+    }
+
+    /// <summary>A path parameter of an operation.</summary>
+    public sealed class OperationParam
+    {
+        public string Name { get; internal set; }
+        public int Type { get; internal set; }   // THREECX_TYPE_*
+        public bool Nullable { get; internal set; }
+    }
+
+    /// <summary>An operation of the catalog (static data).</summary>
+    public sealed class Operation
+    {
+        public string Id { get; private set; }
+        public string Method { get; private set; }
+        public string Path { get; private set; }
+        public string Tag { get; private set; }
+        public string Summary { get; private set; }
+        public string Function { get; private set; }
+        public int Options { get; private set; }
+        public bool HasBody { get; private set; }
+        public bool HasIfMatch { get; private set; }
+        public int ResponseKind { get; private set; }
+        public IList<OperationParam> Params { get; } = new List<OperationParam>();
+
+        internal Operation(SWIGTYPE_p_threecx_operation op)
+        {
+            string s;
+            ThreecxException.Check(Native.threecx_operation_id(op, out s)); Id = s;
+            ThreecxException.Check(Native.threecx_operation_method(op, out s)); Method = s;
+            ThreecxException.Check(Native.threecx_operation_path(op, out s)); Path = s;
+            ThreecxException.Check(Native.threecx_operation_tag(op, out s)); Tag = s;
+            ThreecxException.Check(Native.threecx_operation_summary(op, out s)); Summary = s;
+            ThreecxException.Check(Native.threecx_operation_function(op, out s)); Function = s;
+            int v;
+            ThreecxException.Check(Native.threecx_operation_options(op, out v)); Options = v;
+            ThreecxException.Check(Native.threecx_operation_has_body(op, out v)); HasBody = v != 0;
+            ThreecxException.Check(Native.threecx_operation_has_if_match(op, out v)); HasIfMatch = v != 0;
+            ThreecxException.Check(Native.threecx_operation_response_kind(op, out v)); ResponseKind = v;
+            ThreecxException.Check(Native.threecx_operation_param_count(op, out ulong n));
+            for (ulong i = 0; i < n; i++)
+            {
+                var p = new OperationParam();
+                ThreecxException.Check(Native.threecx_operation_param_name(op, (uint)i, out s)); p.Name = s;
+                ThreecxException.Check(Native.threecx_operation_param_type(op, (uint)i, out v)); p.Type = v;
+                ThreecxException.Check(Native.threecx_operation_param_nullable(op, (uint)i, out v)); p.Nullable = v != 0;
+                Params.Add(p);
+            }
+        }
+    }
+
+    /// <summary>The operation catalog.</summary>
+    public static class Catalog
+    {
+        public static int Count
+        {
+            get { ThreecxException.Check(Native.threecx_operation_count(out ulong n)); return (int)n; }
+        }
+
+        public static Operation At(int index)
+        {
+            ThreecxException.Check(Native.threecx_operation_at((uint)index, out var op));
+            return new Operation(op);
+        }
+
+        /// <summary>By operationId; throws ThreecxException (NotFound) for an unknown id.</summary>
+        public static Operation Find(string operationId)
+        {
+            ThreecxException.Check(Native.threecx_operation_find(operationId, out var op));
+            return new Operation(op);
+        }
+    }
+
+    /// <summary>Library information and OData helpers.</summary>
+    public static class Library
+    {
+        public static string Version => Native.threecx_version();
+        public static int VersionNumber => Native.threecx_version_number();
+        public static string XapiVersion => Native.threecx_xapi_version();
+        public static string StrError(int code) => Native.threecx_strerror(code);
+
+        public static string ODataString(string text)
+        {
+            ThreecxException.Check(Native.threecx_odata_string(text, out string s));
+            return s;
+        }
+
+        public static string UrlEncode(string text)
+        {
+            ThreecxException.Check(Native.threecx_url_encode(text, out string s));
+            return s;
+        }
+    }
+}

@@ -1,0 +1,523 @@
+// Scenario test of the Go binding against a threecx-sim it starts itself.
+// Environment: THREECX_SIM (required), THREECX_XAPI_SPEC (optional),
+// THREECX_TEST_HTTP=1 for plain HTTP (default HTTPS with the generated CA).
+package threecx
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	nethttp "net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	c "threecx/threecxc"
+)
+
+func jsonString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+func TestScenarios(t *testing.T) {
+	passed, failed := 0, 0
+	check := func(cond bool, what string, extra ...interface{}) {
+		if cond {
+			passed++
+			return
+		}
+		failed++
+		t.Errorf("FAIL: %s %v", what, extra)
+	}
+	defer func() {
+		fmt.Printf("%d passed, %d failed\n", passed, failed)
+	}()
+
+	sim := os.Getenv("THREECX_SIM")
+	if sim == "" {
+		t.Fatal("THREECX_SIM not set")
+	}
+	http := os.Getenv("THREECX_TEST_HTTP") == "1"
+	dir := t.TempDir()
+	ready, ca := filepath.Join(dir, "port"), filepath.Join(dir, "ca.pem")
+	args := []string{"--host", "127.0.0.1", "--port", "0", "--ready-file", ready,
+		"--client", "test:k3y-go:SystemOwner", "--client", "life:k3y-life:SystemOwner", "--quiet"}
+	if http {
+		args = append(args, "--http")
+	} else {
+		args = append(args, "--ca-out", ca)
+	}
+	if spec := os.Getenv("THREECX_XAPI_SPEC"); spec != "" {
+		args = append(args, "--spec", spec)
+	}
+	cmd := exec.Command(sim, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() }()
+	port := 0
+	for i := 0; i < 1000 && port == 0; i++ {
+		if b, err := os.ReadFile(ready); err == nil {
+			port, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+		}
+		if port == 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if port == 0 {
+		t.Fatal("threecx-sim did not start")
+	}
+
+	// 1. client
+	scheme := "https://"
+	if http {
+		scheme = "http://"
+	}
+	client, err := NewClient(scheme+"127.0.0.1:"+strconv.Itoa(port), "test", "k3y-go")
+	check(err == nil && client != nil, "client created", err)
+	if client == nil {
+		return
+	}
+	defer client.Close()
+	if http {
+		check(client.AllowHTTP(true) == nil, "allow http")
+	} else {
+		check(client.SetCAFile(ca) == nil, "ca file")
+	}
+	check(client.SetTimeoutMs(20000) == nil, "timeout")
+
+	// 2. list with $top/$count/$select
+	q := NewQuery().Top(5).Count(true).Select("Id,Username")
+	check(q.Err() == nil, "query built", q.Err())
+	body, err := client.Get("/SecurityTokens", q)
+	q.Close()
+	check(err == nil, "list /SecurityTokens", err)
+	check(strings.Count(body, `"Id":`) == 5, "5 items", body)
+	m := regexp.MustCompile(`"@odata.count":(\d+)`).FindStringSubmatch(body)
+	check(m != nil && m[1] == "23", "@odata.count 23", m)
+	for _, k := range regexp.MustCompile(`"([^"]+)":`).FindAllStringSubmatch(body, -1) {
+		key := k[1]
+		check(key == "Id" || key == "Username" || key == "value" || strings.HasPrefix(key, "@odata."),
+			"only Id/Username keys", key)
+	}
+
+	// 3. awkward string key: create (typed function), get (generic), delete (catalog op)
+	const key = "it's a/b#c?d%e f+g&h=\u00fc\u6771 ''x"
+	var p uintptr
+	err = client.WithRaw(func(raw c.Struct_SS_threecx_client) error {
+		return c.Threecx_xapi_create_weblink(raw, `{"Link":`+jsonString(key)+`,"Name":"awkward"}`, &p)
+	})
+	resp, err := TakeResponse(err, p)
+	check(err == nil, "typed POST /WebsiteLinks", err)
+	if resp != nil {
+		st, _ := resp.Status()
+		check(st == 201, "created 201", st)
+		resp.Close()
+	}
+	req, err := client.NewRequest("GET", "/WebsiteLinks({Link})")
+	check(err == nil, "request", err)
+	check(req.SetParamString("Link", key) == nil, "param")
+	u, _ := req.URL()
+	check(strings.Contains(u, "/WebsiteLinks(%27it%27%27s%20a%2Fb%23c%3Fd%25e%20f%2Bg%26h%3D%C3%BC%E6%9D%B1%20%27%27%27%27x%27)"),
+		"URL literal", u)
+	resp, err = req.Send()
+	check(err == nil, "get by awkward key", err)
+	if resp != nil {
+		b, _ := resp.Body()
+		check(strings.Contains(b, jsonString(key)), "key round trip", b)
+		raw, _ := resp.Bytes()
+		check(string(raw) == b, "bytes == body")
+		etag, ok, err := resp.Header("ETag")
+		check(ok && etag != "" && err == nil, "ETag", etag, err)
+		_, ok, err = resp.Header("No-Such-Header")
+		check(!ok && err == nil, "absent header")
+		resp.Close()
+	}
+	req.Close()
+	del, err := client.NewOperation("DeleteWeblink")
+	check(err == nil, "op DeleteWeblink", err)
+	check(del.SetParamString("Link", key) == nil, "op param")
+	resp, err = del.Send()
+	check(err == nil, "delete", err)
+	if resp != nil {
+		st, _ := resp.Status()
+		check(st == 204, "deleted 204", st)
+		resp.Close()
+	}
+	del.Close()
+
+	// 4. 404
+	_, err = client.Get("/WebsiteLinks('nope-"+strconv.Itoa(port)+"')", nil)
+	var e *Error
+	check(errors.As(err, &e), "404 is *Error", err)
+	if e != nil {
+		check(e.Code == EHTTP && e.Name == "THREECX_E_HTTP", "code HTTP", e)
+		check(e.Status == 404, "status 404", e.Status)
+		check(e.ODataCode == "NotFound", "OData NotFound", e.ODataCode)
+		check(strings.Contains(e.Error(), "404"), "Error()", e.Error())
+	}
+
+	// 5. nil arguments: nil / closed handles give INVALID_ARGUMENT, no panic
+	var nilClient *Client
+	_, err = nilClient.NewRequest("GET", "/Users")
+	check(errors.As(err, &e) && e.Code == EInvalidArgument && e.Name == "THREECX_E_INVALID_ARGUMENT",
+		"nil client -> invalid argument", err)
+	check(e != nil && e.Message != "", "message present")
+	_, err = NewClient("", "test", "k")
+	check(err != nil, "empty domain refused", err)
+	err = c.Threecx_request_set_body(nil, "{}")
+	check(errors.As(err, &e) && e.Code == EInvalidArgument, "raw nil handle -> invalid argument", err)
+	r2, _ := client.NewRequest("GET", "/Users")
+	err = r2.SetBody("{bad json")
+	check(errors.As(err, &e) && e.Name == "THREECX_E_INVALID_JSON", "bad JSON refused", err)
+	check(r2.SetQuery(nil) != nil, "nil query refused")
+	r2.Close()
+	r2.Close()
+	_, err = r2.URL()
+	check(errors.As(err, &e) && e.Code == EInvalidArgument, "closed handle -> invalid argument", err)
+	var nilResp *Response
+	_, err = nilResp.Status()
+	check(errors.As(err, &e) && e.Code == EInvalidArgument, "nil response -> invalid argument", err)
+
+	// 6. catalog
+	n, err := OperationCount()
+	check(err == nil && n == 601, "601 operations", n, err)
+	op, err := FindOperation("ListSecurityRefreshToken")
+	check(err == nil && op != nil && op.Method == "GET" && op.Path == "/SecurityTokens" &&
+		op.Function == "threecx_xapi_list_security_refresh_token", "ListSecurityRefreshToken", op, err)
+	_, err = FindOperation("NoSuchOperation")
+	check(errors.As(err, &e) && e.Code == ENotFound, "unknown operation", err)
+
+	// 7. pager
+	pq := NewQuery().Select("Id")
+	pg, err := client.Pager("/SecurityTokens", pq, 10)
+	pq.Close()
+	check(err == nil, "pager", err)
+	items := 0
+	for pg != nil {
+		_, ok, err := pg.NextItem()
+		if err != nil {
+			check(false, "next item", err)
+			break
+		}
+		if !ok {
+			break
+		}
+		items++
+	}
+	pg.Close()
+	check(items == 23, "pager walks 23 items", items)
+
+	// 8. errors are read in the same cgo call: many goroutines, each failing
+	// differently while the scheduler moves them between threads.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	mismatch := 0
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				id := fmt.Sprintf("NoSuchOp-%d-%d", g, i)
+				_, err := FindOperation(id)
+				var e *Error
+				if !errors.As(err, &e) || !strings.Contains(e.Message, id) {
+					mu.Lock()
+					mismatch++
+					mu.Unlock()
+				}
+				runtime.Gosched()
+			}
+		}(g)
+	}
+	wg.Wait()
+	check(mismatch == 0, "per-call error messages under goroutine migration", mismatch)
+
+	// Handle lifetime. The simulator's control API (faults, stats), more
+	// clients (id "life", so the main client keeps its token) and a hook on
+	// the client's free function that counts frees and notes whether the
+	// simulator had already answered the slow token request.
+	simURL := scheme + "127.0.0.1:" + strconv.Itoa(port)
+	hc := &nethttp.Client{Timeout: 10 * time.Second}
+	if !http {
+		pem, err := os.ReadFile(ca)
+		pool := x509.NewCertPool()
+		check(err == nil && pool.AppendCertsFromPEM(pem), "CA for the control API", err)
+		hc.Transport = &nethttp.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	}
+	simStat := func(name string) int {
+		res, err := hc.Get(simURL + "/_sim/stats")
+		if err != nil {
+			return -1
+		}
+		defer res.Body.Close()
+		var m map[string]float64
+		if json.NewDecoder(res.Body).Decode(&m) != nil {
+			return -1
+		}
+		return int(m[name])
+	}
+	const slowMs = 300
+	slowToken := func() bool { // the next token request waits slowMs in the simulator
+		res, err := hc.Post(simURL+"/_sim/faults", "application/json",
+			strings.NewReader(`{"path":"^/connect/token$","latency_ms":`+strconv.Itoa(slowMs)+`,"times":1}`))
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == 201
+	}
+	newClient := func() *Client {
+		cl, err := NewClient(simURL, "life", "k3y-life")
+		check(err == nil && cl != nil, "life client", err)
+		if cl == nil {
+			return nil
+		}
+		if http {
+			check(cl.AllowHTTP(true) == nil, "life allow http")
+		} else {
+			check(cl.SetCAFile(ca) == nil, "life ca file")
+		}
+		check(cl.SetTimeoutMs(20000) == nil, "life timeout")
+		return cl
+	}
+	type freeWatch struct{ frees, early int32 }
+	watch := func(cl *Client) *freeWatch {
+		w := &freeWatch{}
+		before := simStat("token_requests")
+		cl.h.free = func(p uintptr) {
+			if simStat("token_requests") <= before {
+				atomic.StoreInt32(&w.early, 1)
+			}
+			freeClient(p)
+			atomic.AddInt32(&w.frees, 1)
+		}
+		return w
+	}
+	// collect runs the GC until *n reaches want (finalizers run on their own
+	// goroutine) or two seconds have passed.
+	collect := func(n *int32, want int32) {
+		for i := 0; i < 200 && atomic.LoadInt32(n) < want; i++ {
+			runtime.GC()
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	isClosed := func(err error, kind string) bool {
+		var e *Error
+		return errors.As(err, &e) && e.Code == EInvalidArgument &&
+			e.Name == "THREECX_E_INVALID_ARGUMENT" && e.Message == "use of closed "+kind
+	}
+
+	// 9. a request keeps its client's internals alive: drop the client, let
+	// its finalizer free it, the request still sends.
+	var dropped int32
+	lr := func() *Request {
+		cl := newClient()
+		if cl == nil {
+			return nil
+		}
+		cl.h.free = func(p uintptr) { freeClient(p); atomic.AddInt32(&dropped, 1) }
+		r, err := cl.NewRequest("GET", "/SecurityTokens")
+		check(err == nil, "request of a client about to be dropped", err)
+		return r
+	}()
+	collect(&dropped, 1)
+	check(atomic.LoadInt32(&dropped) == 1, "dropped client freed once by its finalizer", dropped)
+	if lr != nil {
+		lq := NewQuery().Top(2)
+		check(lr.SetQuery(lq) == nil, "query on the orphan request")
+		lq.Close()
+		resp, err := lr.Send()
+		check(err == nil, "orphan request sends", err)
+		if resp != nil {
+			st, _ := resp.Status()
+			b, _ := resp.Body()
+			check(st == 200 && strings.Count(b, `"Id":`) == 2, "orphan request answer", st, b)
+			resp.Close()
+		}
+		lr.Close()
+	}
+	runtime.GC()
+	check(atomic.LoadInt32(&dropped) == 1, "still freed once")
+
+	// 10. the finalizer never frees a client during a native call on it, even
+	// when nothing else refers to the client (a method, then WithRaw): a token
+	// request the simulator holds for slowMs while the GC runs all along.
+	for _, viaRaw := range []bool{false, true} {
+		what := fmt.Sprintf("(WithRaw %v)", viaRaw)
+		var w *freeWatch
+		var err error
+		stop, stopped := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(stopped)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					runtime.GC()
+					time.Sleep(time.Millisecond)
+				}
+			}
+		}()
+		check(slowToken(), "slow token fault", what)
+		func() {
+			cl := newClient()
+			if cl == nil {
+				return
+			}
+			w = watch(cl)
+			if viaRaw {
+				err = cl.WithRaw(func(raw c.Struct_SS_threecx_client) error {
+					return c.Threecx_client_authenticate(raw)
+				})
+			} else {
+				err = cl.Authenticate() // the last use of cl
+			}
+		}()
+		close(stop)
+		<-stopped
+		check(err == nil, "slow authenticate of an unreferenced client", what, err)
+		if w != nil {
+			collect(&w.frees, 1)
+			check(atomic.LoadInt32(&w.frees) == 1, "unreferenced client freed once", what, w.frees)
+			check(atomic.LoadInt32(&w.early) == 0, "not freed before the call returned", what)
+		}
+	}
+
+	// 11. Close waits for a call in flight on another goroutine, frees once;
+	// calls made after Close get the closed error.
+	if cl := newClient(); cl != nil {
+		w := watch(cl)
+		check(slowToken(), "slow token fault")
+		applied := simStat("faults_applied")
+		done := make(chan error, 1)
+		go func() { done <- cl.Authenticate() }()
+		for i := 0; i < 500 && simStat("faults_applied") <= applied; i++ {
+			time.Sleep(2 * time.Millisecond) // until the simulator holds the token request
+		}
+		t0 := time.Now()
+		cl.Close()
+		waited := time.Since(t0)
+		check(atomic.LoadInt32(&w.early) == 0 && atomic.LoadInt32(&w.frees) == 1,
+			"Close waited for the call in flight, then freed", w.early, w.frees, waited)
+		check(<-done == nil, "the call in flight when Close began succeeded")
+		cl.Close()
+		check(atomic.LoadInt32(&w.frees) == 1, "second Close frees nothing")
+
+		// calls after Close: errors, never a crash
+		check(isClosed(cl.Authenticate(), "client"), "Authenticate after Close")
+		check(isClosed(cl.SetTimeoutMs(1000), "client"), "SetTimeoutMs after Close")
+		u, err := cl.BaseURL()
+		check(u == "" && isClosed(err, "client"), "BaseURL after Close", u, err)
+		r, err := cl.NewRequest("GET", "/Users")
+		check(r == nil && isClosed(err, "client"), "NewRequest after Close", err)
+		_, err = cl.NewOperation("ListSecurityRefreshToken")
+		check(isClosed(err, "client"), "NewOperation after Close", err)
+		_, err = cl.Get("/SecurityTokens", nil)
+		check(isClosed(err, "client"), "Get after Close", err)
+		_, err = cl.Pager("/SecurityTokens", nil, 5)
+		check(isClosed(err, "client"), "Pager after Close", err)
+		called := false
+		err = cl.WithRaw(func(c.Struct_SS_threecx_client) error { called = true; return nil })
+		check(!called && isClosed(err, "client"), "WithRaw after Close", err)
+		var rp uintptr
+		err = c.Threecx_xapi_list_security_refresh_token(cl.Raw(), nil, &rp)
+		var e *Error
+		check(rp == 0 && errors.As(err, &e) && e.Code == EInvalidArgument, "Raw after Close is a NULL handle", err)
+	}
+	// the other handles after Close
+	if cl := newClient(); cl != nil {
+		r, _ := cl.NewRequest("GET", "/SecurityTokens")
+		q := NewQuery().Top(1)
+		q.Close()
+		check(isClosed(r.SetQuery(q), "query"), "SetQuery with a closed query")
+		check(q.String() == "", "String of a closed query", q.String())
+		check(isClosed(q.Select("Id").Err(), "query"), "builder on a closed query")
+		resp, err := r.Send()
+		check(err == nil && resp != nil, "send", err)
+		resp.Close()
+		_, err = resp.Body()
+		check(isClosed(err, "response"), "Body after Close", err)
+		_, _, err = resp.Header("ETag")
+		check(isClosed(err, "response"), "Header after Close", err)
+		pg, err := cl.Pager("/SecurityTokens", nil, 5)
+		check(err == nil, "pager", err)
+		pg.Close()
+		_, ok, err := pg.NextItem()
+		check(!ok && isClosed(err, "pager"), "NextItem after Close", err)
+		r.Close()
+		_, err = r.Send()
+		check(isClosed(err, "request"), "Send after Close", err)
+		check(isClosed(r.SetBody("{}"), "request"), "SetBody after Close")
+		cl.Close()
+	}
+
+	// 12. goroutines sending on one shared client while another goroutine
+	// closes it: every call succeeds or gets the closed error, no crash.
+	if shared := newClient(); shared != nil {
+		const workers = 6
+		var okN, closedN, badN int32
+		var badErr atomic.Value
+		var swg sync.WaitGroup
+		for g := 0; g < workers; g++ {
+			swg.Add(1)
+			go func(g int) {
+				defer swg.Done()
+				for i := 0; i < 5000; i++ {
+					var err error
+					switch (g + i) % 3 {
+					case 0:
+						_, err = shared.Get("/SecurityTokens", NewQuery().Top(1))
+					case 1:
+						var rp uintptr
+						err = shared.WithRaw(func(raw c.Struct_SS_threecx_client) error {
+							return c.Threecx_xapi_list_security_refresh_token(raw, nil, &rp)
+						})
+						var resp *Response
+						if resp, err = TakeResponse(err, rp); resp != nil {
+							_, err = resp.Body()
+							resp.Close()
+						}
+					default: // (not Authenticate: a new token revokes the one in use)
+						_, err = shared.BaseURL()
+					}
+					switch {
+					case err == nil:
+						atomic.AddInt32(&okN, 1)
+					case isClosed(err, "client"):
+						atomic.AddInt32(&closedN, 1)
+						return
+					default:
+						atomic.AddInt32(&badN, 1)
+						badErr.Store(err)
+						return
+					}
+					runtime.Gosched()
+				}
+			}(g)
+		}
+		for i := 0; i < 1000 && atomic.LoadInt32(&okN) < 5*workers; i++ {
+			time.Sleep(2 * time.Millisecond)
+		}
+		closed := make(chan struct{})
+		go func() { shared.Close(); close(closed) }()
+		<-closed
+		swg.Wait()
+		check(atomic.LoadInt32(&badN) == 0, "no other error than closed", badErr.Load())
+		check(atomic.LoadInt32(&okN) >= 5*workers, "calls succeeded before Close", okN)
+		check(atomic.LoadInt32(&closedN) == workers, "every goroutine then got the closed error", closedN)
+	}
+
+	runtime.GC()
+}

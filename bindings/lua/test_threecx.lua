@@ -1,0 +1,176 @@
+-- Scenario test of the Lua binding against a threecx-sim it starts itself.
+-- Environment: THREECX_SIM (path of threecx-sim, required), THREECX_XAPI_SPEC
+-- (swagger.json, optional), THREECX_TEST_HTTP=1 for plain HTTP (default HTTPS
+-- with the simulator's generated CA).
+local threecx = require "threecx"
+
+local passed, failed = 0, 0
+local function check(cond, what, extra)
+  if cond then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    io.stderr:write("FAIL: " .. what .. (extra and (" -- " .. tostring(extra)) or "") .. "\n")
+  end
+end
+
+-- Simulator -------------------------------------------------------------------
+local sim_path = assert(os.getenv("THREECX_SIM"), "THREECX_SIM not set")
+local http = os.getenv("THREECX_TEST_HTTP") == "1"
+local dir = os.tmpname()
+os.remove(dir)
+os.execute("mkdir -p '" .. dir .. "'")
+local ready, ca, pidf = dir .. "/port", dir .. "/ca.pem", dir .. "/pid"
+local spec = os.getenv("THREECX_XAPI_SPEC")
+local cmd = string.format("'%s' --host 127.0.0.1 --port 0 --ready-file '%s' --client test:k3y-lua:SystemOwner --quiet %s %s",
+  sim_path, ready, http and "--http" or ("--ca-out '" .. ca .. "'"),
+  spec and ("--spec '" .. spec .. "'") or "")
+os.execute(cmd .. " >/dev/null 2>&1 & echo $! > '" .. pidf .. "'")
+local pid = io.open(pidf):read("l")
+local port
+for _ = 1, 1000 do
+  local f = io.open(ready)
+  if f then
+    port = tonumber(f:read("a"))
+    f:close()
+    if port then break end
+  end
+  os.execute("sleep 0.01")
+end
+local function stop()
+  os.execute("kill " .. pid .. " 2>/dev/null; sleep 0.1; rm -rf '" .. dir .. "'")
+end
+if not port then
+  stop()
+  io.stderr:write("threecx-sim did not start\n")
+  os.exit(2)
+end
+
+-- 1. client ------------------------------------------------------------------
+local opts = http and { allow_http = true } or { ca_file = ca }
+opts.timeout_ms = 20000
+local client, err = threecx.client((http and "http://" or "https://") .. "127.0.0.1:" .. port,
+  "test", "k3y-lua", opts)
+check(client ~= nil, "client created", err)
+
+-- 2. list with $top/$count/$select ------------------------------------------
+local body
+body, err = client:get("/SecurityTokens", { query = { top = 5, count = true, select = "Id,Username" } })
+check(body ~= nil, "list /SecurityTokens", err)
+body = body or ""
+local items = select(2, body:gsub('"Id":', ""))
+check(items == 5, "5 items", items)
+check(body:match('"@odata.count":(%d+)') == "23", "@odata.count 23", body:match('"@odata.count":(%d+)'))
+local bad_key
+for key in body:gmatch('"([^"]+)":') do
+  if key ~= "Id" and key ~= "Username" and key ~= "value" and not key:match("^@odata%.") then bad_key = key end
+end
+check(bad_key == nil, "only Id/Username keys", bad_key)
+
+-- 3. string key with ' / # ? % space and non-ASCII: create, get, delete --------
+local KEY = "it's a/b#c?d%e f+g&h=\xc3\xbc\xe6\x9d\xb1 ''x"
+local function json_string(s) return '"' .. s:gsub('[\\"]', "\\%0") .. '"' end
+-- create through the typed function of operations.h (raw module)
+local resp_h, e, resp_err = threecx.native.threecx_xapi_create_weblink(client._h,
+  '{"Link":' .. json_string(KEY) .. ',"Name":"awkward"}')
+check(resp_h ~= nil, "typed POST /WebsiteLinks", e and tostring(setmetatable(e, threecx.Error)))
+if resp_h then
+  local r = setmetatable({ _h = resp_h }, threecx.Response)
+  check(r:status() == 201, "created 201", r:status())
+  r:close()
+end
+-- read it back through the generic path
+body, err = client:get("/WebsiteLinks({Link})", { params = { Link = KEY } })
+check(body ~= nil and body:find(json_string(KEY), 1, true) ~= nil, "get by awkward key", err or body)
+-- the catalog path: DeleteWeblink
+local req
+req, err = client:op("DeleteWeblink", { params = { Link = KEY } })
+check(req ~= nil, "op DeleteWeblink", err)
+if req then
+  local resp
+  resp, err = req:send()
+  check(resp ~= nil and resp:status() == 204, "deleted 204", err)
+  if resp then resp:close() end
+  req:close()
+end
+
+-- 4. 404 ---------------------------------------------------------------------
+body, err = client:get("/WebsiteLinks({Link})", { params = { Link = KEY } })
+check(body == nil and err ~= nil, "404 is an error")
+if err then
+  check(err.code == threecx.native.THREECX_E_HTTP and err.name == "THREECX_E_HTTP", "code HTTP", err)
+  check(err.status == 404, "status 404", err.status)
+  check(err.odata_code == "NotFound", "OData NotFound", err.odata_code)
+  check(tostring(err):find("404", 1, true) ~= nil, "error tostring", tostring(err))
+end
+
+-- 5. nil arguments -----------------------------------------------------------
+local c2
+c2, err = threecx.client(nil, "test", "k")
+check(c2 == nil and err and err.code == 2 and err.name == "THREECX_E_INVALID_ARGUMENT",
+  "nil domain -> invalid argument", err)
+check(err and #err.message > 0, "message present", err and err.message)
+local ok
+ok, err = threecx.native.threecx_request_set_body(nil, "{}")
+check(ok == nil and err and err.code == 2, "nil handle -> invalid argument", err and err.message)
+local r2 = client:request("GET", "/Users")
+ok, err = r2:header(nil, "x")
+check(ok == nil and err and err.code == 2, "nil header name -> invalid argument", err and err.message)
+ok, err = r2:body("{bad json")
+check(ok == nil and err and err.name == "THREECX_E_INVALID_JSON", "bad JSON refused", err and err.message)
+r2:close()
+ok, err = r2:url()  -- closed: the handle is nil now
+check(ok == nil and err and err.code == 2, "closed handle -> invalid argument", err and err.message)
+
+-- 6. catalog -----------------------------------------------------------------
+check(threecx.operation_count() == 601, "601 operations", threecx.operation_count())
+local op = threecx.operation("ListSecurityRefreshToken")
+check(op and op.method == "GET" and op.path == "/SecurityTokens" and
+  op["function"] == "threecx_xapi_list_security_refresh_token", "ListSecurityRefreshToken", op and op.path)
+local none
+none, err = threecx.operation("NoSuchOperation")
+check(none == nil and err and err.name == "THREECX_E_NOT_FOUND", "unknown operation", err)
+
+-- 7. pager -------------------------------------------------------------------
+local n = 0
+local pok, perr = pcall(function()
+  for _ in client:items("/SecurityTokens", { query = { select = "Id" } }, 10) do n = n + 1 end
+end)
+check(pok, "pager", perr)
+check(n == 23, "pager walks 23 items", n)
+pok, perr = pcall(function() for _ in client:items("/NoSuchCollection") do end end)
+check(not pok and type(perr) == "table" and perr.status == nil and perr.code ~= nil, "pager error raises a table", perr)
+
+-- 8. lifetimes: a request outlives its collected client; closed objects refuse
+do
+  local c3 = assert(threecx.client((http and "http://" or "https://") .. "127.0.0.1:" .. port,
+    "test", "k3y-lua", opts))
+  local r3 = assert(c3:request("GET", "/SecurityTokens"))
+  check(r3:query({ top = 2, select = "Id" }), "query on the orphan request")
+  local weak = setmetatable({ c3 }, { __mode = "v" })
+  c3 = nil
+  collectgarbage()
+  collectgarbage()
+  check(weak[1] == nil, "the client object was collected")
+  local resp3, e3 = r3:send()
+  check(resp3 ~= nil, "a request sends after its client was collected", e3)
+  if resp3 then
+    local b3 = resp3:body() or ""
+    check(resp3:status() == 200 and select(2, b3:gsub('"Id":', "")) == 2, "orphan request: 200 with 2 items", b3)
+    resp3:close()
+  end
+  r3:close()
+  local s3, e4 = r3:send()
+  check(s3 == nil and e4 and e4.name == "THREECX_E_INVALID_ARGUMENT", "send on a closed request", e4)
+  local c4 = assert(threecx.client("pbx.example.com", "test", "k"))
+  c4:close()
+  local b4, e5 = c4:get("/Users")
+  check(b4 == nil and e5 and e5.name == "THREECX_E_INVALID_ARGUMENT", "get on a closed client", e5)
+end
+
+client:close()
+client:close() -- idempotent
+collectgarbage()
+stop()
+print(string.format("%d passed, %d failed", passed, failed))
+os.exit(failed == 0 and 0 or 1)
