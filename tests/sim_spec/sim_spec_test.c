@@ -583,6 +583,37 @@ static void check_relations(threecx_client *c) {
           "a deleted group leaves its members' Groups");
     cJSON_Delete(nav);
   }
+  /* refresh tokens and their OAuth clients, both ways */
+  {
+    cJSON *tokens = get_json(c, "/SecurityTokens", "Id,ClientId", "Client($select=Id)", NULL);
+    cJSON *clients = get_json(c, "/OAuthClients", "Id", "RefreshTokens($select=Id)", NULL);
+    const cJSON *t, *o, *x;
+    int with = 0, without = 0, bad = 0, listed = 0;
+    CHECK(tokens && clients, "SecurityTokens and OAuthClients with $expand");
+    cJSON_ArrayForEach(t, get(tokens, "value")) {
+      const char *fk = gstr(t, "ClientId");
+      const char *cid = gstr(get(t, "Client"), "Id");
+      if (!fk) {
+        ++without;
+        bad += !cJSON_IsNull(get(t, "Client"));
+        continue;
+      }
+      ++with;
+      bad += !cid || strcmp(cid, fk) != 0;
+      /* the client it names lists it */
+      cJSON_ArrayForEach(o, get(clients, "value")) {
+        if (!gstr(o, "Id") || strcmp(gstr(o, "Id"), fk) != 0) continue;
+        cJSON_ArrayForEach(x, get(o, "RefreshTokens")) listed += cJSON_IsNumber(get(x, "Id")) &&
+                                                                 cJSON_IsNumber(get(t, "Id")) &&
+                                                                 get(x, "Id")->valuedouble == get(t, "Id")->valuedouble;
+      }
+    }
+    CHECK(with > 0 && without > 0 && bad == 0, "token.Client is the client ClientId names (%d with, %d without, %d bad)",
+          with, without, bad);
+    CHECK(listed == with, "every client lists its tokens (%d of %d)", listed, with);
+    cJSON_Delete(tokens);
+    cJSON_Delete(clients);
+  }
 out:
   cJSON_Delete(users);
   cJSON_Delete(groups);

@@ -206,11 +206,15 @@ void Simulator::link_seeded() {
   for (const auto &[name, set] : sets_)
     if (set.listed && !set.items.empty()) set_of_type.emplace(set.type->name, name);
   const Set *groups = sets_.count("Groups") ? &sets_.at("Groups") : nullptr;
+  bool tokens_linked = link_tokens();
   for (auto &[name, set] : sets_) {
     size_t i = 0;
     for (cJSON *e : set.items) {
       for (const auto &[nav, target] : set.type->nav_types) {
         if (!target) continue;
+        if (tokens_linked && ((name == "SecurityTokens" && nav == "Client") ||
+                              (name == "OAuthClients" && nav == "RefreshTokens")))
+          continue;
         cJSON *cur = cJSON_GetObjectItemCaseSensitive(e, nav.c_str());
         if (nav == "Groups" && target->name == "Pbx.UserGroup" && groups && !groups->items.empty()) {
           // a DN is in one group, chosen by its position
@@ -268,6 +272,33 @@ void Simulator::set_members(const cJSON *group, const cJSON *list) {
       if (!found && in) cJSON_AddItemToArray(mine, membership(cJSON_CreateObject(), group, e, cJSON_GetArraySize(mine) + 1));
     }
   }
+}
+
+// The seed's own relation: a refresh token's Client is the OAuth client its
+// ClientId names (tokens without a ClientId have none), and each client's
+// RefreshTokens are the tokens naming it. False when either set is missing.
+bool Simulator::link_tokens() {
+  auto ts = sets_.find("SecurityTokens"), cs = sets_.find("OAuthClients");
+  const EntityType *tt = spec_.type("Pbx.RefreshToken"), *ct = spec_.type("Pbx.OAuthClient");
+  if (ts == sets_.end() || cs == sets_.end() || cs->second.items.empty() || !tt || !ct) return false;
+  const std::vector<cJSON *> &clients = cs->second.items;
+  for (cJSON *c : clients) set_prop(c, "RefreshTokens", cJSON_CreateArray());
+  size_t i = 0;
+  for (cJSON *t : ts->second.items) {
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(t, "ClientId"))) continue;
+    cJSON *c = clients[i++ % clients.size()];
+    set_prop(t, "ClientId", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "Id"), 1));
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(c, "RefreshTokens"), related_copy(t, *tt));
+  }
+  for (cJSON *t : ts->second.items) {
+    const cJSON *fk = cJSON_GetObjectItemCaseSensitive(t, "ClientId");
+    cJSON *client = nullptr;
+    for (cJSON *c : clients)
+      if (cJSON_IsString(fk) && cJSON_Compare(cJSON_GetObjectItemCaseSensitive(c, "Id"), fk, 1))
+        client = related_copy(c, *ct);
+    set_prop(t, "Client", client ? client : cJSON_CreateNull());
+  }
+  return true;
 }
 
 // Groups(..)/Members mirrors the DNs' own Groups: a member for every DN of

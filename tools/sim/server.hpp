@@ -82,6 +82,7 @@ class Simulator {
   void seed_spec();
   void add_navs(cJSON *e, const std::string &type_name, Lcg &g);
   void link_seeded();
+  bool link_tokens();
   void sync_groups();
   void set_members(const cJSON *group, const cJSON *list);
   void save_state();
