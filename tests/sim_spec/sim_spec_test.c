@@ -619,6 +619,68 @@ out:
   cJSON_Delete(groups);
 }
 
+/* Set-bound actions change the set: bulk deletes by ids, Delete*By<Prop>,
+ * BulkUpdate. */
+static void check_actions(threecx_client *c) {
+  cJSON *groups;
+  /* two groups of its own to delete (the walk below needs the seeded ones) */
+  CHECK(raw(c, "POST", "/Groups", "{\"Name\":\"Temp A\",\"Number\":\"871\"}", NULL) == 201 &&
+            raw(c, "POST", "/Groups", "{\"Name\":\"Temp B\",\"Number\":\"872\"}", NULL) == 201,
+        "create two groups");
+  groups = get_json(c, "/Groups", "Id,Number", NULL, "startswith(Name,'Temp ')");
+  cJSON *users = get_json(c, "/Users", "Id", NULL, NULL);
+  const cJSON *g1 = cJSON_GetArrayItem(get(groups, "value"), 0), *g2 = cJSON_GetArrayItem(get(groups, "value"), 1);
+  const cJSON *u1 = cJSON_GetArrayItem(get(users, "value"), 0), *u2 = cJSON_GetArrayItem(get(users, "value"), 1);
+  char body[160], path[64], *b = NULL;
+  int st, links0, links1;
+  cJSON *j;
+  CHECK(g1 && g2 && u1 && u2 && gstr(g2, "Number"), "two groups and two users to act on");
+  if (!g1 || !g2 || !u1 || !u2 || !gstr(g2, "Number")) goto out;
+
+  snprintf(body, sizeof body, "{\"id\":%.0f}", get(g1, "Id")->valuedouble);
+  st = raw(c, "POST", "/Groups/Pbx.DeleteCompanyById", body, NULL);
+  snprintf(path, sizeof path, "/Groups(%.0f)", get(g1, "Id")->valuedouble);
+  CHECK(st == 204 && raw(c, "GET", path, NULL, NULL) == 404, "DeleteCompanyById %s: %d, then %s is gone", body, st, path);
+  st = raw(c, "POST", "/Groups/Pbx.DeleteCompanyById", body, &b);
+  CHECK(st == 404 && b && strstr(b, "NotFound"), "DeleteCompanyById again: %d %s", st, b ? b : "");
+  threecx_free(b);
+
+  snprintf(body, sizeof body, "{\"number\":\"%s\"}", gstr(g2, "Number"));
+  st = raw(c, "POST", "/Groups/Pbx.DeleteCompanyByNumber", body, NULL);
+  snprintf(path, sizeof path, "/Groups(%.0f)", get(g2, "Id")->valuedouble);
+  CHECK(st == 204 && raw(c, "GET", path, NULL, NULL) == 404, "DeleteCompanyByNumber %s: %d", body, st);
+
+  snprintf(body, sizeof body, "{\"ids\":[%.0f],\"user\":{\"FirstName\":\"Zed\"}}", get(u2, "Id")->valuedouble);
+  st = raw(c, "POST", "/Users/Pbx.BulkUpdate", body, NULL);
+  snprintf(path, sizeof path, "/Users(%.0f)", get(u2, "Id")->valuedouble);
+  j = get_json(c, path, "FirstName", NULL, NULL);
+  CHECK(st == 204 && gstr(j, "FirstName") && !strcmp(gstr(j, "FirstName"), "Zed"), "BulkUpdate %s: %d", body, st);
+  cJSON_Delete(j);
+
+  snprintf(body, sizeof body, "{\"ids\":[%.0f,99999]}", get(u1, "Id")->valuedouble);
+  st = raw(c, "POST", "/Users/Pbx.BatchDelete", body, &b);
+  j = cJSON_Parse(b ? b : "");
+  CHECK(st == 200 && cJSON_GetArraySize(get(j, "value")) == 1 && b && strstr(b, "99999"),
+        "BatchDelete %s: %d %s (one error, for 99999)", body, st, b ? b : "");
+  cJSON_Delete(j);
+  threecx_free(b);
+  snprintf(path, sizeof path, "/Users(%.0f)", get(u1, "Id")->valuedouble);
+  CHECK(raw(c, "GET", path, NULL, NULL) == 404, "BatchDelete removed %s", path);
+
+  j = get_json(c, "/WebsiteLinks", "Link", NULL, NULL);
+  links0 = cJSON_GetArraySize(get(j, "value"));
+  cJSON_Delete(j);
+  st = raw(c, "POST", "/WebsiteLinks/Pbx.BulkLinksDelete", "{\"ids\":[\"team page\"]}", NULL);
+  j = get_json(c, "/WebsiteLinks", "Link", NULL, NULL);
+  links1 = cJSON_GetArraySize(get(j, "value"));
+  cJSON_Delete(j);
+  CHECK(st == 204 && links1 == links0 - 1 && raw(c, "GET", "/WebsiteLinks('team%20page')", NULL, NULL) == 404,
+        "BulkLinksDelete: %d, %d -> %d links", st, links0, links1);
+out:
+  cJSON_Delete(groups);
+  cJSON_Delete(users);
+}
+
 /* --state survives a restart; --fault applies from the start. */
 static void check_state_and_faults(const char *spec) {
   char dir[] = "/tmp/sim_spec_XXXXXX", state[64], *b = NULL;
@@ -704,6 +766,7 @@ int main(int argc, char **argv) {
   }
   check_errors(client); /* before the loop changes the seed */
   check_relations(client);
+  check_actions(client);
   threecx_operation_count(&count);
   CHECK(count == 601, "catalog has %zu operations", count);
   order = (struct entry *)calloc(count, sizeof *order);
@@ -749,6 +812,12 @@ int main(int argc, char **argv) {
           (size_t)(paren - path - 1) < sizeof set) {
         memcpy(set, path + 1, (size_t)(paren - path - 1));
         set[paren - path - 1] = 0;
+        ent = first_entity(client, set);
+      } else if (slash && strncmp(slash, "/Pbx.", 5) == 0 && !strchr(slash + 1, '/') && strncmp(path + 1, "Pbx.", 4) &&
+                 (size_t)(slash - path - 1) < sizeof set) {
+        /* an action or function bound to a set: /Set/Pbx.Name */
+        memcpy(set, path + 1, (size_t)(slash - path - 1));
+        set[slash - path - 1] = 0;
         ent = first_entity(client, set);
       }
     }
@@ -808,6 +877,18 @@ int main(int argc, char **argv) {
       if (!cJSON_IsObject(body) && !cJSON_IsArray(body)) {
         cJSON_Delete(body);
         body = cJSON_CreateObject();
+      }
+      /* set-bound actions address existing data: a body value named like a
+       * property of the set's first entity (any case: "number", "id") takes
+       * that entity's value, as a caller would pass it */
+      if (ent && strstr(path, "/Pbx.") && cJSON_IsObject(body)) {
+        cJSON *f, *next;
+        for (f = body->child; f; f = next) {
+          const cJSON *from = cJSON_GetObjectItem(ent, f->string); /* case-insensitive */
+          next = f->next; /* f is freed when replaced */
+          if (from && ((cJSON_IsString(from) && cJSON_IsString(f)) || (cJSON_IsNumber(from) && cJSON_IsNumber(f))))
+            cJSON_ReplaceItemInObjectCaseSensitive(body, f->string, cJSON_Duplicate(from, 1)); /* keeps f's name */
+        }
       }
       /* updates keep the key: drop properties named like the path slots */
       if (strcmp(method, "PATCH") == 0)

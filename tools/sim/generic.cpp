@@ -301,6 +301,91 @@ bool Simulator::link_tokens() {
   return true;
 }
 
+// Actions bound to an entity set that change it, recognised by name and body:
+//   Pbx.*Delete* {"ids":[...]}    removes the entities with those keys
+//                                 (BulkLinksDelete, Users' BatchDelete, ...)
+//   Pbx.Delete*By<Prop> {"<prop>":v}  removes the entity whose Prop is v
+//                                 (Groups' DeleteCompanyById/ByNumber); 404 if none
+//   Pbx.BulkUpdate {"ids":[...], "<entity>":{...}}  patches those entities
+// True when answered; false leaves the generated answer to the caller.
+bool Simulator::set_action(const Route &r, const cJSON *body, Set &set, httplib::Response &res) {
+  const std::string action = r.segs[1].name.rfind("Pbx.", 0) == 0 ? r.segs[1].name.substr(4) : r.segs[1].name;
+  const cJSON *ids = cJSON_GetObjectItemCaseSensitive(body, "ids");
+  auto key_of = [&](const cJSON *e) { return cJSON_GetObjectItemCaseSensitive(e, set.key.c_str()); };
+  auto listed = [&](const cJSON *e) {
+    for (const cJSON *id = ids ? ids->child : nullptr; id; id = id->next)
+      if (key_of(e) && cJSON_Compare(key_of(e), id, 1)) return true;
+    return false;
+  };
+  auto finish = [&](cJSON *answer) {
+    if (r.status == 204 || !answer) {
+      cJSON_Delete(answer);
+      res.status = 204;
+    } else {
+      send_json(res, r.status, answer);
+    }
+    return true;
+  };
+  if (action.find("Delete") != std::string::npos && cJSON_IsArray(ids) && !set.key.empty()) {
+    std::vector<const cJSON *> missing;
+    for (const cJSON *id = ids->child; id; id = id->next) {
+      bool found = false;
+      for (const cJSON *e : set.items) found = found || (key_of(e) && cJSON_Compare(key_of(e), id, 1));
+      if (!found) missing.push_back(id);
+    }
+    for (auto it = set.items.begin(); it != set.items.end();) {
+      if (listed(*it)) {
+        cJSON_Delete(*it);
+        it = set.items.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (r.status == 204 || !r.collection) return finish(nullptr);
+    // a collection answer lists what could not be deleted (UserDeleteError)
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "@odata.context",
+                            ("https://pbx/xapi/v1/$metadata#Collection(" + r.item_type + ")").c_str());
+    cJSON *value = cJSON_AddArrayToObject(out, "value");
+    for (const cJSON *id : missing) {
+      cJSON *err = cJSON_CreateObject();
+      std::string text = "No " + set.type->name + " with " + set.key + " " + json_text(id) + ".";
+      cJSON_AddStringToObject(err, "Error", text.c_str());
+      cJSON_AddNullToObject(err, "ExtensionNumber");
+      cJSON_AddItemToArray(value, err);
+    }
+    return finish(out);
+  }
+  size_t by = action.rfind("By");
+  if (action.rfind("Delete", 0) == 0 && by != std::string::npos && cJSON_GetArraySize(body) == 1) {
+    std::string prop = action.substr(by + 2);
+    if (strcasecmp(prop.c_str(), body->child->string) != 0 || !set.type->properties.count(prop)) return false;
+    for (auto it = set.items.begin(); it != set.items.end(); ++it)
+      if (cJSON_Compare(cJSON_GetObjectItemCaseSensitive(*it, prop.c_str()), body->child, 1)) {
+        cJSON_Delete(*it);
+        set.items.erase(it);
+        return finish(nullptr);
+      }
+    odata_error(res, 404, "NotFound",
+                "No " + set.type->name + " with " + prop + " " + json_text(body->child) + " in " + r.set + ".");
+    return true;
+  }
+  if (action == "BulkUpdate" && cJSON_IsArray(ids)) {
+    const cJSON *patch = nullptr;
+    for (const cJSON *f = body->child; f; f = f->next)
+      if (cJSON_IsObject(f)) patch = f;
+    if (!patch) return false;
+    for (cJSON *e : set.items) {
+      if (!listed(e)) continue;
+      for (const cJSON *f = patch->child; f; f = f->next)
+        if (f->string != set.key && std::strncmp(f->string, "@odata.", 7) != 0) set_prop(e, f->string, cJSON_Duplicate(f, 1));
+      cJSON_ReplaceItemInObject(e, "@odata.etag", cJSON_CreateString(new_etag().c_str()));
+    }
+    return finish(nullptr);
+  }
+  return false;
+}
+
 // Groups(..)/Members mirrors the DNs' own Groups: a member for every DN of
 // any set whose Groups names the group; memberships of deleted groups go.
 void Simulator::sync_groups() {
@@ -567,6 +652,9 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
       break;
   }
 
+  if (r.kind == Route::Action && set && r.segs.size() == 2 && cJSON_IsObject(body) && set_action(r, body, *set, res))
+    return;
+
   // generated answers: navigations, functions, actions, and anything above
   // without a store
   if (r.status == 204) {
@@ -580,7 +668,8 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
     return;
   }
   Lcg g{fnv1a(seed_text)};
-  if (!set && !r.item_type.empty()) context = "https://pbx/xapi/v1/$metadata#Collection(" + r.item_type + ")";
+  if ((!set || r.kind == Route::Function || r.kind == Route::Action) && !r.item_type.empty())
+    context = "https://pbx/xapi/v1/$metadata#Collection(" + r.item_type + ")";
   if (r.collection) {
     const EntityType *t = spec_.type(r.item_type);
     // a few items of the collection's item schema

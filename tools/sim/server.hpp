@@ -83,6 +83,7 @@ class Simulator {
   void add_navs(cJSON *e, const std::string &type_name, Lcg &g);
   void link_seeded();
   bool link_tokens();
+  bool set_action(const Route &r, const cJSON *body, Set &set, httplib::Response &res);
   void sync_groups();
   void set_members(const cJSON *group, const cJSON *list);
   void save_state();

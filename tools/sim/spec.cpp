@@ -518,6 +518,7 @@ void Spec::build_route(const std::string &tmpl, const std::string &method, const
   bool fn = last.name.rfind("Pbx.", 0) == 0;
   if (fn) {
     r.kind = method == "GET" ? Route::Function : Route::Action;
+    if (r.segs.size() > 1 && first.name.rfind("Pbx.", 0) != 0) r.set = first.name;  // bound to a set or entity
   } else if (r.segs.size() == 1 && !first.parens) {
     if (method == "GET") r.kind = r.collection ? Route::List : Route::Singleton;
     else if (method == "POST") r.kind = Route::Create;
