@@ -88,7 +88,8 @@ build_csharp() {
   "$SWIG" -csharp -module Native -namespace Threecx -dllimport threecx_csharp $swig_inc \
     -outdir "$d/gen" -o "$d/threecx_csharp_wrap.c" "$here/threecx.i" &&
   $CC $cflags $inc "$d/threecx_csharp_wrap.c" -o "$d/libthreecx_csharp.so" $ldflags &&
-  mcs -nologo -target:library -out:"$d/Threecx.dll" "$d"/gen/*.cs "$here/csharp/Threecx.cs" &&
+  mcs -nologo -target:library -out:"$d/Threecx.dll" "$d"/gen/*.cs "$here/csharp/Threecx.cs" \
+    "$here/csharp/Operations.cs" &&
   mcs -nologo -out:"$d/TestThreecx.exe" -r:"$d/Threecx.dll" "$here/csharp/TestThreecx.cs"
 }
 
@@ -109,7 +110,7 @@ build_go() {
   rm -rf "$d"
   mkdir -p "$d/threecxc"
   printf 'module threecx\n\ngo 1.19\n' > "$d/go.mod"
-  cp "$here/go/threecx.go" "$here/go/threecx_test.go" "$d/"
+  cp "$here/go/threecx.go" "$here/go/operations.go" "$here/go/threecx_test.go" "$d/"
   "$SWIG" -go -cgo -intgosize 64 -module threecxc $swig_inc \
     -outdir "$d/threecxc" -o "$d/threecxc/threecxc_wrap.c" "$here/threecx.i" || return 1
   export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GO111MODULE=on

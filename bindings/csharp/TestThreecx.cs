@@ -417,6 +417,32 @@ static class TestThreecx
             using (var resp = del.Send())
                 Check(resp.Status == 204, "deleted 204", resp.Status);
 
+            // 3b. the generated operation methods (Operations.cs): one per
+            // operation, typed path parameters, all eight options, null strings
+            int marked = 0;
+            foreach (var mi in typeof(ThreecxClient).GetMethods())
+                if (mi.GetCustomAttributes(typeof(OperationAttribute), false).Length == 1) ++marked;
+            Check(marked == 601 && ThreecxClient.OperationMethods == 601, "601 operation methods", marked);
+            using (var resp = client.CreateWeblink("{\"Link\":" + JsonString(KEY) + ",\"Name\":\"method\"}"))
+                Check(resp.Status == 201, "CreateWeblink 201", resp.Status);
+            using (var q = new Query().Select("Link,Name"))
+            using (var resp = client.GetWeblink(KEY, q))
+                Check(resp.Status == 200 && resp.Body.Contains(JsonString(KEY)) && resp.Body.Contains("\"Name\":\"method\""),
+                      "GetWeblink(awkward key)", resp.Body);
+            using (var all8 = new Query().Filter("Id gt 0").Search("a").OrderBy("Username asc,Id desc")
+                       .Select("Id,Username").Expand("Client").Count().Top(3).Skip(1))
+            using (var resp = client.ListSecurityRefreshToken(all8))
+                Check(resp.Status == 200 && resp.Body.Contains("\"@odata.count\":") &&
+                      Regex.Matches(resp.Body, "\"Username\":").Count <= 3,
+                      "ListSecurityRefreshToken with all eight options", resp.Body);
+            var from = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2));
+            using (var resp = client.GetLogs(from, from.AddDays(1), null, null, null))
+                Check(resp.Status == 200, "GetLogs with date-times and null strings", resp.Status);
+            var missing = Throws<ThreecxHttpException>(() => client.GetUser(987654).Dispose());
+            Check(missing != null && missing.Status == 404, "GetUser(missing) throws a 404", missing?.Status);
+            using (var resp = client.DeleteWeblink(KEY))
+                Check(resp.Status == 204, "DeleteWeblink 204", resp.Status);
+
             // 4. 404
             var nf = Throws<ThreecxHttpException>(() =>
             {

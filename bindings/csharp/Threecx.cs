@@ -273,7 +273,7 @@ namespace Threecx
     }
 
     /// <summary>A client for one PBX; thread-safe once configured.</summary>
-    public sealed class ThreecxClient : NativeHandle<SWIGTYPE_p_threecx_client>
+    public sealed partial class ThreecxClient : NativeHandle<SWIGTYPE_p_threecx_client>
     {
         public ThreecxClient(string domain, string clientId, string apiKey)
             : base(New(domain, clientId, apiKey), Native.threecx_client_free) { }
@@ -333,6 +333,48 @@ namespace Threecx
             SWIGTYPE_p_threecx_request r = null;
             Checked(h => Native.threecx_request_new_op(h, operationId, out r));
             return new Request(r);
+        }
+
+        // ---- the generated operation methods (Operations.cs) end here ----
+        internal enum ArgKind { String, NullableString, Int, Bool, Guid, DateTime }
+
+        internal struct OpArg
+        {
+            public readonly string Name;
+            public readonly ArgKind Kind;
+            public readonly object Value;
+            public OpArg(string name, ArgKind kind, object value) { Name = name; Kind = kind; Value = value; }
+        }
+
+        /// <summary>Sends one catalog operation: path parameters set by name (a null
+        /// nullable string is sent as null), then the query, If-Match and JSON body
+        /// (each may be null). HTTP errors throw ThreecxHttpException.</summary>
+        private Response Call(string operationId, Query query, string ifMatch, string body, params OpArg[] args)
+        {
+            using (var r = Operation(operationId))
+            {
+                foreach (var a in args)
+                {
+                    switch (a.Kind)
+                    {
+                        case ArgKind.String: r.Param(a.Name, (string)a.Value); break;
+                        case ArgKind.NullableString:
+                            if (a.Value == null) r.ParamNull(a.Name); else r.Param(a.Name, (string)a.Value);
+                            break;
+                        case ArgKind.Int: r.Param(a.Name, (long)(int)a.Value); break;
+                        case ArgKind.Bool: r.Param(a.Name, (bool)a.Value); break;
+                        case ArgKind.Guid: r.ParamGuid(a.Name, (string)a.Value); break;
+                        case ArgKind.DateTime:
+                            r.ParamDateTime(a.Name, ((DateTimeOffset)a.Value).ToString("o", // ISO 8601 with offset
+                                                                                   System.Globalization.CultureInfo.InvariantCulture));
+                            break;
+                    }
+                }
+                if (query != null) r.SetQuery(query);
+                if (ifMatch != null) r.Header("If-Match", ifMatch);
+                if (body != null) r.Body(body);
+                return r.Send();
+            }
         }
 
         private string Exchange(string method, string path, Query query, string body)
@@ -445,6 +487,14 @@ namespace Threecx
             }
             throw e;
         }
+    }
+
+    /// <summary>Marks a generated ThreecxClient method with the operationId it sends.</summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    public sealed class OperationAttribute : Attribute
+    {
+        public string OperationId { get; }
+        public OperationAttribute(string operationId) { OperationId = operationId; }
     }
 
     /// <summary>A response (2xx, or the answer carried by a ThreecxHttpException).</summary>

@@ -19,6 +19,7 @@ package threecx
 import (
 	"runtime"
 	"sync"
+	"time"
 
 	c "threecx/threecxc"
 )
@@ -334,6 +335,77 @@ func (cl *Client) exchange(method, path string, q *Query, body *string) (string,
 	}
 	defer resp.Close()
 	return resp.Body()
+}
+
+// ------------------------------------------------- operation methods' call
+
+// The kinds of path parameter values of the generated operation methods
+// (operations.go: one method per operation of the catalog).
+type argKind int
+
+const (
+	argString argKind = iota
+	argNullableString
+	argInt
+	argBool
+	argGUID
+	argDateTime
+)
+
+type opArg struct {
+	name string
+	kind argKind
+	v    interface{}
+}
+
+// call sends one catalog operation: a request made from operationID, path
+// parameters set by name, then q (may be nil), ifMatch and a JSON body (""
+// for none). HTTP errors come back as *Error with the OData code and message.
+func (cl *Client) call(operationID string, args []opArg, q *Query, ifMatch, body string) (*Response, error) {
+	r, err := cl.NewOperation(operationID)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	for _, a := range args {
+		switch a.kind {
+		case argString:
+			err = r.SetParamString(a.name, a.v.(string))
+		case argNullableString:
+			if s := a.v.(*string); s != nil {
+				err = r.SetParamString(a.name, *s)
+			} else {
+				err = r.SetParamNull(a.name)
+			}
+		case argInt:
+			err = r.SetParamInt(a.name, int64(a.v.(int32)))
+		case argBool:
+			err = r.SetParamBool(a.name, a.v.(bool))
+		case argGUID:
+			err = r.SetParamGUID(a.name, a.v.(string))
+		case argDateTime:
+			err = r.SetParamDateTime(a.name, a.v.(time.Time).Format(time.RFC3339Nano))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if q != nil {
+		if err = r.SetQuery(q); err != nil {
+			return nil, err
+		}
+	}
+	if ifMatch != "" {
+		if err = r.AddHeader("If-Match", ifMatch); err != nil {
+			return nil, err
+		}
+	}
+	if body != "" {
+		if err = r.SetBody(body); err != nil {
+			return nil, err
+		}
+	}
+	return r.Send()
 }
 
 // Get sends GET path (q may be nil) and returns the body.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -155,6 +156,48 @@ func TestScenarios(t *testing.T) {
 		resp.Close()
 	}
 	del.Close()
+
+	// 3b. the generated operation methods (operations.go): one per operation,
+	// typed path parameters, all eight options, nullable parameters as nil
+	check(reflect.TypeOf(client).NumMethod() >= OperationMethods && OperationMethods == 601,
+		"601 operation methods on *Client", reflect.TypeOf(client).NumMethod())
+	resp, err = client.CreateWeblink(`{"Link":` + jsonString(key) + `,"Name":"method"}`)
+	check(err == nil, "CreateWeblink", err)
+	if resp != nil {
+		st, _ := resp.Status()
+		check(st == 201, "CreateWeblink 201", st)
+		resp.Close()
+	}
+	resp, err = client.GetWeblink(key, NewQuery().Select("Link,Name"))
+	check(err == nil, "GetWeblink(awkward key)", err)
+	if resp != nil {
+		b, _ := resp.Body()
+		check(strings.Contains(b, jsonString(key)) && strings.Contains(b, `"Name":"method"`), "GetWeblink body", b)
+		resp.Close()
+	}
+	all8 := NewQuery().Filter("Id gt 0").Search("a").OrderBy("Username asc,Id desc").Select("Id,Username").
+		Expand("Client").Count(true).Top(3).Skip(1)
+	resp, err = client.ListSecurityRefreshToken(all8)
+	all8.Close()
+	check(err == nil, "ListSecurityRefreshToken with all eight options", err)
+	if resp != nil {
+		b, _ := resp.Body()
+		check(strings.Count(b, `"Username":`) <= 3 && strings.Contains(b, `"@odata.count":`), "eight options body", b)
+		resp.Close()
+	}
+	from := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("", 2*3600))
+	resp, err = client.GetLogs(from, from.Add(24*time.Hour), nil, nil, nil, nil)
+	check(err == nil, "GetLogs with date-times and null strings", err)
+	if resp != nil {
+		resp.Close()
+	}
+	_, err = client.GetUser(987654, nil)
+	check(errors.As(err, new(*Error)) && err.(*Error).Status == 404, "GetUser(missing) is a 404 *Error", err)
+	resp, err = client.DeleteWeblink(key, "")
+	check(err == nil, "DeleteWeblink", err)
+	if resp != nil {
+		resp.Close()
+	}
 
 	// 4. 404
 	_, err = client.Get("/WebsiteLinks('nope-"+strconv.Itoa(port)+"')", nil)
