@@ -94,6 +94,25 @@ if req then
   req:close()
 end
 
+-- 3b. client:call: one operation sent, parameters typed from the catalog ------
+local b1, st1 = client:call("CreateWeblink", { body = '{"Link":' .. json_string(KEY) .. ',"Name":"called"}' })
+check(b1 and st1 == 201, "call CreateWeblink 201", st1)
+b1, st1 = client:call("GetWeblink", { params = { Link = KEY }, query = { select = "Link,Name" } })
+check(b1 and st1 == 200 and b1:find('"Name":"called"', 1, true), "call GetWeblink(awkward key)", b1 or st1)
+b1, st1 = client:call("ListSecurityRefreshToken", { query = { filter = "Id gt 0", search = "a",
+  orderby = "Username asc,Id desc", select = "Id,Username", expand = "Client", count = true, top = 3, skip = 1 } })
+check(b1 and st1 == 200 and b1:find('"@odata.count":', 1, true) and select(2, b1:gsub('"Username":', "")) <= 3,
+  "call ListSecurityRefreshToken with all eight options", b1 or st1)
+b1, st1 = client:call("GetLogs", { params = { startDate = "2026-01-02T03:04:05+02:00",
+  endDate = "2026-01-03T03:04:05Z", extension = threecx.null, call = threecx.null, severity = threecx.null } })
+check(b1 and st1 == 200, "call GetLogs: date-times by catalog type, threecx.null", b1 or st1)
+b1, st1 = client:call("GetUser", { params = { Id = 987654 } })
+check(b1 == nil and st1 and st1.status == 404, "call GetUser(missing): nil, err with status 404", st1)
+b1, st1 = client:call("GetWeblink", { params = { Lnk = KEY } })
+check(b1 == nil and st1 and st1.name == "THREECX_E_UNKNOWN_PARAMETER", "call with an unknown parameter name", st1)
+b1, st1 = client:call("DeleteWeblink", { params = { Link = KEY } })
+check(st1 == 204, "call DeleteWeblink 204", st1)
+
 -- 4. 404 ---------------------------------------------------------------------
 body, err = client:get("/WebsiteLinks({Link})", { params = { Link = KEY } })
 check(body == nil and err ~= nil, "404 is an error")

@@ -213,6 +213,49 @@ function Client:patch(path, body, opts)
   return send_body(self, "PATCH", path, opts)
 end
 
+--- threecx.null: a parameter value sent as the OData null (a nil cannot sit
+-- in a Lua table).
+M.null = setmetatable({}, { __tostring = function() return "threecx.null" end })
+
+local KIND_OF_TYPE  -- catalog parameter type -> Request:param kind
+
+--- client:call(operation_id [, {params=, query=, headers=, body=}])
+--   -> body string, status   (or nil, err)
+-- Sends one operation of the catalog. Parameters are given by their spec
+-- names and rendered by their catalog type (a date-time or GUID parameter
+-- takes a string, threecx.null sends null), so
+--   c:call("GetLogs", { params = { startDate = "2026-01-01T00:00:00Z",
+--     endDate = "2026-01-02T00:00:00Z", extension = threecx.null,
+--     call = threecx.null, severity = threecx.null } })
+function Client:call(operation_id, opts)
+  opts = opts or {}
+  local op, err = M.operation(operation_id)
+  if not op then return nil, err end
+  KIND_OF_TYPE = KIND_OF_TYPE or {
+    [native.THREECX_TYPE_STRING] = "string", [native.THREECX_TYPE_INT32] = "int",
+    [native.THREECX_TYPE_BOOL] = "bool", [native.THREECX_TYPE_GUID] = "guid",
+    [native.THREECX_TYPE_DATETIME] = "datetime",
+  }
+  local h, e = call(native.threecx_request_new_op, self._h, operation_id)
+  local r, e2 = new_request(h, e, { query = opts.query, headers = opts.headers, body = opts.body })
+  if not r then return nil, e2 end
+  local kinds = {}
+  for _, p in ipairs(op.params) do kinds[p.name] = KIND_OF_TYPE[p.type] end
+  for name, v in pairs(opts.params or {}) do
+    -- an unknown name is refused by the library (kind nil: guessed from v)
+    local ok, pe
+    if v == M.null then ok, pe = r:param(name, nil, "null")
+    else ok, pe = r:param(name, v, kinds[name]) end
+    if not ok then r:close(); return nil, pe end
+  end
+  local resp, se = r:send()
+  r:close()
+  if not resp then return nil, se end
+  local body, status = resp:body(), resp:status()
+  resp:close()
+  return body, status
+end
+
 function Client:pager(path, opts, page_size)
   local r, err = self:request("GET", path, opts)
   if not r then return nil, err end
