@@ -71,7 +71,7 @@ int threecx_abi_version(void) { return THREECX_ABI_VERSION; }
 int threecx_client_new(const char *domain, const char *client_id, const char *api_key,
                        threecx_client **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(out);
     THREECX_REQUIRE(domain);
     THREECX_REQUIRE(client_id);
@@ -85,7 +85,7 @@ int threecx_client_new(const char *domain, const char *client_id, const char *ap
 
 int threecx_client_new_from_env(threecx_client **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(out);
     std::string d = env_or_fail("THREECX_DOMAIN");
     std::string id = env_or_fail("THREECX_CLIENT_ID");
@@ -100,7 +100,7 @@ void threecx_client_free(threecx_client *client) { delete client; }
 
 #define CLIENT_SETTER(fn, type, call)                  \
   int fn(threecx_client *client, type value) {         \
-    return guard([&] {                                 \
+    return guard(__func__, [&] {                                 \
       THREECX_REQUIRE(client);                         \
       client->rep->call;                               \
     });                                                \
@@ -117,7 +117,7 @@ CLIENT_SETTER(threecx_client_set_refresh_margin, int64_t, set_refresh_margin(val
 
 int threecx_client_set_retry(threecx_client *client, int32_t max_retries, int64_t base_delay_ms,
                              int64_t max_delay_ms, int64_t deadline_ms) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(client);
     threecx::RetryPolicy p;
     p.max_retries = max_retries;
@@ -129,7 +129,7 @@ int threecx_client_set_retry(threecx_client *client, int32_t max_retries, int64_
 }
 
 int threecx_client_set_log(threecx_client *client, int32_t level, threecx_log_fn fn, void *user_data) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(client);
     if (level < THREECX_LOG_NONE || level > THREECX_LOG_TRACE)
       fail(THREECX_E_INVALID_ARGUMENT, "log level must be THREECX_LOG_NONE..THREECX_LOG_TRACE");
@@ -138,7 +138,7 @@ int threecx_client_set_log(threecx_client *client, int32_t level, threecx_log_fn
 }
 
 int threecx_client_authenticate(threecx_client *client) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(client);
     client->rep->invalidate_token(0);
     uint64_t gen;
@@ -148,7 +148,7 @@ int threecx_client_authenticate(threecx_client *client) {
 }
 
 int threecx_client_invalidate_token(threecx_client *client) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(client);
     client->rep->invalidate_token(0);
   });
@@ -156,7 +156,7 @@ int threecx_client_invalidate_token(threecx_client *client) {
 
 int threecx_client_token_requests(threecx_client *client, int64_t *out) {
   if (out) *out = 0;
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(client);
     THREECX_REQUIRE(out);
     *out = client->rep->token_requests();
@@ -165,7 +165,7 @@ int threecx_client_token_requests(threecx_client *client, int64_t *out) {
 
 int threecx_client_base_url(threecx_client *client, char **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(client);
     THREECX_REQUIRE(out);
     *out = threecx::dup_out(client->rep->base_url());
@@ -176,7 +176,7 @@ int threecx_client_base_url(threecx_client *client, char **out) {
 
 int threecx_odata_string(const char *text, char **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(text);
     THREECX_REQUIRE(out);
     *out = threecx::dup_out(threecx::odata::quote_string(text));
@@ -185,7 +185,7 @@ int threecx_odata_string(const char *text, char **out) {
 
 int threecx_url_encode(const char *text, char **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(text);
     THREECX_REQUIRE(out);
     *out = threecx::dup_out(threecx::odata::url_encode(text));
@@ -196,7 +196,7 @@ int threecx_url_encode(const char *text, char **out) {
 
 int threecx_query_new(threecx_query **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(out);
     *out = new threecx_query{};
   });
@@ -206,7 +206,7 @@ void threecx_query_free(threecx_query *query) { delete query; }
 
 #define QUERY_SETTER(fn, type, call)           \
   int fn(threecx_query *query, type value) {   \
-    return guard([&] {                         \
+    return guard(__func__, [&] {                         \
       THREECX_REQUIRE(query);                  \
       call;                                    \
     });                                        \
@@ -228,7 +228,7 @@ QUERY_STRING_SETTER(threecx_query_set_expand, set_expand)
 #undef QUERY_SETTER
 
 int threecx_query_add_param(threecx_query *query, const char *name, const char *value) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(query);
     THREECX_REQUIRE(name);
     THREECX_REQUIRE(value);
@@ -238,7 +238,7 @@ int threecx_query_add_param(threecx_query *query, const char *name, const char *
 
 int threecx_query_to_string(const threecx_query *query, char **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(query);
     THREECX_REQUIRE(out);
     *out = threecx::dup_out(query->rep.to_string());
@@ -250,7 +250,7 @@ int threecx_query_to_string(const threecx_query *query, char **out) {
 int threecx_request_new(threecx_client *client, const char *method, const char *path,
                         threecx_request **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(client);
     THREECX_REQUIRE(method);
     THREECX_REQUIRE(path);
@@ -261,7 +261,7 @@ int threecx_request_new(threecx_client *client, const char *method, const char *
 
 int threecx_request_new_op(threecx_client *client, const char *operation_id, threecx_request **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(client);
     THREECX_REQUIRE(operation_id);
     THREECX_REQUIRE(out);
@@ -274,7 +274,7 @@ int threecx_request_new_op(threecx_client *client, const char *operation_id, thr
 void threecx_request_free(threecx_request *request) { delete request; }
 
 int threecx_request_set_param_string(threecx_request *r, const char *name, const char *value) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(value);
     if (!threecx::odata::valid_utf8(value))
       fail(THREECX_E_INVALID_ARGUMENT, "string parameter is not valid UTF-8");
@@ -282,33 +282,33 @@ int threecx_request_set_param_string(threecx_request *r, const char *name, const
   });
 }
 int threecx_request_set_param_int(threecx_request *r, const char *name, int64_t value) {
-  return guard([&] {
+  return guard(__func__, [&] {
     if (r && r->rep.operation() && (value < INT32_MIN || value > INT32_MAX))
       fail(THREECX_E_INVALID_ARGUMENT, "int32 parameter out of range");
     set_param_checked(r, name, THREECX_TYPE_INT32, threecx::odata::path_int(value));
   });
 }
 int threecx_request_set_param_bool(threecx_request *r, const char *name, int32_t value) {
-  return guard([&] { set_param_checked(r, name, THREECX_TYPE_BOOL, threecx::odata::path_bool(value != 0)); });
+  return guard(__func__, [&] { set_param_checked(r, name, THREECX_TYPE_BOOL, threecx::odata::path_bool(value != 0)); });
 }
 int threecx_request_set_param_guid(threecx_request *r, const char *name, const char *value) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(value);
     set_param_checked(r, name, THREECX_TYPE_GUID, threecx::odata::path_guid(value));
   });
 }
 int threecx_request_set_param_datetime(threecx_request *r, const char *name, const char *value) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(value);
     set_param_checked(r, name, THREECX_TYPE_DATETIME, threecx::odata::path_datetime(value));
   });
 }
 int threecx_request_set_param_null(threecx_request *r, const char *name) {
-  return guard([&] { set_param_checked(r, name, 0, threecx::odata::path_null()); });
+  return guard(__func__, [&] { set_param_checked(r, name, 0, threecx::odata::path_null()); });
 }
 
 int threecx_request_set_query(threecx_request *request, const threecx_query *query) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     THREECX_REQUIRE(query);
     request->rep.set_query(query->rep);
@@ -316,7 +316,7 @@ int threecx_request_set_query(threecx_request *request, const threecx_query *que
 }
 
 int threecx_request_add_header(threecx_request *request, const char *name, const char *value) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     THREECX_REQUIRE(name);
     THREECX_REQUIRE(value);
@@ -325,7 +325,7 @@ int threecx_request_add_header(threecx_request *request, const char *name, const
 }
 
 int threecx_request_set_body(threecx_request *request, const char *json) {
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     request->rep.set_body(json);
   });
@@ -333,7 +333,7 @@ int threecx_request_set_body(threecx_request *request, const char *json) {
 
 int threecx_request_url(threecx_request *request, char **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     THREECX_REQUIRE(out);
     *out = threecx::dup_out(request->rep.url());
@@ -342,7 +342,7 @@ int threecx_request_url(threecx_request *request, char **out) {
 
 int threecx_request_send(threecx_request *request, threecx_response **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     THREECX_REQUIRE(out);
     return finish_send(request->rep.send(), request, out);
@@ -352,7 +352,7 @@ int threecx_request_send(threecx_request *request, threecx_response **out) {
 int threecx_request_send_to_callback(threecx_request *request, threecx_write_fn fn, void *user_data,
                                      threecx_response **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     THREECX_REQUIRE(fn);
     THREECX_REQUIRE(out);
@@ -368,7 +368,7 @@ int32_t write_file(void *ud, const unsigned char *data, size_t size) {
 
 int threecx_request_send_to_file(threecx_request *request, const char *path, threecx_response **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     THREECX_REQUIRE(path);
     THREECX_REQUIRE(out);
@@ -405,7 +405,7 @@ void threecx_response_free(threecx_response *response) { delete response; }
 
 int threecx_response_status(const threecx_response *response, int32_t *out) {
   if (out) *out = 0;
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(out);
     *out = static_cast<int32_t>(response->rep.status());
@@ -414,7 +414,7 @@ int threecx_response_status(const threecx_response *response, int32_t *out) {
 
 int threecx_response_body(const threecx_response *response, char **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(out);
     *out = threecx::dup_out(response->rep.body());
@@ -423,7 +423,7 @@ int threecx_response_body(const threecx_response *response, char **out) {
 
 int threecx_response_body_size(const threecx_response *response, size_t *out) {
   if (out) *out = 0;
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(out);
     *out = response->rep.body().size();
@@ -433,7 +433,7 @@ int threecx_response_body_size(const threecx_response *response, size_t *out) {
 int threecx_response_body_bytes(const threecx_response *response, unsigned char **out, size_t *size) {
   null_out(out);
   if (size) *size = 0;
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(out);
     THREECX_REQUIRE(size);
@@ -449,7 +449,7 @@ int threecx_response_body_bytes(const threecx_response *response, unsigned char 
 
 int threecx_response_header(const threecx_response *response, const char *name, char **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(name);
     THREECX_REQUIRE(out);
@@ -462,7 +462,7 @@ int threecx_response_header(const threecx_response *response, const char *name, 
 #define ERROR_FIELD(fn, field)                                                        \
   int fn(const threecx_response *response, char **out) {                             \
     null_out(out);                                                                    \
-    return guard([&] {                                                                \
+    return guard(__func__, [&] {                                                                \
       THREECX_REQUIRE(response);                                                      \
       THREECX_REQUIRE(out);                                                           \
       const auto &e = response->rep.error();                                          \
@@ -479,7 +479,7 @@ ERROR_FIELD(threecx_response_error_details, details)
 
 int threecx_pager_new(const threecx_request *request, int64_t page_size, threecx_pager **out) {
   null_out(out);
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     THREECX_REQUIRE(out);
     *out = new threecx_pager{threecx::Pager(request->rep, page_size)};
@@ -491,7 +491,7 @@ void threecx_pager_free(threecx_pager *pager) { delete pager; }
 #define PAGER_NEXT(fn, method)                                 \
   int fn(threecx_pager *pager, char **out) {                   \
     null_out(out);                                             \
-    return guard([&] {                                         \
+    return guard(__func__, [&] {                                         \
       THREECX_REQUIRE(pager);                                  \
       THREECX_REQUIRE(out);                                    \
       auto v = pager->rep.method();                            \
@@ -506,7 +506,7 @@ PAGER_NEXT(threecx_pager_next_item, next_item)
 
 int threecx_pager_total(const threecx_pager *pager, int64_t *out) {
   if (out) *out = 0;
-  return guard([&] {
+  return guard(__func__, [&] {
     THREECX_REQUIRE(pager);
     THREECX_REQUIRE(out);
     auto t = pager->rep.total();

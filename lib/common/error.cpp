@@ -10,6 +10,7 @@ struct LastError {
   std::string message;
 };
 thread_local LastError t_last;
+thread_local const char *t_api = nullptr;
 
 struct CodeInfo {
   const char *name;
@@ -75,6 +76,18 @@ char *dup_out(std::string_view s) {
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';
   return p;
+}
+
+const char *&current_api() noexcept { return t_api; }
+
+void name_last_error(const char *api) noexcept {
+  std::string_view msg = last_error();
+  size_t n = std::strlen(api);
+  if (msg.size() > n && msg.compare(0, n, api) == 0 && msg[n] == ':') return;
+  try {
+    set_last_error(last_error_code(), std::string(api) + ": " + std::string(msg));
+  } catch (...) {
+  }
 }
 
 }  // namespace threecx

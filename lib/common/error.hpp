@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "threecx/threecx.h"
 
@@ -37,6 +38,12 @@ void clear_error() noexcept;
 const char *code_text(int code) noexcept;
 const char *code_name(int code) noexcept;
 
+// The public function guard(api, f) is running on this thread (nullptr
+// outside one): the name argument-check messages start with.
+const char *&current_api() noexcept;
+// Prefixes this thread's last message with "api: " unless it starts so.
+void name_last_error(const char *api) noexcept;
+
 // Runs `f` and turns any exception into a status code plus a thread-local
 // message. `f` returns void (THREECX_OK) or an int status.
 template <class F>
@@ -63,12 +70,26 @@ int guard(F &&f) noexcept {
   }
 }
 
-// Argument checks used by the C layer.
-#define THREECX_REQUIRE(ptr)                                          \
-  do {                                                                \
-    if ((ptr) == nullptr)                                             \
-      ::threecx::fail(THREECX_E_INVALID_ARGUMENT,                     \
-                      std::string(__func__) + ": " #ptr " is NULL");  \
+// guard() for a public function: `api` (its __func__) names it in the
+// messages of THREECX_REQUIRE, also from helpers it calls.
+template <class F>
+int guard(const char *api, F &&f) noexcept {
+  const char *&cur = current_api();
+  const char *saved = cur;
+  cur = api;
+  int rc = guard(std::forward<F>(f));
+  cur = saved;
+  if (rc == THREECX_E_INVALID_ARGUMENT) name_last_error(api);
+  return rc;
+}
+
+// Argument checks used by the C layer: "threecx_query_set_top: query is NULL".
+#define THREECX_REQUIRE(ptr)                                                                   \
+  do {                                                                                         \
+    if ((ptr) == nullptr)                                                                      \
+      ::threecx::fail(THREECX_E_INVALID_ARGUMENT,                                              \
+                      std::string(::threecx::current_api() ? ::threecx::current_api() : __func__) + \
+                          ": " #ptr " is NULL");                                               \
   } while (0)
 
 // Copies a string into memory released by threecx_free (malloc).

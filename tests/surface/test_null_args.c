@@ -51,6 +51,11 @@ static int sentinel_storage;
     if (threecx_last_error_code() != THREECX_E_INVALID_ARGUMENT)                    \
       fail_msg("%s: threecx_last_error_code() is %d", #call, threecx_last_error_code()); \
     if (threecx_last_error()[0] == '\0') fail_msg("%s: no threecx_last_error()", #call); \
+    /* the message names the function called: "threecx_x: arg is NULL" */     \
+    if (strncmp(threecx_last_error(), #call, strcspn(#call, "(")) != 0 ||          \
+        threecx_last_error()[strcspn(#call, "(")] != ':')                          \
+      fail_msg("%s: message does not start with the function: %s", #call,         \
+               threecx_last_error());                                              \
   } while (0)
 
 /* out-parameter variants: preset to a sentinel, must come back NULL / 0. */
