@@ -83,7 +83,7 @@ extern "C" {
 #define THREECX_E_NETWORK 10          /* DNS, connect or transfer failure */
 #define THREECX_E_TLS 11              /* TLS handshake / verification */
 #define THREECX_E_TIMEOUT 12          /* connect or total timeout */
-#define THREECX_E_AUTH 13             /* /connect/token refused the client */
+#define THREECX_E_AUTH 13             /* /connect/token refused or failed */
 #define THREECX_E_HTTP 14             /* the XAPI answered a non-2xx status */
 #define THREECX_E_PROTOCOL 15         /* the server's answer is unusable */
 #define THREECX_E_NOT_FOUND 16        /* no such header/operation/item */

@@ -183,16 +183,16 @@ Token ClientCore::fetch_token() {
     ~Del() { cJSON_Delete(j); }
   } del{j};
   if (resp.status != 200) {
-    std::string msg = "token request refused: HTTP " + std::to_string(resp.status);
+    std::string msg = std::string(resp.status >= 500 ? "token request failed" : "token request refused") +
+                      ": HTTP " + std::to_string(resp.status);
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "error_description");
     if (cJSON_IsString(e)) msg += std::string(": ") + e->valuestring;
     if (cJSON_IsString(d)) msg += std::string(": ") + d->valuestring;
     log_.log(THREECX_LOG_ERROR, msg);
-    fail(resp.status == 400 || resp.status == 401 || resp.status == 403
-             ? THREECX_E_AUTH
-             : THREECX_E_HTTP,
-         log_.scrub(msg));
+    // THREECX_E_AUTH for any status: E_HTTP promises an XAPI response to
+    // the caller, and this is the token endpoint's (the message has it)
+    fail(THREECX_E_AUTH, log_.scrub(msg));
   }
   const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
   if (!cJSON_IsString(at) || at->valuestring[0] == '\0')

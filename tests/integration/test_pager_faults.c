@@ -145,9 +145,25 @@ static void test_token_endpoint_fault(void **state) {
   fault("{\"path\":\"^/connect/token\",\"status\":500,\"code\":\"ServerError\",\"message\":\"down\",\"times\":1}");
   threecx_client *c;
   assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
-  assert_int_equal(threecx_client_authenticate(c), THREECX_E_HTTP);
-  assert_non_null(strstr(threecx_last_error(), "500"));
+  assert_int_equal(threecx_client_authenticate(c), THREECX_E_AUTH);
+  assert_non_null(strstr(threecx_last_error(), "token request failed: HTTP 500"));
   assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
+  threecx_client_free(c);
+
+  /* through a send: THREECX_E_AUTH and no response (E_HTTP would promise an
+   * XAPI response in *out) */
+  fault("{\"path\":\"^/connect/token\",\"status\":503,\"times\":1}");
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  threecx_request *r;
+  threecx_response *resp = (threecx_response *)(void *)&resp;
+  assert_int_equal(threecx_request_new(c, "GET", "/SecurityTokens", &r), THREECX_OK);
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_E_AUTH);
+  assert_null(resp);
+  assert_non_null(strstr(threecx_last_error(), "HTTP 503"));
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
+  assert_non_null(resp);
+  threecx_response_free(resp);
+  threecx_request_free(r);
   threecx_client_free(c);
 }
 
