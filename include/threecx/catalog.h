@@ -122,8 +122,10 @@ THREECX_API int threecx_request_send_to_callback(threecx_request *request,
                                                  threecx_write_fn fn,
                                                  void *user_data,
                                                  threecx_response **out);
-/* Same, writing a 2xx body to the file at `path` (created or truncated; on
- * failure a partial file is removed). */
+/* Same, writing a 2xx body to the file at `path`: the body goes to a new
+ * file next to it ("<path>.part-...") that replaces `path` only once the
+ * whole body is written. On any failure (HTTP error, network, disk) that
+ * file is removed and an existing file at `path` is left untouched. */
 THREECX_API int threecx_request_send_to_file(threecx_request *request,
                                              const char *path,
                                              threecx_response **out);

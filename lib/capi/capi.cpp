@@ -1,10 +1,13 @@
 // The extern "C" layer: argument checks, handle <-> object, and every C++
 // failure funnelled through threecx::guard into a status code.
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include "capi/handles.hpp"
 #include "catalog/catalog.hpp"
@@ -361,40 +364,78 @@ int threecx_request_send_to_callback(threecx_request *request, threecx_write_fn 
 }
 
 namespace {
+struct FileSink {
+  FILE *f;
+  int err;  // errno of the first failed write, 0 if none
+};
 int32_t write_file(void *ud, const unsigned char *data, size_t size) {
-  return std::fwrite(data, 1, size, static_cast<FILE *>(ud)) == size ? 0 : 1;
+  auto *s = static_cast<FileSink *>(ud);
+  if (std::fwrite(data, 1, size, s->f) == size) return 0;
+  s->err = errno ? errno : EIO;
+  return 1;
 }
 }  // namespace
 
+// The body goes to a temporary file next to `path` (same directory, so the
+// rename is atomic) that replaces `path` only on success: a failed download
+// never truncates or removes what was there.
 int threecx_request_send_to_file(threecx_request *request, const char *path, threecx_response **out) {
   null_out(out);
   return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     THREECX_REQUIRE(path);
     THREECX_REQUIRE(out);
-    FILE *f = std::fopen(path, "wb");
-    if (!f) fail(THREECX_E_IO, std::string("cannot open '") + path + "' for writing: " + std::strerror(errno));
+    // a new name (O_EXCL), created with 0666 so that the umask applies as
+    // for any new file
+    static std::atomic<unsigned> counter{0};
+    std::string tmp;
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 100; ++tries) {
+      tmp = std::string(path) + ".part-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+      fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0)
+      fail(THREECX_E_IO, std::string("cannot create a file next to '") + path + "': " + std::strerror(errno));
+    FileSink sink{fdopen(fd, "wb"), 0};
+    if (!sink.f) {
+      int e = errno;
+      ::close(fd);
+      std::remove(tmp.c_str());
+      fail(THREECX_E_IO, std::string("cannot open '") + tmp + "': " + std::strerror(e));
+    }
+    auto drop = [&] {
+      if (sink.f) std::fclose(sink.f);
+      sink.f = nullptr;
+      std::remove(tmp.c_str());
+    };
     int rc;
     try {
-      rc = finish_send(request->rep.send(write_file, f), request, out);
+      rc = finish_send(request->rep.send(write_file, &sink), request, out);
     } catch (const threecx::Error &e) {
-      std::fclose(f);
-      std::remove(path);
+      drop();
       if (e.code() == THREECX_E_ABORTED)
-        fail(THREECX_E_IO, std::string("writing '") + path + "' failed");
+        fail(THREECX_E_IO, std::string("writing '") + path + "' failed: " + std::strerror(sink.err ? sink.err : EIO));
       throw;
     } catch (...) {
-      std::fclose(f);
-      std::remove(path);
+      drop();
       throw;
     }
-    if (std::fclose(f) != 0 && rc == THREECX_OK) {
-      std::remove(path);
+    if (rc != THREECX_OK) {
+      drop();
+      return rc;
+    }
+    int close_rc = std::fclose(sink.f);
+    int close_err = errno;
+    sink.f = nullptr;
+    if (close_rc != 0 || std::rename(tmp.c_str(), path) != 0) {
+      int e = close_rc != 0 ? close_err : errno;
+      std::remove(tmp.c_str());
       threecx_response_free(*out);
       *out = nullptr;
-      fail(THREECX_E_IO, std::string("closing '") + path + "' failed");
+      fail(THREECX_E_IO, std::string(close_rc != 0 ? "closing '" : "renaming to '") + path +
+                             "' failed: " + std::strerror(e));
     }
-    if (rc != THREECX_OK) std::remove(path);
     return rc;
   });
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,26 @@ static void test_error_body_stays_in_response(void **state) {
   assert_int_equal(threecx_request_send_to_file(r, path, &resp), THREECX_E_HTTP);
   assert_int_equal(access(path, F_OK), -1); /* no partial file left */
   threecx_response_free(resp);
+
+  /* a file already at the path survives a failed download, and no
+   * temporary file is left next to it */
+  FILE *keep = fopen(path, "wb");
+  assert_non_null(keep);
+  fputs("precious", keep);
+  fclose(keep);
+  assert_int_equal(threecx_request_send_to_file(r, path, &resp), THREECX_E_HTTP);
+  keep = fopen(path, "rb");
+  assert_non_null(keep);
+  char back[16] = {0};
+  assert_int_equal(fread(back, 1, sizeof back - 1, keep), 8);
+  fclose(keep);
+  assert_string_equal(back, "precious");
+  char pattern[600];
+  snprintf(pattern, sizeof pattern, "%s.part-*", path);
+  glob_t g;
+  assert_int_equal(glob(pattern, 0, NULL, &g), GLOB_NOMATCH);
+  unlink(path);
+  threecx_response_free(resp);
   threecx_request_free(r);
 }
 
@@ -115,6 +136,10 @@ static void test_file(void **state) {
   threecx_request *r = tokens_request();
   char path[512];
   snprintf(path, sizeof path, "%s/download.json", g_sim.dir);
+  FILE *old = fopen(path, "wb"); /* an older download: replaced on success */
+  assert_non_null(old);
+  fputs("an older, longer download that must disappear entirely", old);
+  fclose(old);
   threecx_response *resp = NULL;
   assert_int_equal(threecx_request_send_to_file(r, path, &resp), THREECX_OK);
   FILE *f = fopen(path, "rb");
