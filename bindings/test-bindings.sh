@@ -30,7 +30,7 @@ SWIG=${SWIG:-swig}
 CC=${CC:-cc}
 inc="-I$root/include -I$build/include"
 swig_inc="-I$here $inc"
-cflags="-shared -fPIC -O1 -w"
+cflags="-shared -fPIC -O1 -Werror=incompatible-pointer-types"  # the GCC 14 default
 ldflags="-L$build -lthreecx -Wl,-rpath,$build"
 work="$build/bindings-test"
 mkdir -p "$work"
@@ -115,7 +115,7 @@ build_go() {
     -outdir "$d/threecxc" -o "$d/threecxc/threecxc_wrap.c" "$here/threecx.i" || return 1
   export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GO111MODULE=on
   export GOCACHE="${GOCACHE:-$work/gocache}" GOPATH="$work/gopath"
-  export CGO_CFLAGS="$inc -O1 -w" CGO_LDFLAGS="$ldflags"
+  export CGO_CFLAGS="$inc -O1 -Werror=incompatible-pointer-types" CGO_LDFLAGS="$ldflags"
   (cd "$d" && go vet . && go test -c -o "$d/threecx.test" .)
 }
 

@@ -32,13 +32,23 @@ static const char *threecx_swig_errmsg(int code) {
   if (threecx_last_error_code() != code || !m || !*m) m = threecx_strerror(code);
   return m;
 }
-/* "CODE:message" in a malloc'ed buffer (C# and Go carry it as one string). */
-static char *threecx_swig_encode_status(int code) {
+/* "CODE:message" (C# and Go carry it as one string): in a malloc'ed buffer,
+ * or, if that allocation fails, "CODE:" in `fallback` (never NULL for an
+ * error, so a failure is never mistaken for success). Free the result with
+ * threecx_swig_status_free(result, fallback). */
+static char *threecx_swig_encode_status(int code, char fallback[24]) {
   const char *m = threecx_swig_errmsg(code);
   size_t n = strlen(m) + 16;
   char *s = (char *)malloc(n);
-  if (s) snprintf(s, n, "%d:%s", code, m);
-  return s;
+  if (s) {
+    snprintf(s, n, "%d:%s", code, m);
+    return s;
+  }
+  snprintf(fallback, 24, "%d:", code);
+  return fallback;
+}
+static void threecx_swig_status_free(char *s, char *fallback) {
+  if (s != fallback) free(s);
 }
 %}
 
@@ -75,31 +85,31 @@ THREECX_PLAIN_INT(threecx_abi_version)
 /* char **out: a string the caller owns -> copied to the language, then
  * released with threecx_free() in freearg (the out-parameter form of
  * %newobject + newfree). */
-%typemap(in, numinputs=0) char **out (char *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in, numinputs=0) char **out (char *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 %typemap(freearg) char **out %{ threecx_free(tmp$argnum); %}
 
 /* unsigned char **out, size_t *size: owned bytes (may contain NULs), freed
  * with threecx_free() after the copy. */
 %typemap(in, numinputs=0) (unsigned char **out, size_t *size)
-    (unsigned char *tmp = NULL, size_t tmpn = 0) %{ $1 = &tmp; $2 = &tmpn; %}
+    (unsigned char *tmp = NULL, size_t tmpn = 0) %{ $1 = ($1_ltype)&tmp; $2 = &tmpn; %}
 %typemap(freearg) (unsigned char **out, size_t *size) %{ threecx_free(tmp$argnum); %}
 
 /* const char **out: a static string (catalog): copied, never freed. */
-%typemap(in, numinputs=0) const char **out (const char *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in, numinputs=0) const char **out (const char *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 /* (explicitly empty: SWIG would otherwise fall back to char **out's free) */
 %typemap(freearg) const char **out "";
 
 /* Numbers. */
-%typemap(in, numinputs=0) int32_t *out (int32_t tmp = 0) %{ $1 = &tmp; %}
-%typemap(in, numinputs=0) int64_t *out (int64_t tmp = 0) %{ $1 = &tmp; %}
-%typemap(in, numinputs=0) size_t *out (size_t tmp = 0) %{ $1 = &tmp; %}
+%typemap(in, numinputs=0) int32_t *out (int32_t tmp = 0) %{ $1 = ($1_ltype)&tmp; %}
+%typemap(in, numinputs=0) int64_t *out (int64_t tmp = 0) %{ $1 = ($1_ltype)&tmp; %}
+%typemap(in, numinputs=0) size_t *out (size_t tmp = 0) %{ $1 = ($1_ltype)&tmp; %}
 
 /* Handles: `threecx_x **out` -> the new handle is the result. The language
  * layer owns it and releases it with threecx_x_free() (Lua __gc, C#
  * IDisposable, Go Close + finalizer). const threecx_operation * is static
  * catalog data and never freed. */
 %define THREECX_HANDLE_OUT(TYPE)
-%typemap(in, numinputs=0) TYPE **out (TYPE *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in, numinputs=0) TYPE **out (TYPE *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 %enddef
 THREECX_HANDLE_OUT(threecx_client)
 THREECX_HANDLE_OUT(threecx_query)

@@ -21,9 +21,10 @@
 %typemap(cstype, out="ThreecxException") int "int"
 %typemap(out) int %{
   {
-    char *s = $1 > THREECX_DONE ? threecx_swig_encode_status($1) : NULL;
+    char fb[24];
+    char *s = $1 > THREECX_DONE ? threecx_swig_encode_status($1, fb) : NULL;
     $result = s ? SWIG_csharp_string_callback(s) : NULL;
-    free(s);
+    threecx_swig_status_free(s, fb);
   }
 %}
 %typemap(csout, excode=SWIGEXCODE) int {
@@ -55,24 +56,24 @@ THREECX_CS_PLAIN_INT(threecx_abi_version)
 %enddef
 
 /* char **out: owned string -> managed copy, then threecx_free (freearg). */
-%typemap(in) char **out (char *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in) char **out (char *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 THREECX_CS_OUT(char **out, string,
   *(char **)$input = tmp$argnum ? SWIG_csharp_string_callback(tmp$argnum) : NULL)
 /* const char **out: static string -> managed copy, not freed. */
-%typemap(in) const char **out (const char *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in) const char **out (const char *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 THREECX_CS_OUT(const char **out, string,
   *(char **)$input = tmp$argnum ? SWIG_csharp_string_callback(tmp$argnum) : NULL)
 
-%typemap(in) int32_t *out (int32_t tmp = 0) %{ $1 = &tmp; %}
+%typemap(in) int32_t *out (int32_t tmp = 0) %{ $1 = ($1_ltype)&tmp; %}
 THREECX_CS_OUT(int32_t *out, int, *(int32_t *)$input = tmp$argnum)
-%typemap(in) int64_t *out (int64_t tmp = 0) %{ $1 = &tmp; %}
+%typemap(in) int64_t *out (int64_t tmp = 0) %{ $1 = ($1_ltype)&tmp; %}
 THREECX_CS_OUT(int64_t *out, long, *(int64_t *)$input = tmp$argnum)
-%typemap(in) size_t *out (size_t tmp = 0) %{ $1 = &tmp; %}
+%typemap(in) size_t *out (size_t tmp = 0) %{ $1 = ($1_ltype)&tmp; %}
 THREECX_CS_OUT(size_t *out, ulong, *(unsigned long long *)$input = (unsigned long long)tmp$argnum)
 
 /* Handles: out SWIGTYPE_p_threecx_x (null when none). */
 %define THREECX_CS_HANDLE_OUT(TYPE, CSCLASS)
-%typemap(in) TYPE **out (TYPE *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in) TYPE **out (TYPE *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 %typemap(ctype) TYPE **out "void **"
 %typemap(imtype) TYPE **out "out global::System.IntPtr"
 %typemap(cstype) TYPE **out "out CSCLASS"

@@ -32,6 +32,7 @@ const (
 	OK               = 0
 	Done             = 1
 	EInvalidArgument = 2
+	ENoMemory        = 3
 	EInvalidJSON     = 4
 	EInvalidDomain   = 5
 	EOptionRepeated  = 6
@@ -48,6 +49,8 @@ const (
 	EUnsupported     = 17
 	EState           = 18
 	EIO              = 19
+	EAborted         = 20
+	EInternal        = 21
 )
 
 func invalid(msg string) error {

@@ -20,9 +20,10 @@
 %typemap(imtype) int "string"
 %typemap(out, fragment="AllocateString") int %{
   {
-    char *s = $1 > THREECX_DONE ? threecx_swig_encode_status($1) : NULL;
+    char fb[24];
+    char *s = $1 > THREECX_DONE ? threecx_swig_encode_status($1, fb) : NULL;
     $result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
-    free(s);
+    threecx_swig_status_free(s, fb);
   }
 %}
 %typemap(goout, fragment="CopyString") int %{ $result = statusError(swigCopyString($1)) %}
@@ -95,8 +96,8 @@ func statusError(s string) error {
 		$result = new(string)
 	}
 %}
-%typemap(in) char **out (char *tmp = NULL) %{ $1 = &tmp; %}
-%typemap(in) const char **out (const char *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in) char **out (char *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
+%typemap(in) const char **out (const char *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 %typemap(argout, fragment="AllocateString") char **out, const char **out %{
   if ($input) *$input = Swig_AllocateString(tmp$argnum ? tmp$argnum : "", tmp$argnum ? strlen(tmp$argnum) : 0);
 %}
@@ -114,7 +115,7 @@ func statusError(s string) error {
 	}
 %}
 %typemap(in) (unsigned char **out, size_t *size) (unsigned char *tmp = NULL, size_t tmpn = 0)
-  %{ $1 = &tmp; $2 = &tmpn; %}
+  %{ $1 = ($1_ltype)&tmp; $2 = &tmpn; %}
 %typemap(argout, fragment="AllocateString") (unsigned char **out, size_t *size) %{
   if ($input) *$input = Swig_AllocateString(tmp$argnum ? (const char *)tmp$argnum : "", tmpn$argnum);
 %}
@@ -137,7 +138,7 @@ func statusError(s string) error {
 		*$1 = *$input
 	}
 %}
-%typemap(in) CTYPE *out (CTYPE tmp = 0) %{ $1 = &tmp; %}
+%typemap(in) CTYPE *out (CTYPE tmp = 0) %{ $1 = ($1_ltype)&tmp; %}
 %typemap(argout) CTYPE *out %{ if ($input) *$input = (CCAST)tmp$argnum; %}
 %enddef
 THREECX_GO_NUM_OUT(int32_t, int32, int32_t)
@@ -157,7 +158,7 @@ THREECX_GO_NUM_OUT(size_t, uint64, uint64_t)
 		*$1 = *$input
 	}
 %}
-%typemap(in) TYPE **out (TYPE *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in) TYPE **out (TYPE *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 /* (SWIG gives the C side of a *uintptr the parameter's own C type) */
 %typemap(argout) TYPE **out %{ if ($input) memcpy((void *)$input, &tmp$argnum, sizeof(void *)); %}
 %enddef

@@ -187,6 +187,23 @@ do
   check(b4 == nil and e5 and e5.name == "THREECX_E_INVALID_ARGUMENT", "get on a closed client", e5)
 end
 
+-- 9. the caller's opts table is not changed; optional strings pass real errors
+do
+  local o = { headers = { ["X-Test"] = "1" } }
+  local b9, e9 = client:post("/WebsiteLinks", '{"Link":"opts-check","Name":"o"}', o)
+  check(b9 ~= nil, "post with opts", e9)
+  check(o.body == nil, "post leaves the caller's opts without a body")
+  local r9 = assert(client:request("GET", "/WebsiteLinks('opts-check')"))
+  local resp9 = assert(r9:send())
+  local c9, ce9 = resp9:error_code()
+  check(c9 == nil and ce9 == nil, "error_code of a 200: nil without an error (absent)", ce9)
+  resp9:close()
+  c9, ce9 = resp9:error_code()
+  check(c9 == nil and ce9 and ce9.name == "THREECX_E_INVALID_ARGUMENT", "error_code of a closed response: nil, err", ce9)
+  r9:close()
+  client:delete("/WebsiteLinks('opts-check')")
+end
+
 client:close()
 client:close() -- idempotent
 collectgarbage()

@@ -204,14 +204,15 @@ end
 --- client:get(path [, opts]) -> body string, or nil, err
 function Client:get(path, opts) return send_body(self, "GET", path, opts) end
 function Client:delete(path, opts) return send_body(self, "DELETE", path, opts) end
-function Client:post(path, body, opts)
-  opts = opts or {}; opts.body = body
-  return send_body(self, "POST", path, opts)
+-- opts with body set, as a new table (the caller's is never changed)
+local function with_body(opts, body)
+  local o = {}
+  for k, v in pairs(opts or {}) do o[k] = v end
+  o.body = body
+  return o
 end
-function Client:patch(path, body, opts)
-  opts = opts or {}; opts.body = body
-  return send_body(self, "PATCH", path, opts)
-end
+function Client:post(path, body, opts) return send_body(self, "POST", path, with_body(opts, body)) end
+function Client:patch(path, body, opts) return send_body(self, "PATCH", path, with_body(opts, body)) end
 
 --- threecx.null: a parameter value sent as the OData null (a nil cannot sit
 -- in a Lua table).
@@ -343,8 +344,11 @@ function Response:status() return call(native.threecx_response_status, self._h) 
 function Response:body() return call(native.threecx_response_body, self._h) end
 function Response:bytes() return call(native.threecx_response_body_bytes, self._h) end
 function Response:header(name) return call(native.threecx_response_header, self._h, name) end
+-- An optional string: nil when absent (THREECX_E_NOT_FOUND: e.g. a body
+-- that is not an OData error), nil, err for real errors (a closed response).
 local function opt_str(f, h)
-  local v = call(f, h)
+  local v, err = call(f, h)
+  if v == nil and err and err.code ~= native.THREECX_E_NOT_FOUND then return nil, err end
   return v
 end
 function Response:error_code() return opt_str(native.threecx_response_error_code, self._h) end

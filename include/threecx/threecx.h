@@ -148,7 +148,10 @@ typedef struct threecx_client threecx_client;
  * "https://host[:port]"; "http://" needs threecx_client_allow_http before the
  * first request), authenticating as `client_id` (the API integration's
  * Client ID / DN) with `api_key`. No network traffic happens here: the token
- * is fetched on first use. The key is copied and wiped from memory on free.
+ * is fetched on first use. The key is copied into memory that is excluded
+ * from core dumps and wiped on free; the short-lived copies made to send it
+ * (the token request body, the Authorization line) are wiped too. Buffers
+ * inside libcurl and OpenSSL are outside the library's control.
  * Release the client with threecx_client_free(). */
 THREECX_API int threecx_client_new(const char *domain, const char *client_id,
                                    const char *api_key, threecx_client **out);
@@ -166,10 +169,13 @@ THREECX_API int threecx_client_set_ca_file(threecx_client *client,
 /* Directory of hashed CA certificates; NULL restores the default. */
 THREECX_API int threecx_client_set_ca_path(threecx_client *client,
                                            const char *dir);
-/* Connect timeout in milliseconds (0 = libcurl's default, 300 s). */
+/* Connect timeout in milliseconds (0 = libcurl's default, 300 s; at most
+ * 2147483647). */
 THREECX_API int threecx_client_set_connect_timeout_ms(threecx_client *client,
                                                       int64_t ms);
-/* Total timeout of one HTTP exchange in milliseconds (0 = none). */
+/* Total timeout of one HTTP exchange in milliseconds (0 = none, the
+ * default: set one for unattended use; at most 2147483647). It also bounds
+ * a token request, which other threads sharing the client wait for. */
 THREECX_API int threecx_client_set_timeout_ms(threecx_client *client,
                                               int64_t ms);
 /* User-Agent header; NULL restores "libthreecx/<version>". */
@@ -184,7 +190,11 @@ THREECX_API int threecx_client_allow_http(threecx_client *client,
  * threecx_client_set_ca_file() for a PBX with a private CA. */
 THREECX_API int threecx_client_set_insecure_skip_tls_verify(
     threecx_client *client, int32_t skip_verify);
-/* Log sink with its maximum level (THREECX_LOG_*); fn NULL turns logs off. */
+/* Log sink with its maximum level (THREECX_LOG_*); fn NULL turns logs off.
+ * `fn` and `user_data` must stay valid until the client and every request
+ * and pager made from it are freed (they keep the client's internals, the
+ * sink included, alive). A message already being delivered on another
+ * thread may still arrive after this call replaces or removes the sink. */
 THREECX_API int threecx_client_set_log(threecx_client *client, int32_t level,
                                        threecx_log_fn fn, void *user_data);
 /* Seconds before expiry at which the token is refreshed ahead of time.
@@ -199,7 +209,8 @@ THREECX_API int threecx_client_set_refresh_margin(threecx_client *client,
  * honours Retry-After (capped at max_delay_ms), otherwise grows as
  * base_delay_ms * 2^n with jitter, capped at max_delay_ms; no wait may end
  * later than deadline_ms after the first try. Streamed downloads are not
- * retried. Defaults when first enabled: 250, 30000, 120000. */
+ * retried. Defaults when first enabled: 250, 30000, 120000. Every delay and
+ * the deadline must be 0..2147483647 ms (INVALID_ARGUMENT otherwise). */
 THREECX_API int threecx_client_set_retry(threecx_client *client,
                                          int32_t max_retries,
                                          int64_t base_delay_ms,

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "client/client.hpp"
 
 #include <cjson/cJSON.h>
@@ -87,13 +88,19 @@ void ClientCore::set_ca_path(const char *dir) {
   std::lock_guard<std::mutex> lk(mu_);
   topt_.ca_path = dir ? dir : "";
 }
+namespace {
+// The longest timeout, delay or deadline accepted: what a 32-bit long (the
+// type libcurl takes) holds, about 24.8 days; no time computation overflows.
+constexpr int64_t kMaxMs = INT32_MAX;
+}  // namespace
+
 void ClientCore::set_connect_timeout_ms(int64_t ms) {
-  if (ms < 0) fail(THREECX_E_INVALID_ARGUMENT, "connect timeout must be >= 0");
+  if (ms < 0 || ms > kMaxMs) fail(THREECX_E_INVALID_ARGUMENT, "connect timeout must be 0..2147483647 ms");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.connect_timeout_ms = ms;
 }
 void ClientCore::set_timeout_ms(int64_t ms) {
-  if (ms < 0) fail(THREECX_E_INVALID_ARGUMENT, "timeout must be >= 0");
+  if (ms < 0 || ms > kMaxMs) fail(THREECX_E_INVALID_ARGUMENT, "timeout must be 0..2147483647 ms");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.timeout_ms = ms;
 }
@@ -113,9 +120,11 @@ void ClientCore::set_tls_verify(bool verify) {
   topt_.tls_verify = verify;
 }
 void ClientCore::set_retry(const RetryPolicy &p) {
-  if (p.max_retries < 0 || p.max_retries > 100 || p.base_delay_ms < 0 || p.max_delay_ms < 0 ||
-      p.deadline_ms < 0)
-    fail(THREECX_E_INVALID_ARGUMENT, "retry: counts and delays must be >= 0 (at most 100 retries)");
+  auto bad_ms = [](int64_t ms) { return ms < 0 || ms > kMaxMs; };
+  if (p.max_retries < 0 || p.max_retries > 100 || bad_ms(p.base_delay_ms) || bad_ms(p.max_delay_ms) ||
+      bad_ms(p.deadline_ms))
+    fail(THREECX_E_INVALID_ARGUMENT,
+         "retry: 0..100 retries, delays and deadline 0..2147483647 ms");
   std::lock_guard<std::mutex> lk(mu_);
   retry_ = p;
 }
@@ -165,9 +174,14 @@ Token ClientCore::fetch_token() {
     }
   } wiper{form, resp.body};
   {
+    // one buffer, reserved up front: no temporary copy of the key is freed
+    // unwiped by a reallocation
     std::string key = odata::url_encode(api_key_.view());
-    form = "client_id=" + odata::url_encode(client_id_) + "&client_secret=" + key +
-           "&grant_type=client_credentials";
+    std::string id = odata::url_encode(client_id_);
+    static const char kId[] = "client_id=", kSecret[] = "&client_secret=",
+                      kGrant[] = "&grant_type=client_credentials";
+    form.reserve(sizeof kId + id.size() + sizeof kSecret + key.size() + sizeof kGrant);
+    form.append(kId).append(id).append(kSecret).append(key).append(kGrant);
     wipe(key);
   }
   HttpRequest req;
@@ -258,7 +272,10 @@ HttpResponse ClientCore::send(HttpRequest &req) {
     uint64_t gen = 0;
     std::string tok = token(&gen);
     req.secret_headers.clear();
-    req.secret_headers.emplace_back("Authorization", "Bearer " + tok);
+    std::string bearer;  // reserved: the token is copied once, moved after
+    bearer.reserve(7 + tok.size());
+    bearer.append("Bearer ").append(tok);
+    req.secret_headers.emplace_back("Authorization", std::move(bearer));
     wipe(tok);
     HttpResponse resp;
     try {

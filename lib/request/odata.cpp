@@ -18,7 +18,7 @@ bool unreserved(unsigned char c) {
 
 std::string encode_except(std::string_view s, const char *keep) {
   std::string out;
-  out.reserve(s.size() + s.size() / 2);
+  out.reserve(s.size() * 3);  // never reallocates: no stray copies of secrets
   for (unsigned char c : s) {
     if (unreserved(c) || (c != 0 && std::strchr(keep, c) != nullptr)) {
       out.push_back(static_cast<char>(c));

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "common/error.hpp"
+#include "common/secret.hpp"
 
 namespace threecx {
 namespace {
@@ -176,7 +177,13 @@ HttpResponse Transport::perform(const HttpRequest &req,
     rel.headers = n;
   };
   for (const auto &h : req.headers) add_header(h.first + ": " + h.second);
-  for (const auto &h : req.secret_headers) add_header(h.first + ": " + h.second);
+  for (const auto &h : req.secret_headers) {
+    std::string line;  // one reserved buffer, wiped after libcurl copied it
+    line.reserve(h.first.size() + 2 + h.second.size());
+    line.append(h.first).append(": ").append(h.second);
+    add_header(line);
+    wipe(line);
+  }
   add_header("Accept: application/json");
   if (req.body) add_header(std::string("Content-Type: ") + req.content_type);
   add_header("Expect:");

@@ -143,7 +143,12 @@ CHECK(threecx_client_set_ca_path) {
   EXPECT_OK(threecx_client_set_ca_path(C, NULL));
 }
 CHECK(threecx_client_set_connect_timeout_ms) { EXPECT_INVALID(threecx_client_set_connect_timeout_ms(NULL, 1000)); }
-CHECK(threecx_client_set_timeout_ms) { EXPECT_INVALID(threecx_client_set_timeout_ms(NULL, 1000)); }
+CHECK(threecx_client_set_timeout_ms) {
+  EXPECT_INVALID(threecx_client_set_timeout_ms(NULL, 1000));
+  EXPECT_INVALID(threecx_client_set_timeout_ms(C, (int64_t)INT32_MAX + 1)); /* beyond a 32-bit long */
+  EXPECT_INVALID(threecx_client_set_connect_timeout_ms(C, -1));
+  EXPECT_OK(threecx_client_set_timeout_ms(C, 0));
+}
 CHECK(threecx_client_set_user_agent) {
   EXPECT_INVALID(threecx_client_set_user_agent(NULL, "ua"));
   EXPECT_OK(threecx_client_set_user_agent(C, NULL));
@@ -155,7 +160,15 @@ CHECK(threecx_client_set_log) {
   EXPECT_OK(threecx_client_set_log(C, THREECX_LOG_DEBUG, NULL, NULL)); /* fn NULL: logs off */
 }
 CHECK(threecx_client_set_refresh_margin) { EXPECT_INVALID(threecx_client_set_refresh_margin(NULL, 30)); }
-CHECK(threecx_client_set_retry) { EXPECT_INVALID(threecx_client_set_retry(NULL, 3, 250, 30000, 120000)); }
+CHECK(threecx_client_set_retry) {
+  EXPECT_INVALID(threecx_client_set_retry(NULL, 3, 250, 30000, 120000));
+  /* out-of-range values are refused, not overflowed into "no retries" */
+  EXPECT_INVALID(threecx_client_set_retry(C, 3, 250, 30000, INT64_MAX));
+  EXPECT_INVALID(threecx_client_set_retry(C, 3, -1, 30000, 120000));
+  EXPECT_INVALID(threecx_client_set_retry(C, 101, 250, 30000, 120000));
+  EXPECT_OK(threecx_client_set_retry(C, 3, 250, 30000, INT32_MAX));
+  EXPECT_OK(threecx_client_set_retry(C, 0, 250, 30000, 120000));
+}
 CHECK(threecx_client_authenticate) { EXPECT_INVALID(threecx_client_authenticate(NULL)); }
 CHECK(threecx_client_invalidate_token) { EXPECT_INVALID(threecx_client_invalidate_token(NULL)); }
 CHECK(threecx_client_token_requests) {
