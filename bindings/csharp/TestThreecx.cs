@@ -488,6 +488,9 @@ static class TestThreecx
             using (var q = new Query().Select("Id"))
                 foreach (var item in client.Items("/SecurityTokens", q, 10)) n++;
             Check(n == 23, "pager walks 23 items", n);
+            var pe = Throws<ThreecxHttpException>(() => { foreach (var item in client.Items("/NoSuchCollection")) { } });
+            Check(pe != null && pe.Status == 404 && pe.ODataCode == "NotFound",
+                  "pager HTTP error carries the status and OData code", pe?.Status);
         }
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -471,7 +471,7 @@ namespace Threecx
             return new Pager(p);
         }
 
-        private static Response Finish(ThreecxException e, SWIGTYPE_p_threecx_response h)
+        internal static Response Finish(ThreecxException e, SWIGTYPE_p_threecx_response h)
         {
             var resp = h == null ? null : new Response(h);
             if (e == null) return resp;
@@ -564,10 +564,19 @@ namespace Threecx
         internal Pager(SWIGTYPE_p_threecx_pager h) : base(h, Native.threecx_pager_free) { }
 
         /// <summary>The next item, null once the collection is exhausted.</summary>
+        /// An HTTP error throws ThreecxHttpException with Status and the OData
+        /// error of the failing answer, as Request.Send does.
         internal string NextItem()
         {
             string item = null;
-            Checked(h => Native.threecx_pager_next_item(h, out item));
+            SWIGTYPE_p_threecx_response failed = null;
+            var e = Use(h =>
+            {
+                var err = Native.threecx_pager_next_item(h, out item);
+                if (err != null && err.Code == ErrorCodes.Http) Native.threecx_pager_last_response(h, out failed);
+                return err;
+            });
+            if (e != null) Request.Finish(e, failed);
             return item;
         }
     }

@@ -738,15 +738,33 @@ func (pg *Pager) Close() {
 	}
 }
 
-// NextItem returns the next item's JSON; ok false at the end.
+// pagerDetails adds the failing answer (status, OData code and message,
+// body) to an EHTTP error of a pager call, as Send does for a request.
+func pagerDetails(p c.Struct_SS_threecx_pager, err error) error {
+	if e, ok := err.(*Error); ok && e.Code == EHTTP {
+		var rp uintptr
+		if c.Threecx_pager_last_response(p, &rp) == nil {
+			_, err = finish(err, rp)
+		}
+	}
+	return err
+}
+
+// NextItem returns the next item's JSON; ok false at the end. An HTTP error
+// is an *Error with Status and the OData error; the walk may be resumed.
 func (pg *Pager) NextItem() (item string, ok bool, err error) {
-	err = pg.use(func(p c.Struct_SS_threecx_pager) error { return c.Threecx_pager_next_item(p, &item) })
+	err = pg.use(func(p c.Struct_SS_threecx_pager) error {
+		return pagerDetails(p, c.Threecx_pager_next_item(p, &item))
+	})
 	return item, err == nil && item != "", err
 }
 
-// NextPage returns the next page's JSON body; ok false at the end.
+// NextPage returns the next page's JSON body; ok false at the end (errors as
+// for NextItem).
 func (pg *Pager) NextPage() (page string, ok bool, err error) {
-	err = pg.use(func(p c.Struct_SS_threecx_pager) error { return c.Threecx_pager_next_page(p, &page) })
+	err = pg.use(func(p c.Struct_SS_threecx_pager) error {
+		return pagerDetails(p, c.Threecx_pager_next_page(p, &page))
+	})
 	return page, err == nil && page != "", err
 }
 

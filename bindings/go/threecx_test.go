@@ -260,6 +260,15 @@ func TestScenarios(t *testing.T) {
 	}
 	pg.Close()
 	check(items == 23, "pager walks 23 items", items)
+	pg, err = client.Pager("/NoSuchCollection", nil, 10)
+	check(err == nil, "pager over a missing collection", err)
+	if pg != nil {
+		_, ok, err := pg.NextItem()
+		var pe *Error
+		check(!ok && errors.As(err, &pe) && pe.Code == EHTTP && pe.Status == 404 && pe.ODataCode == "NotFound",
+			"pager HTTP error carries the status and OData code", err)
+		pg.Close()
+	}
 
 	// 8. errors are read in the same cgo call: many goroutines, each failing
 	// differently while the scheduler moves them between threads.

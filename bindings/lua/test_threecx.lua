@@ -158,7 +158,8 @@ end)
 check(pok, "pager", perr)
 check(n == 23, "pager walks 23 items", n)
 pok, perr = pcall(function() for _ in client:items("/NoSuchCollection") do end end)
-check(not pok and type(perr) == "table" and perr.status == nil and perr.code ~= nil, "pager error raises a table", perr)
+check(not pok and type(perr) == "table" and perr.status == 404 and perr.odata_code == "NotFound",
+  "pager error raises a table with the HTTP status and OData code", perr)
 
 -- 8. lifetimes: a request outlives its collected client; closed objects refuse
 do

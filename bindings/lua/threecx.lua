@@ -357,8 +357,22 @@ function Response:error_details() return opt_str(native.threecx_response_error_d
 
 -- Pager ---------------------------------------------------------------------
 
-function Pager:next_page() return call(native.threecx_pager_next_page, self._h) end
-function Pager:next_item() return call(native.threecx_pager_next_item, self._h) end
+-- An HTTP error carries status, odata_code, odata_message and body, as for
+-- r:send() (from threecx_pager_last_response); the walk may be resumed.
+local function paged(self, f)
+  local v, err = call(f, self._h)
+  if v == nil and err and err.code == native.THREECX_E_HTTP then
+    local h = call(native.threecx_pager_last_response, self._h)
+    if h then
+      local r = wrap(Response, h)
+      http_error(err, r)
+      r:close()
+    end
+  end
+  return v, err
+end
+function Pager:next_page() return paged(self, native.threecx_pager_next_page) end
+function Pager:next_item() return paged(self, native.threecx_pager_next_item) end
 function Pager:total() return call(native.threecx_pager_total, self._h) end
 
 -- Catalog -------------------------------------------------------------------

@@ -388,6 +388,12 @@ THREECX_API int threecx_pager_next_item(threecx_pager *pager, char **out);
 /* @odata.count as last reported by the server; THREECX_E_NOT_FOUND before
  * the first page or when the server sent none. */
 THREECX_API int threecx_pager_total(const threecx_pager *pager, int64_t *out);
+/* After next_page/next_item returned THREECX_E_HTTP: that answer (status,
+ * OData error, headers, body) as a new response the caller frees with
+ * threecx_response_free(). THREECX_E_NOT_FOUND when the last fetch was not
+ * an HTTP error. */
+THREECX_API int threecx_pager_last_response(const threecx_pager *pager,
+                                            threecx_response **out);
 
 #ifdef __cplusplus
 }

@@ -556,4 +556,15 @@ int threecx_pager_total(const threecx_pager *pager, int64_t *out) {
   });
 }
 
+int threecx_pager_last_response(const threecx_pager *pager, threecx_response **out) {
+  null_out(out);
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(pager);
+    THREECX_REQUIRE(out);
+    const auto &failed = pager->rep.failed();
+    if (!failed) fail(THREECX_E_NOT_FOUND, "the pager's last fetch was not an HTTP error");
+    *out = new threecx_response{*failed};
+  });
+}
+
 }  // extern "C"

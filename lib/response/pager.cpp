@@ -20,6 +20,7 @@ Pager::Pager(const Request &req, int64_t page_size) : req_(req), page_size_(page
 Pager::~Pager() { cJSON_Delete(doc_); }
 
 bool Pager::fetch() {
+  failed_.reset();
   cJSON_Delete(doc_);
   doc_ = nullptr;
   cursor_ = nullptr;
@@ -33,7 +34,10 @@ bool Pager::fetch() {
   q.put(Query::kSkip, std::to_string(offset_));
   q.put(Query::kTop, std::to_string(want));
   Response r = req_.send();
-  if (!r.ok()) fail(THREECX_E_HTTP, r.describe("pager"));
+  if (!r.ok()) {
+    failed_ = r;  // for threecx_pager_last_response
+    fail(THREECX_E_HTTP, r.describe("pager"));
+  }
   doc_ = cJSON_ParseWithLength(r.body().data(), r.body().size());
   if (!doc_) fail(THREECX_E_PROTOCOL, "pager: the page is not JSON");
   cJSON *value = cJSON_GetObjectItemCaseSensitive(doc_, "value");

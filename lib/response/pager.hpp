@@ -6,6 +6,7 @@
 #include <string>
 
 #include "request/request.hpp"
+#include "response/response.hpp"
 
 typedef struct cJSON cJSON;
 
@@ -23,6 +24,8 @@ class Pager {
   // Next item as JSON text; nullopt at the end.
   std::optional<std::string> next_item();
   std::optional<int64_t> total() const { return total_; }
+  // The answer of the last fetch if it was an HTTP error (else empty).
+  const std::optional<Response> &failed() const { return failed_; }
 
  private:
   // Fetches the next page into doc_; false at the end.
@@ -37,6 +40,7 @@ class Pager {
   cJSON *doc_ = nullptr;   // current page (for next_item)
   cJSON *cursor_ = nullptr;
   int mode_ = 0;  // 0 unset, 1 pages, 2 items
+  std::optional<Response> failed_;
 };
 
 }  // namespace threecx

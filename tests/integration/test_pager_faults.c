@@ -140,6 +140,44 @@ static void test_latency_timeout(void **state) {
   threecx_client_free(c);
 }
 
+/* An HTTP error in the middle of a walk: E_HTTP, and the failing answer
+ * (status, OData error, Retry-After) from threecx_pager_last_response. */
+static void test_pager_http_error(void **state) {
+  (void)state;
+  threecx_request *r;
+  assert_int_equal(threecx_request_new(g_c, "GET", "/SecurityTokens", &r), THREECX_OK);
+  threecx_pager *p;
+  assert_int_equal(threecx_pager_new(r, 5, &p), THREECX_OK);
+  threecx_request_free(r);
+  char *page = NULL;
+  threecx_response *resp = NULL;
+  assert_int_equal(threecx_pager_next_page(p, &page), THREECX_OK);
+  threecx_free(page);
+  assert_int_equal(threecx_pager_last_response(p, &resp), THREECX_E_NOT_FOUND);
+  assert_null(resp);
+  fault("{\"path\":\"^/SecurityTokens\",\"status\":503,\"code\":\"Busy\",\"message\":\"try later\","
+        "\"retry_after\":\"7\",\"times\":1}");
+  assert_int_equal(threecx_pager_next_page(p, &page), THREECX_E_HTTP);
+  assert_null(page);
+  assert_int_equal(threecx_pager_last_response(p, &resp), THREECX_OK);
+  int32_t status = 0;
+  char *code = NULL, *retry = NULL;
+  assert_int_equal(threecx_response_status(resp, &status), THREECX_OK);
+  assert_int_equal(status, 503);
+  assert_int_equal(threecx_response_error_code(resp, &code), THREECX_OK);
+  assert_string_equal(code, "Busy");
+  assert_int_equal(threecx_response_header(resp, "Retry-After", &retry), THREECX_OK);
+  assert_string_equal(retry, "7");
+  threecx_free(code);
+  threecx_free(retry);
+  threecx_response_free(resp);
+  /* the walk goes on from where it failed */
+  assert_int_equal(threecx_pager_next_page(p, &page), THREECX_OK);
+  threecx_free(page);
+  assert_int_equal(threecx_pager_last_response(p, &resp), THREECX_E_NOT_FOUND);
+  threecx_pager_free(p);
+}
+
 static void test_token_endpoint_fault(void **state) {
   (void)state;
   fault("{\"path\":\"^/connect/token\",\"status\":500,\"code\":\"ServerError\",\"message\":\"down\",\"times\":1}");
@@ -175,6 +213,7 @@ int main(void) {
       cmocka_unit_test_setup(test_truncated_body, reset),
       cmocka_unit_test_setup(test_malformed_json, reset),
       cmocka_unit_test_setup(test_latency_timeout, reset),
+      cmocka_unit_test_setup(test_pager_http_error, reset),
       cmocka_unit_test_setup(test_token_endpoint_fault, reset),
   };
   return cmocka_run_group_tests_name("pager_faults", tests, sim_group_setup, sim_group_teardown);

@@ -348,6 +348,11 @@ CHECK(threecx_pager_total) {
   EXPECT_INVALID_NUM_OUT(n, threecx_pager_total(NULL, &n));
   EXPECT_INVALID(threecx_pager_total(P, NULL));
 }
+CHECK(threecx_pager_last_response) {
+  threecx_response *o;
+  EXPECT_INVALID_PTR_OUT(threecx_response *, o, threecx_pager_last_response(NULL, &o));
+  EXPECT_INVALID(threecx_pager_last_response(P, NULL));
+}
 
 /* ---- catalog.h ---------------------------------------------------------- */
 
@@ -472,6 +477,7 @@ static const struct {
     E(threecx_response_error_code), E(threecx_response_error_message),
     E(threecx_response_error_details), E(threecx_pager_new), E(threecx_pager_free),
     E(threecx_pager_next_page), E(threecx_pager_next_item), E(threecx_pager_total),
+    E(threecx_pager_last_response),
     /* catalog.h */
     E(threecx_operation_count), E(threecx_operation_at), E(threecx_operation_find),
     E(threecx_operation_id), E(threecx_operation_method), E(threecx_operation_path),
