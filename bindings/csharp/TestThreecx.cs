@@ -374,7 +374,8 @@ static class TestThreecx
         using (var client = new ThreecxClient((http ? "http://" : "https://") + "127.0.0.1:" + port, "test", "k3y-cs"))
         {
             if (http) client.AllowHttp(); else client.CaFile(ca);
-            client.TimeoutMs(20000);
+            client.TimeoutMs(20000).MaxResponseBytes(1 << 24);
+            Check(Throws<ThreecxArgumentException>(() => client.MaxResponseBytes(-1)) != null, "negative max response bytes refused");
             Check(client.BaseUrl.EndsWith(":" + port + "/xapi/v1"), "base URL", client.BaseUrl);
 
             // 2. list with $top/$count/$select

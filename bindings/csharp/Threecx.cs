@@ -297,6 +297,8 @@ namespace Threecx
         public ThreecxClient CaFile(string path) { Checked(h => Native.threecx_client_set_ca_file(h, path)); return this; }
         public ThreecxClient CaPath(string dir) { Checked(h => Native.threecx_client_set_ca_path(h, dir)); return this; }
         public ThreecxClient TimeoutMs(long ms) { Checked(h => Native.threecx_client_set_timeout_ms(h, ms)); return this; }
+        /// <summary>Largest response body kept in memory (0 = no limit).</summary>
+        public ThreecxClient MaxResponseBytes(long bytes) { Checked(h => Native.threecx_client_set_max_response_bytes(h, bytes)); return this; }
         public ThreecxClient ConnectTimeoutMs(long ms) { Checked(h => Native.threecx_client_set_connect_timeout_ms(h, ms)); return this; }
         public ThreecxClient UserAgent(string ua) { Checked(h => Native.threecx_client_set_user_agent(h, ua)); return this; }
         public ThreecxClient InsecureSkipTlsVerify(bool skip) { Checked(h => Native.threecx_client_set_insecure_skip_tls_verify(h, skip ? 1 : 0)); return this; }

@@ -266,6 +266,10 @@ func (cl *Client) SetCAPath(dir string) error {
 func (cl *Client) SetTimeoutMs(ms int64) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_timeout_ms(p, ms) })
 }
+// SetMaxResponseBytes caps a response body kept in memory (0 = no limit).
+func (cl *Client) SetMaxResponseBytes(n int64) error {
+	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_max_response_bytes(p, n) })
+}
 func (cl *Client) SetConnectTimeoutMs(ms int64) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_connect_timeout_ms(p, ms) })
 }

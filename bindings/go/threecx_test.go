@@ -96,6 +96,7 @@ func TestScenarios(t *testing.T) {
 		check(client.SetCAFile(ca) == nil, "ca file")
 	}
 	check(client.SetTimeoutMs(20000) == nil, "timeout")
+	check(client.SetMaxResponseBytes(-1) != nil && client.SetMaxResponseBytes(1<<24) == nil, "max response bytes")
 
 	// 2. list with $top/$count/$select
 	q := NewQuery().Top(5).Count(true).Select("Id,Username")

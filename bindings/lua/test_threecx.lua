@@ -49,6 +49,7 @@ end
 -- 1. client ------------------------------------------------------------------
 local opts = http and { allow_http = true } or { ca_file = ca }
 opts.timeout_ms = 20000
+opts.max_response_bytes = 1 << 24
 local client, err = threecx.client((http and "http://" or "https://") .. "127.0.0.1:" .. port,
   "test", "k3y-lua", opts)
 check(client ~= nil, "client created", err)

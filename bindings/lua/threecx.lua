@@ -118,7 +118,7 @@ end
 -- Client --------------------------------------------------------------------
 
 --- threecx.client(domain, client_id, api_key [, opts])
--- opts: allow_http, ca_file, ca_path, timeout_ms, connect_timeout_ms,
+-- opts: allow_http, ca_file, ca_path, timeout_ms, max_response_bytes, connect_timeout_ms,
 --       user_agent, insecure_skip_tls_verify
 function M.client(domain, id, key, opts)
   local h, err = call(native.threecx_client_new, domain, id, key)
@@ -130,6 +130,7 @@ function M.client(domain, id, key, opts)
     { "ca_file", "threecx_client_set_ca_file" },
     { "ca_path", "threecx_client_set_ca_path" },
     { "timeout_ms", "threecx_client_set_timeout_ms" },
+    { "max_response_bytes", "threecx_client_set_max_response_bytes" },
     { "connect_timeout_ms", "threecx_client_set_connect_timeout_ms" },
     { "user_agent", "threecx_client_set_user_agent" },
     { "insecure_skip_tls_verify", "threecx_client_set_insecure_skip_tls_verify",

@@ -178,6 +178,12 @@ THREECX_API int threecx_client_set_connect_timeout_ms(threecx_client *client,
  * a token request, which other threads sharing the client wait for. */
 THREECX_API int threecx_client_set_timeout_ms(threecx_client *client,
                                               int64_t ms);
+/* Largest response body kept in memory, in bytes (0 = no limit, the
+ * default). A larger answer stops the transfer at the limit and fails with
+ * THREECX_E_PROTOCOL, whatever its status; bodies streamed by
+ * threecx_request_send_to_callback/_to_file are not limited. */
+THREECX_API int threecx_client_set_max_response_bytes(threecx_client *client,
+                                                      int64_t bytes);
 /* User-Agent header; NULL restores "libthreecx/<version>". */
 THREECX_API int threecx_client_set_user_agent(threecx_client *client,
                                               const char *user_agent);

@@ -104,6 +104,11 @@ void ClientCore::set_timeout_ms(int64_t ms) {
   std::lock_guard<std::mutex> lk(mu_);
   topt_.timeout_ms = ms;
 }
+void ClientCore::set_max_response_bytes(int64_t bytes) {
+  if (bytes < 0) fail(THREECX_E_INVALID_ARGUMENT, "maximum response size must be >= 0");
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.max_body_bytes = bytes;
+}
 void ClientCore::set_user_agent(const char *ua) {
   std::string v = ua ? ua : std::string("libthreecx/") + THREECX_VERSION;
   for (char c : v)

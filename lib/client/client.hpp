@@ -30,6 +30,7 @@ class ClientCore {
   void set_ca_path(const char *dir);
   void set_connect_timeout_ms(int64_t ms);
   void set_timeout_ms(int64_t ms);
+  void set_max_response_bytes(int64_t bytes);
   void set_user_agent(const char *ua);
   void allow_http(bool allow);
   void set_tls_verify(bool verify);

@@ -28,6 +28,8 @@ struct Exchange {
   const HttpRequest *req;
   HttpResponse *resp;
   bool aborted = false;
+  bool too_big = false;
+  int64_t max_body = 0;
   bool status_known = false;
   bool stream = false;
 };
@@ -49,6 +51,10 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
       return 0;  // makes curl stop with CURLE_WRITE_ERROR
     }
     return len;
+  }
+  if (ex->max_body > 0 && ex->resp->body.size() + len > static_cast<uint64_t>(ex->max_body)) {
+    ex->too_big = true;
+    return 0;  // stops the transfer: never more than the limit in memory
   }
   try {
     ex->resp->body.append(data, len);
@@ -169,6 +175,7 @@ HttpResponse Transport::perform(const HttpRequest &req,
 
   HttpResponse resp;
   Exchange ex{c, &req, &resp};
+  ex.max_body = opt.max_body_bytes;
   char errbuf[CURL_ERROR_SIZE] = {0};
 
   auto add_header = [&rel](const std::string &line) {
@@ -234,6 +241,10 @@ HttpResponse Transport::perform(const HttpRequest &req,
   resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (rc != CURLE_OK) {
     if (ex.aborted) fail(THREECX_E_ABORTED, "the write callback stopped the transfer");
+    if (ex.too_big)
+      fail(THREECX_E_PROTOCOL, req.method + " " + req.url + ": the response body is larger than " +
+                                   std::to_string(opt.max_body_bytes) +
+                                   " bytes (threecx_client_set_max_response_bytes)");
     std::string msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     int code = map_curl_error(rc);
     fail(code, req.method + " " + req.url + ": " + msg);

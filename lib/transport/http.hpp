@@ -16,6 +16,7 @@ namespace threecx {
 struct TransportOptions {
   std::string ca_file, ca_path, user_agent;
   int64_t connect_timeout_ms = 0, timeout_ms = 0;
+  int64_t max_body_bytes = 0;  // buffered bodies only; 0 = no limit
   bool tls_verify = true;
 };
 

@@ -4,11 +4,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include <threecx/catalog.h>
 #include <threecx/threecx.h>
 
 #include "simproc.h"
@@ -178,6 +181,36 @@ static void test_pager_http_error(void **state) {
   threecx_pager_free(p);
 }
 
+/* A response above the client's limit stops the transfer: PROTOCOL, no
+ * response; streamed downloads are not limited. */
+static void test_max_response_bytes(void **state) {
+  (void)state;
+  threecx_client *c;
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  assert_int_equal(threecx_client_set_max_response_bytes(c, 1000), THREECX_OK);
+  threecx_request *r;
+  threecx_response *resp = (threecx_response *)(void *)&resp;
+  assert_int_equal(threecx_request_new(c, "GET", "/SecurityTokens", &r), THREECX_OK); /* ~10 KB */
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_E_PROTOCOL);
+  assert_null(resp);
+  assert_non_null(strstr(threecx_last_error(), "larger than 1000 bytes"));
+  char path[512];
+  snprintf(path, sizeof path, "%s/big.json", g_sim.dir);
+  assert_int_equal(threecx_request_send_to_file(r, path, &resp), THREECX_OK);
+  threecx_response_free(resp);
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  fseek(f, 0, SEEK_END);
+  assert_true(ftell(f) > 1000);
+  fclose(f);
+  unlink(path);
+  assert_int_equal(threecx_client_set_max_response_bytes(c, 0), THREECX_OK);
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  threecx_client_free(c);
+}
+
 static void test_token_endpoint_fault(void **state) {
   (void)state;
   fault("{\"path\":\"^/connect/token\",\"status\":500,\"code\":\"ServerError\",\"message\":\"down\",\"times\":1}");
@@ -214,6 +247,7 @@ int main(void) {
       cmocka_unit_test_setup(test_malformed_json, reset),
       cmocka_unit_test_setup(test_latency_timeout, reset),
       cmocka_unit_test_setup(test_pager_http_error, reset),
+      cmocka_unit_test_setup(test_max_response_bytes, reset),
       cmocka_unit_test_setup(test_token_endpoint_fault, reset),
   };
   return cmocka_run_group_tests_name("pager_faults", tests, sim_group_setup, sim_group_teardown);
