@@ -33,6 +33,21 @@ for h in threecx.h catalog.h export.h version.h; do
 done
 export PKG_CONFIG_PATH=$(dirname "$PC")
 
+# --- the Lua module (installed when the bindings are built) ---
+LUAMOD=$(find "$PREFIX" -name threecx_native.so | head -n 1)
+if [ -n "$LUAMOD" ] && command -v lua5.4 >/dev/null 2>&1; then
+  LUALIB=$(find "$PREFIX" -path '*/share/lua/5.4/threecx.lua' | head -n 1)
+  if [ -n "$LUALIB" ]; then ok "Lua module installed ($LUAMOD, $LUALIB)"; else ko "threecx.lua not installed"; fi
+  OUT=$(LD_LIBRARY_PATH=$LIBDIR LUA_PATH="$(dirname "$LUALIB")/?.lua" LUA_CPATH="$(dirname "$LUAMOD")/?.so" \
+    lua5.4 -e 'local t = require "threecx"; print(t.version(), t.operation_count())' 2>&1)
+  case "$OUT" in
+    *"	601") ok "installed Lua module loads: $OUT" ;;
+    *) ko "installed Lua module: $OUT" ;;
+  esac
+else
+  echo "note: Lua module not built (bindings off or no lua5.4): not checked"
+fi
+
 # --- pkg-config, shared ---
 CFLAGS_PC=$(pkg-config --cflags threecx) && LIBS_PC=$(pkg-config --libs threecx) || { ko "pkg-config threecx"; finish; }
 echo "pkg-config --cflags: $CFLAGS_PC"
