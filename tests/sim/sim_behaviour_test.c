@@ -18,6 +18,8 @@
 #define OTHER_KEY "k3y-other-1c2d3e"
 #define LIMITED_ID "limited"
 #define LIMITED_KEY "k3y-limited-7d2c"
+#define PLUS_ID "plus"
+#define PLUS_KEY "ab+c/d=e f"
 
 static int g_pass, g_fail;
 
@@ -214,6 +216,16 @@ static void test_tokens(const sim *s) {
   drop_reply(&r);
   check(xapi_status(s, TOKENS, t1) == 200, "first token works");
 
+  /* form decoding: '+' is a space, %2B a plus (a key with both) */
+  r = exchange(s, "POST", "/connect/token", NULL,
+               "client_id=" PLUS_ID "&client_secret=ab%2Bc%2Fd%3De+f&grant_type=client_credentials", NULL);
+  check(r.status == 200, "key with + / = and a space, form-encoded: 200 (got %ld %s)", r.status, r.body);
+  drop_reply(&r);
+  r = exchange(s, "POST", "/connect/token", NULL,
+               "client_id=" PLUS_ID "&client_secret=ab+c%2Fd%3De+f&grant_type=client_credentials", NULL);
+  check(r.status == 400, "a raw '+' is a space, so that key is wrong: 400 (got %ld)", r.status);
+  drop_reply(&r);
+
   /* a second token for the same client id invalidates the first */
   char *t2 = get_token(s, TEST_CLIENT_ID, TEST_API_KEY, NULL);
   check(t2 && strcmp(t1, t2) != 0, "second token differs");
@@ -325,6 +337,18 @@ static void test_lifetime(void) {
 
 /* ---- faults ---- */
 static void test_faults(const sim *s) {
+  {
+    /* expire_token: the token presented to a matching path expires now */
+    char *t = get_token(s, TEST_CLIENT_ID, TEST_API_KEY, NULL);
+    check(t && xapi_status(s, TOKENS, t) == 200, "token works before the expire_token fault");
+    add_fault(s, "{\"path\":\"^/Defs\",\"expire_token\":true,\"times\":1}");
+    check(xapi_status(s, "/xapi/v1/Defs?$select=Id", t) == 401, "expire_token: the matching request gets 401");
+    check(xapi_status(s, TOKENS, t) == 401, "expire_token: the token stays expired elsewhere");
+    char *t2 = get_token(s, TEST_CLIENT_ID, TEST_API_KEY, NULL);
+    check(t2 && xapi_status(s, "/xapi/v1/Defs?$select=Id", t2) == 200, "a new token works (rule used up)");
+    free(t);
+    free(t2);
+  }
   char *t = get_token(s, TEST_CLIENT_ID, TEST_API_KEY, NULL);
   int64_t applied0 = sim_stat(s, "faults_applied");
 
@@ -550,7 +574,7 @@ static void test_reset(const sim *s) {
 int main(void) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const char *clients[] = {"--client", OTHER_ID ":" OTHER_KEY ":SystemOwner", "--client",
-                           LIMITED_ID ":" LIMITED_KEY ":User", NULL};
+                           LIMITED_ID ":" LIMITED_KEY ":User", "--client", PLUS_ID ":" PLUS_KEY, NULL};
   for (int https = 1; https >= 0; --https) {
     sim s;
     if (sim_start(&s, !https, clients)) {

@@ -225,5 +225,22 @@ T=$(token test secret)
 expect "state: survives a restart" "$(status GET "/xapi/v1/WebsiteLinks('kept')" -H "Authorization: Bearer $T")" 200
 stop_sim
 
+# ---- without --ca-out: the CA goes to $TMPDIR/threecx-sim-ca-PORT.pem, is
+# printed, verifies the server, and is removed at exit ----
+mkdir -p "$DIR/tmp"
+TMPDIR="$DIR/tmp" "$SIM" --host 127.0.0.1 --port 0 --ready-file "$DIR/ca.port" --client test:secret \
+  >"$DIR/ca.out" 2>"$DIR/ca.err" &
+PID=$!
+i=0
+while [ ! -s "$DIR/ca.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+CAPORT=$(cat "$DIR/ca.port" 2>/dev/null)
+CAFILE=$(sed -n 's/^CA certificate: //p' "$DIR/ca.out")
+expect "default CA path" "$CAFILE" "$DIR/tmp/threecx-sim-ca-$CAPORT.pem"
+[ -s "$CAFILE" ] && ok || bad "default CA file not written: '$CAFILE'"
+expect "default CA verifies the server" "$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' --cacert "$CAFILE" \
+  -d client_id=test -d client_secret=secret -d grant_type=client_credentials "https://127.0.0.1:$CAPORT/connect/token")" 200
+stop_sim
+[ ! -e "$CAFILE" ] && ok || bad "default CA file left behind: $CAFILE"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

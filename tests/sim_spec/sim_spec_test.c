@@ -583,6 +583,16 @@ static void check_relations(threecx_client *c) {
           "a deleted group leaves its members' Groups");
     cJSON_Delete(nav);
   }
+  /* the calling user (MyUser) is a user of the Users set */
+  {
+    cJSON *me = get_json(c, "/MyUser", "Id,Number", NULL, NULL);
+    cJSON *first = get_json(c, "/Users(1)", "Id,Number", NULL, NULL);
+    CHECK(me && first && gstr(me, "Number") && gstr(first, "Number") &&
+              strcmp(gstr(me, "Number"), gstr(first, "Number")) == 0,
+          "MyUser is Users(1) (%s vs %s)", me ? gstr(me, "Number") : "?", first ? gstr(first, "Number") : "?");
+    cJSON_Delete(me);
+    cJSON_Delete(first);
+  }
   /* refresh tokens and their OAuth clients, both ways */
   {
     cJSON *tokens = get_json(c, "/SecurityTokens", "Id,ClientId", "Client($select=Id)", NULL);

@@ -1,5 +1,6 @@
 // threecx-sim: injected faults (status, latency, dropped, truncated and
-// malformed answers), set by POST /_sim/faults or --fault.
+// malformed answers, a forced token expiry), set by POST /_sim/faults or
+// --fault.
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -83,6 +84,7 @@ bool make_fault(const cJSON *body, Fault *f, std::string *err) {
   f->drop = cJSON_IsTrue(cJSON_GetObjectItem(body, "drop"));
   f->truncate = cJSON_IsTrue(cJSON_GetObjectItem(body, "truncate"));
   f->malformed = cJSON_IsTrue(cJSON_GetObjectItem(body, "malformed"));
+  f->expire_token = cJSON_IsTrue(cJSON_GetObjectItem(body, "expire_token"));
   f->times = num("times", -1);
   if (f->times == 0) {
     *err = "times must be positive";
@@ -104,6 +106,13 @@ bool Simulator::apply_fault(const std::string &path, const httplib::Request &req
     ++stats_["faults_applied"];
   }
   if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
+  if (f.expire_token) {  // forced expiry of the token this request presents
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0) {
+      std::lock_guard<std::mutex> lk(mu_);
+      tokens_.erase(auth.substr(7));
+    }
+  }
   if (f.drop) {
     drop_connection(req);
     res.status = 500;

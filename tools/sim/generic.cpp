@@ -242,6 +242,14 @@ void Simulator::link_seeded() {
       ++i;
     }
   }
+  // the calling user (MyUser) is the first of Users
+  auto me = singletons_.find("MyUser");
+  auto users = sets_.find("Users");
+  if (me != singletons_.end() && users != sets_.end() && !users->second.items.empty()) {
+    cJSON_Delete(me->second);
+    me->second = cJSON_Duplicate(users->second.items.front(), 1);
+    cJSON_DeleteItemFromObjectCaseSensitive(me->second, "@odata.etag");
+  }
   sync_groups();
 }
 

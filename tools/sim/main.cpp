@@ -24,6 +24,8 @@ const char *kUsage =
     "  --tls-cert F --tls-key F server certificate and key (PEM); default: a\n"
     "                           CA and certificate generated at start\n"
     "  --ca-out FILE            write the generated CA certificate for clients\n"
+    "                           (default: threecx-sim-ca-PORT.pem in $TMPDIR or\n"
+    "                           /tmp, removed at exit; its path is printed)\n"
     "  --client ID:KEY[:ROLE]   an API client (repeatable; default test:secret)\n"
     "                           ROLE: SystemOwner (default), SystemAdmin, User...\n"
     "  --token-lifetime S       access token lifetime in seconds (default 3600)\n"
@@ -126,7 +128,6 @@ int main(int argc, char **argv) {
     } else {
       if (cert.empty()) {
         sim::generate(creds);
-        if (!ca_out.empty()) sim::write_pem(creds.ca_cert, ca_out);
       } else {
         sim::load(creds, cert, key);
       }
@@ -165,6 +166,21 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "threecx-sim: cannot listen on %s:%d\n", host.c_str(), port);
     return 1;
   }
+  // the generated CA, for clients to trust: --ca-out, else a per-port file
+  bool ca_default = false;
+  if (!http && cert.empty()) {
+    if (ca_out.empty()) {
+      const char *tmpdir = std::getenv("TMPDIR");
+      ca_out = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/threecx-sim-ca-" + std::to_string(bound) + ".pem";
+      ca_default = true;
+    }
+    try {
+      sim::write_pem(creds.ca_cert, ca_out);
+    } catch (const std::exception &e) {
+      std::fprintf(stderr, "threecx-sim: %s\n", e.what());
+      return 1;
+    }
+  }
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&sigs, &sig);
@@ -174,6 +190,7 @@ int main(int argc, char **argv) {
     std::printf("threecx-sim listening on %s://%s:%d\n", http ? "http" : "https", host.c_str(), bound);
     for (const auto &[id, c] : opt.clients)
       std::printf("client_id=%s api_key=%s role=%s\n", id.c_str(), c.key.c_str(), c.role.c_str());
+    if (!ca_out.empty()) std::printf("CA certificate: %s\n", ca_out.c_str());
     std::fflush(stdout);
   }
   if (!ready.empty()) {
@@ -188,5 +205,6 @@ int main(int argc, char **argv) {
   svr->listen_after_bind();
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
+  if (ca_default) std::remove(ca_out.c_str());
   return 0;
 }

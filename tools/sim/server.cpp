@@ -303,12 +303,10 @@ void Simulator::token(const httplib::Request &req, httplib::Response &res) {
   ++stats_["token_requests"];
   if (req.method != "POST") return fail(405, "invalid_request", "The token endpoint accepts POST only.");
   std::map<std::string, std::string> form;
-  for (auto &[k, v] : split_query(req.body)) {
-    std::string val = v;
-    for (char &c : val)
-      if (c == '+') c = ' ';  // form encoding
-    form[k] = val;
-  }
+  std::string body = req.body;
+  for (char &c : body)
+    if (c == '+') c = ' ';  // form encoding: '+' is a space, before %XX decoding
+  for (auto &[k, v] : split_query(body)) form[k] = v;
   if (form["client_id"].empty() || form["client_secret"].empty())
     return fail(400, "invalid_request", "client_id and client_secret are required.");
   if (form["grant_type"].empty()) return fail(400, "invalid_request", "grant_type is required.");

@@ -44,6 +44,7 @@ struct Fault {
   std::string code, message, retry_after;
   long latency_ms = 0;
   bool drop = false, truncate = false, malformed = false;
+  bool expire_token = false;  // the request's bearer token expires now (then 401)
   long times = -1;  // -1: forever
 };
 
