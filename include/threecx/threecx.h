@@ -107,6 +107,11 @@ THREECX_API const char *threecx_last_error(void);
 THREECX_API int threecx_last_error_code(void);
 /* Forgets this thread's last error. */
 THREECX_API void threecx_clear_error(void);
+/* The value of any numeric THREECX_* macro of the public headers, by its
+ * name ("THREECX_E_HTTP", "THREECX_LOG_DEBUG", "THREECX_OPT_TOP",
+ * "THREECX_TYPE_GUID", "THREECX_RESPONSE_FILE", "THREECX_VERSION_NUMBER"...),
+ * for callers that cannot read C headers. THREECX_E_NOT_FOUND if unknown. */
+THREECX_API int threecx_constant(const char *name, int64_t *out);
 
 /* Releases memory returned through a `char **` or `unsigned char **`
  * out-parameter of this library. NULL is fine. */

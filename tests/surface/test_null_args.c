@@ -149,6 +149,11 @@ CHECK(threecx_client_set_timeout_ms) {
   EXPECT_INVALID(threecx_client_set_connect_timeout_ms(C, -1));
   EXPECT_OK(threecx_client_set_timeout_ms(C, 0));
 }
+CHECK(threecx_constant) {
+  int64_t v;
+  EXPECT_INVALID_NUM_OUT(v, threecx_constant(NULL, &v));
+  EXPECT_INVALID(threecx_constant("THREECX_OK", NULL));
+}
 CHECK(threecx_client_set_max_response_bytes) {
   EXPECT_INVALID(threecx_client_set_max_response_bytes(NULL, 1 << 20));
   EXPECT_INVALID(threecx_client_set_max_response_bytes(C, -1));
@@ -482,7 +487,7 @@ static const struct {
     E(threecx_response_error_code), E(threecx_response_error_message),
     E(threecx_response_error_details), E(threecx_pager_new), E(threecx_pager_free),
     E(threecx_pager_next_page), E(threecx_pager_next_item), E(threecx_pager_total),
-    E(threecx_pager_last_response), E(threecx_client_set_max_response_bytes),
+    E(threecx_pager_last_response), E(threecx_client_set_max_response_bytes), E(threecx_constant),
     /* catalog.h */
     E(threecx_operation_count), E(threecx_operation_at), E(threecx_operation_find),
     E(threecx_operation_id), E(threecx_operation_method), E(threecx_operation_path),
