@@ -318,6 +318,74 @@ static void test_malformed_body_not_sent(void **state) {
   assert_int_equal(sim_stat(&g_sim, "xapi_requests"), before);
 }
 
+/* The generic call by operationId refuses every mistake before sending:
+ * nothing reaches the simulator. */
+static void test_generic_call_refusals(void **state) {
+  (void)state;
+  int64_t before = sim_stat(&g_sim, "xapi_requests");
+  threecx_request *r = (threecx_request *)(void *)&r;
+  threecx_response *resp = NULL;
+  threecx_query *q;
+  assert_int_equal(threecx_request_new_op(g_c, "NoSuchOperation", &r), THREECX_E_NOT_FOUND);
+  assert_null(r);
+  assert_non_null(strstr(threecx_last_error(), "NoSuchOperation"));
+
+  /* GetWeblink: path parameter Link (string), options $select/$expand */
+  assert_int_equal(threecx_request_new_op(g_c, "GetWeblink", &r), THREECX_OK);
+  assert_int_equal(threecx_request_set_param_string(r, "Lnk", "x"), THREECX_E_UNKNOWN_PARAMETER);
+  assert_int_equal(threecx_request_set_param_int(r, "Link", 5), THREECX_E_INVALID_ARGUMENT); /* a string slot */
+  assert_int_equal(threecx_request_set_param_null(r, "Link"), THREECX_E_INVALID_ARGUMENT);  /* not nullable */
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_E_MISSING_PARAMETER);            /* Link never set */
+  assert_null(resp);
+  assert_non_null(strstr(threecx_last_error(), "Link"));
+  threecx_query_new(&q);
+  threecx_query_set_top(q, 5); /* GetWeblink takes $select/$expand only */
+  assert_int_equal(threecx_request_set_query(r, q), THREECX_E_UNSUPPORTED);
+  assert_non_null(strstr(threecx_last_error(), "$top"));
+  threecx_query_free(q);
+  assert_int_equal(threecx_request_set_body(r, "{}"), THREECX_E_UNSUPPORTED); /* takes no body */
+  assert_non_null(strstr(threecx_last_error(), "no request body"));
+  threecx_request_free(r);
+
+  /* GetLogs: a date-time slot refuses a malformed value */
+  assert_int_equal(threecx_request_new_op(g_c, "GetLogs", &r), THREECX_OK);
+  assert_int_equal(threecx_request_set_param_datetime(r, "startDate", "yesterday"), THREECX_E_INVALID_ARGUMENT);
+  threecx_request_free(r);
+  assert_int_equal(sim_stat(&g_sim, "xapi_requests"), before);
+}
+
+/* Client options that show on the wire or in the handshake: the User-Agent,
+ * and a CA directory (hashed, as c_rehash / openssl rehash make it). */
+static void test_client_options(void **state) {
+  (void)state;
+  threecx_client *c;
+  char *rec = NULL;
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  assert_int_equal(threecx_client_set_user_agent(c, "fw-gateway/1.2 (libthreecx)"), THREECX_OK);
+  assert_int_equal(threecx_client_set_user_agent(c, "bad\r\nX-Injected: 1"), THREECX_E_INVALID_ARGUMENT);
+  char *body = NULL;
+  assert_int_equal(sim_get(c, "/Defs", NULL, &body, NULL), THREECX_OK);
+  threecx_free(body);
+  assert_int_equal(sim_call(&g_sim, "GET", "/_sim/requests?since=0", NULL, &rec), 200);
+  assert_non_null(strstr(rec, "\"User-Agent\":\"fw-gateway/1.2 (libthreecx)\""));
+  free(rec);
+  threecx_client_free(c);
+
+  /* CA directory instead of a file */
+  char dir[600], cmd[3000];
+  snprintf(dir, sizeof dir, "%s/cadir", g_sim.dir);
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s' '%s/ca.pem' && openssl rehash '%s' >/dev/null 2>&1", dir,
+           g_sim.ca_file, dir, dir);
+  assert_int_equal(system(cmd), 0);
+  assert_int_equal(threecx_client_new(g_sim.domain, TEST_CLIENT_ID, TEST_API_KEY, &c), THREECX_OK);
+  assert_int_equal(threecx_client_set_ca_file(c, "/nonexistent-ca.pem"), THREECX_OK);
+  assert_int_equal(threecx_client_authenticate(c), THREECX_E_TLS); /* the bad file is used */
+  assert_int_equal(threecx_client_set_ca_file(c, NULL), THREECX_OK);
+  assert_int_equal(threecx_client_set_ca_path(c, dir), THREECX_OK);
+  assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
+  threecx_client_free(c);
+}
+
 static void test_headers(void **state) {
   (void)state;
   threecx_query *q;
@@ -401,6 +469,8 @@ int main(void) {
       cmocka_unit_test_setup(test_bad_filter_is_odata_error, reset),
       cmocka_unit_test_setup(test_string_key_round_trip, reset),
       cmocka_unit_test_setup(test_malformed_body_not_sent, reset),
+      cmocka_unit_test_setup(test_generic_call_refusals, reset),
+      cmocka_unit_test_setup(test_client_options, reset),
       cmocka_unit_test_setup(test_headers, reset),
       cmocka_unit_test_setup(test_server_errors_surface, reset),
   };

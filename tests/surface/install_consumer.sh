@@ -28,9 +28,15 @@ PC=$(find "$PREFIX" -name threecx.pc | head -n 1)
 LIBDIR=$(find "$PREFIX" -name 'libthreecx.so.0' | head -n 1 | xargs dirname)
 [ -n "$LIBDIR" ] || { ko "no libthreecx.so.0 installed"; finish; }
 [ -f "$LIBDIR/libthreecx.a" ] && ok "libthreecx.a installed" || ko "libthreecx.a not installed"
-for h in threecx.h catalog.h export.h version.h; do
-  [ -f "$PREFIX/include/threecx/$h" ] || ko "header threecx/$h not installed"
+for h in threecx.h catalog.h operations.h export.h version.h; do
+  [ -f "$PREFIX/include/threecx/$h" ] && ok "header threecx/$h installed" || ko "header threecx/$h not installed"
 done
+REF=$(find "$PREFIX" -path '*/reference/xapi.md' | head -n 1)
+if [ -n "$REF" ] && grep -q "ListSecurityRefreshToken" "$REF"; then
+  ok "reference installed: $REF"
+else
+  ko "the XAPI reference (reference/xapi.md) is not installed"
+fi
 export PKG_CONFIG_PATH=$(dirname "$PC")
 
 # --- the Lua module (installed when the bindings are built) ---
