@@ -44,10 +44,13 @@
  * SPEC VERSION AND ABI. This header is generated from the XAPI
  * specification named below (threecx_xapi_version() at run time) by
  * tools/gen/xapi_gen.py. Regenerating for a newer XAPI only ADDS functions:
- * an operation that 3CX removes or changes keeps its existing function and
- * signature (the generic threecx_request_new_op path follows the new spec)
- * until a deliberate SONAME bump (threecx_abi_version()) retires or changes
- * it. Functions are never renamed within one SONAME.
+ * every function of this SONAME is listed with its signature in
+ * tools/gen/abi-0.txt, and the generator refuses a spec that would remove
+ * one or change its signature, so an operation that 3CX removes or changes
+ * keeps its function (by a hand-written shim; the generic
+ * threecx_request_new_op path follows the new spec) until a deliberate
+ * SONAME bump (threecx_abi_version()) retires or changes it. Functions are
+ * never renamed within one SONAME.
  *
  * Response kinds (threecx_operation_response_kind): NONE if every 2xx answer
  * is 204; FILE if the success schema is Pbx.IActionResult or the

@@ -13,6 +13,8 @@ Writes, relative to --out (deterministic: sorted, no timestamps):
   tests/catalog/all_ops_calls.inc  a call table for the all-operations test
   bindings/go/operations.go        one Client method per operation (Go)
   bindings/csharp/Operations.cs    one ThreecxClient method per operation (C#)
+  tools/gen/abi-0.txt              the typed functions of this SONAME; a spec
+                                   that would remove or change one is refused
 --check compares instead of writing and exits 1 on any difference.
 
 Rules (also stated in operations.h and docs/reference/xapi.md):
@@ -413,10 +415,13 @@ HEADER_DOC = """/*
  * SPEC VERSION AND ABI. This header is generated from the XAPI
  * specification named below (threecx_xapi_version() at run time) by
  * tools/gen/xapi_gen.py. Regenerating for a newer XAPI only ADDS functions:
- * an operation that 3CX removes or changes keeps its existing function and
- * signature (the generic threecx_request_new_op path follows the new spec)
- * until a deliberate SONAME bump (threecx_abi_version()) retires or changes
- * it. Functions are never renamed within one SONAME.
+ * every function of this SONAME is listed with its signature in
+ * tools/gen/abi-0.txt, and the generator refuses a spec that would remove
+ * one or change its signature, so an operation that 3CX removes or changes
+ * keeps its function (by a hand-written shim; the generic
+ * threecx_request_new_op path follows the new spec) until a deliberate
+ * SONAME bump (threecx_abi_version()) retires or changes it. Functions are
+ * never renamed within one SONAME.
  *
  * Response kinds (threecx_operation_response_kind): NONE if every 2xx answer
  * is 204; FILE if the success schema is Pbx.IActionResult or the
@@ -563,8 +568,9 @@ def gen_docs(ops, version, stats):
                "(3CX serves those as files although typed as JSON); *collection* if the "
                "body has a `value` array; *value* if it wraps one primitive "
                "`{\"value\": x}`; *entity* otherwise.\n"
-               "- **ABI**: a newer XAPI only adds functions; removed or changed operations "
-               "keep their function until a deliberate SONAME bump.\n\n")
+               "- **ABI**: a newer XAPI only adds functions; the generator refuses a spec that "
+               "would remove or change a function listed in `tools/gen/abi-0.txt`, so removed or "
+               "changed operations keep their function until a deliberate SONAME bump.\n\n")
     groups = by_tag(ops)
     out.append("## Tags\n\n")
     for tag, tops in groups:
@@ -612,6 +618,49 @@ def summary_line(ops):
                 sum(1 for o in ops if o["options"])))
 
 
+# ---------------------------------------------------------------------------
+# The typed functions of this SONAME (tools/gen/abi-<N>.txt): one line per
+# function, "function<TAB>signature". A spec that would remove a listed
+# function or change its signature is refused; new functions are added to
+# the list (and the drift check then asks for it to be committed).
+
+ABI_VERSION = 0
+
+
+def abi_path():
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "abi-%d.txt" % ABI_VERSION)
+
+
+def check_abi(ops, path):
+    """Returns the new manifest text; raises GenError on a removal or change."""
+    listed = {}
+    if os.path.exists(path):
+        with open(path, "r", encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                line = line.rstrip("\n")
+                if not line or line.startswith("#"):
+                    continue
+                fn, _, sig = line.partition("\t")
+                listed[fn] = sig
+    now = {o["function"]: signature(o, indent_to_paren=False) for o in ops}
+    gone = sorted(fn for fn in listed if fn not in now)
+    changed = sorted(fn for fn in listed if fn in now and now[fn] != listed[fn])
+    problems = []
+    if gone:
+        problems.append("removed from the spec: %s" % ", ".join(gone[:10]))
+    for fn in changed[:10]:
+        problems.append("signature of %s changed:\n  was %s\n  now %s" % (fn, listed[fn], now[fn]))
+    if problems:
+        raise GenError("the typed functions of ABI %d (%s) must stay as they are; %s\n"
+                       "Keep them (hand-written shims) or bump the SONAME deliberately."
+                       % (ABI_VERSION, os.path.basename(path), "; ".join(problems)))
+    out = ["# The typed functions of libthreecx.so.%d, kept by tools/gen/xapi_gen.py:\n"
+           "# a spec that would remove one or change its signature is refused.\n" % ABI_VERSION]
+    for fn in sorted(set(listed) | set(now)):
+        out.append("%s\t%s\n" % (fn, now.get(fn, listed.get(fn))))
+    return "".join(out)
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("spec", help="path to the XAPI swagger.json")
@@ -619,12 +668,14 @@ def main(argv):
     ap.add_argument("--xapi-version", default=DEFAULT_XAPI_VERSION,
                     help="XAPI version the spec describes (its info.version is 1.0.0)")
     ap.add_argument("--check", action="store_true", help="compare instead of writing")
+    ap.add_argument("--abi", default=None, help="the ABI manifest (default tools/gen/abi-%d.txt)" % ABI_VERSION)
     args = ap.parse_args(argv)
     t0 = time.monotonic()
     try:
         with open(args.spec, "r", encoding="utf-8") as f:
             spec = Spec(json.load(f))
         ops = load_operations(spec)
+        abi_text = check_abi(ops, args.abi or abi_path())
     except (GenError, KeyError, ValueError, OSError) as e:
         print("xapi_gen: error: %s" % e, file=sys.stderr)
         return 2
@@ -638,6 +689,7 @@ def main(argv):
         "tests/catalog/all_ops_calls.inc": gen_test_thunks(ops, v),
         "bindings/go/operations.go": bindings_gen.gen_go(ops, banner_text(v)),
         "bindings/csharp/Operations.cs": bindings_gen.gen_csharp(ops, banner_text(v)),
+        "tools/gen/abi-%d.txt" % ABI_VERSION: abi_text,
     }
     stale = []
     for rel, text in sorted(files.items()):
