@@ -399,6 +399,50 @@ static void check_errors(threecx_client *c) {
   st = raw_select(c, "GET", "/Users(Number=%27100%27)", "Number", NULL, &b);
   CHECK(st == 200 && b && strstr(b, "\"100\""), "Users(Number='100'): %d %s", st, b ? b : "");
   threecx_free(b);
+  /* $filter is type-checked against the schema: 400 with ASP.NET OData's words */
+  {
+    static const struct {
+      const char *path, *filter, *says; /* says NULL: must be accepted (200) */
+    } filters[] = {
+        {"/SecurityTokens", "Id eq '1'", "incompatible types"},
+        {"/SecurityTokens", "Username eq 5", "Found operand types 'Edm.String' and 'Edm.Int32'"},
+        {"/SecurityTokens", "RotateOnRefresh eq 'yes'", "'Edm.Boolean' and 'Edm.String'"},
+        {"/SecurityTokens", "Id in (1,'x')", "operator kind 'In'"},
+        {"/SecurityTokens", "LoginType eq 'Bogus'", "'Bogus' is not a valid enumeration type constant"},
+        {"/SecurityTokens", "Expires gt 'tomorrow'", "DateTimeOffset"},
+        {"/SecurityTokens", "contains(Id,'1')", "No function signature for the function with name 'contains'"},
+        {"/Users", "TranscriptionMode eq 'Nope'", "Pbx.TranscriptionType"},
+        {"/SecurityTokens", "LoginType eq 'Support' and Id gt 0", NULL},
+        {"/SecurityTokens", "Expires gt 2026-01-01T00:00:00Z and Username ne null", NULL},
+        {"/SecurityTokens", "Client/Persistent eq true", NULL},
+        {"/Users", "contains(tolower(FirstName),'a') and Number in ('100','101')", NULL},
+    };
+    size_t i;
+    for (i = 0; i < sizeof filters / sizeof filters[0]; ++i) {
+      threecx_request *r = NULL;
+      threecx_response *resp = NULL;
+      threecx_query *q = NULL;
+      int32_t status = 0;
+      threecx_request_new(c, "GET", filters[i].path, &r);
+      threecx_query_new(&q);
+      threecx_query_set_filter(q, filters[i].filter);
+      threecx_request_set_query(r, q);
+      threecx_request_send(r, &resp);
+      threecx_response_status(resp, &status);
+      b = NULL;
+      threecx_response_body(resp, &b);
+      if (filters[i].says)
+        CHECK(status == 400 && b && strstr(b, filters[i].says), "$filter=%s on %s: %d %s", filters[i].filter,
+              filters[i].path, status, b ? b : "");
+      else
+        CHECK(status == 200, "$filter=%s on %s is valid: %d %s", filters[i].filter, filters[i].path, status,
+              b ? b : "");
+      threecx_free(b);
+      threecx_response_free(resp);
+      threecx_query_free(q);
+      threecx_request_free(r);
+    }
+  }
   /* bodies are checked against the operation's schema */
   {
     static const struct {

@@ -350,6 +350,8 @@ struct Filter::Node {
   enum Kind { Lit, Prop, And, Or, Not, Cmp, In, Fn } kind;
   Value lit;
   std::vector<std::string> path;  // property path
+  std::string edm;                // Prop: its Edm type, "" if unknown
+  const std::set<std::string> *members = nullptr;  // Prop of an enum type
   std::string op;                 // comparison operator or function name
   std::vector<std::unique_ptr<Node>> kids;
 
@@ -516,6 +518,43 @@ struct Parser {
     }
     return parse_cmp();
   }
+  // A property compared with a literal must agree with the property's Edm
+  // type (as ASP.NET OData answers 400): a number for a string, a string for
+  // a number, an unknown enum member, a malformed date-time are refused.
+  static void check_operands(const Filter::Node &prop, const Filter::Node &lit, const char *op) {
+    if (prop.kind != Filter::Node::Prop || lit.kind != Filter::Node::Lit || prop.edm.empty()) return;
+    const Value &v = lit.lit;
+    if (v.kind == Value::Null) return;
+    static const std::map<std::string, std::string> kOpNames = {
+        {"eq", "Equal"}, {"ne", "NotEqual"}, {"gt", "GreaterThan"}, {"ge", "GreaterThanOrEqual"},
+        {"lt", "LessThan"}, {"le", "LessThanOrEqual"}, {"in", "In"}};
+    std::string lit_edm = v.kind == Value::Number ? "Edm.Int32" : v.kind == Value::Bool ? "Edm.Boolean" : "Edm.String";
+    bool ok;
+    const std::string &e = prop.edm;
+    if (e == "Edm.String" || e == "Edm.Guid") {
+      ok = v.kind == Value::String;
+    } else if (e == "Edm.Int32" || e == "Edm.Int64" || e == "Edm.Double") {
+      ok = v.kind == Value::Number;
+    } else if (e == "Edm.Boolean") {
+      ok = v.kind == Value::Bool;
+    } else if (e == "Edm.DateTimeOffset") {
+      long long s;
+      long ns;
+      ok = v.kind == Value::String && parse_datetime(v.s, &s, &ns);
+      if (v.kind == Value::String && !ok)
+        throw BadQuery("The DateTimeOffset text '" + v.s + "' should be in format 'yyyy-mm-ddThh:mm:ss('.'s+)?(zzzzzz)?'.");
+    } else {  // an enum
+      ok = v.kind == Value::String;
+      if (ok && prop.members && !prop.members->count(v.s))
+        throw BadQuery("The string '" + v.s + "' is not a valid enumeration type constant of '" + e + "'.");
+    }
+    if (!ok) {
+      auto name = kOpNames.find(op);
+      throw BadQuery("A binary operator with incompatible types was detected. Found operand types '" + e +
+                     "' and '" + lit_edm + "' for operator kind '" +
+                     (name == kOpNames.end() ? std::string(op) : name->second) + "'.");
+    }
+  }
   NodeP parse_cmp() {
     NodeP l = parse_primary();
     static const char *ops[] = {"eq", "ne", "gt", "ge", "lt", "le"};
@@ -526,6 +565,8 @@ struct Parser {
         n->op = o;
         n->kids.push_back(std::move(l));
         n->kids.push_back(parse_primary());
+        check_operands(*n->kids[0], *n->kids[1], o);
+        check_operands(*n->kids[1], *n->kids[0], o);
         return n;
       }
     }
@@ -543,6 +584,7 @@ struct Parser {
         expect(Tok::RParen, "')' closing the 'in' list");
         break;
       }
+      for (size_t k = 1; k < n->kids.size(); ++k) check_operands(*n->kids[0], *n->kids[k], "in");
       return n;
     }
     return l;
@@ -595,6 +637,12 @@ struct Parser {
             n->kids.push_back(parse_or());
           }
           expect(Tok::RParen, "')' closing the function call");
+          // the string functions take strings (an enum or a number property is refused)
+          for (const auto &a : n->kids)
+            if ((a->kind == Filter::Node::Prop && !a->edm.empty() && a->edm != "Edm.String") ||
+                (a->kind == Filter::Node::Lit && a->lit.kind != Value::String && a->lit.kind != Value::Null))
+              throw BadQuery(std::string("No function signature for the function with name '") + f +
+                             "' matches the specified arguments (it takes Edm.String).");
           return n;
         }
       }
@@ -602,6 +650,18 @@ struct Parser {
       ++i;
       NodeP n = node(Filter::Node::Prop);
       n->path = resolve_path(k.text, type);
+      // the owning type of the last segment, for the property's Edm type
+      const EntityType *et = &type;
+      for (size_t s = 0; et && s + 1 < n->path.size(); ++s) {
+        auto nt = et->nav_types.find(n->path[s]);
+        et = nt == et->nav_types.end() ? nullptr : nt->second;
+      }
+      if (et) {
+        auto e = et->edm.find(n->path.back());
+        if (e != et->edm.end()) n->edm = e->second;
+        auto m = et->enum_members.find(n->path.back());
+        if (m != et->enum_members.end()) n->members = &m->second;
+      }
       return n;
     }
     error(k.kind == Tok::End ? "unexpected end of expression" : "unexpected '" + k.text + "'");

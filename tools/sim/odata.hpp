@@ -23,6 +23,11 @@ struct EntityType {
   std::set<std::string> properties;         // structural properties
   std::map<std::string, std::string> navs;  // navigation -> target type name
   std::map<std::string, const EntityType *> nav_types;
+  // Structural property -> its Edm type ("Edm.String", "Edm.Int32",
+  // "Edm.Double", "Edm.Boolean", "Edm.DateTimeOffset", "Edm.Guid", or an
+  // enum's name), for type-checking $filter; empty: not checked.
+  std::map<std::string, std::string> edm;
+  std::map<std::string, std::set<std::string>> enum_members;  // enum properties
 };
 
 struct Value {

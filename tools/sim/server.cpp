@@ -105,6 +105,8 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
   EntityType client{"Pbx.OAuthClient",
                     {"ClientId", "CreatedAt", "CreatedBy", "Id", "OverrideConsoleRestrictions", "Persistent", "Scopes", "UsedAt"},
                     {},
+                    {},
+                    {},
                     {}};
   types_["Pbx.OAuthClient"] = client;
   EntityType rt{"Pbx.RefreshToken",
@@ -112,6 +114,8 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
                  "OverrideConsoleRestrictions", "ReasonRevoked", "Revoked", "RevokedByIp", "RotateOnRefresh", "Scopes",
                  "SlidingExpiration", "Token", "Used", "UsedByIp", "UsedByUserAgent", "Username"},
                 {{"Client", "Pbx.OAuthClient"}},
+                {},
+                {},
                 {}};
   types_["Pbx.RefreshToken"] = rt;
   types_["Pbx.RefreshToken"].nav_types["Client"] = &types_["Pbx.OAuthClient"];
@@ -120,9 +124,16 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
                                       "EnableReCaptcha", "General", "Group", "Hidden", "Id", "Link", "MeetingEnabled",
                                       "Name", "Styling", "Translations", "Website"},
                                      {},
+                                     {},
+                                     {},
                                      {}};
-  types_["Pbx.Defs"] = EntityType{"Pbx.Defs", {"Id", "Codecs", "GatewayParameters", "TimeZones"}, {}, {}};
+  types_["Pbx.Defs"] = EntityType{"Pbx.Defs", {"Id", "Codecs", "GatewayParameters", "TimeZones"}, {}, {}, {}, {}};
   if (!opt_.spec_path.empty()) spec_.load(opt_.spec_path);
+  for (auto &[name, t] : types_)  // the phase-1 types are type-checked like the rest
+    if (const EntityType *st = spec_.type(name)) {
+      t.edm = st->edm;
+      t.enum_members = st->enum_members;
+    }
   seed();
   load_state();
   for (const auto &rule : opt_.fault_rules) {

@@ -427,6 +427,28 @@ void Spec::build_types() {
         t.navs[p->string] = target;
       } else {
         t.properties.insert(p->string);
+        const cJSON *rs = resolve(p);
+        std::string type = str(rs, "type"), format = str(rs, "format");
+        const cJSON *en = item(rs, "enum");
+        if (cJSON_GetArraySize(en) > 0) {
+          bool strings_only = true;
+          std::set<std::string> members;
+          for (const cJSON *e = en->child; e; e = e->next) {
+            if (cJSON_IsString(e)) members.insert(e->valuestring);
+            else strings_only = false;
+          }
+          std::string name = ref_name(p);
+          t.edm[p->string] = name.empty() ? "Edm.String" : name;
+          if (strings_only) t.enum_members[p->string] = members;  // the YAML-mangled ones: any string
+        } else if (type == "string") {
+          t.edm[p->string] = format == "date-time" ? "Edm.DateTimeOffset" : format == "uuid" ? "Edm.Guid" : "Edm.String";
+        } else if (type == "integer") {
+          t.edm[p->string] = format == "int64" ? "Edm.Int64" : "Edm.Int32";
+        } else if (type == "number") {
+          t.edm[p->string] = "Edm.Double";
+        } else if (type == "boolean") {
+          t.edm[p->string] = "Edm.Boolean";
+        }
       }
     }
     types_[t.name] = t;
