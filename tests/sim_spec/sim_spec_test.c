@@ -114,7 +114,42 @@ static int in_enum(const cJSON *en, const cJSON *v, int flags) {
   return 0;
 }
 
+/* Whether `name` is a property declared by s (through $ref and allOf). */
+static int declares(const cJSON *s, const char *name, int depth) {
+  const cJSON *x;
+  s = deref(s);
+  if (!s || depth > 20) return 0;
+  if (get(get(s, "properties"), name)) return 1;
+  cJSON_ArrayForEach(x, get(s, "allOf")) if (declares(x, name, depth + 1)) return 1;
+  return 0;
+}
+static int has_properties(const cJSON *s, int depth) {
+  const cJSON *x;
+  s = deref(s);
+  if (!s || depth > 20) return 0;
+  if (get(s, "properties")) return 1;
+  cJSON_ArrayForEach(x, get(s, "allOf")) if (has_properties(x, depth + 1)) return 1;
+  return 0;
+}
+
+static int validate_loose(const cJSON *s, const cJSON *v, const char *where, int depth);
+
+/* Strict: an object whose schema declares properties may carry only those
+ * (and @odata annotations). */
 static int validate(const cJSON *s, const cJSON *v, const char *where, int depth) {
+  const cJSON *x;
+  if (!validate_loose(s, v, where, depth)) return 0;
+  if (cJSON_IsObject(v) && s && !get(s, "oneOf") && !get(s, "anyOf") && has_properties(s, 0)) {
+    cJSON_ArrayForEach(x, v) {
+      if (x->string[0] == '@' || declares(s, x->string, 0)) continue;
+      snprintf(g_why, sizeof g_why, "%s: property %s is not declared by the schema", where, x->string);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static int validate_loose(const cJSON *s, const cJSON *v, const char *where, int depth) {
   const cJSON *x, *all, *alt, *en;
   const char *type, *format;
   if (!s || depth > 40) return 1;
@@ -125,10 +160,11 @@ static int validate(const cJSON *s, const cJSON *v, const char *where, int depth
       snprintf(g_why, sizeof g_why, "%s: unresolved $ref %s", where, gstr(s, "$ref"));
       return 0;
     }
-    return validate(t, v, where, depth + 1);
+    return validate_loose(t, v, where, depth + 1);
   }
   all = get(s, "allOf");
-  cJSON_ArrayForEach(x, all) if (!validate(x, v, where, depth + 1)) return 0;
+  /* each part alone: the undeclared-property check needs the whole schema */
+  cJSON_ArrayForEach(x, all) if (!validate_loose(x, v, where, depth + 1)) return 0;
   alt = get(s, "oneOf");
   if (!alt) alt = get(s, "anyOf");
   if (cJSON_GetArraySize(alt) > 0) {
@@ -804,6 +840,16 @@ int main(int argc, char **argv) {
     return 2;
   }
   g_schemas = get(get(g_spec, "components"), "schemas");
+  { /* the checker itself: strict about undeclared properties, through allOf */
+    cJSON *ok = cJSON_Parse("{\"Id\":1,\"FirstName\":\"A\",\"Number\":\"100\",\"@odata.etag\":\"W/1\"}");
+    cJSON *extra = cJSON_Parse("{\"Id\":1,\"Bogus\":2}");
+    cJSON *ref = cJSON_Parse("{\"$ref\":\"#/components/schemas/Pbx.User\"}");
+    CHECK(validate(ref, ok, "$", 0), "a declared User validates: %s", g_why);
+    CHECK(!validate(ref, extra, "$", 0) && strstr(g_why, "Bogus"), "an undeclared property is refused");
+    cJSON_Delete(ok);
+    cJSON_Delete(extra);
+    cJSON_Delete(ref);
+  }
   args[0] = "--spec";
   args[1] = argv[1];
   args[2] = NULL;
