@@ -83,6 +83,8 @@ expect "unknown client" "$(status POST /connect/token -d client_id=who -d client
 contains "unknown client error" "$(body)" '"error":"invalid_client"'
 expect "bad grant" "$(status POST /connect/token -d client_id=test -d client_secret=secret -d grant_type=password)" 400
 contains "bad grant error" "$(body)" '"error":"unsupported_grant_type"'
+expect "no body at all" "$(status POST /connect/token)" 400
+contains "no body: 3CX's error" "$(body)" '"error":"invalid_request"'
 expect "missing secret" "$(status POST /connect/token -d client_id=test -d grant_type=client_credentials)" 400
 contains "missing secret error" "$(body)" '"error":"invalid_request"'
 expect "token" "$(status POST /connect/token -d client_id=test -d client_secret=secret -d grant_type=client_credentials)" 200

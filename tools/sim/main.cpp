@@ -153,6 +153,13 @@ int main(int argc, char **argv) {
   svr->set_keep_alive_max_count(100000);
   svr->set_keep_alive_timeout(30);
   svr->set_payload_max_length(64 * 1024 * 1024);
+  // requests cpp-httplib refuses before any handler (a POST without a body
+  // or Content-Length): the token endpoint still answers as 3CX does
+  svr->set_error_handler([](const httplib::Request &req, httplib::Response &res) {
+    if (req.path == "/connect/token" && res.status == 400 && res.body.empty())
+      res.set_content("{\"error\":\"invalid_request\",\"error_description\":\"The request has no form body.\"}",
+                      "application/json");
+  });
   // One handler for everything (bodies are read before route handlers run,
   // not before the pre-routing handler).
   auto all = [&](const httplib::Request &req, httplib::Response &res) { simulator->handle(req, res); };
