@@ -31,6 +31,11 @@ LIBDIR=$(find "$PREFIX" -name 'libthreecx.so.0' | head -n 1 | xargs dirname)
 for h in threecx.h catalog.h operations.h export.h version.h; do
   [ -f "$PREFIX/include/threecx/$h" ] && ok "header threecx/$h installed" || ko "header threecx/$h not installed"
 done
+if [ -x "$PREFIX/bin/threecx" ] && LD_LIBRARY_PATH=$LIBDIR "$PREFIX/bin/threecx" --version | grep -q "XAPI 20.0.10"; then
+  ok "the threecx command-line tool is installed and runs"
+else
+  ko "bin/threecx not installed or not runnable"
+fi
 REF=$(find "$PREFIX" -path '*/reference/xapi.md' | head -n 1)
 if [ -n "$REF" ] && grep -q "ListSecurityRefreshToken" "$REF"; then
   ok "reference installed: $REF"
