@@ -461,7 +461,6 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
   }
   if (!m.error.empty()) return odata_error(res, 400, "BadRequest", m.error);
   const Route &r = *m.route;
-  sync_groups();  // DNs may have joined or left groups since the last request
 
   cJSON *body = nullptr;
   struct Del {

@@ -22,7 +22,10 @@ void Simulator::xapi(const std::string &raw_path, const std::string &raw_query, 
                      httplib::Response &res) {
   std::lock_guard<std::mutex> lk(mu_);
   xapi_locked(raw_path, raw_query, req, res);
-  if (req.method != "GET" && res.status >= 200 && res.status < 300) save_state();
+  if (req.method != "GET" && res.status >= 200 && res.status < 300) {
+    sync_groups();  // a change may have moved DNs between groups: Members follow (not on reads)
+    save_state();
+  }
 }
 
 void Simulator::xapi_locked(const std::string &raw_path, const std::string &raw_query, const httplib::Request &req,

@@ -136,6 +136,7 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
     }
   seed();
   load_state();
+  sync_groups();  // a state file from an older run: Members follow the DNs
   for (const auto &rule : opt_.fault_rules) {
     cJSON *j = cJSON_Parse(rule.c_str());
     Fault f;
