@@ -10,7 +10,6 @@ struct LastError {
   std::string message;
 };
 thread_local LastError t_last;
-thread_local const char *t_api = nullptr;
 
 struct CodeInfo {
   const char *name;
@@ -77,8 +76,6 @@ char *dup_out(std::string_view s) {
   p[s.size()] = '\0';
   return p;
 }
-
-const char *&current_api() noexcept { return t_api; }
 
 void name_last_error(const char *api) noexcept {
   std::string_view msg = last_error();

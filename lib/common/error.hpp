@@ -38,9 +38,6 @@ void clear_error() noexcept;
 const char *code_text(int code) noexcept;
 const char *code_name(int code) noexcept;
 
-// The public function guard(api, f) is running on this thread (nullptr
-// outside one): the name argument-check messages start with.
-const char *&current_api() noexcept;
 // Prefixes this thread's last message with "api: " unless it starts so.
 void name_last_error(const char *api) noexcept;
 
@@ -70,26 +67,20 @@ int guard(F &&f) noexcept {
   }
 }
 
-// guard() for a public function: `api` (its __func__) names it in the
-// messages of THREECX_REQUIRE, also from helpers it calls.
+// guard() for a public function: `api` (its __func__) starts the message
+// of every INVALID_ARGUMENT it returns ("threecx_query_set_top: query is
+// NULL"), whichever helper raised it.
 template <class F>
 int guard(const char *api, F &&f) noexcept {
-  const char *&cur = current_api();
-  const char *saved = cur;
-  cur = api;
   int rc = guard(std::forward<F>(f));
-  cur = saved;
   if (rc == THREECX_E_INVALID_ARGUMENT) name_last_error(api);
   return rc;
 }
 
-// Argument checks used by the C layer: "threecx_query_set_top: query is NULL".
-#define THREECX_REQUIRE(ptr)                                                                   \
-  do {                                                                                         \
-    if ((ptr) == nullptr)                                                                      \
-      ::threecx::fail(THREECX_E_INVALID_ARGUMENT,                                              \
-                      std::string(::threecx::current_api() ? ::threecx::current_api() : __func__) + \
-                          ": " #ptr " is NULL");                                               \
+// Argument checks used by the C layer (inside guard(__func__, ...)).
+#define THREECX_REQUIRE(ptr)                                                        \
+  do {                                                                              \
+    if ((ptr) == nullptr) ::threecx::fail(THREECX_E_INVALID_ARGUMENT, #ptr " is NULL"); \
   } while (0)
 
 // Copies a string into memory released by threecx_free (malloc).
