@@ -23,9 +23,6 @@ for f in "$lib" "$sim" "$build/include/threecx/version.h"; do
   [ -e "$f" ] || { echo "missing $f (build the library first)" >&2; exit 2; }
 done
 export THREECX_SIM="$sim"
-if [ -z "${THREECX_XAPI_SPEC:-}" ] && [ -r "$root/../shared/xapi/swagger.json" ]; then
-  export THREECX_XAPI_SPEC="$root/../shared/xapi/swagger.json"
-fi
 SWIG=${SWIG:-swig}
 CC=${CC:-cc}
 inc="-I$root/include -I$build/include"

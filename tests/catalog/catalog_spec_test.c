@@ -7,7 +7,7 @@
  * count, sorted order, lookups of unknown ids, argument checks, and the
  * typed functions' refusals that happen before anything is sent.
  *
- *   catalog_spec_test ../shared/xapi/swagger.json
+ *   catalog_spec_test spec/xapi-20.0.10.json
  *
  * Prints "N passed, N failed"; exits 1 on any failure.
  */

@@ -2,10 +2,10 @@
 # The generator keeps the typed functions of this SONAME (tools/gen/abi-0.txt):
 # a spec that removes an operation or changes a signature is refused with a
 # message naming the function; a new operation is added to the list.
-#   tests/catalog/gen_abi_guard.sh path/to/swagger.json   (from the repo root)
+#   tests/catalog/gen_abi_guard.sh [path/to/xapi.json]   (from the repo root)
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-spec=${1:-$root/../shared/xapi/swagger.json}
+spec=${1:-$root/spec/xapi-20.0.10.json}
 py=${PYTHON:-python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -3,10 +3,10 @@
 # directory (twice, to prove the output is stable) and diffs against the
 # committed files. Fails on any drift between the spec, the generator and
 # the committed output.
-#   tests/catalog/gen_reproducible.sh [path/to/swagger.json]   (from the repo root)
+#   tests/catalog/gen_reproducible.sh [path/to/xapi.json]   (from the repo root)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-spec=${1:-$root/../shared/xapi/swagger.json}
+spec=${1:-$root/spec/xapi-20.0.10.json}
 py=${PYTHON:-python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -22,7 +22,7 @@ for f in $files; do
     status=1
   fi
   if ! diff -u "$root/$f" "$tmp/a/$f" >"$tmp/diff" 2>&1; then
-    echo "DRIFT: $f differs from the generator's output (run: python3 tools/gen/xapi_gen.py ../shared/xapi/swagger.json --out .)" >&2
+    echo "DRIFT: $f differs from the generator's output (run: python3 tools/gen/xapi_gen.py spec/xapi-20.0.10.json --out .)" >&2
     head -n 40 "$tmp/diff" >&2
     status=1
   fi

@@ -3,10 +3,10 @@
 # port (HTTPS with its generated CA) and checks with curl: the token rules,
 # every fault kind, the recorder, string keys with If-Match, the phase-2
 # spec routes, --state, --fault and a clean exit on SIGTERM.
-# usage: sim_behaviour_test.sh PATH/TO/threecx-sim [SPEC]
+# usage: sim_behaviour_test.sh PATH/TO/threecx-sim SPEC.json (the vendored spec, for --spec)
 set -u
-SIM=${1:?usage: sim_behaviour_test.sh threecx-sim [swagger.json]}
-SPEC=${2:-${THREECX_XAPI_SPEC:-}}
+SIM=${1:?usage: sim_behaviour_test.sh threecx-sim SPEC.json}
+SPEC=${2:?usage: sim_behaviour_test.sh threecx-sim SPEC.json}
 DIR=$(mktemp -d /tmp/sim-behaviour-XXXXXX)
 PID=
 PASS=0
@@ -70,9 +70,7 @@ token() {  # token ID SECRET: prints the access token
 header() { tr -d '\r' <"$DIR/headers" | sed -n "s/^$1: //Ip" | head -n 1; }
 body() { cat "$DIR/body"; }
 
-if [ -n "$SPEC" ]; then SPECARG="--spec $SPEC"; else SPECARG=; fi
-# shellcheck disable=SC2086
-start_sim main --client test:secret --client limited:k2:SystemAdmin $SPECARG
+start_sim main --client test:secret --client limited:k2:SystemAdmin
 contains "banner" "$(cat "$DIR/main.out")" "threecx-sim listening on https://127.0.0.1:$PORT"
 contains "credentials line" "$(cat "$DIR/main.out")" "client_id=test api_key=secret role=SystemOwner"
 
@@ -189,10 +187,12 @@ for k in token_requests tokens_issued xapi_requests unauthorized; do contains "s
 expect "reset" "$(status POST /_sim/reset -d '{}')" 200
 contains "stats after reset" "$(C "$BASE/_sim/stats")" '"xapi_requests":0'
 
-# ---- phase 2: spec-driven routes (when the spec is found) ----
+# ---- phase 2: the built-in specification's routes ----
 T=$(token test secret)
 A="Authorization: Bearer $T"
-if [ "$(status GET '/xapi/v1/Users?$top=1' -H "$A")" = 200 ]; then
+contains "banner names the built-in spec" "$(cat "$DIR/main.out")" "specification: XAPI 20.0.10 (built in)"
+expect "spec route served" "$(status GET '/xapi/v1/Users?$top=1' -H "$A")" 200
+if true; then
   expect "read by int key" "$(status GET '/xapi/v1/Users(1)?$select=Id' -H "$A")" 200
   contains "Users(1)" "$(body)" '"Id":1'
   expect "bad int literal" "$(status GET "/xapi/v1/Users('x')" -H "$A")" 400
@@ -208,24 +208,49 @@ if [ "$(status GET '/xapi/v1/Users?$top=1' -H "$A")" = 200 ]; then
   expect "patch user" "$(status PATCH "/xapi/v1/Users($NEWID)" -H "$A" -H 'Content-Type: application/json' -d '{"LastName":"Later"}')" 204
   expect "delete user" "$(status DELETE "/xapi/v1/Users($NEWID)" -H "$A")" 204
   expect "action 204" "$(status POST '/xapi/v1/ActivityLog/Pbx.PurgeLogs' -H "$A" -H 'Content-Type: application/json' -d '{}')" 204
-else
-  echo "note: no spec found, phase-2 checks skipped"
 fi
 stop_sim
 
 # ---- --state and --fault ----
 # shellcheck disable=SC2086
-start_sim state --state "$DIR/state.json" --fault '{"path":"^/Defs","status":418,"times":1}' $SPECARG
+start_sim state --state "$DIR/state.json" --fault '{"path":"^/Defs","status":418,"times":1}' 
 T=$(token test secret)
 A="Authorization: Bearer $T"
 expect "--fault rule" "$(status GET '/xapi/v1/Defs?$select=Id' -H "$A")" 418
 expect "state: create" "$(status POST /xapi/v1/WebsiteLinks -H "$A" -H 'Content-Type: application/json' -d '{"Link":"kept","Name":"kept"}')" 201
 stop_sim
-# shellcheck disable=SC2086
-start_sim state2 --state "$DIR/state.json" $SPECARG
+# --spec FILE: another document (here the vendored one, given by path)
+start_sim state2 --state "$DIR/state.json" --spec "$SPEC"
+contains "banner names --spec" "$(cat "$DIR/state2.out")" "specification: $SPEC"
 T=$(token test secret)
 expect "state: survives a restart" "$(status GET "/xapi/v1/WebsiteLinks('kept')" -H "Authorization: Bearer $T")" 200
+expect "--spec: spec routes" "$(status GET '/xapi/v1/Users(1)?$select=Id' -H "Authorization: Bearer $T")" 200
+# a second simulator on the busy port: a clear error, no shared listener
+"$SIM" --host 127.0.0.1 --port "$PORT" --http --quiet >"$DIR/busy.out" 2>"$DIR/busy.err"
+expect "busy port: exit 1" "$?" 1
+contains "busy port: says so" "$(cat "$DIR/busy.err")" "127.0.0.1:$PORT: port in use"
+for i in 1 2 3 4 5 6; do
+  expect "busy port: token $i still from the first simulator" "$(status POST /connect/token -d client_id=test -d client_secret=secret -d grant_type=client_credentials)" 200
+done
 stop_sim
+# restarting on the port just freed works at once (SO_REUSEADDR)
+OLDPORT=$PORT
+"$SIM" --host 127.0.0.1 --port "$OLDPORT" --http --quiet --ready-file "$DIR/re.port" >"$DIR/re.out" 2>"$DIR/re.err" &
+REPID=$!
+i=0
+while [ ! -s "$DIR/re.port" ] && kill -0 $REPID 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+expect "restart on a just-freed port" "$(cat "$DIR/re.port" 2>/dev/null)" "$OLDPORT"
+kill $REPID 2>/dev/null; wait $REPID 2>/dev/null
+
+# a specification that cannot be read is an error naming it, never a fallback
+"$SIM" --port 0 --quiet --spec "$DIR/none.json" >/dev/null 2>"$DIR/nospec.err"
+expect "--spec unreadable: exit 2" "$?" 2
+contains "--spec unreadable: names the path" "$(cat "$DIR/nospec.err")" "cannot read the specification $DIR/none.json"
+THREECX_XAPI_SPEC="$DIR/none.json" "$SIM" --port 0 --quiet >/dev/null 2>"$DIR/nospec2.err"
+expect "THREECX_XAPI_SPEC unreadable: exit 2" "$?" 2
+contains "THREECX_XAPI_SPEC unreadable: names the path" "$(cat "$DIR/nospec2.err")" "cannot read the specification $DIR/none.json"
+"$SIM" --port 0 --quiet --spec "$DIR" >/dev/null 2>"$DIR/nospec3.err"
+contains "--spec DIR: names the path" "$(cat "$DIR/nospec3.err")" "cannot read the specification $DIR: Is a directory"
 
 # ---- without --ca-out: the CA goes to $TMPDIR/threecx-sim-ca-PORT.pem, is
 # printed, verifies the server, and is removed at exit ----

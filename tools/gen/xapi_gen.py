@@ -2,8 +2,11 @@
 """xapi_gen.py: generates libthreecx's operation catalog and typed functions
 from the 3CX XAPI OpenAPI document (swagger.json). Standard library only.
 
-    python3 tools/gen/xapi_gen.py ../shared/xapi/swagger.json --out .
+    python3 tools/gen/xapi_gen.py [spec/xapi-20.0.10.json] --out .
         [--xapi-version 20.0.10] [--check]
+
+The specification is the one vendored in spec/ (see spec/README.md for how to
+move to a new XAPI version).
 
 Writes, relative to --out (deterministic: sorted, no timestamps):
   lib/generated/catalog_data.inc   static threecx_operation table
@@ -663,7 +666,10 @@ def check_abi(ops, path):
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("spec", help="path to the XAPI swagger.json")
+    ap.add_argument("spec", nargs="?",
+                    default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spec",
+                                         "xapi-%s.json" % DEFAULT_XAPI_VERSION),
+                    help="the XAPI OpenAPI document, JSON (default: spec/xapi-%s.json)" % DEFAULT_XAPI_VERSION)
     ap.add_argument("--out", default=".", help="repository root to write into")
     ap.add_argument("--xapi-version", default=DEFAULT_XAPI_VERSION,
                     help="XAPI version the spec describes (its info.version is 1.0.0)")

@@ -1,8 +1,11 @@
 // threecx-sim: a local 3CX XAPI server for tests, demos and users without
 // a PBX. See --help.
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "embedded.hpp"
 #include "server.hpp"
 #include "tls.hpp"
 
@@ -31,10 +35,9 @@ const char *kUsage =
     "  --token-lifetime S       access token lifetime in seconds (default 3600)\n"
     "  --token-log FILE         append every issued access token (for tests)\n"
     "  --ready-file FILE        write the bound port here once listening\n"
-    "  --spec PATH              swagger.json driving every other route (default:\n"
-    "                           $THREECX_XAPI_SPEC, ./../shared/xapi/swagger.json,\n"
-    "                           the source tree's, <exe dir>/../../../shared/xapi/;\n"
-    "                           none found: only Defs, SecurityTokens, WebsiteLinks)\n"
+    "  --spec FILE              serve another XAPI specification (OpenAPI JSON);\n"
+    "                           default: $THREECX_XAPI_SPEC if set, else the\n"
+    "                           XAPI 20.0.10 specification built into this binary\n"
     "  --state FILE             load the data from FILE if it exists, save it after\n"
     "                           every change and at exit (atomically)\n"
     "  --fault RULE             a fault rule, the JSON of POST /_sim/faults (repeatable)\n"
@@ -91,25 +94,20 @@ int main(int argc, char **argv) {
   if (port < 0 || port > 65535) usage_error("bad port");
   if (cert.empty() != key.empty()) usage_error("--tls-cert and --tls-key go together");
   if (opt.spec_path.empty()) {
-    auto exists = [](const char *p) { return p && *p && access(p, R_OK) == 0; };
+    // THREECX_XAPI_SPEC, when set, names the document as --spec does; unset,
+    // the specification built into this binary is served
     const char *env = std::getenv("THREECX_XAPI_SPEC");
-    if (exists(env)) opt.spec_path = env;
-    else if (exists("../shared/xapi/swagger.json")) opt.spec_path = "../shared/xapi/swagger.json";
-#ifdef THREECX_SIM_DEFAULT_SPEC
-    else if (exists(THREECX_SIM_DEFAULT_SPEC)) opt.spec_path = THREECX_SIM_DEFAULT_SPEC;
-#endif
-    if (opt.spec_path.empty()) {  // <dir of the executable>/../../../shared/xapi/swagger.json
-      char self[4096];
-      ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-      if (n > 0) {
-        std::string dir(self, static_cast<size_t>(n));
-        dir = dir.substr(0, dir.rfind('/'));
-        std::string cand = dir + "/../../../shared/xapi/swagger.json";
-        if (exists(cand.c_str())) opt.spec_path = cand;
-      }
+    if (env && *env) opt.spec_path = env;
+  }
+  if (!opt.spec_path.empty()) {
+    struct stat st;
+    int err = stat(opt.spec_path.c_str(), &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (!err && access(opt.spec_path.c_str(), R_OK) != 0) err = errno;
+    if (err) {
+      std::fprintf(stderr, "threecx-sim: cannot read the specification %s: %s\n", opt.spec_path.c_str(),
+                   std::strerror(err));
+      return 2;
     }
-    if (opt.spec_path.empty() && !opt.quiet)
-      std::fprintf(stderr, "threecx-sim: no spec found (--spec): only the phase-1 routes are served\n");
   }
 
   // SIGINT/SIGTERM are taken by a waiting thread, which stops the server.
@@ -168,9 +166,23 @@ int main(int argc, char **argv) {
   svr->Patch(".*", all);
   svr->Put(".*", all);
   svr->Delete(".*", all);
+  // SO_REUSEADDR only: a restart on a port just freed binds at once, and a
+  // second simulator on a busy port fails (cpp-httplib's default also sets
+  // SO_REUSEPORT, which lets two processes split one port's connections)
+  svr->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  errno = 0;
   int bound = port == 0 ? svr->bind_to_any_port(host) : (svr->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
-    std::fprintf(stderr, "threecx-sim: cannot listen on %s:%d\n", host.c_str(), port);
+    int err = errno;
+    if (err == EADDRINUSE)
+      std::fprintf(stderr, "threecx-sim: cannot listen on %s:%d: port in use (another server is listening there)\n",
+                   host.c_str(), port);
+    else
+      std::fprintf(stderr, "threecx-sim: cannot listen on %s:%d: %s\n", host.c_str(), port,
+                   err ? std::strerror(err) : "address not usable");
     return 1;
   }
   // the generated CA, for clients to trust: --ca-out, else a per-port file
@@ -195,6 +207,7 @@ int main(int argc, char **argv) {
   });
   if (!opt.quiet) {
     std::printf("threecx-sim listening on %s://%s:%d\n", http ? "http" : "https", host.c_str(), bound);
+    std::printf("specification: %s\n", opt.spec_path.empty() ? sim::kEmbeddedSpecName : opt.spec_path.c_str());
     for (const auto &[id, c] : opt.clients)
       std::printf("client_id=%s api_key=%s role=%s\n", id.c_str(), c.key.c_str(), c.role.c_str());
     if (!ca_out.empty()) std::printf("CA certificate: %s\n", ca_out.c_str());

@@ -1,5 +1,7 @@
 #include "server.hpp"
 
+#include "embedded.hpp"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -128,7 +130,10 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
                                      {},
                                      {}};
   types_["Pbx.Defs"] = EntityType{"Pbx.Defs", {"Id", "Codecs", "GatewayParameters", "TimeZones"}, {}, {}, {}, {}};
-  if (!opt_.spec_path.empty()) spec_.load(opt_.spec_path);
+  if (opt_.spec_path.empty())
+    spec_.load_text(embedded_spec(), kEmbeddedSpecName);
+  else
+    spec_.load(opt_.spec_path);
   for (auto &[name, t] : types_)  // the phase-1 types are type-checked like the rest
     if (const EntityType *st = spec_.type(name)) {
       t.edm = st->edm;

@@ -31,7 +31,7 @@ struct Options {
   long token_lifetime = 3600;
   std::string token_log;  // append issued tokens here (tests)
   bool quiet = false;
-  std::string spec_path;                // empty: phase-1 routes only
+  std::string spec_path;                // empty: the built-in specification
   std::string state_path;               // --state: load at start, save on change
   std::vector<std::string> fault_rules; // --fault: JSON rules
 };

@@ -564,10 +564,14 @@ void Spec::build_route(const std::string &tmpl, const std::string &method, const
 
 void Spec::load(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read the spec " + path);
+  if (!in) throw std::runtime_error("cannot read the specification " + path + ": " + std::strerror(errno));
   std::stringstream buf;
   buf << in.rdbuf();
-  std::string text = buf.str();
+  if (in.bad()) throw std::runtime_error("cannot read the specification " + path + ": " + std::strerror(errno));
+  load_text(buf.str(), path);
+}
+
+void Spec::load_text(const std::string &text, const std::string &path) {
   root_ = cJSON_Parse(text.c_str());
   if (!root_) throw std::runtime_error("the spec " + path + " is not JSON");
   schemas_ = item(item(root_, "components"), "schemas");

@@ -82,6 +82,8 @@ class Spec {
 
   // Reads and indexes the document. Throws std::runtime_error.
   void load(const std::string &path);
+  // the same from text; `path` names it in errors
+  void load_text(const std::string &text, const std::string &path);
   bool loaded() const { return root_ != nullptr; }
 
   // Finds the route for a method and a raw (still percent-encoded) path
