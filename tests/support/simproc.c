@@ -39,7 +39,9 @@ int sim_start(sim *s, int http, const char *const *extra_args) {
 
   const char *argv[64];
   int n = 0;
-  argv[n++] = THREECX_SIM_PATH;
+  /* THREECX_TEST_SIM: another simulator binary (e.g. a copy standing alone) */
+  const char *exe = getenv("THREECX_TEST_SIM");
+  argv[n++] = exe && *exe ? exe : THREECX_SIM_PATH;
   argv[n++] = "--host";
   argv[n++] = "127.0.0.1";
   argv[n++] = "--port";
