@@ -2,6 +2,9 @@
 // seeded from the schemas, reads by key and alternate key, create, update,
 // delete with If-Match, singletons, navigations, functions and actions.
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <set>
 #include <cstring>
 #include <strings.h>
 
@@ -112,6 +115,53 @@ cJSON *membership(cJSON *m, const cJSON *group, const cJSON *dn, int id) {
 
 }  // namespace
 
+bool Simulator::is_dn_set(const std::string &name) const {
+  auto it = sets_.find(name);
+  return it != sets_.end() && it->second.type && dn_types_.count(it->second.type->name) &&
+         it->second.key != "Number";
+}
+
+// The DN (of any set) that has this extension number, other than `except`.
+const cJSON *Simulator::number_owner(const std::string &number, const cJSON *except) const {
+  for (const auto &[name, set] : sets_) {
+    if (!is_dn_set(name)) continue;
+    for (const cJSON *e : set.items) {
+      const char *n = str_prop(e, "Number");
+      if (e != except && n && number == n) return e;
+    }
+  }
+  return nullptr;
+}
+
+// The lowest free number at or above the set's base (3CX's "first
+// available number"); numbers are shared by every kind of DN.
+std::string Simulator::next_free_number(const std::string &set_name) const {
+  std::set<long> taken;
+  for (const auto &[name, set] : sets_) {
+    if (!is_dn_set(name)) continue;
+    for (const cJSON *e : set.items) {
+      const char *n = str_prop(e, "Number");
+      char *end = nullptr;
+      long v = n && *n ? std::strtol(n, &end, 10) : -1;
+      if (end && !*end && v >= 0) taken.insert(v);
+    }
+  }
+  auto it = sets_.find(set_name);
+  long candidate = it != sets_.end() && it->second.number_base > 0 ? it->second.number_base : 1000;
+  while (taken.count(candidate)) ++candidate;
+  return std::to_string(candidate);
+}
+
+std::string Simulator::origin(const httplib::Request &req) const {
+  std::string host = req.get_header_value("Host");
+  bool ok = !host.empty() && host.size() < 256;
+  for (char c : host)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || std::strchr(".-_:[]", c));
+  if (!ok) host = req.local_addr.find(':') != std::string::npos ? "[" + req.local_addr + "]:" + std::to_string(req.local_port)
+                                                               : req.local_addr + ":" + std::to_string(req.local_port);
+  return std::string(opt_.https ? "https" : "http") + "://" + host;
+}
+
 // Fills the navigation properties of a seeded entity: collections with two
 // entities of the target type, single navigations with one.
 void Simulator::add_navs(cJSON *e, const std::string &type_name, Lcg &g) {
@@ -141,6 +191,23 @@ void Simulator::add_navs(cJSON *e, const std::string &type_name, Lcg &g) {
 
 void Simulator::seed_spec() {
   if (!spec_.loaded()) return;
+  // the types derived from Pbx.DN (through allOf) share one numbering plan
+  dn_types_.clear();
+  for (const auto &[tname, t] : spec_.types()) {
+    const cJSON *sch = spec_.schema(tname);
+    for (int depth = 0; sch && depth < 8; ++depth) {
+      const cJSON *next = nullptr;
+      for (const cJSON *a = cJSON_GetObjectItemCaseSensitive(sch, "allOf") ? cJSON_GetObjectItemCaseSensitive(sch, "allOf")->child : nullptr; a; a = a->next) {
+        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(a, "$ref");
+        if (!cJSON_IsString(ref)) continue;
+        std::string base = ref->valuestring;
+        base = base.substr(base.rfind('/') + 1);
+        if (base == "Pbx.DN") dn_types_.insert(tname);
+        next = spec_.schema(base);
+      }
+      sch = next;
+    }
+  }
   int numbered_sets = 0;
   for (const auto &[name, info] : spec_.sets()) {
     if (sets_.count(name)) continue;  // phase-1 sets keep their seed
@@ -177,6 +244,7 @@ void Simulator::seed_spec() {
       if (cJSON_IsString(num) && info.key != "Number") {
         if (i == 1 && name != "Users") ++numbered_sets;
         int base = name == "Users" ? 99 : 790 + numbered_sets * 10;
+        if (i == 1) set.number_base = base + 1;
         cJSON_ReplaceItemInObjectCaseSensitive(e, "Number", cJSON_CreateString(std::to_string(base + i).c_str()));
       }
       if (name == "Groups" && cJSON_GetObjectItemCaseSensitive(e, "Name")) {  // departments
@@ -187,6 +255,7 @@ void Simulator::seed_spec() {
       cJSON_AddStringToObject(e, "@odata.etag", new_etag().c_str());
       set.items.push_back(e);
     }
+    set.next_id = count + 1;
     sets_[name] = std::move(set);
   }
   for (const Route &r : spec_.routes()) {
@@ -353,7 +422,7 @@ bool Simulator::set_action(const Route &r, const cJSON *body, Set &set, httplib:
     // a collection answer lists what could not be deleted (UserDeleteError)
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "@odata.context",
-                            ("https://pbx/xapi/v1/$metadata#Collection(" + r.item_type + ")").c_str());
+                            (origin_ + "/xapi/v1/$metadata#Collection(" + r.item_type + ")").c_str());
     cJSON *value = cJSON_AddArrayToObject(out, "value");
     for (const cJSON *id : missing) {
       cJSON *err = cJSON_CreateObject();
@@ -383,6 +452,14 @@ bool Simulator::set_action(const Route &r, const cJSON *body, Set &set, httplib:
     for (const cJSON *f = body->child; f; f = f->next)
       if (cJSON_IsObject(f)) patch = f;
     if (!patch) return false;
+    const cJSON *num = cJSON_GetObjectItemCaseSensitive(patch, "Number");
+    if (num && is_dn_set(r.set))
+      for (const cJSON *e : set.items)
+        if (listed(e) && !cJSON_Compare(num, cJSON_GetObjectItemCaseSensitive(e, "Number"), 1)) {
+          odata_error(res, 400, "WARNINGS.XAPI.NOT_SUPPORTED",
+                      "Number:\nThe number of an existing " + set.type->name + " cannot be changed.", "Number");
+          return true;
+        }
     for (cJSON *e : set.items) {
       if (!listed(e)) continue;
       for (const cJSON *f = patch->child; f; f = f->next)
@@ -484,7 +561,7 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
 
   auto set_it = r.set.empty() ? sets_.end() : sets_.find(r.set);
   Set *set = set_it == sets_.end() ? nullptr : &set_it->second;
-  std::string context = "https://pbx/xapi/v1/$metadata#" + r.set;
+  std::string context = origin_ + "/xapi/v1/$metadata#" + r.set;
 
   // the entity addressed by the first segment's key, if any
   std::vector<cJSON *>::iterator ent;
@@ -561,13 +638,28 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
         for (const cJSON *f = body->child; f; f = f->next)
           set_prop(e, f->string, cJSON_Duplicate(f, 1));
         const cJSON *given = cJSON_GetObjectItemCaseSensitive(body, set->key.c_str());
-        if (!set->key.empty() && set->key_type == "integer") {  // the server assigns integer keys
-          double next = 1;
+        if (is_dn_set(r.set)) {  // extension numbers: unique across every kind of DN
+          const cJSON *num = cJSON_GetObjectItemCaseSensitive(body, "Number");
+          if (cJSON_IsString(num) && *num->valuestring) {
+            if (const cJSON *owner = number_owner(num->valuestring, nullptr)) {
+              (void)owner;
+              cJSON_Delete(e);
+              return odata_error(res, 400, "WARNINGS.XAPI.ALREADY_IN_USE",
+                                 std::string("Number:\nThe number ") + num->valuestring + " is already in use.", "Number");
+            }
+          } else {
+            set_prop(e, "Number", cJSON_CreateString(next_free_number(r.set).c_str()));
+          }
+        }
+        if (!set->key.empty() && set->key_type == "integer") {
+          // the server assigns integer keys, never one it gave before
+          double next = set->next_id;
           for (const cJSON *x : set->items) {
             const cJSON *k = cJSON_GetObjectItemCaseSensitive(x, set->key.c_str());
             if (cJSON_IsNumber(k) && k->valuedouble >= next) next = k->valuedouble + 1;
           }
           set_prop(e, set->key.c_str(), cJSON_CreateNumber(next));
+          set->next_id = next + 1;
         } else if (!set->key.empty() && set->key_type != "integer" && !cJSON_IsString(given)) {
           cJSON_Delete(e);
           return odata_error(res, 400, "BadRequest", "The key property '" + set->key + "' is required.");
@@ -593,6 +685,13 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
         std::string etag = cJSON_GetObjectItem(*ent, "@odata.etag")->valuestring;
         if (!match.empty() && match != "*" && match != etag)
           return odata_error(res, 412, "PreconditionFailed", "The ETag in If-Match does not match the entity.");
+        if (is_dn_set(r.set)) {  // a DN's number is fixed once created
+          const cJSON *num = cJSON_GetObjectItemCaseSensitive(body, "Number");
+          const cJSON *cur = cJSON_GetObjectItemCaseSensitive(*ent, "Number");
+          if (num && !(cJSON_IsString(cur) && cJSON_Compare(num, cur, 1)))
+            return odata_error(res, 400, "WARNINGS.XAPI.NOT_SUPPORTED",
+                               "Number:\nThe number of an existing " + set->type->name + " cannot be changed.", "Number");
+        }
         for (const cJSON *f = body->child; f; f = f->next) {
           if (std::strncmp(f->string, "@odata.", 7) == 0) continue;
           set_prop(*ent, f->string, cJSON_Duplicate(f, 1));
@@ -662,6 +761,15 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
   if (r.kind == Route::Action && set && r.segs.size() == 2 && cJSON_IsObject(body) && set_action(r, body, *set, res))
     return;
 
+  // Pbx.GetFirstAvailable*Number(): the number a create without one gets
+  if (r.kind == Route::Function && set && r.segs.size() == 2 && is_dn_set(r.set) &&
+      r.segs[1].name.rfind("Pbx.GetFirstAvailable", 0) == 0) {
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "@odata.context", (origin_ + "/xapi/v1/$metadata#Pbx.FirstAvailableNumber").c_str());
+    cJSON_AddStringToObject(out, "Number", next_free_number(r.set).c_str());
+    return send_json(res, 200, out);
+  }
+
   // generated answers: navigations, functions, actions, and anything above
   // without a store
   if (r.status == 204) {
@@ -676,7 +784,7 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
   }
   Lcg g{fnv1a(seed_text)};
   if ((!set || r.kind == Route::Function || r.kind == Route::Action) && !r.item_type.empty())
-    context = "https://pbx/xapi/v1/$metadata#Collection(" + r.item_type + ")";
+    context = origin_ + "/xapi/v1/$metadata#Collection(" + r.item_type + ")";
   if (r.collection) {
     const EntityType *t = spec_.type(r.item_type);
     // a few items of the collection's item schema

@@ -90,6 +90,7 @@ int main(int argc, char **argv) {
       usage_error("unknown option " + a);
     }
   }
+  opt.https = !http;
   if (opt.clients.empty()) opt.clients["test"] = sim::ClientCred{"secret", "SystemOwner"};
   if (port < 0 || port > 65535) usage_error("bad port");
   if (cert.empty() != key.empty()) usage_error("--tls-cert and --tls-key go together");

@@ -21,6 +21,7 @@ void send(httplib::Response &res, int status, cJSON *body) {
 void Simulator::xapi(const std::string &raw_path, const std::string &raw_query, const httplib::Request &req,
                      httplib::Response &res) {
   std::lock_guard<std::mutex> lk(mu_);
+  origin_ = origin(req);
   xapi_locked(raw_path, raw_query, req, res);
   if (req.method != "GET" && res.status >= 200 && res.status < 300) {
     sync_groups();  // a change may have moved DNs between groups: Members follow (not on reads)
@@ -84,7 +85,7 @@ void Simulator::xapi_locked(const std::string &raw_path, const std::string &raw_
       return spec_xapi(raw_path, q, req, res);
     Set &set = set_it->second;
     const EntityType &type = *set.type;
-    std::string context = "https://pbx/xapi/v1/$metadata#" + name;
+    std::string context = origin_ + "/xapi/v1/$metadata#" + name;
 
     if (!by_key) {
       if (req.method == "GET") {

@@ -88,16 +88,18 @@ std::vector<std::pair<std::string, std::string>> split_query(const std::string &
   return out;
 }
 
-void odata_error(httplib::Response &res, int status, const std::string &code, const std::string &message) {
+void odata_error(httplib::Response &res, int status, const std::string &code, const std::string &message,
+                 const std::string &target) {
   cJSON *root = cJSON_CreateObject();
   cJSON *e = cJSON_AddObjectToObject(root, "error");
   cJSON_AddStringToObject(e, "code", code.c_str());
   cJSON_AddStringToObject(e, "message", message.c_str());
+  if (!target.empty()) cJSON_AddStringToObject(e, "target", target.c_str());
   cJSON *details = cJSON_AddArrayToObject(e, "details");
   cJSON *d = cJSON_CreateObject();
   cJSON_AddStringToObject(d, "code", code.c_str());
   cJSON_AddStringToObject(d, "message", message.c_str());
-  cJSON_AddStringToObject(d, "target", "");
+  cJSON_AddStringToObject(d, "target", target.c_str());
   cJSON_AddItemToArray(details, d);
   send_json(res, status, root);
 }
@@ -319,11 +321,31 @@ void Simulator::token(const httplib::Request &req, httplib::Response &res) {
   std::lock_guard<std::mutex> lk(mu_);
   ++stats_["token_requests"];
   if (req.method != "POST") return fail(405, "invalid_request", "The token endpoint accepts POST only.");
+  // 3CX takes the form either URL-encoded or as multipart/form-data (its
+  // own sample client sends a FormData body); any other body is refused
+  std::string ctype = req.get_header_value("Content-Type");
+  ctype = ctype.substr(0, ctype.find(';'));
+  while (!ctype.empty() && ctype.back() == ' ') ctype.pop_back();
+  for (char &c : ctype) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::map<std::string, std::string> form;
-  std::string body = req.body;
-  for (char &c : body)
-    if (c == '+') c = ' ';  // form encoding: '+' is a space, before %XX decoding
-  for (auto &[k, v] : split_query(body)) form[k] = v;
+  std::string repeated;  // RFC 6749 3.2: a parameter must not be repeated
+  auto put = [&](const std::string &k, const std::string &v) {
+    if (!form.emplace(k, v).second && repeated.empty()) repeated = k;
+  };
+  if (ctype == "multipart/form-data") {
+    for (const auto &[name, part] : req.files) put(name, part.content);
+  } else if (ctype == "application/x-www-form-urlencoded") {
+    std::string body = req.body;
+    for (char &c : body)
+      if (c == '+') c = ' ';  // form encoding: '+' is a space, before %XX decoding
+    for (auto &[k, v] : split_query(body)) put(k, v);
+  } else {
+    return fail(400, "invalid_request",
+                "The token request must be sent as application/x-www-form-urlencoded or multipart/form-data.");
+  }
+  if (!repeated.empty() && repeated.size() < 64)
+    return fail(400, "invalid_request", ("The parameter " + repeated + " is repeated.").c_str());
+  if (!repeated.empty()) return fail(400, "invalid_request", "A parameter is repeated.");
   if (form["client_id"].empty() || form["client_secret"].empty())
     return fail(400, "invalid_request", "client_id and client_secret are required.");
   if (form["grant_type"].empty()) return fail(400, "invalid_request", "grant_type is required.");

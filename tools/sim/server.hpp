@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct Options {
   long token_lifetime = 3600;
   std::string token_log;  // append issued tokens here (tests)
   bool quiet = false;
+  bool https = true;                    // the scheme @odata.context names
+  int users = 0;                        // --users N: a large organisation
+  bool log_requests = false;            // --log-requests
   std::string spec_path;                // empty: the built-in specification
   std::string state_path;               // --state: load at start, save on change
   std::vector<std::string> fault_rules; // --fault: JSON rules
@@ -68,6 +72,8 @@ class Simulator {
     std::string key_type = "string";  // string, integer; key_format uuid for GUIDs
     std::string key_format;
     bool listed = true;  // false: no list operation, entities appear on first access by key
+    double next_id = 1;  // integer keys: the next one to assign (never reused)
+    long number_base = 0;  // DNs: where the next free extension number is looked for
   };
 
   void seed();
@@ -86,6 +92,13 @@ class Simulator {
   bool link_tokens();
   bool set_action(const Route &r, const cJSON *body, Set &set, httplib::Response &res);
   void sync_groups();
+  // DN numbers: every set whose type derives from Pbx.DN shares one
+  // numbering plan
+  bool is_dn_set(const std::string &name) const;
+  const cJSON *number_owner(const std::string &number, const cJSON *except) const;
+  std::string next_free_number(const std::string &set_name) const;
+  // "scheme://host:port" of the request (its Host header), for @odata.context
+  std::string origin(const httplib::Request &req) const;
   void set_members(const cJSON *group, const cJSON *list);
   void save_state();
   void load_state();
@@ -108,6 +121,8 @@ class Simulator {
   long etag_counter_ = 0;
   Spec spec_;
   std::map<std::string, cJSON *> singletons_;  // singleton path -> object
+  std::set<std::string> dn_types_;             // entity types derived from Pbx.DN
+  std::string origin_ = "https://pbx";         // of the request being answered (mu_ held)
 };
 
 // Reads a fault rule (the JSON of POST /_sim/faults). False with *err set.
@@ -122,6 +137,6 @@ std::string pct_decode(const std::string &s);
 std::vector<std::pair<std::string, std::string>> split_query(const std::string &raw);
 // Fills res with an OData error body.
 void odata_error(httplib::Response &res, int status, const std::string &code,
-                 const std::string &message);
+                 const std::string &message, const std::string &target = "");
 
 }  // namespace sim
