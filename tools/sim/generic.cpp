@@ -162,6 +162,51 @@ std::string Simulator::origin(const httplib::Request &req) const {
   return std::string(opt_.https ? "https" : "http") + "://" + host;
 }
 
+// Why the entity a function's parameter names does not exist ("" when it
+// does, or when the parameter names nothing the simulator stores): dnNumber
+// is any DN's Number, groupNumber a group's; <x>Id and <x>Key name the
+// set whose type is <x> (userId: Users), else the bound set when its type
+// or name starts with <x> (recId: Recordings, playlistKey: Playlists), and
+// a bare id the bound set.
+std::string Simulator::missing_entity(const Route &r, const std::string &slot, const Value &v) const {
+  std::string low = slot;
+  for (char &c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (low == "dnnumber" || low == "groupnumber") {
+    if (v.kind != Value::String) return "";
+    for (const auto &[name, set] : sets_) {
+      if (!is_dn_set(name) || (low == "groupnumber" && name != "Groups")) continue;
+      for (const cJSON *e : set.items)
+        if (const char *n = str_prop(e, "Number"); n && v.s == n) return "";
+    }
+    return std::string("No ") + (low == "groupnumber" ? "group" : "DN") + " with number " + describe(v) + ".";
+  }
+  std::string prefix;
+  if (low.size() >= 2 && low.compare(low.size() - 2, 2, "id") == 0) prefix = low.substr(0, low.size() - 2);
+  else if (low.size() >= 3 && low.compare(low.size() - 3, 3, "key") == 0) prefix = low.substr(0, low.size() - 3);
+  else return "";
+  while (!prefix.empty() && prefix.back() == '_') prefix.pop_back();
+  auto short_name = [](const std::string &type) {
+    std::string t = type.rfind("Pbx.", 0) == 0 ? type.substr(4) : type;
+    for (char &c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  const Set *target = nullptr;
+  std::string target_name;
+  auto bound = r.segs.size() == 2 && !r.segs[0].parens ? sets_.find(r.segs[0].name) : sets_.end();
+  if (!prefix.empty())
+    for (const auto &[name, set] : sets_)
+      if (set.listed && set.type && short_name(set.type->name) == prefix) target = &set, target_name = name;
+  if (!target && bound != sets_.end() && bound->second.listed && bound->second.type) {
+    std::string bt = short_name(bound->second.type->name), bn = bound->first;
+    for (char &c : bn) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (bt.rfind(prefix, 0) == 0 || bn.rfind(prefix, 0) == 0) target = &bound->second, target_name = bound->first;
+  }
+  if (!target || target->key.empty()) return "";
+  for (const cJSON *e : target->items)
+    if (same_key(cJSON_GetObjectItemCaseSensitive(e, target->key.c_str()), v)) return "";
+  return "No " + target->type->name + " with " + target->key + " " + describe(v) + " in " + target_name + ".";
+}
+
 // Fills the navigation properties of a seeded entity: collections with two
 // entities of the target type, single navigations with one.
 void Simulator::add_navs(cJSON *e, const std::string &type_name, Lcg &g) {
@@ -593,6 +638,15 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
     if (ent == set->items.end())
       return odata_error(res, 404, "NotFound",
                          "No " + set->type->name + " with " + prop + " " + describe(v) + " in " + r.set + ".");
+  }
+  // a function or action naming an entity by a parameter (recId, userId,
+  // playlistKey, dnNumber, groupNumber): 404 when there is no such entity
+  if ((r.kind == Route::Function || r.kind == Route::Action) && r.segs.back().name.rfind("Pbx.", 0) == 0) {
+    for (const std::string &slot : r.segs.back().params) {
+      const Value &v = m.args[slot];
+      std::string missing = v.kind == Value::Null ? "" : missing_entity(r, slot, v);
+      if (!missing.empty()) return odata_error(res, 404, "NotFound", missing, slot);
+    }
   }
   auto check_props = [&](const cJSON *b, const EntityType &t, bool allow_key) -> bool {
     for (const cJSON *f = b->child; f; f = f->next) {

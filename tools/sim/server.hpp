@@ -97,6 +97,7 @@ class Simulator {
   bool is_dn_set(const std::string &name) const;
   const cJSON *number_owner(const std::string &number, const cJSON *except) const;
   std::string next_free_number(const std::string &set_name) const;
+  std::string missing_entity(const Route &r, const std::string &slot, const Value &v) const;
   // "scheme://host:port" of the request (its Host header), for @odata.context
   std::string origin(const httplib::Request &req) const;
   void set_members(const cJSON *group, const cJSON *list);
