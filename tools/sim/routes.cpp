@@ -51,6 +51,13 @@ void Simulator::xapi_locked(const std::string &raw_path, const std::string &raw_
       return odata_error(res, 403, "Forbidden", "The role of this client does not allow " + std::string(p + 1) + ".");
   }
 
+  if (raw_path == "/$metadata" || raw_path == "/%24metadata") {
+    if (req.method != "GET") return odata_error(res, 405, "MethodNotAllowed", "$metadata is read-only.");
+    res.status = 200;
+    res.set_header("OData-Version", "4.0");
+    res.set_content(metadata(), "application/xml");
+    return;
+  }
   Query q;
   try {
     q = parse_query(split_query(raw_query));

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -57,6 +59,27 @@ std::string iso(int day_offset, int hour) {
 }
 
 }  // namespace
+
+bool parse_long(const std::string &text, long lo, long hi, long *out) {
+  size_t i = text[0] == '-' ? 1 : 0;
+  if (text.size() <= i || text.size() > 19) return false;
+  for (size_t k = i; k < text.size(); ++k)
+    if (!std::isdigit(static_cast<unsigned char>(text[k]))) return false;
+  errno = 0;
+  long long v = std::strtoll(text.c_str(), nullptr, 10);
+  if (errno || v < lo || v > hi) return false;
+  *out = static_cast<long>(v);
+  return true;
+}
+
+bool json_long(const cJSON *v, long lo, long hi, long *out) {
+  if (cJSON_IsString(v)) return parse_long(v->valuestring, lo, hi, out);
+  if (!cJSON_IsNumber(v)) return false;
+  double d = v->valuedouble;
+  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || d != std::floor(d)) return false;
+  *out = static_cast<long>(d);
+  return true;
+}
 
 std::string pct_decode(const std::string &s) {
   std::string out;
@@ -152,7 +175,7 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
     cJSON_Delete(j);
     if (!ok) throw std::runtime_error("--fault " + rule + ": " + (j ? err : std::string("not JSON")));
     f.id = next_fault_++;
-    faults_.push_back(f);
+    faults_.push_back(std::make_shared<Fault>(std::move(f)));
   }
 }
 
@@ -301,6 +324,22 @@ void Simulator::handle(const httplib::Request &req, httplib::Response &res) {
     record(req, raw_path, raw_query);
   }
   if (apply_fault(fault_path, req, res)) return;
+  if (raw_path == "/" && req.method == "GET") {
+    res.status = 200;
+    res.set_content(
+        "threecx-sim " + std::string(kSimVersion) +
+            ": a local simulator of the 3CX V20 Configuration API (XAPI), for tests and demos.\n\n"
+            "Connect as to a PBX: the domain is the host and port of this page, the client id and API key are the\n"
+            "--client values printed at start (default test / secret), and with HTTPS the CA certificate printed\n"
+            "at start must be trusted.\n\n"
+            "  POST /connect/token       client_id, client_secret, grant_type=client_credentials\n"
+            "                            (application/x-www-form-urlencoded or multipart/form-data)\n"
+            "  GET  /xapi/v1/Users       with Authorization: Bearer <access_token>\n"
+            "  GET  /xapi/v1/$metadata   the entity sets, types and operations (OData CSDL XML)\n"
+            "  /_sim/...                 the simulator's control API (faults, reset, stats, recorder)\n",
+        "text/plain; charset=utf-8");
+    return;
+  }
   if (raw_path == "/connect/token") {
     token(req, res);
   } else if (is_xapi) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <regex>
@@ -16,12 +17,15 @@
 #include <vector>
 
 #include "odata.hpp"
+#include "pathmatch.hpp"
 #include "spec.hpp"
 
 namespace sim {
 
 // The version the simulator reports in X-3CX-Version.
 constexpr const char *kSimVersion = "20.0.10.780";
+// The longest access token lifetime accepted (ten years, in seconds).
+constexpr long kMaxTokenLifetime = 10L * 366 * 24 * 3600;
 
 struct ClientCred {
   std::string key, role;
@@ -42,7 +46,7 @@ struct Options {
 
 struct Fault {
   long id = 0;
-  std::regex path;
+  PathPattern path;
   std::string path_text, method;
   int status = 0;
   std::string code, message, retry_after;
@@ -101,6 +105,7 @@ class Simulator {
   // "scheme://host:port" of the request (its Host header), for @odata.context
   std::string origin(const httplib::Request &req) const;
   void set_members(const cJSON *group, const cJSON *list);
+  std::string metadata() const;  // CSDL XML of the sets, types and operations
   void save_state();
   void load_state();
   std::string new_etag() { return "W/\"" + std::to_string(++etag_counter_) + "\""; }
@@ -112,8 +117,11 @@ class Simulator {
   std::mutex mu_;
   std::map<std::string, Token> tokens_;            // token -> owner
   std::map<std::string, std::string> live_token_;  // client id -> its one live token
-  std::vector<Fault> faults_;
+  // fault rules: their own lock, so matching never holds mu_
+  std::mutex faults_mu_;
+  std::vector<std::shared_ptr<Fault>> faults_;
   long next_fault_ = 1;
+  std::atomic<long> faults_applied_{0};
   std::deque<cJSON *> recorded_;
   long next_seq_ = 0;
   std::map<std::string, long> stats_;
@@ -128,6 +136,12 @@ class Simulator {
 
 // Reads a fault rule (the JSON of POST /_sim/faults). False with *err set.
 bool make_fault(const cJSON *body, Fault *f, std::string *err);
+
+// Whole numbers from the control API and the command line, range-checked
+// before any conversion: a JSON number (finite, integral) or a string of
+// digits, within [lo, hi]. False when absent (*present = false) or bad.
+bool parse_long(const std::string &text, long lo, long hi, long *out);
+bool json_long(const cJSON *v, long lo, long hi, long *out);
 
 // Sets o[name] = v (replacing or adding; v is owned by o afterwards).
 void set_prop(cJSON *o, const char *name, cJSON *v);
