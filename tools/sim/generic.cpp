@@ -521,13 +521,13 @@ bool Simulator::set_action(const Route &r, const cJSON *body, Set &set, httplib:
 void Simulator::sync_groups() {
   auto gs = sets_.find("Groups");
   if (gs == sets_.end()) return;
-  std::map<double, cJSON *> members;  // group id -> its Members array
+  std::map<double, std::pair<cJSON *, int>> members;  // group id -> its Members array, its size
   for (cJSON *g : gs->second.items) {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "Id");
     if (!cJSON_IsNumber(id)) continue;
     cJSON *list = cJSON_CreateArray();
     set_prop(g, "Members", list);
-    members[id->valuedouble] = list;
+    members[id->valuedouble] = {list, 0};
   }
   for (auto &[name, set] : sets_) {
     if (name == "Groups" || !set.type->navs.count("Groups")) continue;
@@ -542,14 +542,14 @@ void Simulator::sync_groups() {
           cJSON_Delete(cJSON_DetachItemViaPointer(mine, m));  // the group is gone
         } else {
           cJSON *x = cJSON_CreateObject();
-          cJSON_AddNumberToObject(x, "Id", cJSON_GetArraySize(it->second) + 1);
+          cJSON_AddNumberToObject(x, "Id", ++it->second.second);
           cJSON_AddNumberToObject(x, "GroupId", gid->valuedouble);
           std::string who = display_name(e);
           cJSON_AddStringToObject(x, "Name", who.c_str());
           cJSON_AddStringToObject(x, "MemberName", who.c_str());
           const char *number = str_prop(e, "Number");
           cJSON_AddItemToObject(x, "Number", number ? cJSON_CreateString(number) : cJSON_CreateNull());
-          cJSON_AddItemToArray(it->second, x);
+          cJSON_AddItemToArray(it->second.first, x);
         }
         m = next;
       }
@@ -558,7 +558,7 @@ void Simulator::sync_groups() {
   for (cJSON *g : gs->second.items) {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(g, "Members");
     if (gs->second.type->properties.count("HasMembers"))
-      set_prop(g, "HasMembers", cJSON_CreateBool(cJSON_GetArraySize(list) > 0));
+      set_prop(g, "HasMembers", cJSON_CreateBool(list && list->child));
   }
 }
 

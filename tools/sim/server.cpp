@@ -283,6 +283,10 @@ void Simulator::seed() {
   }
   sets_["WebsiteLinks"] = std::move(links);
   seed_spec();
+  if (opt_.users > 0) {
+    seed_large();
+    sync_groups();
+  }
 }
 
 void Simulator::record(const httplib::Request &req, const std::string &path, const std::string &query) {

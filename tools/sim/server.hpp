@@ -91,6 +91,7 @@ class Simulator {
   // Phase 2: every other operation of the spec (mu_ held).
   void spec_xapi(const std::string &path, const Query &q, const httplib::Request &req, httplib::Response &res);
   void seed_spec();
+  void seed_large();  // --users N
   void add_navs(cJSON *e, const std::string &type_name, Lcg &g);
   void link_seeded();
   bool link_tokens();
