@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <set>
+#include <unordered_map>
 #include <cstring>
 #include <strings.h>
 
@@ -101,6 +102,10 @@ std::string display_name(const cJSON *e) {
   if (const char *n = str_prop(e, "Number")) return n;
   return "";
 }
+
+// Lists of DNs by number: queue agents and managers, ring group members.
+const std::pair<const char *, const char *> kMemberLists[] = {
+    {"Queues", "Agents"}, {"Queues", "Managers"}, {"RingGroups", "Members"}};
 
 // A DN's membership of a group (an item of the DN's Groups), filled into m.
 cJSON *membership(cJSON *m, const cJSON *group, const cJSON *dn, int id) {
@@ -321,6 +326,9 @@ void Simulator::link_seeded() {
     if (set.listed && !set.items.empty()) set_of_type.emplace(set.type->name, name);
   const Set *groups = sets_.count("Groups") ? &sets_.at("Groups") : nullptr;
   bool tokens_linked = link_tokens();
+  tokens_linked_ = tokens_linked;
+  links_.clear();
+  trunks_linked_ = sets_.count("Trunks") && sets_.count("InboundRules") && !sets_.at("Trunks").items.empty();
   for (auto &[name, set] : sets_) {
     size_t i = 0;
     for (cJSON *e : set.items) {
@@ -343,6 +351,10 @@ void Simulator::link_seeded() {
         }
         auto so = set_of_type.find(target->name);
         if (so == set_of_type.end() || so->second == name) continue;
+        // trunks and their inbound rules are linked by number (below)
+        if (trunks_linked_ && ((name == "InboundRules" && nav == "TrunkDN") || (name == "Trunks" && nav == "RoutingRules")))
+          continue;
+        if (i == 0) links_.push_back({name, nav, so->second});
         const std::vector<cJSON *> &pool = sets_.at(so->second).items;
         if (cJSON_IsArray(cur)) {
           cJSON *list = cJSON_CreateArray();
@@ -356,15 +368,48 @@ void Simulator::link_seeded() {
       ++i;
     }
   }
+  // inbound rules name a trunk (as a Peer); queue agents and managers and
+  // ring group members are users
+  auto peer_of = [](const cJSON *dn, const char *type) {
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToObject(p, "Id", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(dn, "Id"), 1));
+    cJSON_AddStringToObject(p, "Name", display_name(dn).c_str());
+    const char *n = str_prop(dn, "Number");
+    cJSON_AddItemToObject(p, "Number", n ? cJSON_CreateString(n) : cJSON_CreateNull());
+    cJSON_AddStringToObject(p, "Type", type);
+    cJSON_AddBoolToObject(p, "Hidden", false);
+    return p;
+  };
+  if (trunks_linked_) {
+    const std::vector<cJSON *> &trunks = sets_.at("Trunks").items;
+    size_t k = 0;
+    for (cJSON *rule : sets_.at("InboundRules").items) set_prop(rule, "TrunkDN", peer_of(trunks[k++ % trunks.size()], "ExternalLine"));
+  }
+  auto users = sets_.find("Users");
+  if (users != sets_.end() && !users->second.items.empty()) {
+    const std::vector<cJSON *> &pool = users->second.items;
+    size_t k = 0;
+    for (const auto &[set_name, nav] : kMemberLists) {
+      auto s = sets_.find(set_name);
+      if (s == sets_.end()) continue;
+      for (cJSON *e : s->second.items) {
+        cJSON *list = cJSON_GetObjectItemCaseSensitive(e, nav);
+        for (cJSON *m = cJSON_IsArray(list) ? list->child : nullptr; m; m = m->next) {
+          const cJSON *u = pool[k++ % pool.size()];
+          set_prop(m, "Number", cJSON_CreateString(str_prop(u, "Number") ? str_prop(u, "Number") : ""));
+          set_prop(m, "Name", cJSON_CreateString(display_name(u).c_str()));
+        }
+      }
+    }
+  }
   // the calling user (MyUser) is the first of Users
   auto me = singletons_.find("MyUser");
-  auto users = sets_.find("Users");
   if (me != singletons_.end() && users != sets_.end() && !users->second.items.empty()) {
     cJSON_Delete(me->second);
     me->second = cJSON_Duplicate(users->second.items.front(), 1);
     cJSON_DeleteItemFromObjectCaseSensitive(me->second, "@odata.etag");
   }
-  sync_groups();
+  sync_relations();
 }
 
 // PATCH Groups(..) with Members: the group's members become exactly the DNs
@@ -683,6 +728,8 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
     case Route::Create:
       if (set && cJSON_IsObject(body)) {
         if (!check_props(body, *set->type, true)) return;
+        std::string ref_target, ref = bad_reference(r.set, body, &ref_target);
+        if (!ref.empty()) return odata_error(res, 400, "WARNINGS.XAPI.NOT_FOUND", ref, ref_target);
         Lcg g{fnv1a(r.set) + set->items.size() + static_cast<uint64_t>(etag_counter_)};
         cJSON *e = spec_.generate(spec_.schema(set->type->name), g, 0);
         if (!cJSON_IsObject(e)) {
@@ -739,6 +786,8 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
         std::string etag = cJSON_GetObjectItem(*ent, "@odata.etag")->valuestring;
         if (!match.empty() && match != "*" && match != etag)
           return odata_error(res, 412, "PreconditionFailed", "The ETag in If-Match does not match the entity.");
+        std::string ref_target, ref = bad_reference(r.set, body, &ref_target);
+        if (!ref.empty()) return odata_error(res, 400, "WARNINGS.XAPI.NOT_FOUND", ref, ref_target);
         if (is_dn_set(r.set)) {  // a DN's number is fixed once created
           const cJSON *num = cJSON_GetObjectItemCaseSensitive(body, "Number");
           const cJSON *cur = cJSON_GetObjectItemCaseSensitive(*ent, "Number");
@@ -876,6 +925,147 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
     gen = shaped;
   }
   send_json(res, r.status, gen);
+}
+
+}  // namespace sim
+
+namespace sim {
+
+void Simulator::sync_tokens() {
+  auto ts = sets_.find("SecurityTokens"), cs = sets_.find("OAuthClients");
+  const EntityType *tt = spec_.type("Pbx.RefreshToken"), *ct = spec_.type("Pbx.OAuthClient");
+  if (ts == sets_.end() || cs == sets_.end() || !tt || !ct) return;
+  std::map<std::string, cJSON *> lists;  // client id -> its RefreshTokens
+  for (cJSON *c : cs->second.items) {
+    cJSON *list = cJSON_CreateArray();
+    set_prop(c, "RefreshTokens", list);
+    if (const char *id = str_prop(c, "Id")) lists[id] = list;
+  }
+  for (cJSON *t : ts->second.items) {
+    const char *fk = str_prop(t, "ClientId");
+    cJSON *client = nullptr;
+    if (fk)
+      for (cJSON *c : cs->second.items)
+        if (const char *id = str_prop(c, "Id"); id && std::strcmp(id, fk) == 0) client = related_copy(c, *ct);
+    set_prop(t, "Client", client ? client : cJSON_CreateNull());
+    auto l = fk ? lists.find(fk) : lists.end();
+    if (l != lists.end()) cJSON_AddItemToArray(l->second, related_copy(t, *tt));
+  }
+}
+
+void Simulator::sync_relations() {
+  // trunks and the inbound rules naming them: a rule's TrunkDN follows the
+  // trunk; a deleted trunk takes its rules with it; a trunk's RoutingRules
+  // are the rules naming it
+  if (trunks_linked_) {
+    auto &trunks = sets_.at("Trunks").items;
+    auto &rules = sets_.at("InboundRules").items;
+    std::map<std::string, cJSON *> by_number;
+    for (cJSON *t : trunks)
+      if (const char *n = str_prop(t, "Number")) by_number[n] = t;
+    std::map<const cJSON *, cJSON *> routing;
+    for (cJSON *t : trunks) {
+      cJSON *list = cJSON_CreateArray();
+      set_prop(t, "RoutingRules", list);
+      routing[t] = list;
+    }
+    const EntityType *rt = sets_.at("InboundRules").type;
+    for (auto it = rules.begin(); it != rules.end();) {
+      cJSON *dn = cJSON_GetObjectItemCaseSensitive(*it, "TrunkDN");
+      const char *n = str_prop(dn, "Number");
+      if (!cJSON_IsObject(dn) || !n) {
+        ++it;
+        continue;
+      }
+      auto t = by_number.find(n);
+      if (t == by_number.end()) {  // its trunk is gone
+        cJSON_Delete(*it);
+        it = rules.erase(it);
+        continue;
+      }
+      set_prop(dn, "Id", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t->second, "Id"), 1));
+      set_prop(dn, "Name", cJSON_CreateString(display_name(t->second).c_str()));
+      cJSON_AddItemToArray(routing[t->second], related_copy(*it, *rt));
+      ++it;
+    }
+  }
+  // generic copies: each follows its original; a deleted original goes
+  for (const Link &l : links_) {
+    auto s = sets_.find(l.set), t = sets_.find(l.target);
+    if (s == sets_.end() || t == sets_.end() || t->second.key.empty()) continue;
+    const EntityType *tt = t->second.type;
+    std::map<std::string, const cJSON *> by_key;
+    for (const cJSON *x : t->second.items)
+      if (const cJSON *k = cJSON_GetObjectItemCaseSensitive(x, t->second.key.c_str())) by_key[json_text(k)] = x;
+    auto fresh = [&](const cJSON *copy) -> cJSON * {
+      const cJSON *k = cJSON_GetObjectItemCaseSensitive(copy, t->second.key.c_str());
+      auto f = k ? by_key.find(json_text(k)) : by_key.end();
+      return f == by_key.end() ? nullptr : related_copy(f->second, *tt);
+    };
+    for (cJSON *e : s->second.items) {
+      cJSON *cur = cJSON_GetObjectItemCaseSensitive(e, l.nav.c_str());
+      if (cJSON_IsArray(cur)) {
+        cJSON *list = cJSON_CreateArray();
+        for (const cJSON *x = cur->child; x; x = x->next)
+          if (cJSON *c = fresh(x)) cJSON_AddItemToArray(list, c);
+        set_prop(e, l.nav.c_str(), list);
+      } else if (cJSON_IsObject(cur)) {
+        cJSON *c = fresh(cur);
+        set_prop(e, l.nav.c_str(), c ? c : cJSON_CreateNull());
+      }
+    }
+  }
+  if (tokens_linked_) sync_tokens();
+  // DN lists by number: names follow the DN, a deleted DN leaves the list
+  std::unordered_map<std::string, const cJSON *> dns;
+  for (const auto &[name, set] : sets_)
+    if (is_dn_set(name))
+      for (const cJSON *e : set.items)
+        if (const char *n = str_prop(e, "Number")) dns.emplace(n, e);
+  for (const auto &[set_name, nav] : kMemberLists) {
+    auto s = sets_.find(set_name);
+    if (s == sets_.end()) continue;
+    for (cJSON *e : s->second.items) {
+      cJSON *list = cJSON_GetObjectItemCaseSensitive(e, nav);
+      for (cJSON *m = cJSON_IsArray(list) ? list->child : nullptr; m;) {
+        cJSON *next = m->next;
+        const char *n = str_prop(m, "Number");
+        auto d = n ? dns.find(n) : dns.end();
+        if (d == dns.end()) cJSON_Delete(cJSON_DetachItemViaPointer(list, m));
+        else set_prop(m, "Name", cJSON_CreateString(display_name(d->second).c_str()));
+        m = next;
+      }
+    }
+  }
+  sync_groups();
+}
+
+std::string Simulator::bad_reference(const std::string &set, const cJSON *body, std::string *target) const {
+  if (set == "InboundRules" && trunks_linked_) {
+    const cJSON *dn = cJSON_GetObjectItemCaseSensitive(body, "TrunkDN");
+    if (cJSON_IsObject(dn)) {
+      const char *n = str_prop(dn, "Number");
+      bool found = false;
+      for (const cJSON *t : sets_.at("Trunks").items)
+        if (const char *tn = str_prop(t, "Number"); n && tn && std::strcmp(n, tn) == 0) found = true;
+      if (!found) {
+        *target = "TrunkDN";
+        return std::string("TrunkDN:\nNo trunk has the number ") + (n ? n : "(none)") + ".";
+      }
+    }
+  }
+  for (const auto &[set_name, nav] : kMemberLists) {
+    if (set != set_name) continue;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, nav);
+    for (const cJSON *m = cJSON_IsArray(list) ? list->child : nullptr; m; m = m->next) {
+      const char *n = str_prop(m, "Number");
+      if (!n || !number_owner(n, nullptr)) {
+        *target = nav;
+        return std::string(nav) + ":\nNo DN has the number " + (n ? n : "(none)") + ".";
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace sim

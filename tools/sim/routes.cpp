@@ -24,7 +24,7 @@ void Simulator::xapi(const std::string &raw_path, const std::string &raw_query, 
   origin_ = origin(req);
   xapi_locked(raw_path, raw_query, req, res);
   if (req.method != "GET" && res.status >= 200 && res.status < 300) {
-    sync_groups();  // a change may have moved DNs between groups: Members follow (not on reads)
+    sync_relations();  // relations follow the change (not on reads)
     save_state();
   }
 }

@@ -166,7 +166,7 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
     }
   seed();
   load_state();
-  sync_groups();  // a state file from an older run: Members follow the DNs
+  sync_relations();  // a state file from an older run: relations follow the data
   for (const auto &rule : opt_.fault_rules) {
     cJSON *j = cJSON_Parse(rule.c_str());
     Fault f;
@@ -285,7 +285,7 @@ void Simulator::seed() {
   seed_spec();
   if (opt_.users > 0) {
     seed_large();
-    sync_groups();
+    sync_relations();
   }
 }
 

@@ -97,6 +97,15 @@ class Simulator {
   bool link_tokens();
   bool set_action(const Route &r, const cJSON *body, Set &set, httplib::Response &res);
   void sync_groups();
+  // Every seeded relation made to follow creates, updates and deletes (both
+  // directions where both exist): generic copies (links_), trunks and the
+  // inbound rules naming them, tokens and their OAuth clients, queue agents
+  // and managers and ring group members (by DN number), group membership.
+  void sync_relations();
+  void sync_tokens();
+  // Why a create/update body names a DN or trunk that does not exist ("" if
+  // it does not); *target the property.
+  std::string bad_reference(const std::string &set, const cJSON *body, std::string *target) const;
   // DN numbers: every set whose type derives from Pbx.DN shares one
   // numbering plan
   bool is_dn_set(const std::string &name) const;
@@ -131,6 +140,11 @@ class Simulator {
   long etag_counter_ = 0;
   Spec spec_;
   std::map<std::string, cJSON *> singletons_;  // singleton path -> object
+  struct Link {
+    std::string set, nav, target;  // set's nav holds copies of target's entities
+  };
+  std::vector<Link> links_;
+  bool tokens_linked_ = false, trunks_linked_ = false;
   std::set<std::string> dn_types_;             // entity types derived from Pbx.DN
   std::string origin_ = "https://pbx";         // of the request being answered (mu_ held)
 };
