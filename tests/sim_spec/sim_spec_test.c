@@ -931,6 +931,272 @@ static void check_missing(threecx_client *c) {
   CHECK(tried >= 40, "the table covers the catalog's functions and actions with a key or id (%zu)", tried);
 }
 
+/* ---- every seeded relation after creates, updates and deletes ---- */
+
+/* "/Set(key)" for an entity's key value (numbers bare, plain strings quoted). */
+static int key_path(char *out, size_t cap, const char *set, const cJSON *key) {
+  if (cJSON_IsNumber(key)) return snprintf(out, cap, "/%s(%.0f)", set, key->valuedouble) < (int)cap;
+  if (!cJSON_IsString(key) || strpbrk(key->valuestring, "'%/ ?#&")) return 0;
+  if (is_uuid(key->valuestring)) return snprintf(out, cap, "/%s(%s)", set, key->valuestring) < (int)cap;
+  return snprintf(out, cap, "/%s('%s')", set, key->valuestring) < (int)cap;
+}
+
+/* One entity of a set by its key, through the list ($filter; not every set
+ * can be read by key), with a navigation expanded; NULL if none. */
+static cJSON *fetch_one(threecx_client *c, const char *set, const char *key, const cJSON *value, const char *expand) {
+  char path[128], filter[256];
+  cJSON *list, *one;
+  if (cJSON_IsNumber(value)) snprintf(filter, sizeof filter, "%s eq %.0f", key, value->valuedouble);
+  else if (cJSON_IsString(value) && is_uuid(value->valuestring)) snprintf(filter, sizeof filter, "%s eq %s", key, value->valuestring);
+  else if (cJSON_IsString(value)) snprintf(filter, sizeof filter, "%s eq '%s'", key, value->valuestring);
+  else return NULL;
+  snprintf(path, sizeof path, "/%s", set);
+  list = get_json(c, path, NULL, expand, filter);
+  one = cJSON_GetArraySize(get(list, "value")) == 1 ? cJSON_DetachItemFromArray((cJSON *)get(list, "value"), 0) : NULL;
+  cJSON_Delete(list);
+  return one;
+}
+
+/* Does a navigation value (object or array) hold an item with this key? *item gets it. */
+static int holds(const cJSON *nav, const char *key, const cJSON *value, const cJSON **item) {
+  const cJSON *x;
+  if (cJSON_IsObject(nav)) return cJSON_Compare(get(nav, key), value, 1) ? (*item = nav, 1) : 0;
+  cJSON_ArrayForEach(x, nav) if (cJSON_Compare(get(x, key), value, 1)) return *item = x, 1;
+  return 0;
+}
+
+static void check_relation_changes(const char *spec) {
+  static const struct {
+    const char *set, *key, *nav, *target, *tkey, *prop; /* prop NULL: the target has no PATCH */
+    int deletable;
+  } rel[] = {
+      {"CallFlowApps", "Id", "Trunk", "Trunks", "Id", "AuthID", 1},
+      {"DidNumbers", "Number", "RoutingRule", "InboundRules", "Id", "RuleName", 1},
+      {"Fxs", "MacAddress", "Template", "FxsTemplates", "Id", "Brand", 1},
+      {"Groups", "Id", "OfficeHolidays", "Holidays", "Id", "Name", 1},
+      {"MyTokens", "Id", "Client", "OAuthClients", "Id", NULL, 1},
+      {"ServicePrincipals", "Id", "Peers", "Peers", "Id", NULL, 0},
+      {"SipDevices", "Id", "DN", "Peers", "Id", NULL, 0},
+      {"Trunks", "Id", "ReceiveExtensions", "Peers", "Id", NULL, 0},
+  };
+  static const char *const same[] = {"AuthID", "RuleName", "Brand", "Name", "ClientId", "Name", "Name", "Name"};
+  const char *args[] = {"--spec", spec, NULL};
+  sim s;
+  threecx_client *c = NULL;
+  size_t i;
+  char path[256], body[256], *b = NULL;
+  int st;
+  if (sim_start(&s, 1, args) != 0 || sim_client(&s, &c) != THREECX_OK) {
+    CHECK(0, "relations: cannot start the simulator");
+    sim_stop(&s);
+    return;
+  }
+  for (i = 0; i < sizeof rel / sizeof rel[0]; ++i) {
+    cJSON *list, *e = NULL, *t = NULL;
+    const cJSON *x, *nav = NULL, *item = NULL, *tkey = NULL, *skey = NULL;
+    char spath[256] = "", tpath[256] = "";
+    snprintf(path, sizeof path, "/%s", rel[i].set);
+    list = get_json(c, path, NULL, rel[i].nav, NULL);
+    cJSON_ArrayForEach(x, get(list, "value")) {
+      const cJSON *n = get(x, rel[i].nav);
+      if ((cJSON_IsObject(n) || (cJSON_IsArray(n) && n->child)) && key_path(spath, sizeof spath, rel[i].set, get(x, rel[i].key))) {
+        nav = n;
+        skey = get(x, rel[i].key);
+        break;
+      }
+    }
+    CHECK(nav != NULL, "%s.%s: a seeded entity with a %s", rel[i].set, rel[i].nav, rel[i].nav);
+    if (!nav) {
+      cJSON_Delete(list);
+      continue;
+    }
+    tkey = get(cJSON_IsArray(nav) ? nav->child : nav, rel[i].tkey);
+    CHECK(key_path(tpath, sizeof tpath, rel[i].target, tkey), "%s.%s: the copy names its %s", rel[i].set, rel[i].nav,
+          rel[i].target);
+    /* the copy equals its original now */
+    t = fetch_one(c, rel[i].target, rel[i].tkey, tkey, NULL);
+    item = cJSON_IsArray(nav) ? nav->child : nav;
+    CHECK(t && get(t, same[i]) && cJSON_Compare(get(t, same[i]), get(item, same[i]), 1),
+          "%s.%s: the copy of %s equals it (%s)", rel[i].set, rel[i].nav, tpath, same[i]);
+    cJSON_Delete(t);
+    if (rel[i].prop) { /* an update of the original shows in the copy */
+      snprintf(body, sizeof body, "{\"%s\":\"renamed %zu\"}", rel[i].prop, i);
+      st = raw(c, "PATCH", tpath, body, NULL);
+      e = fetch_one(c, rel[i].set, rel[i].key, skey, rel[i].nav);
+      item = NULL;
+      CHECK(st == 204 && holds(get(e, rel[i].nav), rel[i].tkey, tkey, &item) && gstr(item, rel[i].prop) &&
+                strncmp(gstr(item, rel[i].prop), "renamed", 7) == 0,
+            "%s.%s after PATCH %s %s: %d", rel[i].set, rel[i].nav, tpath, body, st);
+      cJSON_Delete(e);
+    }
+    if (rel[i].deletable) { /* a deleted original leaves the navigation */
+      st = raw(c, "DELETE", tpath, NULL, NULL);
+      e = fetch_one(c, rel[i].set, rel[i].key, skey, rel[i].nav);
+      CHECK(st == 204 && e && !holds(get(e, rel[i].nav), rel[i].tkey, tkey, &item),
+            "%s.%s after DELETE %s: %d, still there", rel[i].set, rel[i].nav, tpath, st);
+      cJSON_Delete(e);
+    }
+    cJSON_Delete(list);
+  }
+
+  /* trunks and inbound rules, both ways */
+  {
+    cJSON *trunks = get_json(c, "/Trunks", "Id,Number", "RoutingRules", NULL);
+    cJSON *rules = get_json(c, "/InboundRules", "Id,RuleName", "TrunkDN", NULL);
+    const cJSON *t, *r, *x;
+    int bad = 0, rule_count = 0;
+    const char *n1 = NULL, *n2 = NULL;
+    double newid = -1;
+    cJSON_ArrayForEach(r, get(rules, "value")) { /* each rule is listed by the trunk it names */
+      const cJSON *found = NULL;
+      ++rule_count;
+      cJSON_ArrayForEach(t, get(trunks, "value")) if (gstr(get(r, "TrunkDN"), "Number") && gstr(t, "Number") &&
+                                                     !strcmp(gstr(get(r, "TrunkDN"), "Number"), gstr(t, "Number")) &&
+                                                     holds(get(t, "RoutingRules"), "Id", get(r, "Id"), &x)) found = t;
+      if (!found) ++bad;
+    }
+    cJSON_ArrayForEach(t, get(trunks, "value")) cJSON_ArrayForEach(x, get(t, "RoutingRules")) { /* and no other */
+      const cJSON *rr = NULL;
+      if (!holds(get(rules, "value"), "Id", get(x, "Id"), &rr) || !gstr(get(rr, "TrunkDN"), "Number") ||
+          strcmp(gstr(get(rr, "TrunkDN"), "Number"), gstr(t, "Number")))
+        ++bad;
+    }
+    CHECK(rule_count > 0 && bad == 0, "trunks <-> inbound rules agree both ways (%d rules, %d bad)", rule_count, bad);
+    n1 = gstr(cJSON_GetArrayItem(get(trunks, "value"), 0), "Number");
+    n2 = gstr(cJSON_GetArrayItem(get(trunks, "value"), 1), "Number");
+    CHECK(n1 && n2, "two trunks");
+    if (n1 && n2) {
+      char tp1[64], tp2[64];
+      cJSON *j;
+      snprintf(tp1, sizeof tp1, "/Trunks(%.0f)", get(cJSON_GetArrayItem(get(trunks, "value"), 0), "Id")->valuedouble);
+      snprintf(tp2, sizeof tp2, "/Trunks(%.0f)", get(cJSON_GetArrayItem(get(trunks, "value"), 1), "Id")->valuedouble);
+      snprintf(body, sizeof body, "{\"RuleName\":\"rel-new\",\"TrunkDN\":{\"Number\":\"%s\"}}", n2);
+      st = raw(c, "POST", "/InboundRules", body, &b);
+      j = cJSON_Parse(b ? b : "");
+      newid = cJSON_IsNumber(get(j, "Id")) ? get(j, "Id")->valuedouble : -1;
+      cJSON_Delete(j);
+      threecx_free(b);
+      j = get_json(c, tp2, NULL, "RoutingRules", NULL);
+      {
+        cJSON *idv = cJSON_CreateNumber(newid);
+        CHECK(st == 201 && holds(get(j, "RoutingRules"), "Id", idv, &x), "a new rule naming %s is in its RoutingRules (%d)",
+              tp2, st);
+        cJSON_Delete(j);
+        snprintf(path, sizeof path, "/InboundRules(%.0f)", newid);
+        st = raw(c, "PATCH", path, "{\"RuleName\":\"rel-renamed\"}", NULL);
+        j = get_json(c, tp2, NULL, "RoutingRules", NULL);
+        CHECK(st == 204 && holds(get(j, "RoutingRules"), "Id", idv, &x) && gstr(x, "RuleName") &&
+                  !strcmp(gstr(x, "RuleName"), "rel-renamed"),
+              "a renamed rule is renamed in its trunk's RoutingRules");
+        cJSON_Delete(j);
+        snprintf(body, sizeof body, "{\"TrunkDN\":{\"Number\":\"%s\"}}", n1);
+        st = raw(c, "PATCH", path, body, NULL);
+        j = get_json(c, tp2, NULL, "RoutingRules", NULL);
+        cJSON *j1 = get_json(c, tp1, NULL, "RoutingRules", NULL);
+        CHECK(st == 204 && !holds(get(j, "RoutingRules"), "Id", idv, &x) && holds(get(j1, "RoutingRules"), "Id", idv, &x),
+              "a rule moved to another trunk moves between their RoutingRules (%d)", st);
+        cJSON_Delete(j);
+        cJSON_Delete(j1);
+        st = raw(c, "POST", "/InboundRules", "{\"RuleName\":\"x\",\"TrunkDN\":{\"Number\":\"no-such-trunk\"}}", &b);
+        CHECK(st == 400 && b && strstr(b, "WARNINGS.XAPI.NOT_FOUND"), "a rule naming no trunk: %d %s", st, b ? b : "");
+        threecx_free(b);
+        st = raw(c, "DELETE", tp1, NULL, NULL);
+        CHECK(st == 204 && raw(c, "GET", path, NULL, NULL) == 404, "deleting a trunk deletes its inbound rules (%d)", st);
+        j = get_json(c, "/DidNumbers", NULL, "RoutingRule", NULL);
+        bad = 0;
+        cJSON_ArrayForEach(x, get(j, "value")) if (cJSON_Compare(get(get(x, "RoutingRule"), "Id"), idv, 1))++ bad;
+        CHECK(j && bad == 0, "no DID routes to the deleted rule");
+        cJSON_Delete(j);
+        cJSON_Delete(idv);
+      }
+    }
+    cJSON_Delete(trunks);
+    cJSON_Delete(rules);
+  }
+
+  /* queue agents and managers, ring group members: DNs by number */
+  {
+    static const char *const lists[][2] = {{"Queues", "Agents"}, {"Queues", "Managers"}, {"RingGroups", "Members"}};
+    for (i = 0; i < 3; ++i) {
+      cJSON *sets, *users, *j;
+      const cJSON *e, *m, *u = NULL, *x;
+      char upath[64], epath[64];
+      snprintf(path, sizeof path, "/%s", lists[i][0]);
+      sets = get_json(c, path, "Id", lists[i][1], NULL);
+      e = cJSON_GetArrayItem(get(sets, "value"), 0);
+      m = cJSON_GetArrayItem(get(e, lists[i][1]), 0);
+      snprintf(body, sizeof body, "Number eq '%s'", gstr(m, "Number") ? gstr(m, "Number") : "");
+      users = get_json(c, "/Users", "Id,FirstName,LastName,Number", NULL, body);
+      u = cJSON_GetArrayItem(get(users, "value"), 0);
+      CHECK(e && m && u, "%s.%s: a member who is a user", lists[i][0], lists[i][1]);
+      if (e && m && u) {
+        cJSON *num = cJSON_CreateString(gstr(u, "Number"));
+        snprintf(upath, sizeof upath, "/Users(%.0f)", get(u, "Id")->valuedouble);
+        snprintf(epath, sizeof epath, "/%s(%.0f)", lists[i][0], get(e, "Id")->valuedouble);
+        CHECK(gstr(m, "Name") && gstr(u, "FirstName") && strstr(gstr(m, "Name"), gstr(u, "FirstName")),
+              "%s.%s: the member's name is the user's", lists[i][0], lists[i][1]);
+        snprintf(body, sizeof body, "{\"FirstName\":\"Renamed%zu\"}", i);
+        st = raw(c, "PATCH", upath, body, NULL);
+        j = get_json(c, epath, NULL, lists[i][1], NULL);
+        CHECK(st == 204 && holds(get(j, lists[i][1]), "Number", num, &x) && strstr(gstr(x, "Name"), "Renamed"),
+              "%s.%s follows a renamed user", lists[i][0], lists[i][1]);
+        cJSON_Delete(j);
+        st = raw(c, "DELETE", upath, NULL, NULL);
+        j = get_json(c, epath, NULL, lists[i][1], NULL);
+        CHECK(st == 204 && j && !holds(get(j, lists[i][1]), "Number", num, &x), "%s.%s loses a deleted user",
+              lists[i][0], lists[i][1]);
+        cJSON_Delete(j);
+        cJSON_Delete(num);
+      }
+      cJSON_Delete(users);
+      cJSON_Delete(sets);
+    }
+    {
+      cJSON *u = get_json(c, "/Users", "Number", NULL, NULL), *j;
+      const char *num = gstr(cJSON_GetArrayItem(get(u, "value"), 0), "Number");
+      snprintf(body, sizeof body, "{\"Name\":\"rel queue\",\"Agents\":[{\"Number\":\"%s\"}]}", num ? num : "");
+      st = raw(c, "POST", "/Queues", body, &b);
+      j = cJSON_Parse(b ? b : "");
+      CHECK(st == 201 && gstr(cJSON_GetArrayItem(get(j, "Agents"), 0), "Number"), "a queue created with an agent: %d", st);
+      cJSON_Delete(j);
+      threecx_free(b);
+      j = get_json(c, "/Queues", "Id", "Agents", "Name eq 'rel queue'");
+      CHECK(gstr(cJSON_GetArrayItem(get(cJSON_GetArrayItem(get(j, "value"), 0), "Agents"), 0), "Name") &&
+                *gstr(cJSON_GetArrayItem(get(cJSON_GetArrayItem(get(j, "value"), 0), "Agents"), 0), "Name"),
+            "the new queue's agent carries the user's name");
+      cJSON_Delete(j);
+      st = raw(c, "POST", "/Queues", "{\"Name\":\"bad\",\"Agents\":[{\"Number\":\"no-such-dn\"}]}", &b);
+      CHECK(st == 400 && b && strstr(b, "WARNINGS.XAPI.NOT_FOUND"), "a queue with an agent no DN is: %d", st);
+      threecx_free(b);
+      st = raw(c, "POST", "/RingGroups", "{\"Name\":\"bad\",\"Members\":[{\"Number\":\"no-such-dn\"}]}", &b);
+      CHECK(st == 400, "a ring group with a member no DN is: %d", st);
+      threecx_free(b);
+      cJSON_Delete(u);
+    }
+  }
+
+  /* tokens and OAuth clients: a deleted client leaves its tokens' Client */
+  {
+    cJSON *tokens = get_json(c, "/SecurityTokens", "Id,ClientId", "Client", NULL), *j;
+    const cJSON *t, *with = NULL;
+    cJSON_ArrayForEach(t, get(tokens, "value")) if (!with && cJSON_IsObject(get(t, "Client"))) with = t;
+    CHECK(with && gstr(with, "ClientId"), "a token with a client");
+    if (with && gstr(with, "ClientId")) {
+      snprintf(path, sizeof path, "/OAuthClients(%s)", gstr(with, "ClientId"));
+      st = raw(c, "DELETE", path, NULL, NULL);
+      j = get_json(c, "/SecurityTokens", "Id,ClientId", "Client", NULL);
+      int bad = 0;
+      cJSON_ArrayForEach(t, get(j, "value")) if (gstr(t, "ClientId") && !strcmp(gstr(t, "ClientId"), gstr(with, "ClientId")) &&
+                                                 !cJSON_IsNull(get(t, "Client")))++ bad;
+      CHECK(st == 204 && j && bad == 0, "tokens of a deleted client have no Client (%d, %d bad)", st, bad);
+      cJSON_Delete(j);
+    }
+    cJSON_Delete(tokens);
+  }
+  threecx_client_free(c);
+  sim_stop(&s);
+}
+
 /* --state survives a restart; --fault applies from the start. */
 static void check_state_and_faults(const char *spec) {
   char dir[] = "/tmp/sim_spec_XXXXXX", state[64], *b = NULL;
@@ -1243,6 +1509,7 @@ int main(int argc, char **argv) {
   threecx_client_free(client);
   sim_stop(&s);
   check_state_and_faults(argv[1]);
+  check_relation_changes(argv[1]);
   cJSON_Delete(g_spec);
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
