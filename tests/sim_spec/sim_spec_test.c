@@ -1100,8 +1100,26 @@ static void check_relation_changes(const char *spec) {
         st = raw(c, "POST", "/InboundRules", "{\"RuleName\":\"x\",\"TrunkDN\":{\"Number\":\"no-such-trunk\"}}", &b);
         CHECK(st == 400 && b && strstr(b, "WARNINGS.XAPI.NOT_FOUND"), "a rule naming no trunk: %d %s", st, b ? b : "");
         threecx_free(b);
-        st = raw(c, "DELETE", tp1, NULL, NULL);
-        CHECK(st == 204 && raw(c, "GET", path, NULL, NULL) == 404, "deleting a trunk deletes its inbound rules (%d)", st);
+        {
+          cJSON *dids = get_json(c, "/DidNumbers", "Number,TrunkId", NULL, NULL);
+          const cJSON *trunk1 = get(cJSON_GetArrayItem(get(trunks, "value"), 0), "Id");
+          int own = 0, known = 0;
+          cJSON_ArrayForEach(x, get(dids, "value")) {
+            const cJSON *tt;
+            own += cJSON_Compare(get(x, "TrunkId"), trunk1, 1);
+            cJSON_ArrayForEach(tt, get(trunks, "value")) known += cJSON_Compare(get(x, "TrunkId"), get(tt, "Id"), 1);
+          }
+          CHECK(own > 0 && known == cJSON_GetArraySize(get(dids, "value")), "every DID names an existing trunk (%d of %d)",
+                known, cJSON_GetArraySize(get(dids, "value")));
+          cJSON_Delete(dids);
+          st = raw(c, "DELETE", tp1, NULL, NULL);
+          CHECK(st == 204 && raw(c, "GET", path, NULL, NULL) == 404, "deleting a trunk deletes its inbound rules (%d)", st);
+          dids = get_json(c, "/DidNumbers", "Number,TrunkId", NULL, NULL);
+          own = 0;
+          cJSON_ArrayForEach(x, get(dids, "value")) own += cJSON_Compare(get(x, "TrunkId"), trunk1, 1);
+          CHECK(dids && own == 0, "and its DIDs");
+          cJSON_Delete(dids);
+        }
         j = get_json(c, "/DidNumbers", NULL, "RoutingRule", NULL);
         bad = 0;
         cJSON_ArrayForEach(x, get(j, "value")) if (cJSON_Compare(get(get(x, "RoutingRule"), "Id"), idv, 1))++ bad;

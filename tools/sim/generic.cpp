@@ -384,6 +384,11 @@ void Simulator::link_seeded() {
     const std::vector<cJSON *> &trunks = sets_.at("Trunks").items;
     size_t k = 0;
     for (cJSON *rule : sets_.at("InboundRules").items) set_prop(rule, "TrunkDN", peer_of(trunks[k++ % trunks.size()], "ExternalLine"));
+    auto dids = sets_.find("DidNumbers");  // a DID belongs to a trunk
+    if (dids != sets_.end())
+      for (cJSON *d : dids->second.items)
+        if (cJSON_GetObjectItemCaseSensitive(d, "TrunkId"))
+          set_prop(d, "TrunkId", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(trunks[k++ % trunks.size()], "Id"), 1));
   }
   auto users = sets_.find("Users");
   if (users != sets_.end() && !users->second.items.empty()) {
@@ -987,6 +992,23 @@ void Simulator::sync_relations() {
       set_prop(dn, "Name", cJSON_CreateString(display_name(t->second).c_str()));
       cJSON_AddItemToArray(routing[t->second], related_copy(*it, *rt));
       ++it;
+    }
+    // a DID of a deleted trunk goes with it
+    auto dids = sets_.find("DidNumbers");
+    if (dids != sets_.end()) {
+      std::set<double> ids;
+      for (const cJSON *t : trunks)
+        if (const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "Id"); cJSON_IsNumber(id)) ids.insert(id->valuedouble);
+      auto &items = dids->second.items;
+      for (auto it = items.begin(); it != items.end();) {
+        const cJSON *tid = cJSON_GetObjectItemCaseSensitive(*it, "TrunkId");
+        if (cJSON_IsNumber(tid) && !ids.count(tid->valuedouble)) {
+          cJSON_Delete(*it);
+          it = items.erase(it);
+        } else {
+          ++it;
+        }
+      }
     }
   }
   // generic copies: each follows its original; a deleted original goes
