@@ -36,8 +36,8 @@ void add_n(cJSON *o, const char *k, double v) { add(o, k, cJSON_CreateNumber(v))
 void add_b(cJSON *o, const char *k, bool v) { add(o, k, cJSON_CreateBool(v)); }
 
 std::string two(int v) {
-  char b[8];
-  std::snprintf(b, sizeof b, "%02d", v);
+  char b[16];
+  std::snprintf(b, sizeof b, "%02d", v % 100);
   return b;
 }
 // a timestamp in 2026, `minutes` after New Year
