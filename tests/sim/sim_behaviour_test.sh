@@ -2,7 +2,10 @@
 # sim_behaviour_test: starts the real threecx-sim on an ephemeral loopback
 # port (HTTPS with its generated CA) and checks with curl: the token rules,
 # every fault kind, the recorder, string keys with If-Match, the phase-2
-# spec routes, --state, --fault and a clean exit on SIGTERM.
+# spec routes, --state, --fault and a clean exit on SIGTERM; the default CA
+# in a private directory, planted symlinks never followed, --tls-dir, the
+# export line, GET /, $metadata, fault patterns that would backtrack forever,
+# range-checked numbers, 40 half-open connections, --log-requests.
 # usage: sim_behaviour_test.sh PATH/TO/threecx-sim SPEC.json (the vendored spec, for --spec)
 set -u
 SIM=${1:?usage: sim_behaviour_test.sh threecx-sim SPEC.json}
