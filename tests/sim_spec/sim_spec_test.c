@@ -991,6 +991,29 @@ static void check_relation_changes(const char *spec) {
     sim_stop(&s);
     return;
   }
+  /* MyUser is its user in Users, both ways */
+  {
+    cJSON *me = get_json(c, "/MyUser", "Id,FirstName", NULL, NULL), *u;
+    if (cJSON_IsNumber(get(me, "Id"))) {
+      snprintf(path, sizeof path, "/Users(%.0f)", get(me, "Id")->valuedouble);
+      st = raw(c, "PATCH", path, "{\"FirstName\":\"Via Users\"}", NULL);
+      cJSON_Delete(me);
+      me = get_json(c, "/MyUser", "Id,FirstName", NULL, NULL);
+      CHECK(st == 204 && gstr(me, "FirstName") && !strcmp(gstr(me, "FirstName"), "Via Users"),
+            "PATCH Users(me) shows in MyUser (%d)", st);
+      st = raw(c, "PATCH", "/MyUser", "{\"FirstName\":\"Via MyUser\"}", NULL);
+      u = get_json(c, path, "FirstName", NULL, NULL);
+      CHECK(st == 204 && gstr(u, "FirstName") && !strcmp(gstr(u, "FirstName"), "Via MyUser"),
+            "PATCH MyUser shows in %s (%d)", path, st);
+      cJSON_Delete(u);
+      st = raw(c, "PATCH", "/MyUser", "{\"Number\":\"77777\"}", NULL);
+      CHECK(st == 400, "PATCH MyUser changing Number: %d", st);
+    } else {
+      CHECK(0, "MyUser has an Id");
+    }
+    cJSON_Delete(me);
+  }
+
   for (i = 0; i < sizeof rel / sizeof rel[0]; ++i) {
     cJSON *list, *e = NULL, *t = NULL;
     const cJSON *x, *nav = NULL, *item = NULL, *tkey = NULL, *skey = NULL;

@@ -819,8 +819,23 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
             if (g.kind == Route::Singleton && g.set == r.set) t = spec_.type(g.type);
         }
         if (t && !check_props(body, *t, true)) return;
-        for (const cJSON *f = body->child; f; f = f->next)
+        // MyUser is a user: the change is the user's (Users(Id) shows it)
+        cJSON *user = nullptr;
+        if (r.set == "MyUser" && sets_.count("Users"))
+          for (cJSON *u : sets_.at("Users").items)
+            if (cJSON_Compare(cJSON_GetObjectItemCaseSensitive(u, "Id"), cJSON_GetObjectItemCaseSensitive(s, "Id"), 1)) user = u;
+        if (user) {
+          const cJSON *num = cJSON_GetObjectItemCaseSensitive(body, "Number");
+          if (num && !cJSON_Compare(num, cJSON_GetObjectItemCaseSensitive(user, "Number"), 1))
+            return odata_error(res, 400, "WARNINGS.XAPI.NOT_SUPPORTED",
+                               "Number:\nThe number of an existing Pbx.User cannot be changed.", "Number");
+        }
+        for (const cJSON *f = body->child; f; f = f->next) {
           set_prop(s, f->string, cJSON_Duplicate(f, 1));
+          if (user && std::strcmp(f->string, "Id") != 0 && std::strncmp(f->string, "@odata.", 7) != 0)
+            set_prop(user, f->string, cJSON_Duplicate(f, 1));
+        }
+        if (user) cJSON_ReplaceItemInObject(user, "@odata.etag", cJSON_CreateString(new_etag().c_str()));
         res.status = 204;
         return;
       }
@@ -1038,6 +1053,17 @@ void Simulator::sync_relations() {
     }
   }
   if (tokens_linked_) sync_tokens();
+  // MyUser (the calling user) is a copy of its user in Users
+  auto me = singletons_.find("MyUser");
+  auto users = sets_.find("Users");
+  if (me != singletons_.end() && me->second && users != sets_.end())
+    for (const cJSON *u : users->second.items)
+      if (cJSON_Compare(cJSON_GetObjectItemCaseSensitive(u, "Id"), cJSON_GetObjectItemCaseSensitive(me->second, "Id"), 1)) {
+        cJSON_Delete(me->second);
+        me->second = cJSON_Duplicate(u, 1);
+        cJSON_DeleteItemFromObjectCaseSensitive(me->second, "@odata.etag");
+        break;
+      }
   // DN lists by number: names follow the DN, a deleted DN leaves the list
   std::unordered_map<std::string, const cJSON *> dns;
   for (const auto &[name, set] : sets_)
