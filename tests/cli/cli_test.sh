@@ -208,6 +208,7 @@ expect "get --paginate" "$(run get /Users --paginate --jsonl --page-size 1 --fie
 expect "get --paginate: every user" "$(wc -l <"$DIR/out" | tr -d ' ')" \
   "$("$CLI" call ListUser --count --top 0 | sed 's/.*"@odata.count":\([0-9]*\).*/\1/')"
 expect "--paginate of a bad filter: HTTP error" "$(run call ListUser --paginate --filter 'Nope eq 1')" 1
+expect "--paginate error before any item: only the error body on stdout" "$(head -c 8 "$DIR/out")" "{\"error\""
 
 # ---- advice in the CLI's terms; failures are exit 3 -------------------------
 expect "http:// refused without --allow-http" "$(THREECX_ALLOW_HTTP= run call GetUser Id=1)" 3

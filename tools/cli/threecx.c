@@ -63,7 +63,8 @@ static const char HELP_MAIN[] =
     "Output options:\n"
     "  --pretty              indent JSON (the default when standard output is a terminal)\n"
     "  --compact             JSON on one line (the default when piped)\n"
-    "  -i, --include         print the status line and response headers first\n"
+    "  -i, --include         print the status line and response headers first (with\n"
+    "                        --out, on standard error after the transfer)\n"
     "  --paginate            fetch every page of a collection; prints one JSON array\n"
     "  --jsonl               with --paginate, one item per line as it arrives\n"
     "  --page-size N         items per request with --paginate (default 100)\n"
@@ -276,9 +277,9 @@ static void advise(int rc, const char *profile_name) {
   }
 }
 
-/* A library failure's message without the C-level advice. */
+/* This thread's last library failure message, without the C-level advice. */
 static const char *lib_message(void) {
-  static char buf[1024];
+  static __thread char buf[1024];
   const char *m = threecx_last_error();
   char *cut;
   snprintf(buf, sizeof buf, "%s", m ? m : "");
@@ -1066,21 +1067,22 @@ static int send_one(const args *a, threecx_client *c, const char *profile_name) 
     rc = threecx_pager_new(r, a->page_size ? a->page_size : 100, &pg);
     threecx_request_free(r);
     if (rc != THREECX_OK) return failed("paginate", rc, profile_name);
-    if (!a->jsonl) fputc('[', stdout);
     while ((rc = threecx_pager_next_item(pg, &item)) == THREECX_OK) {
       if (a->jsonl) {
         json_write(stdout, item, strlen(item), 0, g_color, 0);
         fputc('\n', stdout);
         fflush(stdout);
       } else {
-        if (n) fputc(',', stdout);
+        fputc(n ? ',' : '[', stdout);
         if (g_pretty) fputs("\n  ", stdout);
         json_write(stdout, item, strlen(item), g_pretty, g_color, 1);
       }
       threecx_free(item);
       ++n;
     }
-    if (!a->jsonl) fputs(g_pretty && n ? "\n]\n" : "]\n", stdout);
+    /* The array is closed whatever happened, so that what was printed
+     * stays valid JSON; an error then goes to stderr only. */
+    if (!a->jsonl && (n || rc == THREECX_DONE)) fputs(!n ? "[]\n" : g_pretty ? "\n]\n" : "]\n", stdout);
     fflush(stdout);
     if (rc == THREECX_DONE) {
       threecx_pager_free(pg);
@@ -1088,7 +1090,7 @@ static int send_one(const args *a, threecx_client *c, const char *profile_name) 
     }
     if (rc == THREECX_E_HTTP && threecx_pager_last_response(pg, &resp) == THREECX_OK) {
       print_http_error(resp, profile_name);
-      print_body(stdout, resp);
+      print_body(n ? stderr : stdout, resp);
       threecx_response_free(resp);
       threecx_pager_free(pg);
       return EXIT_HTTP;
