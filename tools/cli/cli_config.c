@@ -108,7 +108,7 @@ static int parse_int(const char *v, int64_t max, int64_t *out) {
   return 0;
 }
 
-int config_load(config *cfg) {
+static int config_load_inner(config *cfg) {
   FILE *f;
   char line[4096];
   int lineno = 0;
@@ -216,6 +216,12 @@ int config_load(config *cfg) {
   }
   fclose(f);
   return 0;
+}
+
+int config_load(config *cfg) {
+  int rc = config_load_inner(cfg);
+  if (rc) config_free(cfg);
+  return rc;
 }
 
 void key_free(char *key) {
