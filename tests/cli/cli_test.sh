@@ -223,6 +223,30 @@ expect "nothing listening: exit 3" "$(THREECX_DOMAIN=http://127.0.0.1:9 run call
 expect "https to a plain-HTTP port: exit 3" "$(THREECX_DOMAIN=https://127.0.0.1:$PORT run --timeout 5 call GetUser Id=1)" 3
 contains "TLS advice: --ca-file" "$(err)" "--ca-file"
 
+# ---- --retry, --timeout, an interrupted download -----------------------------
+fault() { curl -s -o /dev/null -w '%{http_code}' -X "$1" -H 'Content-Type: application/json' ${2:+--data "$2"} \
+  "http://127.0.0.1:$PORT/_sim/faults"; }
+expect "fault: 503 once" "$(fault POST '{"path":"^/Users\\(1\\)","status":503,"times":1}')" 201
+expect "503 without --retry: exit 1" "$(run call GetUser Id=1 --fields Id)" 1
+expect "fault: 503 once again" "$(fault POST '{"path":"^/Users\\(1\\)","status":503,"times":1}')" 201
+expect "503 with --retry 2: retried, exit 0" "$(run call GetUser Id=1 --fields Id --retry 2)" 0
+contains "--retry: the answer" "$(out)" '"Id":1'
+expect "fault: latency" "$(fault POST '{"path":"^/Users\\(2\\)","latency_ms":2500,"times":1}')" 201
+expect "--timeout 1 on a slow answer: exit 3" "$(run call GetUser Id=2 --timeout 1)" 3
+contains "--timeout: the error" "$(err)" "THREECX_E_TIMEOUT"
+contains "--timeout: the advice" "$(err)" "--timeout SECONDS"
+expect "fault: slow download" "$(fault POST '{"path":"^/Recordings","latency_ms":3000,"times":1}')" 201
+"$CLI" call DownloadRecording recId=1 --out "$DIR/cut.bin" >/dev/null 2>&1 &
+cpid=$!
+i=0
+while ! ls "$DIR" | grep -q 'cut.bin.part' && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+expect "download in progress: a temporary file" "$(ls "$DIR" | grep -c 'cut.bin.part')" 1
+kill -TERM "$cpid"
+wait "$cpid" 2>/dev/null
+expect "SIGTERM: killed by the signal" "$?" 143
+expect "SIGTERM: temporary file removed" "$(ls "$DIR" | grep -c 'cut.bin')" 0
+fault DELETE >/dev/null
+
 # ---- profiles ---------------------------------------------------------------
 CONF="$DIR/config"
 printf 'k3y-cli+1\n' >"$DIR/good.key"

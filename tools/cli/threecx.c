@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1015,6 +1016,26 @@ typedef struct {
   int failed;
 } sink;
 
+/* The temporary file of a download in progress, removed on SIGINT/SIGTERM. */
+static char g_part[4096];
+static volatile sig_atomic_t g_part_set;
+
+static void on_signal(int sig) {
+  if (g_part_set) unlink(g_part);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void watch_part(int on) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on ? on_signal : SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  g_part_set = on;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
 static double secs(const struct timespec *a, const struct timespec *b) {
   return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
@@ -1102,18 +1123,19 @@ static int send_one(const args *a, threecx_client *c, const char *profile_name) 
 
   if (a->out) {
     sink s;
-    char tmp[4096] = "";
+    char *tmp = g_part;
     int to_stdout = strcmp(a->out, "-") == 0;
     memset(&s, 0, sizeof s);
     if (to_stdout) {
       s.f = stdout;
     } else {
-      snprintf(tmp, sizeof tmp, "%s.part-%ld", a->out, (long)getpid());
+      snprintf(tmp, sizeof g_part, "%s.part-%ld", a->out, (long)getpid());
       s.f = fopen(tmp, "wb");
       if (!s.f) {
         threecx_request_free(r);
         return usage_error("--out: cannot write %s: %s", a->out, strerror(errno));
       }
+      watch_part(1);
     }
     s.progress = isatty(2) && !to_stdout;
     clock_gettime(CLOCK_MONOTONIC, &s.start);
@@ -1129,6 +1151,7 @@ static int send_one(const args *a, threecx_client *c, const char *profile_name) 
         ok = 0;
       }
       if (!ok) unlink(tmp);
+      watch_part(0);
     } else {
       fflush(stdout);
     }
