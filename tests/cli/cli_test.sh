@@ -5,7 +5,7 @@
 # message and exit 2), HTTP errors (exit 1), network failures (exit 3),
 # -i, --out -, --body @-, --paginate, help, profiles (key file, command,
 # permissions), a fleet of three PBXs with one down, and the completion
-# scripts loaded by bash.
+# scripts loaded by bash, zsh and fish.
 #   cli_test.sh THREECX THREECX_SIM
 set -u
 CLI=$1 SIM=$2
@@ -347,8 +347,40 @@ if command -v bash >/dev/null 2>&1; then
 else
   bad "bash not found"
 fi
-"$CLI" completion zsh >"$DIR/_threecx" && contains "zsh script" "$(cat "$DIR/_threecx")" "#compdef threecx"
-"$CLI" completion fish >"$DIR/threecx.fish" && contains "fish script" "$(cat "$DIR/threecx.fish")" "complete -c threecx"
+mkdir -p "$DIR/zfunc"
+"$CLI" completion zsh >"$DIR/zfunc/_threecx"
+"$CLI" completion fish >"$DIR/threecx.fish"
+if command -v zsh >/dev/null 2>&1; then
+  # compinit finds it on $fpath; then the function runs with compadd
+  # stubbed to print what it would offer (zsh filters by prefix itself).
+  expect "zsh: compinit registers _threecx" \
+    "$(HOME=$DIR zsh -fc 'fpath=("$1" $fpath); autoload -U compinit; compinit -u -D; print -r -- $_comps[threecx]' zsh "$DIR/zfunc" 2>&1)" _threecx
+  PATH="$(dirname "$CLI"):$PATH" zsh -fc '
+    compadd() { while [[ $1 == -* ]]; do [[ $1 == -- ]] && { shift; break }; [[ $1 == -S ]] && shift; shift; done; print -rl -- "$@" }
+    compdef() { : }
+    source "$1"
+    words=(threecx call ListSecurityRef); CURRENT=3; _threecx
+    words=(threecx call GetLogs st); CURRENT=4; _threecx
+    words=(threecx --profiles d); CURRENT=3; _threecx' zsh "$DIR/zfunc/_threecx" >"$DIR/out" 2>"$DIR/err"
+  expect "zsh completion runs" "$?" 0
+  contains "zsh completes operation ids" "$(out)" "ListSecurityRefreshToken"
+  contains "zsh completes parameter names" "$(out)" "startDate="
+  contains "zsh completes profile names" "$(out)" "down"
+else
+  bad "zsh not found (tools/install-deps.sh installs it)"
+fi
+if command -v fish >/dev/null 2>&1; then
+  PATH="$(dirname "$CLI"):$PATH" HOME=$DIR fish --no-config -c 'source $argv[1]
+    complete -C "threecx call ListSecurityRef"; complete -C "threecx call GetLogs st"
+    complete -C "threecx ca"; complete -C "threecx --profile d"' "$DIR/threecx.fish" >"$DIR/out" 2>"$DIR/err"
+  expect "fish completion runs" "$?" 0
+  contains "fish completes operation ids" "$(out)" "ListSecurityRefreshToken"
+  contains "fish completes parameter names" "$(out)" "startDate="
+  contains "fish completes commands" "$(out)" "call"
+  contains "fish completes profile names" "$(out)" "down"
+else
+  bad "fish not found (tools/install-deps.sh installs it)"
+fi
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
