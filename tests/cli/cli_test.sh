@@ -88,7 +88,7 @@ TAB=$(printf '\t')
 while IFS="$TAB" read -r msg args; do
   [ -z "$msg" ] && continue
   eval "set -- $args"
-  rc=$(run "$@")
+  rc=$(run "$@" </dev/null)
   expect "usage [$args] exit" "$rc" 2
   contains "usage [$args] message" "$(err)" "$msg"
   expect "usage [$args] nothing on stdout" "$(wc -c <"$DIR/out" | tr -d ' ')" 0
@@ -129,6 +129,14 @@ GetUser takes no body	call GetUser Id=1 --body {}
 --paginate: GetUser does not return a collection	call GetUser Id=1 --paginate
 --jsonl goes with --paginate	call ListUser --jsonl
 give --pretty or --compact, not both	call ListUser --pretty --compact
+--page-size goes with --paginate	call ListUser --page-size 5
+--paginate does not go with --out	call ListUser --paginate --out x.json
+--paginate does not go with --include	call ListUser --paginate -i
+--profiles prints one JSON line per PBX	call ListUser --profiles a,b --paginate
+give --profile or --profiles, not both	call ListUser --profiles a,b --profile a
+--include takes no value	call ListUser --include=yes
+--filter: the value is empty	call ListUser --filter=
+ListUser does not take --if-match	call ListUser --if-match x
 unexpected argument 'Id' (parameters are Name=value)	call GetUser Id
 get: PATH must start with '/'	get Users
 unknown command 'cal'	cal GetUser
@@ -167,6 +175,10 @@ printf '{"Name":"from stdin"}' | "$CLI" call UpdateWeblink "Link=it's a/b#c?" --
 expect "--body @- reads standard input" "$?" 0
 run call GetWeblink "Link=it's a/b#c?" >/dev/null
 contains "--body @- round trip" "$(out)" '"Name":"from stdin"'
+expect "--body @- with standard input closed" "$("$CLI" call CreateWeblink --body @- <&- >/dev/null 2>"$DIR/err"; echo $?)" 2
+contains "--body @- closed: named" "$(err)" "--body: cannot read"
+expect "--body @- empty" "$(run call CreateWeblink --body @- </dev/null)" 2
+contains "--body @- empty: the JSON error" "$(err)" "--body: malformed JSON body"
 expect "date-times and --null" "$(run call GetLogs startDate=2026-01-01T00:00:00+02:00 endDate=2026-01-02T00:00:00Z \
   --null extension --null call --null severity --top 1)" 0
 expect "download to --out" "$(run call DownloadRecording recId=1 --out "$DIR/rec.bin")" 0

@@ -701,17 +701,11 @@ static int opt_bit_check(const args *a, const char *id, int32_t opts) {
   for (k = 0; k < sizeof map / sizeof map[0]; ++k)
     if (flag_given(a, map[k].flag) && !(opts & map[k].bit)) {
       usage_error("%s does not take %s", id, map[k].flag);
-      fprintf(stderr, "%s: %s takes:", g_prog, id);
-      fflush(stdout);
-      {
-        /* print to stderr */
-        int32_t o = opts;
-        fprintf(stderr, "%s%s%s%s%s%s%s%s%s\n", o & THREECX_OPT_FILTER ? " --filter" : "",
-                o & THREECX_OPT_SEARCH ? " --search" : "", o & THREECX_OPT_ORDERBY ? " --orderby" : "",
-                o & THREECX_OPT_SELECT ? " --select" : "", o & THREECX_OPT_EXPAND ? " --expand" : "",
-                o & THREECX_OPT_COUNT ? " --count" : "", o & THREECX_OPT_TOP ? " --top" : "",
-                o & THREECX_OPT_SKIP ? " --skip" : "", o ? "" : " no query options");
-      }
+      fprintf(stderr, "%s: %s takes:%s%s%s%s%s%s%s%s%s\n", g_prog, id, opts & THREECX_OPT_FILTER ? " --filter" : "",
+              opts & THREECX_OPT_SEARCH ? " --search" : "", opts & THREECX_OPT_ORDERBY ? " --orderby" : "",
+              opts & THREECX_OPT_SELECT ? " --select" : "", opts & THREECX_OPT_EXPAND ? " --expand" : "",
+              opts & THREECX_OPT_COUNT ? " --count" : "", opts & THREECX_OPT_TOP ? " --top" : "",
+              opts & THREECX_OPT_SKIP ? " --skip" : "", opts ? "" : " no query options");
       return EXIT_USAGE;
     }
   return 0;
@@ -1167,14 +1161,6 @@ static int send_one(const args *a, threecx_client *c, const char *profile_name) 
       print_body(to_stdout ? stdout : stderr, resp);
       threecx_response_free(resp);
       return EXIT_HTTP;
-    }
-    if (!to_stdout) {
-      int32_t status = 0;
-      threecx_response_status(resp, &status);
-      if (!isatty(2) || !s.progress) {
-        /* quiet unless asked: nothing on success */
-      }
-      (void)status;
     }
     threecx_response_free(resp);
     return 0;
@@ -1632,7 +1618,7 @@ int main(int argc, char **argv) {
     }
   }
   if (a.jsonl && !a.paginate) return usage_error("--jsonl goes with --paginate");
-  if (a.flag_used[0] && flag_given(&a, "--page-size") && !a.paginate) return usage_error("--page-size goes with --paginate");
+  if (flag_given(&a, "--page-size") && !a.paginate) return usage_error("--page-size goes with --paginate");
   if (a.pretty && a.compact) return usage_error("give --pretty or --compact, not both");
   if (a.paginate && (a.out || a.include)) return usage_error("--paginate does not go with %s", a.out ? "--out" : "--include");
   if (a.paginate && a.cmd == CMD_CALL) {
