@@ -25,7 +25,7 @@ namespace Threecx
             InvalidDomain = 5, OptionRepeated = 6, UnknownParameter = 7, MissingParameter = 8,
             Insecure = 9, Network = 10, Tls = 11, Timeout = 12, Auth = 13, Http = 14,
             Protocol = 15, NotFound = 16, Unsupported = 17, State = 18, Io = 19, Aborted = 20,
-            Internal = 21;
+            Internal = 21, Uncertain = 22, RetryLater = 23;
     }
 
     /// <summary>A libthreecx failure: Code (THREECX_E_*), Name ("THREECX_E_HTTP"),

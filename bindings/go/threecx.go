@@ -51,6 +51,8 @@ const (
 	EIO              = 19
 	EAborted         = 20
 	EInternal        = 21
+	EUncertain       = 22
+	ERetryLater      = 23
 )
 
 func invalid(msg string) error {

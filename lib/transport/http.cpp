@@ -32,7 +32,22 @@ struct Exchange {
   int64_t max_body = 0;
   bool status_known = false;
   bool stream = false;
+  int requests = 0;          // pre-request callbacks: requests about to be sent
+  bool resend_refused = false;
 };
+
+// Called by libcurl right before it sends a request on a connection (new
+// or reused). A second call within one perform is libcurl resending on its
+// own after a reused connection closed without an answer: refused, so that
+// nothing is ever sent twice behind the library's back.
+int on_prereq(void *ud, char *, char *, int, int) {
+  auto *ex = static_cast<Exchange *>(ud);
+  if (++ex->requests > 1) {
+    ex->resend_refused = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
+}
 
 size_t on_body(char *data, size_t size, size_t n, void *ud) {
   auto *ex = static_cast<Exchange *>(ud);
@@ -204,6 +219,8 @@ HttpResponse Transport::perform(const HttpRequest &req,
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &ex);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &ex);
+  curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, &ex);
   curl_easy_setopt(c, CURLOPT_USERAGENT, opt.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, opt.tls_verify ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, opt.tls_verify ? 2L : 0L);
@@ -213,6 +230,10 @@ HttpResponse Transport::perform(const HttpRequest &req,
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout_ms));
   if (opt.timeout_ms > 0)
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.timeout_ms));
+  if (opt.stall_seconds > 0 && opt.stall_bytes_per_s > 0) {
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(opt.stall_bytes_per_s));
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(opt.stall_seconds));
+  }
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 
   if (req.method == "GET") {
@@ -240,14 +261,25 @@ HttpResponse Transport::perform(const HttpRequest &req,
   CURLcode rc = curl_easy_perform(c);
   resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (rc != CURLE_OK) {
-    if (ex.aborted) fail(THREECX_E_ABORTED, "the write callback stopped the transfer");
+    long seen = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &seen);
+    const bool sent = ex.requests > 0;
+    auto failure = [&](int code, const std::string &msg) {
+      throw TransportError(code, req.method + " " + req.url + ": " + msg, sent, seen);
+    };
+    if (ex.aborted) failure(THREECX_E_ABORTED, "the write callback stopped the transfer");
     if (ex.too_big)
-      fail(THREECX_E_PROTOCOL, req.method + " " + req.url + ": the response body is larger than " +
-                                   std::to_string(opt.max_body_bytes) +
-                                   " bytes (threecx_client_set_max_response_bytes)");
-    std::string msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    int code = map_curl_error(rc);
-    fail(code, req.method + " " + req.url + ": " + msg);
+      failure(THREECX_E_PROTOCOL, "the response body is larger than " +
+                                      std::to_string(opt.max_body_bytes) +
+                                      " bytes (threecx_client_set_max_response_bytes)");
+    if (ex.resend_refused)
+      failure(THREECX_E_NETWORK,
+              "the connection closed without an answer (a reused keep-alive connection)");
+    if (rc == CURLE_OPERATION_TIMEDOUT && std::strncmp(errbuf, "Operation too slow", 18) == 0)
+      failure(THREECX_E_TIMEOUT, "stalled: fewer than " + std::to_string(opt.stall_bytes_per_s) +
+                                     " bytes/s for " + std::to_string(opt.stall_seconds) +
+                                     " s (threecx_client_set_stall_timeout)");
+    failure(map_curl_error(rc), errbuf[0] ? errbuf : curl_easy_strerror(rc));
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   if (log.enabled(THREECX_LOG_TRACE)) {
