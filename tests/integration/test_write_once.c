@@ -19,36 +19,9 @@
 #include "simproc.h"
 
 /* The sequence number the next recorded request will get. */
-static long wire_mark(void) {
-  char *body = NULL;
-  assert_int_equal(sim_call(&g_sim, "GET", "/_sim/requests?since=999999999", NULL, &body), 200);
-  cJSON *j = cJSON_Parse(body);
-  free(body);
-  assert_non_null(j);
-  long next = (long)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "next"));
-  cJSON_Delete(j);
-  return next;
-}
-
-/* Requests recorded since `mark` with this method whose path starts with
- * /xapi/v1 + `prefix`. */
+static long wire_mark(void) { return sim_wire_mark(&g_sim); }
 static int wire_count(long mark, const char *method, const char *prefix) {
-  char url[64], *body = NULL, want[256];
-  snprintf(url, sizeof url, "/_sim/requests?since=%ld", mark);
-  snprintf(want, sizeof want, "/xapi/v1%s", prefix);
-  assert_int_equal(sim_call(&g_sim, "GET", url, NULL, &body), 200);
-  cJSON *j = cJSON_Parse(body);
-  free(body);
-  assert_non_null(j);
-  int n = 0;
-  cJSON *e;
-  cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, "requests")) {
-    const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(e, "method"));
-    const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(e, "path"));
-    if (m && p && strcmp(m, method) == 0 && strncmp(p, want, strlen(want)) == 0) ++n;
-  }
-  cJSON_Delete(j);
-  return n;
+  return sim_wire_count(&g_sim, mark, method, prefix);
 }
 
 static void fault(const char *rule) {

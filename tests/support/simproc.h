@@ -33,6 +33,13 @@ int sim_call(const sim *s, const char *method, const char *path,
 /* Convenience: a JSON number field of GET /_sim/stats, -1 on failure. */
 int64_t sim_stat(const sim *s, const char *field);
 
+/* The wire as the simulator recorded it (/_sim/requests): the sequence
+ * number the next XAPI request will get, and how many requests with
+ * `method` whose path starts with /xapi/v1 + `prefix` arrived since `mark`
+ * (-1 on failure). */
+long sim_wire_mark(const sim *s);
+int sim_wire_count(const sim *s, long mark, const char *method, const char *prefix);
+
 /* Test CA files (from the test_ca fixture). */
 const char *test_ca_dir(void);
 
