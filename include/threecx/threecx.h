@@ -178,6 +178,21 @@ THREECX_API int threecx_client_set_ca_file(threecx_client *client,
 /* Directory of hashed CA certificates; NULL restores the default. */
 THREECX_API int threecx_client_set_ca_path(threecx_client *client,
                                            const char *dir);
+/* CA bundle from memory: `size` bytes of PEM certificates (no file needed,
+ * for embedded systems); copied. Used instead of the default trust store
+ * and together with threecx_client_set_ca_file/_ca_path if set. NULL
+ * removes it. INVALID_ARGUMENT when no PEM certificate is in it. */
+THREECX_API int threecx_client_set_ca_pem(threecx_client *client,
+                                          const char *pem, size_t size);
+/* Public-key pinning: the PBX's certificate must carry one of these public
+ * keys, given as "sha256//<base64 of the SHA-256 of the DER
+ * SubjectPublicKeyInfo>", several separated by ';' (compute one with
+ * `openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform
+ * der | openssl dgst -sha256 -binary | base64`). Checked in addition to the
+ * CA verification; a mismatch is THREECX_E_TLS before anything is sent.
+ * NULL removes the pins. */
+THREECX_API int threecx_client_set_pinned_public_key(threecx_client *client,
+                                                     const char *pins);
 /* Connect timeout in milliseconds (TCP and TLS handshake; default 10000;
  * 0 = libcurl's own, 300 s; at most 2147483647). */
 THREECX_API int threecx_client_set_connect_timeout_ms(threecx_client *client,

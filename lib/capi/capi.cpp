@@ -125,6 +125,20 @@ CLIENT_SETTER(threecx_client_set_insecure_skip_tls_verify, int32_t, set_tls_veri
 CLIENT_SETTER(threecx_client_set_refresh_margin, int64_t, set_refresh_margin(value))
 #undef CLIENT_SETTER
 
+int threecx_client_set_ca_pem(threecx_client *client, const char *pem, size_t size) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(client);
+    client->rep->set_ca_pem(pem, pem ? size : 0);
+  });
+}
+
+int threecx_client_set_pinned_public_key(threecx_client *client, const char *pins) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(client);
+    client->rep->set_pinned_public_key(pins);
+  });
+}
+
 int threecx_client_set_stall_timeout(threecx_client *client, int64_t min_bytes_per_second,
                                      int64_t seconds) {
   return guard(__func__, [&] {

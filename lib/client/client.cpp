@@ -92,6 +92,36 @@ void ClientCore::set_ca_path(const char *dir) {
   std::lock_guard<std::mutex> lk(mu_);
   topt_.ca_path = dir ? dir : "";
 }
+void ClientCore::set_ca_pem(const char *pem, size_t size) {
+  std::string v = pem ? std::string(pem, size) : std::string();
+  if (pem && v.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    fail(THREECX_E_INVALID_ARGUMENT, "CA bundle: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.ca_pem = std::move(v);
+}
+void ClientCore::set_pinned_public_key(const char *pins) {
+  std::string v = pins ? pins : "";
+  if (pins) {
+    // sha256//<base64 of 32 bytes>, ';'-separated
+    size_t start = 0;
+    for (;;) {
+      size_t end = v.find(';', start);
+      std::string one = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      bool ok = one.size() == 8 + 44 && one.compare(0, 8, "sha256//") == 0 && one.back() == '=';
+      for (size_t i = 8; ok && i + 1 < one.size(); ++i)
+        ok = std::isalnum(static_cast<unsigned char>(one[i])) || one[i] == '+' || one[i] == '/';
+      if (!ok)
+        fail(THREECX_E_INVALID_ARGUMENT,
+             "pinned public key: expected sha256//<base64 of the SHA-256 of the DER public key>, "
+             "several separated by ';'");
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.pinned_keys = std::move(v);
+}
+
 namespace {
 // The longest timeout, delay or deadline accepted: what a 32-bit long (the
 // type libcurl takes) holds, about 24.8 days; no time computation overflows.

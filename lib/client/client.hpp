@@ -28,6 +28,8 @@ class ClientCore {
   // Options (thread-safe; take effect for requests started afterwards).
   void set_ca_file(const char *path);
   void set_ca_path(const char *dir);
+  void set_ca_pem(const char *pem, size_t size);
+  void set_pinned_public_key(const char *pins);
   void set_connect_timeout_ms(int64_t ms);
   void set_timeout_ms(int64_t ms);
   void set_stall_timeout(int64_t bytes_per_s, int64_t seconds);

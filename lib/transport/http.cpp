@@ -226,6 +226,11 @@ HttpResponse Transport::perform(const HttpRequest &req,
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, opt.tls_verify ? 2L : 0L);
   if (!opt.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_file.c_str());
   if (!opt.ca_path.empty()) curl_easy_setopt(c, CURLOPT_CAPATH, opt.ca_path.c_str());
+  if (!opt.ca_pem.empty()) {
+    curl_blob blob{const_cast<char *>(opt.ca_pem.data()), opt.ca_pem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+  }
+  if (!opt.pinned_keys.empty()) curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, opt.pinned_keys.c_str());
   if (opt.connect_timeout_ms > 0)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout_ms));
   if (opt.timeout_ms > 0)

@@ -16,6 +16,8 @@ namespace threecx {
 
 struct TransportOptions {
   std::string ca_file, ca_path, user_agent;
+  std::string ca_pem;       // CA bundle from memory (CURLOPT_CAINFO_BLOB)
+  std::string pinned_keys;  // "sha256//...;sha256//..." (CURLOPT_PINNEDPUBLICKEY)
   int64_t connect_timeout_ms = 10000, timeout_ms = 0;
   // stall detector: abort when fewer than stall_bytes_per_s arrive per
   // second over stall_seconds (CURLOPT_LOW_SPEED_*); 0 seconds = off

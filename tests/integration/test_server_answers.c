@@ -26,7 +26,7 @@
 /* Every secret contains SECRET, and nothing else the library prints does. */
 #define KEY "KEY-SECRET-7/+&=x"
 
-enum mode { OK_EMPTY, ECHO_400, ECHO_502_TEXT, PAGE_COUNT, HTML_200, BADJSON_200, FILE_200, HOLD, TRICKLE };
+enum mode { OK_EMPTY, REDIRECT, ECHO_400, ECHO_502_TEXT, PAGE_COUNT, HTML_200, BADJSON_200, FILE_200, HOLD, TRICKLE };
 
 typedef struct scenario {
   int token_status;        /* 0 = 200 */
@@ -34,6 +34,7 @@ typedef struct scenario {
   enum mode xapi;
   const char *count_text;  /* PAGE_COUNT: the @odata.count value */
   int unauthorized_first;  /* the first XAPI request gets a 401 */
+  const char *redirect_to; /* REDIRECT (and the token request, if set): 307 there */
   int tokens;              /* tokens issued */
   int xapi_requests;
 } scenario;
@@ -76,7 +77,10 @@ static void handler(rawsrv *srv, void *ud, const char *path, const char *request
   static char esc[16384], body[20000], auth[512], hdr[1024], all_tokens[1024];
   pthread_mutex_lock(&g_mu);
   if (strcmp(path, "/connect/token") == 0) {
-    if (sc->token_status && sc->token_status != 200) {
+    if (sc->redirect_to) {
+      snprintf(hdr, sizeof hdr, "Location: %s/connect/token\r\n", sc->redirect_to);
+      rawsrv_reply(fd, 307, "text/plain", hdr, "moved");
+    } else if (sc->token_status && sc->token_status != 200) {
       json_escape(esc, sizeof esc, request);
       snprintf(body, sizeof body, "{\"error\":\"invalid_client\",\"error_description\":\"you sent: %s\"}", esc);
       rawsrv_reply(fd, sc->token_status, "application/json", NULL, body);
@@ -110,6 +114,10 @@ static void handler(rawsrv *srv, void *ud, const char *path, const char *request
   switch (m) {
     case OK_EMPTY:
       rawsrv_reply(fd, 200, "application/json; odata.metadata=minimal", NULL, "{\"value\":[]}");
+      break;
+    case REDIRECT:
+      snprintf(hdr, sizeof hdr, "Location: %s/xapi/v1/Defs\r\n", sc->redirect_to);
+      rawsrv_reply(fd, 302, "text/plain", hdr, "moved");
       break;
     case ECHO_400: {
       /* the request head in the message, the credentials alone in the
@@ -350,6 +358,39 @@ static void test_echoed_secrets_scrubbed(void **state) {
   no_secret(g_log, "the log");
 }
 
+/* ---- redirects: never followed, so the token never goes elsewhere ---- */
+
+static void thief(rawsrv *srv, void *ud, const char *path, const char *request, int fd) {
+  (void)srv, (void)ud, (void)path, (void)request;
+  rawsrv_reply(fd, 200, "application/json", NULL, "{\"access_token\":\"x\",\"expires_in\":60}");
+}
+
+static void test_redirect_not_followed(void **state) {
+  (void)state;
+  rawsrv *other = rawsrv_start(thief, NULL);
+  assert_non_null(other);
+  threecx_client *c = client();
+  assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
+  /* an XAPI answer pointing elsewhere: returned as it is (E_HTTP 302) */
+  g_sc.xapi = REDIRECT;
+  g_sc.redirect_to = rawsrv_base(other);
+  threecx_request *r;
+  threecx_response *resp = NULL;
+  assert_int_equal(threecx_request_new(c, "GET", "/Defs", &r), THREECX_OK);
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_E_HTTP);
+  int32_t st = 0;
+  assert_int_equal(threecx_response_status(resp, &st), THREECX_OK);
+  assert_int_equal(st, 302);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  /* the token request redirected: refused, the key not sent there */
+  assert_int_equal(threecx_client_authenticate(c), THREECX_E_AUTH);
+  assert_non_null(strstr(threecx_last_error(), "HTTP 307"));
+  assert_int_equal(rawsrv_count(other), 0);
+  threecx_client_free(c);
+  rawsrv_stop(other);
+}
+
 /* ---- response shape ---- */
 
 static int send_op(threecx_client *c, const char *op, threecx_response **resp) {
@@ -423,6 +464,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_expires_in_valid_or_absent, setup, teardown),
       cmocka_unit_test_setup_teardown(test_odata_count_out_of_range, setup, teardown),
       cmocka_unit_test_setup_teardown(test_echoed_secrets_scrubbed, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_redirect_not_followed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_non_json_2xx_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stall_detected_trickle_unaffected, setup, teardown),
   };

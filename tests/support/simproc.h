@@ -19,6 +19,8 @@ typedef struct sim {
   char base[96];       /* "https://127.0.0.1:PORT" */
   char ca_file[512];   /* CA to trust */
   char dir[256];       /* scratch dir */
+  int control_unverified; /* sim_call without TLS verification (a test
+                             serving a bad certificate on purpose) */
 } sim;
 
 /* Starts the simulator (HTTPS with the test CA unless `http`), with extra

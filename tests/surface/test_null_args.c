@@ -170,6 +170,18 @@ CHECK(threecx_client_set_log) {
   EXPECT_OK(threecx_client_set_log(C, THREECX_LOG_DEBUG, NULL, NULL)); /* fn NULL: logs off */
 }
 CHECK(threecx_client_set_refresh_margin) { EXPECT_INVALID(threecx_client_set_refresh_margin(NULL, 30)); }
+CHECK(threecx_client_set_ca_pem) {
+  EXPECT_INVALID(threecx_client_set_ca_pem(NULL, "x", 1));
+  EXPECT_INVALID(threecx_client_set_ca_pem(C, "not a certificate", 17));
+  EXPECT_OK(threecx_client_set_ca_pem(C, NULL, 5)); /* NULL removes it */
+}
+CHECK(threecx_client_set_pinned_public_key) {
+  EXPECT_INVALID(threecx_client_set_pinned_public_key(NULL, NULL));
+  EXPECT_INVALID(threecx_client_set_pinned_public_key(C, "sha256//short="));
+  EXPECT_INVALID(threecx_client_set_pinned_public_key(C, "/etc/key.pem"));
+  EXPECT_OK(threecx_client_set_pinned_public_key(C, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+  EXPECT_OK(threecx_client_set_pinned_public_key(C, NULL));
+}
 CHECK(threecx_client_set_stall_timeout) {
   EXPECT_INVALID(threecx_client_set_stall_timeout(NULL, 1, 60));
   EXPECT_INVALID(threecx_client_set_stall_timeout(C, -1, 60));
@@ -517,6 +529,7 @@ static const struct {
     E(threecx_pager_last_response), E(threecx_client_set_max_response_bytes), E(threecx_constant),
     E(threecx_request_set_idempotent), E(threecx_response_retry_after_ms),
     E(threecx_client_set_stall_timeout), E(threecx_client_set_retry_budget),
+    E(threecx_client_set_ca_pem), E(threecx_client_set_pinned_public_key),
     /* catalog.h */
     E(threecx_operation_count), E(threecx_operation_at), E(threecx_operation_find),
     E(threecx_operation_id), E(threecx_operation_method), E(threecx_operation_path),
