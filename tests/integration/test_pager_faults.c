@@ -114,7 +114,10 @@ static void test_dropped_connection(void **state) {
 static void test_truncated_body(void **state) {
   (void)state;
   fault("{\"path\":\"^/SecurityTokens\",\"truncate\":true}");
+  long mark = sim_wire_mark(&g_sim);
   assert_int_equal(sim_get(g_c, "/SecurityTokens", NULL, NULL, NULL), THREECX_E_NETWORK);
+  /* a GET: tried again by default (3 retries), and never more */
+  assert_int_equal(sim_wire_count(&g_sim, mark, "GET", "/SecurityTokens"), 4);
   assert_int_equal(sim_call(&g_sim, "DELETE", "/_sim/faults", NULL, NULL), 200);
   assert_int_equal(sim_get(g_c, "/SecurityTokens", NULL, NULL, NULL), THREECX_OK);
 }
