@@ -258,7 +258,7 @@ THREECX_API int threecx_client_set_refresh_margin(threecx_client *client,
  * a random wait in 0..min(max_delay_ms, base_delay_ms * 2^n). No wait ends
  * later than deadline_ms after the first try. Retries also draw on the
  * client's retry budget (threecx_client_set_retry_budget). Streamed
- * downloads are not retried once their body started. max_retries 0 turns
+ * downloads are not retried once the request was sent. max_retries 0 turns
  * retries off; 0..100 retries, every delay and the deadline
  * 0..2147483647 ms (INVALID_ARGUMENT otherwise). */
 THREECX_API int threecx_client_set_retry(threecx_client *client,

@@ -2,6 +2,10 @@
 
 #include <curl/curl.h>
 
+#if LIBCURL_VERSION_NUM < 0x075000
+#error "libcurl 7.80 or later is needed (CURLOPT_PREREQFUNCTION, CURLOPT_CAINFO_BLOB)"
+#endif
+
 #include <chrono>
 #include <cstring>
 #include <mutex>
@@ -82,20 +86,14 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
 size_t on_header(char *data, size_t size, size_t n, void *ud) {
   auto *ex = static_cast<Exchange *>(ud);
   size_t len = size * n;
-  std::string line(data, len);
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
-    line.pop_back();
+  std::string_view line(data, len);
   if (line.rfind("HTTP/", 0) == 0) {
     ex->resp->headers.clear();  // a new response (after 100-continue etc.)
     return len;
   }
-  auto colon = line.find(':');
-  if (colon == std::string::npos) return len;
-  std::string name = line.substr(0, colon);
-  size_t v = colon + 1;
-  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
   try {
-    ex->resp->headers.emplace_back(std::move(name), line.substr(v));
+    std::pair<std::string, std::string> h;
+    if (parse_header_line(line, &h)) ex->resp->headers.push_back(std::move(h));
   } catch (...) {
     return 0;
   }
@@ -128,6 +126,20 @@ int map_curl_error(CURLcode rc) {
 }
 
 }  // namespace
+
+bool parse_header_line(std::string_view line, std::pair<std::string, std::string> *out) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.rfind("HTTP/", 0) == 0) return false;
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  size_t v = colon + 1;
+  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+  size_t end = line.size();
+  while (end > v && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
+  out->first.assign(line.substr(0, colon));
+  out->second.assign(line.substr(v, end - v));
+  return true;
+}
 
 const std::string *HttpResponse::header(const std::string &name) const {
   for (const auto &h : headers)

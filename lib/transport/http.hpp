@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,14 @@ struct HttpResponse {
   // Case-insensitive look-up; nullptr when absent.
   const std::string *header(const std::string &name) const;
 };
+
+// One response header line as libcurl delivers it ("Name: value\r\n"):
+// name and value with surrounding blanks and the line end removed. false
+// for a status line, a blank line or a line without a name. A plain
+// function of the buffer (tests, fuzzing); values such as ETag and
+// X-3CX-Version are taken verbatim, Retry-After is parsed by
+// parse_retry_after (transport/retry.hpp).
+bool parse_header_line(std::string_view line, std::pair<std::string, std::string> *out);
 
 // A failed exchange (no complete HTTP answer), with what is known about
 // how far it got: whether the request may have reached the server.
