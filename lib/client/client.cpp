@@ -299,9 +299,12 @@ class ClientCore::Retrier {
   bool again(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
              int64_t *retry_later = nullptr) {
     if (retries_ >= policy_.max_retries) return false;
-    const auto deadline = start_ + std::chrono::milliseconds(policy_.deadline_ms);
     int64_t ms = retry_after ? *retry_after : retry_delay_ms(policy_, retries_ + 1, jitter_random());
-    if (std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > deadline) {
+    // compared in ms left (a Retry-After may be absurdly large: no time
+    // point arithmetic that could overflow)
+    int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start_).count();
+    if (ms < 0 || ms > policy_.deadline_ms - elapsed) {
       if (retry_after && retry_later) *retry_later = *retry_after;
       core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; no retry: a wait of " +
                                             std::to_string(ms) + " ms ends past the deadline");

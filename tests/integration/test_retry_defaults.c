@@ -17,6 +17,7 @@
 
 #include <threecx/threecx.h>
 
+#include "rawsrv.h"
 #include "simproc.h"
 
 static long wire_mark(void) { return sim_wire_mark(&g_sim); }
@@ -62,6 +63,15 @@ static int post_link(threecx_client *c, const char *link) {
   threecx_response_free(resp);
   threecx_request_free(r);
   return rc;
+}
+
+/* Answers the token request only. */
+static void token_only(rawsrv *srv, void *ud, const char *path, const char *request, int fd) {
+  (void)srv, (void)ud, (void)request;
+  if (strcmp(path, "/connect/token") == 0)
+    rawsrv_reply(fd, 200, "application/json", NULL, "{\"access_token\":\"t-1\",\"expires_in\":3600}");
+  else
+    rawsrv_reply(fd, 500, "application/json", NULL, "{}");
 }
 
 /* Default on: two 503s then success, three hits; 500 too. */
@@ -111,16 +121,19 @@ static void test_post_retry_rules(void **state) {
   assert_int_equal(wire_count(mark, "POST", "/WebsiteLinks"), 2);
   threecx_client_free(c);
 
-  /* a server gone after the token was fetched: every try of the POST is
+  /* a server gone after the token was fetched (a loopback server that
+   * closes every connection, so none is reused): every try of the POST is
    * refused before anything is sent, so it is tried again (1 + 2 retries) */
-  sim gone;
-  assert_int_equal(sim_start(&gone, 0, NULL), 0);
-  assert_int_equal(sim_client(&gone, &c), THREECX_OK);
+  rawsrv *gone = rawsrv_start(token_only, NULL);
+  assert_non_null(gone);
+  assert_int_equal(threecx_client_new(rawsrv_base(gone), TEST_CLIENT_ID, TEST_API_KEY, &c), THREECX_OK);
+  assert_int_equal(threecx_client_allow_http(c, 1), THREECX_OK);
   assert_int_equal(threecx_client_set_log(c, THREECX_LOG_TRACE, count_retries, NULL), THREECX_OK);
   assert_int_equal(threecx_client_set_retry(c, 2, 1, 5, 60000), THREECX_OK);
   assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
-  sim_stop(&gone);
+  rawsrv_stop(gone);
   g_retries = 0;
+  g_lines[0] = 0;
   assert_int_equal(post_link(c, "refused"), THREECX_E_NETWORK);
   assert_int_equal(g_retries, 2);
   assert_non_null(strstr(g_lines, "POST "));
@@ -156,6 +169,12 @@ static void test_retry_after(void **state) {
   assert_int_equal(ms, 120000);
   threecx_response_free(resp);
   assert_int_equal(wire_count(mark, "GET", "/SecurityTokens"), 1);
+
+  /* an absurd Retry-After: the same, no overflow (UBSan builds check) */
+  fault("{\"method\":\"GET\",\"path\":\"^/SecurityTokens\",\"status\":503,"
+        "\"retry_after\":\"99999999999999999999999\",\"times\":1}");
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_E_RETRY_LATER);
+  threecx_response_free(resp);
 
   /* the pager reports it the same way, with the answer kept */
   fault("{\"method\":\"GET\",\"path\":\"^/SecurityTokens\",\"status\":503,\"retry_after\":\"3600\",\"times\":1}");

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include <threecx/catalog.h>
@@ -158,13 +159,13 @@ static void handler(rawsrv *srv, void *ud, const char *path, const char *request
        * 1 s stall window, yet never a second without data */
       const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 480\r\n"
                          "Connection: close\r\n\r\n";
-      if (write(fd, head, strlen(head)) < 0) break;
+      if (send(fd, head, strlen(head), MSG_NOSIGNAL) < 0) break;
       char chunk[40];
       memset(chunk, 'x', sizeof chunk);
       for (int i = 0; i < 12 && !rawsrv_stopping(srv); ++i) {
         struct timespec ts = {0, 200 * 1000000L};
         nanosleep(&ts, NULL);
-        if (write(fd, chunk, sizeof chunk) < 0) break;
+        if (send(fd, chunk, sizeof chunk, MSG_NOSIGNAL) < 0) break;
       }
       break;
     }

@@ -151,7 +151,7 @@ void rawsrv_stop(rawsrv *s) {
 
 static void write_all(int fd, const char *p, size_t n) {
   while (n > 0) {
-    ssize_t w = write(fd, p, n);
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL); /* a client gone is no SIGPIPE */
     if (w <= 0) {
       if (w < 0 && errno == EINTR) continue;
       return;
