@@ -155,15 +155,15 @@ static void handler(rawsrv *srv, void *ud, const char *path, const char *request
       rawsrv_hold(srv, fd);
       break;
     case TRICKLE: {
-      /* 12 chunks of 40 bytes, one every 200 ms: 2.4 s in all, more than the
-       * 1 s stall window, yet never a second without data */
-      const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 480\r\n"
+      /* 30 chunks of 40 bytes, one every 100 ms: 3 s in all, longer than
+       * the 2 s stall window, yet never more than 100 ms without data */
+      const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1200\r\n"
                          "Connection: close\r\n\r\n";
       if (send(fd, head, strlen(head), MSG_NOSIGNAL) < 0) break;
       char chunk[40];
       memset(chunk, 'x', sizeof chunk);
-      for (int i = 0; i < 12 && !rawsrv_stopping(srv); ++i) {
-        struct timespec ts = {0, 200 * 1000000L};
+      for (int i = 0; i < 30 && !rawsrv_stopping(srv); ++i) {
+        struct timespec ts = {0, 100 * 1000000L};
         nanosleep(&ts, NULL);
         if (send(fd, chunk, sizeof chunk, MSG_NOSIGNAL) < 0) break;
       }
@@ -438,7 +438,7 @@ static void test_non_json_2xx_refused(void **state) {
 static void test_stall_detected_trickle_unaffected(void **state) {
   (void)state;
   threecx_client *c = client();
-  assert_int_equal(threecx_client_set_stall_timeout(c, 1, 1), THREECX_OK);
+  assert_int_equal(threecx_client_set_stall_timeout(c, 1, 2), THREECX_OK);
   assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
   /* accepted, read, never answered: given up by the stall detector */
   g_sc.xapi = HOLD;
@@ -453,7 +453,7 @@ static void test_stall_detected_trickle_unaffected(void **state) {
   assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
   size_t size = 0;
   assert_int_equal(threecx_response_body_size(resp, &size), THREECX_OK);
-  assert_int_equal(size, 480);
+  assert_int_equal(size, 1200);
   threecx_response_free(resp);
   threecx_request_free(r);
   threecx_client_free(c);
