@@ -45,7 +45,13 @@
  *     threecx_last_error() is per thread.
  *
  *  6. Secrets. The API key and access tokens never appear in log messages,
- *     error messages or URLs produced by this library. TLS certificate
+ *     error messages or URLs produced by this library: text quoted from a
+ *     server (error bodies, headers, OData error details) is scrubbed of
+ *     the key, the current and previous token and anything shaped like
+ *     "Bearer ...", access_token or client_secret before it is stored.
+ *     Response accessors (threecx_response_body, _header, _error_*) return
+ *     the server's bytes as sent. Redirects are never followed, so neither
+ *     the key nor a token goes to another host. TLS certificate
  *     verification is on unless
  *     threecx_client_set_insecure_skip_tls_verify(client, 1) is
  *     called; plain http:// is refused unless threecx_client_allow_http() is.
