@@ -1,7 +1,6 @@
 #include "auth/token.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 
 #include <cjson/cJSON.h>
@@ -33,7 +32,9 @@ Token parse_token_response(const char *body, size_t size) {
   // checked as a double before any conversion: NaN, fractions, 0, negative
   // and huge values (1e300) are refused, never cast
   double d = cJSON_IsNumber(ex) ? ex->valuedouble : 0;
-  if (!cJSON_IsNumber(ex) || !(d >= 1 && d <= static_cast<double>(kMaxLifetimeS)) || std::floor(d) != d) {
+  // (the cast happens only once the range is known; no libm needed)
+  if (!cJSON_IsNumber(ex) || !(d >= 1 && d <= static_cast<double>(kMaxLifetimeS)) ||
+      static_cast<double>(static_cast<int64_t>(d)) != d) {
     std::string shown;
     if (char *p = cJSON_PrintUnformatted(ex)) {
       shown.assign(p, std::min<size_t>(std::strlen(p), 40));

@@ -3,7 +3,6 @@
 #include <cjson/cJSON.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 
 #include "common/error.hpp"
@@ -22,7 +21,7 @@ Page parse_page(const char *body, size_t size) {
   if (count && !cJSON_IsNull(count)) {
     double d = cJSON_IsNumber(count) ? count->valuedouble : -1;
     if (!cJSON_IsNumber(count) || !(d >= 0 && d <= static_cast<double>(kMaxODataCount)) ||
-        std::floor(d) != d) {
+        static_cast<double>(static_cast<int64_t>(d)) != d) {  // cast only once in range
       std::string shown;
       if (char *s = cJSON_PrintUnformatted(count)) {
         shown.assign(s, std::min<size_t>(std::strlen(s), 40));
