@@ -408,7 +408,7 @@ HttpResponse ClientCore::send(HttpRequest &req) {
     if (log_.enabled(THREECX_LOG_DEBUG))
       log_.log(THREECX_LOG_DEBUG, req.method + " " + req.url + " -> " +
                                       std::to_string(resp.status) + " (" +
-                                      std::to_string(static_cast<long>(resp.seconds * 1000)) +
+                                      std::to_string(resp.elapsed_ms) +
                                       " ms)");
     if (resp.status == 401 && !refreshed) {
       log_.log(THREECX_LOG_INFO, "401 from the XAPI: refreshing the token and retrying once");

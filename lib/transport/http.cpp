@@ -276,7 +276,7 @@ HttpResponse Transport::perform(const HttpRequest &req,
 
   auto t0 = std::chrono::steady_clock::now();
   CURLcode rc = curl_easy_perform(c);
-  resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  resp.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   if (rc != CURLE_OK) {
     long seen = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &seen);

@@ -47,7 +47,7 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool streamed = false;
-  double seconds = 0;
+  int64_t elapsed_ms = 0;  // time of the exchange
   // >= 0: the server's Retry-After (ms) that ends past the retry deadline,
   // so no retry was made (THREECX_E_RETRY_LATER).
   int64_t retry_later_ms = -1;
