@@ -51,6 +51,8 @@ const (
 	EIO              = 19
 	EAborted         = 20
 	EInternal        = 21
+	EUncertain       = 22
+	ERetryLater      = 23
 )
 
 func invalid(msg string) error {
@@ -262,6 +264,18 @@ func (cl *Client) SetCAFile(path string) error {
 }
 func (cl *Client) SetCAPath(dir string) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_ca_path(p, dir) })
+}
+// SetCAPEM trusts the PEM certificates in pem (a CA bundle from memory).
+func (cl *Client) SetCAPEM(pem string) error {
+	return cl.use(func(p c.Struct_SS_threecx_client) error {
+		return c.Threecx_client_set_ca_pem(p, pem, int64(len(pem)))
+	})
+}
+
+// SetPinnedPublicKey pins the server's public key: "sha256//<base64>",
+// several separated by ';'.
+func (cl *Client) SetPinnedPublicKey(pins string) error {
+	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_pinned_public_key(p, pins) })
 }
 func (cl *Client) SetTimeoutMs(ms int64) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_timeout_ms(p, ms) })

@@ -118,8 +118,8 @@ end
 -- Client --------------------------------------------------------------------
 
 --- threecx.client(domain, client_id, api_key [, opts])
--- opts: allow_http, ca_file, ca_path, timeout_ms, max_response_bytes, connect_timeout_ms,
---       user_agent, insecure_skip_tls_verify
+-- opts: allow_http, ca_file, ca_path, ca_pem (PEM text), pinned_public_key, timeout_ms,
+--       max_response_bytes, connect_timeout_ms, user_agent, insecure_skip_tls_verify
 function M.client(domain, id, key, opts)
   local h, err = call(native.threecx_client_new, domain, id, key)
   if not h then return nil, err end
@@ -129,6 +129,7 @@ function M.client(domain, id, key, opts)
     { "allow_http", "threecx_client_allow_http", function(v) return v and 1 or 0 end },
     { "ca_file", "threecx_client_set_ca_file" },
     { "ca_path", "threecx_client_set_ca_path" },
+    { "pinned_public_key", "threecx_client_set_pinned_public_key" },
     { "timeout_ms", "threecx_client_set_timeout_ms" },
     { "max_response_bytes", "threecx_client_set_max_response_bytes" },
     { "connect_timeout_ms", "threecx_client_set_connect_timeout_ms" },
@@ -143,6 +144,10 @@ function M.client(domain, id, key, opts)
       local ok, e = call(native[s[2]], h, v)
       if not ok then c:close(); return nil, e end
     end
+  end
+  if opts.ca_pem ~= nil then
+    local ok, e = call(native.threecx_client_set_ca_pem, h, opts.ca_pem, #opts.ca_pem)
+    if not ok then c:close(); return nil, e end
   end
   return c
 end

@@ -1,11 +1,15 @@
 #include "request/request.hpp"
 
+#include <cjson/cJSON.h>
+
+#include <cctype>
 #include <cstring>
 #include <strings.h>
 
 #include "catalog/catalog.hpp"
 #include "client/client.hpp"
 #include "common/error.hpp"
+#include "common/scrub.hpp"
 #include "request/odata.hpp"
 #include "threecx/catalog.h"
 
@@ -58,6 +62,17 @@ Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
     }
   }
   text_.push_back(cur);
+  if (op_) {
+    response_kind_ = op_->response_kind;
+  } else {
+    for (size_t i = 0, n = catalog::count(); i < n; ++i) {
+      const threecx_operation *o = catalog::at(i);
+      if (method_ == o->method && path == o->path) {
+        response_kind_ = o->response_kind;
+        break;
+      }
+    }
+  }
 }
 
 void Request::set_param(const std::string &name, int type, std::string literal) {
@@ -140,6 +155,8 @@ std::string Request::url() const {
   return out;
 }
 
+std::string Request::scrub(std::string text) const { return client_->scrub(std::move(text)); }
+
 Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   if (op_ && op_->body_required && !body_)
     fail(THREECX_E_MISSING_PARAMETER,
@@ -151,7 +168,44 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   if (body_) req.body = &*body_;
   req.sink = sink;
   req.sink_user_data = sink_user_data;
-  return Response(client_->send(req));
+  req.idempotent = idempotent_;
+  HttpResponse http = client_->send(req);
+  if (http.status >= 200 && http.status < 300 && !http.streamed) {
+    try {
+      check_response_shape(http, response_kind_);
+    } catch (const Error &e) {
+      fail(e.code(), scrub(method_ + " " + req.url + ": " + e.what()));
+    }
+  }
+  return Response(std::move(http));
+}
+
+namespace {
+// The whole body is one JSON value (trailing garbage and NULs refused).
+bool json_parses(const std::string &body) {
+  if (body.find('\0') != std::string::npos) return false;
+  cJSON *j = cJSON_ParseWithLengthOpts(body.c_str(), body.size() + 1, nullptr, 1);
+  cJSON_Delete(j);
+  return j != nullptr;
+}
+}  // namespace
+
+void check_response_shape(const HttpResponse &resp, int kind) {
+  if (kind == THREECX_RESPONSE_FILE || resp.body.empty()) return;
+  const std::string *ct = resp.header("Content-Type");
+  std::string type = ct ? *ct : std::string();
+  for (char &c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool json_kind = kind == THREECX_RESPONSE_COLLECTION || kind == THREECX_RESPONSE_ENTITY ||
+                         kind == THREECX_RESPONSE_VALUE;
+  const bool labelled_json = type.find("json") != std::string::npos;
+  auto refuse = [&](const std::string &why) {
+    fail(THREECX_E_PROTOCOL, "HTTP " + std::to_string(resp.status) + " " + why + " (Content-Type '" +
+                                 (ct ? ct->substr(0, 80) : std::string("none")) +
+                                 "'): " + body_excerpt(resp.body.data(), resp.body.size()));
+  };
+  if (json_kind && !labelled_json) refuse("where JSON was expected");
+  if (!labelled_json && type.find("text/html") != std::string::npos) refuse("is an HTML page, not an XAPI answer");
+  if (labelled_json && !json_parses(resp.body)) refuse("is not valid JSON");
 }
 
 }  // namespace threecx

@@ -29,12 +29,15 @@ class Request {
   Query &mutable_query() { return query_; }
   void add_header(const std::string &name, const std::string &value);
   void set_body(const char *json);  // nullptr removes it
+  void set_idempotent(int v) { idempotent_ = v < 0 ? -1 : (v ? 1 : 0); }
 
   std::string url() const;
   // Sends; throws for transport failures. A non-2xx status is returned.
   Response send(threecx_write_fn sink = nullptr, void *sink_user_data = nullptr) const;
 
   const threecx_operation *operation() const { return op_; }
+  // The client's scrubber (ClientCore::scrub), for messages quoting a server.
+  std::string scrub(std::string text) const;
   const std::string &method() const { return method_; }
 
  private:
@@ -51,7 +54,19 @@ class Request {
   Query query_;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::optional<std::string> body_;
+  int idempotent_ = -1;
+  // THREECX_RESPONSE_* of the operation (looked up by method and template
+  // for a request by path), -1 when the catalog does not know it
+  int response_kind_ = -1;
 };
+
+// Checks a 2xx answer against what the operation returns: for a JSON kind
+// (collection, entity, value) a non-empty body must have a JSON content
+// type and parse; a file is exempt; for an unknown kind (-1, a raw path
+// the catalog does not know) and for "none", a body labelled JSON must
+// parse and an HTML page is refused. THREECX_E_PROTOCOL with the content
+// type and the start of the body (unscrubbed: callers scrub).
+void check_response_shape(const HttpResponse &resp, int response_kind);
 
 // Refuses malformed JSON with THREECX_E_INVALID_JSON, saying where it broke.
 void check_json(const char *json);

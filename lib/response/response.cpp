@@ -2,6 +2,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/scrub.hpp"
+
 namespace threecx {
 
 std::optional<ODataError> parse_odata_error(const std::string &body) {
@@ -38,7 +40,7 @@ std::string Response::describe(const std::string &what) const {
     if (!error_->message.empty()) s += ": " + error_->message;
     if (error_->details != "[]") s += " " + error_->details;
   } else if (!http_.body.empty()) {
-    s += ": " + http_.body.substr(0, 200);
+    s += ": " + body_excerpt(http_.body.data(), http_.body.size());
   }
   return s;
 }
