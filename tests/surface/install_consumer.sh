@@ -36,49 +36,10 @@ for h in threecx.h catalog.h operations.h export.h version.h; do
   [ -f "$PREFIX/include/threecx/$h" ] && ok "header threecx/$h installed" || ko "header threecx/$h not installed"
 done
 # --- installed programs, LD_LIBRARY_PATH unset ---
-NOLD="env -u LD_LIBRARY_PATH"
-# has_origin_runpath FILE: RUNPATH/RPATH is relative to the file itself
-has_origin_runpath() {
-  if readelf -d "$1" | grep -E 'R(UN)?PATH' | grep -q '\$ORIGIN'; then
-    ok "$(basename "$1") has an \$ORIGIN RUNPATH: $(readelf -d "$1" | grep -oE 'path: \[[^]]*\]')"
-  else
-    ko "$(basename "$1") has no \$ORIGIN RUNPATH"
-  fi
-}
-if [ -x "$PREFIX/bin/threecx" ] && $NOLD "$PREFIX/bin/threecx" --version | grep -q "XAPI 20.0.10"; then
-  ok "the threecx command-line tool is installed and runs without LD_LIBRARY_PATH"
-  has_origin_runpath "$PREFIX/bin/threecx"
-  $NOLD "$PREFIX/bin/threecx" --help >/dev/null 2>&1 && ok "threecx --help" || ko "threecx --help"
-  n=$($NOLD "$PREFIX/bin/threecx" ops | wc -l | tr -d ' ')
-  [ "$n" = 601 ] && ok "threecx ops lists 601 operations" || ko "threecx ops: $n lines"
-else
-  ko "bin/threecx not installed or not runnable without LD_LIBRARY_PATH"
-fi
-SIMPID=
-if [ -x "$PREFIX/bin/threecx-sim" ]; then
-  $NOLD "$PREFIX/bin/threecx-sim" --http --host 127.0.0.1 --port 0 --ready-file "$WORK/sim.port" \
-    --client inst:k3y-inst --quiet >"$WORK/sim.log" 2>&1 &
-  SIMPID=$!
-  trap 'kill $SIMPID 2>/dev/null' EXIT INT TERM
-  i=0
-  while [ ! -s "$WORK/sim.port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-  if [ -s "$WORK/sim.port" ]; then
-    ok "installed threecx-sim started on port $(cat "$WORK/sim.port")"
-    if OUT=$($NOLD THREECX_DOMAIN="http://127.0.0.1:$(cat "$WORK/sim.port")" THREECX_CLIENT_ID=inst \
-          THREECX_API_KEY=k3y-inst THREECX_ALLOW_HTTP=1 "$PREFIX/bin/threecx" call ListSecurityRefreshToken --top 1 2>&1); then
-      case "$OUT" in *'"value"'*) ok "installed threecx -> installed threecx-sim: ListSecurityRefreshToken" ;;
-                     *) ko "ListSecurityRefreshToken answer: $OUT" ;; esac
-    else
-      ko "installed threecx call ListSecurityRefreshToken: $OUT"
-    fi
-    kill $SIMPID 2>/dev/null; wait $SIMPID 2>/dev/null
-  else
-    cat "$WORK/sim.log"; ko "installed threecx-sim did not start"
-  fi
-  SIMPID=
-else
-  echo "note: threecx-sim not built: not checked"
-fi
+. "$SRC/tests/packaging/installed_checks.sh"
+trap stop_sim EXIT INT TERM
+if [ -x "$PREFIX/bin/threecx" ]; then has_origin_runpath "$PREFIX/bin/threecx"; fi
+check_tools "$PREFIX/bin"
 REF=$(find "$PREFIX" -path '*/reference/xapi.md' | head -n 1)
 if [ -n "$REF" ] && grep -q "ListSecurityRefreshToken" "$REF"; then
   ok "reference installed: $REF"
@@ -93,52 +54,23 @@ if [ -n "$LUAMOD" ] && command -v lua5.4 >/dev/null 2>&1; then
   LUALIB=$(find "$PREFIX" -path '*/share/lua/5.4/threecx.lua' | head -n 1)
   if [ -n "$LUALIB" ]; then ok "Lua module installed ($LUAMOD, $LUALIB)"; else ko "threecx.lua not installed"; fi
   has_origin_runpath "$LUAMOD"
-  # LUA_PATH/LUA_CPATH are Lua's search paths; the library is found by RUNPATH.
-  OUT=$($NOLD LUA_PATH="$PREFIX/share/lua/5.4/?.lua" LUA_CPATH="$(dirname "$LUAMOD")/?.so" \
-    lua5.4 -e 'local t = require "threecx"; print(t.version(), t.operation_count())' 2>&1)
-  case "$OUT" in
-    *"	601") ok "installed Lua module loads: $OUT" ;;
-    *) ko "installed Lua module: $OUT" ;;
-  esac
+  check_lua "$PREFIX/share/lua/5.4/?.lua" "$(dirname "$LUAMOD")/?.so"
 else
   echo "note: Lua module not built (bindings off or no lua5.4): not checked"
 fi
 CSDLL=$(find "$PREFIX" -name Threecx.dll | head -n 1)
 if [ -n "$CSDLL" ] && command -v mcs >/dev/null 2>&1 && command -v mono >/dev/null 2>&1; then
-  CSDIR=$(dirname "$CSDLL")
-  [ -f "$CSDIR/libthreecx_csharp.so" ] && ok "C# assembly and glue installed in $CSDIR" ||
-    ko "libthreecx_csharp.so not beside $CSDLL"
-  has_origin_runpath "$CSDIR/libthreecx_csharp.so"
-  echo 'class T { static void Main() { System.Console.WriteLine(Threecx.Library.Version + " " + Threecx.Catalog.Count); } }' \
-    >"$WORK/cs.cs"
-  # MONO_PATH finds the assembly (as -r: did at build time); the glue is
-  # found beside it, libthreecx.so.N through the glue's RUNPATH.
-  if mcs -nologo -out:"$WORK/cs.exe" -r:"$CSDLL" "$WORK/cs.cs" >"$WORK/cs.log" 2>&1 &&
-     OUT=$($NOLD MONO_PATH="$CSDIR" mono "$WORK/cs.exe" 2>&1); then
-    case "$OUT" in *" 601") ok "installed C# assembly loads: $OUT" ;; *) ko "installed C# assembly: $OUT" ;; esac
-  else
-    cat "$WORK/cs.log"; ko "installed C# assembly: ${OUT:-build failed}"
-  fi
+  has_origin_runpath "$(dirname "$CSDLL")/libthreecx_csharp.so"
+  check_csharp "$CSDLL"
 else
   echo "note: C# assembly not built (bindings off or no mcs/mono): not checked"
 fi
 GOMOD=$(find "$PREFIX" -path '*/gocode/src/threecx/go.mod' | head -n 1)
 if [ -n "$GOMOD" ] && command -v go >/dev/null 2>&1; then
-  mkdir -p "$WORK/go"
-  printf 'module gouser\n\ngo 1.19\n\nrequire threecx v0.0.0\n\nreplace threecx => %s\n' "$(dirname "$GOMOD")" >"$WORK/go/go.mod"
-  printf 'package main\n\nimport (\n\t"fmt"\n\t"threecx"\n)\n\nfunc main() {\n\tn, err := threecx.OperationCount()\n\tfmt.Println(threecx.Version(), n, err)\n}\n' \
-    >"$WORK/go/main.go"
-  # cgo takes the flags from threecx.pc (#cgo pkg-config); the program's own
-  # RUNPATH is the user's choice, here the prefix's libdir.
-  if (cd "$WORK/go" && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GO111MODULE=on \
-        GOCACHE="${GOCACHE:-$BUILD/install_consumer-gocache}" GOPATH="$WORK/gopath" \
-        PKG_CONFIG_PATH=$(dirname "$(find "$PREFIX" -name threecx.pc | head -n 1)") \
-        CGO_LDFLAGS="-Wl,-rpath,$LIBDIR" go build -o gouser . >"$WORK/go.log" 2>&1) &&
-     OUT=$($NOLD "$WORK/go/gouser" 2>&1); then
-    case "$OUT" in *" 601 <nil>") ok "installed Go module builds and runs: $OUT" ;; *) ko "installed Go module: $OUT" ;; esac
-  else
-    tail -n 20 "$WORK/go.log"; ko "installed Go module: ${OUT:-build failed}"
-  fi
+  # the Go cache is kept in the build tree: a cold cgo build of 601
+  # wrappers takes a minute
+  PKG_CONFIG_PATH=$(dirname "$PC") GOCACHE=${GOCACHE:-$BUILD/install_consumer-gocache} \
+    check_go "$(dirname "$GOMOD")" "$LIBDIR"
 else
   echo "note: Go module not built (bindings off or no go): not checked"
 fi
@@ -217,17 +149,7 @@ else
 fi
 
 # --- CMake find_package ---
-mkdir -p "$WORK/cmake_consumer"
-cat >"$WORK/cmake_consumer/CMakeLists.txt" <<CM
-cmake_minimum_required(VERSION 3.16)
-project(threecx_consumer C)
-find_package(threecx REQUIRED)
-add_executable(consumer_cmake "$HERE/consumer.c")
-target_link_libraries(consumer_cmake PRIVATE threecx::threecx)
-add_executable(consumer_cmake_static "$HERE/consumer.c")
-target_link_libraries(consumer_cmake_static PRIVATE threecx::threecx_static)
-CM
-if "$CMAKE" -S "$WORK/cmake_consumer" -B "$WORK/cmake_consumer/build" -DCMAKE_PREFIX_PATH="$PREFIX" \
+if "$CMAKE" -S "$HERE/consumer_project" -B "$WORK/cmake_consumer/build" -DCMAKE_PREFIX_PATH="$PREFIX" \
      -DCMAKE_C_COMPILER="$CC" >"$WORK/cmake_consumer.log" 2>&1 &&
    "$CMAKE" --build "$WORK/cmake_consumer/build" >>"$WORK/cmake_consumer.log" 2>&1; then
   ok "find_package(threecx) consumer configured and built"
