@@ -12,20 +12,25 @@
 #   csharp     libthreecx-cil       Mono assembly + glue (bindings built)
 #   go         golang-threecx-dev   Go module source    (bindings built)
 # Depends: computed by dpkg-shlibdeps for the ELF files, plus the
-# inter-package ones below. Works with CMake 3.16 (checked: 3.25).
+# inter-package ones below. Written for CMake >= 3.16 (tested with 3.25;
+# the < 3.20 shlibdeps fallback was exercised by forcing it on 3.25).
 
 set(CPACK_PACKAGE_NAME threecx)
 set(CPACK_PACKAGE_VENDOR "libthreecx")
-set(CPACK_PACKAGE_CONTACT "libthreecx maintainers <threecx@example.org>")
+# Maintainer: override with -DTHREECX_DEB_MAINTAINER="Name <mail>".
+set(THREECX_DEB_MAINTAINER "libthreecx maintainers <maintainers@users.noreply.r-seed-65294e82.example>"
+    CACHE STRING "Maintainer field of the Debian packages")
+set(CPACK_PACKAGE_CONTACT "${THREECX_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_HOMEPAGE_URL "https://github.com/libthreecx/libthreecx")
 set(CPACK_GENERATOR DEB CACHE STRING "CPack generators")
 
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_STRIP_FILES ON)  # as Debian ships binaries (RelWithDebInfo builds carry DWARF)
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${CPACK_PACKAGE_HOMEPAGE_URL})
+if(THREECX_DEB_HOMEPAGE)  # optional: -DTHREECX_DEB_HOMEPAGE=https://...
+  set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${THREECX_DEB_HOMEPAGE})
+endif()
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # dpkg-shlibdeps has to resolve libthreecx.so.N, which is in none of the
 # staged packages but the library's: the build tree holds it. (The variable
