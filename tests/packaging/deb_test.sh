@@ -59,7 +59,15 @@ DEBS=$(ls "$BUILD"/*.deb)
 VERSION=$(sed -n 's/^project(threecx VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
 for d in $DEBS; do PKGS="$PKGS $(dpkg-deb -f "$d" Package)"; done
 echo "packages:$PKGS (version $VERSION)"
-for p in libthreecx0 libthreecx-dev threecx-tools lua-threecx libthreecx-cil golang-threecx-dev; do
+# the bindings' packages are required where their toolchain is installed
+have() { command -v "$1" >/dev/null 2>&1; }
+want="libthreecx0 libthreecx-dev threecx-tools"
+if have swig; then
+  have lua5.4 && [ -r /usr/include/lua5.4/lua.h ] && want="$want lua-threecx"
+  have mcs && have mono && want="$want libthreecx-cil"
+  have go && want="$want golang-threecx-dev"
+fi
+for p in $want; do
   case " $PKGS " in *" $p "*) ok "package $p built" ;; *) ko "package $p not built" ;; esac
 done
 
