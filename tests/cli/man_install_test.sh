@@ -14,7 +14,7 @@ bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
 contains() { case "$2" in *"$3"*) ok ;; *) bad "$1: '$3' not in '$2'" ;; esac; }
 exists() { [ -s "$2" ] && ok || bad "$1: $2 missing or empty"; }
 
-"$CMAKE" --install "$BUILD" --prefix "$DIR/p" --component cli >"$DIR/install.log" 2>&1 || { cat "$DIR/install.log"; bad "install"; }
+{ "$CMAKE" --install "$BUILD" --prefix "$DIR/p" --component cli && "$CMAKE" --install "$BUILD" --prefix "$DIR/p" --component tools && "$CMAKE" --install "$BUILD" --prefix "$DIR/p" --component lib; } >"$DIR/install.log" 2>&1 || { cat "$DIR/install.log"; bad "install"; }
 P=$DIR/p
 exists "threecx installed" "$P/bin/threecx"
 exists "threecx(1)" "$P/share/man/man1/threecx.1"

@@ -933,7 +933,7 @@ static int make_client(const args *a, const profile *p, threecx_client **out, ch
   }
   threecx_client_allow_http(c, allow_http);
   threecx_client_set_timeout_ms(c, timeout_ms);
-  if (retry > 0) threecx_client_set_retry(c, (int32_t)retry, 250, 30000, 120000);
+  threecx_client_set_retry(c, (int32_t)retry, 250, 30000, 120000); /* 0: none (the CLI retries only on --retry) */
   {
     char ua[64];
     snprintf(ua, sizeof ua, "threecx-cli/%s", threecx_version());
