@@ -263,11 +263,30 @@ THREECX_API void threecx_query_free(threecx_query *query);
  * $top / $skip must be >= 0. */
 THREECX_API int threecx_query_set_top(threecx_query *query, int64_t top);
 THREECX_API int threecx_query_set_skip(threecx_query *query, int64_t skip);
-/* Search phrase; quoted automatically ("...", with \" and \\ escaped) when it
- * contains spaces or quotes. */
+/* Search expression, sent as written (OData $search): words, AND, OR, NOT
+ * (upper case), parentheses and "phrases" (inside a phrase write \" for "
+ * and \\ for \). "blue car" (without quotes) finds items with both words,
+ * "blue OR car" either, "\"blue car\"" the phrase; threecx_search_phrase()
+ * makes a phrase of any text. Each word and phrase is percent-encoded as the
+ * OData ABNF requires (e.g. ; ' + & # % and non-ASCII), blanks between terms
+ * become %20. An expression that does not parse (unbalanced parentheses or
+ * quotes, an empty phrase, AND/OR/NOT without operand, terms not separated
+ * by a blank) is refused with THREECX_E_INVALID_ARGUMENT, naming the offset.
+ * Changed after 0.1.0: the text used to be sent as one quoted phrase whenever it
+ * held a blank; wrap it with threecx_search_phrase() for that. */
 THREECX_API int threecx_query_set_search(threecx_query *query,
                                          const char *search);
-/* Filter expression as written, e.g. "Name eq 'O''Brien'". */
+/* The search phrase that matches `text` literally, for
+ * threecx_query_set_search(): "text" with \ and " escaped by a backslash.
+ * E.g. blue "car" -> "blue \"car\"". Empty or non-UTF-8 text is refused
+ * (THREECX_E_INVALID_ARGUMENT). Free *out with threecx_free(). Thread-safe
+ * (pure function). */
+THREECX_API int threecx_search_phrase(const char *text, char **out);
+/* Filter expression as written, e.g. "Name eq 'O''Brien'". Inside string
+ * literals ('...') everything but unreserved characters, ! ( ) * , ; $ = : @
+ * and the '' pairs is percent-encoded (so 'a/b' goes out as 'a%2Fb', as the
+ * OData ABNF's string rule requires); outside them & # + % space and
+ * non-ASCII are. $orderby, $select and $expand are encoded the same way. */
 THREECX_API int threecx_query_set_filter(threecx_query *query,
                                          const char *filter);
 THREECX_API int threecx_query_set_count(threecx_query *query, int32_t count);
@@ -311,7 +330,10 @@ THREECX_API void threecx_request_free(threecx_request *request);
  *  guid:     8-4-4-4-12 hex, validated, bare
  *  datetime: ISO 8601 with seconds and an offset (Z or +hh:mm), validated;
  *            '+' is sent as %2B
- *  null:     null (for nullable parameters) */
+ *  null:     null (for nullable parameters; never for a key: a slot in the
+ *            parentheses of a segment that is not namespace-qualified, as
+ *            {Number} in /Users(Number={Number}), is refused with
+ *            THREECX_E_INVALID_ARGUMENT whatever the spec says) */
 THREECX_API int threecx_request_set_param_string(threecx_request *request,
                                                  const char *name,
                                                  const char *value);

@@ -25,7 +25,7 @@ const char *type_name(int t) {
 
 Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
                  const std::string &path, const threecx_operation *op)
-    : client_(std::move(client)), op_(op) {
+    : client_(std::move(client)), path_(path), op_(op) {
   static const char *kMethods[] = {"GET", "POST", "PATCH", "DELETE", "PUT"};
   for (const char *m : kMethods)
     if (strcasecmp(m, method.c_str()) == 0) method_ = m;
@@ -44,9 +44,14 @@ Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
       std::string name = path.substr(i + 1, close - i - 1);
       for (const auto &s : slots_)
         if (s.name == name) fail(THREECX_E_INVALID_ARGUMENT, "path: placeholder {" + name + "} twice");
+      // Key slot: Segment({x}) or Segment(Name={x},...) with no '.' in
+      // Segment (Pbx.Func(x={x}) is a function call).
+      size_t seg = path.rfind('/', i), paren = path.rfind('(', i);
+      bool key = paren != std::string::npos && seg != std::string::npos && paren > seg &&
+                 path.find(')', paren) > i && path.substr(seg, paren - seg).find('.') == std::string::npos;
       text_.push_back(cur);
       cur.clear();
-      slots_.push_back({name, std::nullopt});
+      slots_.push_back({name, std::nullopt, key});
       i = close;
     } else if (c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '}' || c == '"' ||
                c == '\\') {
@@ -68,6 +73,21 @@ void Request::set_param(const std::string &name, int type, std::string literal) 
     std::string where = op_ ? std::string("operation ") + op_->id : "the path";
     fail(THREECX_E_UNKNOWN_PARAMETER, where + " has no parameter '" + name + "'");
   }
+  if (type == 0 && !op_ && slot->key) {
+    // Function imports look like keys (GetUpdateDetails(key={key})): the
+    // catalog tells them apart for its own paths (key slots are never
+    // nullable there).
+    bool nullable_elsewhere = false;
+    for (size_t k = 0; k < catalog::count() && !nullable_elsewhere; ++k) {
+      const threecx_operation *o = catalog::at(k);
+      if (path_ != o->path) continue;
+      int idx = catalog::param_index(o, name);
+      nullable_elsewhere = idx >= 0 && o->params[idx].nullable;
+    }
+    if (!nullable_elsewhere)
+      fail(THREECX_E_INVALID_ARGUMENT, "parameter '" + name +
+                                           "' is an entity key, and a key is never null");
+  }
   if (op_) {
     int idx = catalog::param_index(op_, name);
     if (idx < 0)
@@ -76,7 +96,8 @@ void Request::set_param(const std::string &name, int type, std::string literal) 
     const auto &p = op_->params[idx];
     if (type == 0 && !p.nullable)
       fail(THREECX_E_INVALID_ARGUMENT, std::string("parameter '") + name + "' of " + op_->id +
-                                           " is not nullable");
+                                           (slot->key ? " is a key, and a key is never null"
+                                                      : " is not nullable"));
     if (type != 0 && type != p.type)
       fail(THREECX_E_INVALID_ARGUMENT,
            std::string("parameter '") + name + "' of " + op_->id + " is " + type_name(p.type) +
