@@ -93,6 +93,14 @@ extern "C" {
 #define THREECX_E_ABORTED 20          /* a callback asked to stop */
 #define THREECX_E_INTERNAL 21         /* a bug in libthreecx */
 #define THREECX_E__LAST 21            /* highest code in this version */
+/* Out of memory: every allocation of libthreecx itself (its C++ objects and
+ * strings, its copies of response bodies and headers, the JSON documents it
+ * parses with cJSON, option strings it hands to libcurl) that fails makes
+ * the call return THREECX_E_NO_MEMORY, with nothing leaked. An allocation
+ * that fails deep inside libcurl or OpenSSL is reported as libcurl reports
+ * it: usually THREECX_E_NO_MEMORY, sometimes THREECX_E_NETWORK (a transfer
+ * libcurl abandoned); with libcurl 7.88 a failure inside its URL parser may
+ * even send the request without its query string. */
 
 /* Fixed English text for a code ("unknown status code" for others). Static. */
 THREECX_API const char *threecx_strerror(int code);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "request/json.hpp"
 #include "request/odata.hpp"
 #include "threecx/version.h"
 
@@ -196,7 +197,7 @@ Token ClientCore::fetch_token() {
   req.content_type = "application/x-www-form-urlencoded";
   resp = transport_.perform(req, opt, log_);
 
-  cJSON *j = cJSON_ParseWithLength(resp.body.data(), resp.body.size());
+  cJSON *j = parse_json(resp.body);  // std::bad_alloc when cJSON ran out of memory
   struct Del {
     cJSON *j;
     ~Del() { cJSON_Delete(j); }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "request/json.hpp"
 
 namespace threecx {
 
@@ -38,7 +39,7 @@ bool Pager::fetch() {
     failed_ = r;  // for threecx_pager_last_response
     fail(THREECX_E_HTTP, r.describe("pager"));
   }
-  doc_ = cJSON_ParseWithLength(r.body().data(), r.body().size());
+  doc_ = parse_json(r.body());  // std::bad_alloc when cJSON ran out of memory
   if (!doc_) fail(THREECX_E_PROTOCOL, "pager: the page is not JSON");
   cJSON *value = cJSON_GetObjectItemCaseSensitive(doc_, "value");
   if (!cJSON_IsArray(value)) fail(THREECX_E_PROTOCOL, "pager: the page has no \"value\" array");

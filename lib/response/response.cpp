@@ -2,11 +2,13 @@
 
 #include <cjson/cJSON.h>
 
+#include "request/json.hpp"
+
 namespace threecx {
 
 std::optional<ODataError> parse_odata_error(const std::string &body) {
   if (body.empty()) return std::nullopt;
-  cJSON *root = cJSON_ParseWithLength(body.data(), body.size());
+  cJSON *root = parse_json(body);  // std::bad_alloc when cJSON ran out of memory
   if (!root) return std::nullopt;
   std::optional<ODataError> out;
   const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
@@ -19,7 +21,10 @@ std::optional<ODataError> parse_odata_error(const std::string &body) {
     if (cJSON_IsString(msg)) e.message = msg->valuestring;
     if (cJSON_IsArray(det)) {
       char *s = cJSON_PrintUnformatted(det);
-      if (s) {
+      if (!s) {
+        cJSON_Delete(root);
+        throw std::bad_alloc();
+      } else {
         e.details = s;
         cJSON_free(s);
       }

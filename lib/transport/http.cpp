@@ -29,6 +29,7 @@ struct Exchange {
   HttpResponse *resp;
   bool aborted = false;
   bool too_big = false;
+  bool oom = false;  // our copy of a body or header chunk failed to allocate
   int64_t max_body = 0;
   bool status_known = false;
   bool stream = false;
@@ -59,6 +60,7 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
   try {
     ex->resp->body.append(data, len);
   } catch (...) {
+    ex->oom = true;
     return 0;
   }
   return len;
@@ -67,24 +69,31 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
 size_t on_header(char *data, size_t size, size_t n, void *ud) {
   auto *ex = static_cast<Exchange *>(ud);
   size_t len = size * n;
-  std::string line(data, len);
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
-    line.pop_back();
-  if (line.rfind("HTTP/", 0) == 0) {
-    ex->resp->headers.clear();  // a new response (after 100-continue etc.)
-    return len;
-  }
-  auto colon = line.find(':');
-  if (colon == std::string::npos) return len;
-  std::string name = line.substr(0, colon);
-  size_t v = colon + 1;
-  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
-  try {
+  try {  // no exception may cross libcurl's C frames
+    std::string line(data, len);
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
+      line.pop_back();
+    if (line.rfind("HTTP/", 0) == 0) {
+      ex->resp->headers.clear();  // a new response (after 100-continue etc.)
+      return len;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string::npos) return len;
+    std::string name = line.substr(0, colon);
+    size_t v = colon + 1;
+    while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
     ex->resp->headers.emplace_back(std::move(name), line.substr(v));
   } catch (...) {
+    ex->oom = true;
     return 0;
   }
   return len;
+}
+
+// Options whose string libcurl copies fail only for lack of memory (which
+// would otherwise surface later as a malformed URL or a refused protocol).
+void must(CURLcode rc) {
+  if (rc == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
 }
 
 int map_curl_error(CURLcode rc) {
@@ -195,20 +204,20 @@ HttpResponse Transport::perform(const HttpRequest &req,
   if (req.body) add_header(std::string("Content-Type: ") + req.content_type);
   add_header("Expect:");
 
-  curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+  must(curl_easy_setopt(c, CURLOPT_URL, req.url.c_str()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  must(curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https"));
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, rel.headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &ex);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &ex);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, opt.user_agent.c_str());
+  must(curl_easy_setopt(c, CURLOPT_USERAGENT, opt.user_agent.c_str()));
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, opt.tls_verify ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, opt.tls_verify ? 2L : 0L);
-  if (!opt.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_file.c_str());
-  if (!opt.ca_path.empty()) curl_easy_setopt(c, CURLOPT_CAPATH, opt.ca_path.c_str());
+  if (!opt.ca_file.empty()) must(curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_file.c_str()));
+  if (!opt.ca_path.empty()) must(curl_easy_setopt(c, CURLOPT_CAPATH, opt.ca_path.c_str()));
   if (opt.connect_timeout_ms > 0)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout_ms));
   if (opt.timeout_ms > 0)
@@ -218,7 +227,7 @@ HttpResponse Transport::perform(const HttpRequest &req,
   if (req.method == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    must(curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str()));
     if (req.body || req.method == "POST" || req.method == "PATCH" ||
         req.method == "PUT") {
       static const std::string kEmpty;
@@ -240,6 +249,7 @@ HttpResponse Transport::perform(const HttpRequest &req,
   CURLcode rc = curl_easy_perform(c);
   resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (rc != CURLE_OK) {
+    if (ex.oom) throw std::bad_alloc();
     if (ex.aborted) fail(THREECX_E_ABORTED, "the write callback stopped the transfer");
     if (ex.too_big)
       fail(THREECX_E_PROTOCOL, req.method + " " + req.url + ": the response body is larger than " +
