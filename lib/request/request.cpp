@@ -1,5 +1,6 @@
 #include "request/request.hpp"
 
+#include <cctype>
 #include <cstring>
 #include <strings.h>
 
@@ -53,8 +54,10 @@ Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
       cur.clear();
       slots_.push_back({name, std::nullopt, key});
       i = close;
-    } else if (c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '}' || c == '"' ||
-               c == '\\') {
+    } else if (c == 0 || !(std::isalnum(c) || std::strchr("-._~!$&'()*+,;=:@/", c) ||
+                 (c == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+                  std::isxdigit(static_cast<unsigned char>(path[i + 2]))))) {
+      // only what RFC 3986 allows in a path (pchar, '/'), as it goes out
       fail(THREECX_E_INVALID_ARGUMENT,
            std::string("path: character '") + (c >= 0x20 && c < 0x7f ? std::string(1, c) : "\\x" + std::to_string(c)) +
                "' must be passed as a {parameter} (query options go through threecx_query)");

@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "common/error.hpp"
 #include "request/json.hpp"
@@ -74,10 +75,9 @@ std::optional<std::string> Pager::next_item() {
   while (!cursor_) {
     if (!fetch()) return std::nullopt;
   }
-  char *s = cJSON_PrintUnformatted(cursor_);
+  std::unique_ptr<char, void (*)(void *)> s(cJSON_PrintUnformatted(cursor_), cJSON_free);
   if (!s) throw std::bad_alloc();
-  std::string out(s);
-  cJSON_free(s);
+  std::string out(s.get());  // may throw: s is freed anyway
   cursor_ = cursor_->next;
   return out;
 }

@@ -287,12 +287,37 @@ static void test_key_strings(void **state) {
   }
 }
 
+/* A path template holds only what RFC 3986 allows in a path (found by
+ * fuzz_builders: a backtick went out raw). */
+static void test_path_template_chars(void **state) {
+  static const char *bad[] = {"/Us`ers", "/a|b", "/a^b", "/[x]", "/a<b>", "/a%zz", "/a%2", "/a{b", "/a}b", "/a b"};
+  static const char *good[] = {"/a%20b", "/Users(Number='1')/Pbx.F()", "/x!$&'()*+,;=:@-._~"};
+  size_t i;
+  threecx_request *r = NULL;
+  (void)state;
+  for (i = 0; i < sizeof bad / sizeof *bad; ++i) {
+    if (threecx_request_new(g_client, "GET", bad[i], &r) != THREECX_E_INVALID_ARGUMENT)
+      fail_msg("template %s accepted", bad[i]);
+    assert_null(r);
+  }
+  for (i = 0; i < sizeof good / sizeof *good; ++i) {
+    char *url = NULL;
+    if (threecx_request_new(g_client, "GET", good[i], &r) != THREECX_OK)
+      fail_msg("template %s refused: %s", good[i], threecx_last_error());
+    assert_int_equal(threecx_request_url(r, &url), THREECX_OK);
+    assert_true(abnf_url_chars(url + 8, strlen(url + 8)));
+    threecx_free(url);
+    threecx_request_free(r);
+    r = NULL;
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_checker_rejects),   cmocka_unit_test(test_search_expressions),
       cmocka_unit_test(test_search_refused),    cmocka_unit_test(test_search_phrase),
       cmocka_unit_test(test_filter_strings),    cmocka_unit_test(test_keys_never_null),
-      cmocka_unit_test(test_key_strings),
+      cmocka_unit_test(test_key_strings),       cmocka_unit_test(test_path_template_chars),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
