@@ -133,7 +133,7 @@ class Server {
 };
 
 // One client for the process, talking to the server above (plain HTTP);
-// `retry`: one retry without waiting.
+// `retry`: one retry without waiting, else none.
 inline threecx_client *client(bool retry) {
   static threecx_client *c = [retry] {
     threecx_client *p = nullptr;
@@ -141,7 +141,8 @@ inline threecx_client *client(bool retry) {
     if (threecx_client_new(domain.c_str(), "fuzz-id", "fuzz-key", &p) != THREECX_OK) std::abort();
     threecx_client_allow_http(p, 1);
     threecx_client_set_timeout_ms(p, 10000);
-    if (retry) threecx_client_set_retry(p, 1, 0, 0, 60000);
+    // retries off (or one without waiting): no sleeping between inputs
+    threecx_client_set_retry(p, retry ? 1 : 0, 0, 0, 60000);
     return p;
   }();
   return c;
