@@ -38,44 +38,67 @@ note() { summary="$summary$1
 "; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# run_once NAME MODE CMD... : the test over MODE (https or http).
+run_once() {
+  name=$1
+  mode=$2
+  shift 2
+  if [ $mode = http ]; then t=1; else t=0; fi
+  echo "== $name ($mode)"
+  if out=$(THREECX_TEST_HTTP=$t "$@" 2>&1); then
+    echo "$out" | tail -n 20
+    note "$name $mode: OK ($(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1))"
+  else
+    echo "$out" | tail -n 40
+    note "$name $mode: FAILED"
+    status=1
+  fi
+}
+
 # run_twice NAME CMD... : the test over HTTPS, then over HTTP.
 run_twice() {
   name=$1
   shift
-  for mode in https http; do
-    if [ $mode = http ]; then t=1; else t=0; fi
-    echo "== $name ($mode)"
-    if out=$(THREECX_TEST_HTTP=$t "$@" 2>&1); then
-      echo "$out" | tail -n 20
-      note "$name $mode: OK ($(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1))"
-    else
-      echo "$out" | tail -n 40
-      note "$name $mode: FAILED"
-      status=1
-    fi
-  done
+  run_once "$name" https "$@"
+  run_once "$name" http "$@"
 }
 
-build_lua() {
+# The Lua module is one SWIG wrapper compiled once per Lua installed (its
+# headers: lua5.4, lua5.3, lua5.1, LuaJIT 2.1); 5.4 runs the scenario over
+# HTTPS and HTTP, the others over HTTPS.
+lua_wrap() {
   d="$work/lua"
   rm -rf "$d"
   mkdir -p "$d"
-  luainc=""
-  for v in 5.4 54 ""; do
-    if [ -r "/usr/include/lua$v/lua.h" ]; then luainc="-I/usr/include/lua$v"; break; fi
-  done
-  "$SWIG" -lua -module threecx_native $swig_inc -o "$d/threecx_lua_wrap.c" "$here/threecx.i" &&
-  $CC $cflags $inc $luainc "$d/threecx_lua_wrap.c" -o "$d/threecx_native.so" $ldflags
+  "$SWIG" -lua -module threecx_native $swig_inc -o "$d/threecx_lua_wrap.c" "$here/threecx.i"
+}
+
+# build_lua NAME INCLUDE_DIR -> $work/lua/NAME/threecx_native.so
+build_lua() {
+  mkdir -p "$work/lua/$1"
+  $CC $cflags $inc -I"$2" "$work/lua/threecx_lua_wrap.c" -o "$work/lua/$1/threecx_native.so" $ldflags
 }
 
 test_lua() {
-  lua=""
-  for l in lua5.4 lua; do if have $l; then lua=$l; break; fi; done
-  if [ -z "$lua" ] || ! have "$SWIG"; then note "lua: SKIP (no lua5.4 or swig)"; return; fi
-  echo "== lua: build"
-  if ! build_lua; then note "lua: BUILD FAILED"; status=1; return; fi
-  run_twice lua env LUA_CPATH="$work/lua/?.so" LUA_PATH="$here/lua/?.lua" \
-    "$lua" "$here/lua/test_threecx.lua"
+  if ! have "$SWIG"; then note "lua: SKIP (no swig)"; return; fi
+  found=""
+  for v in lua5.4:/usr/include/lua5.4 lua5.3:/usr/include/lua5.3 lua5.1:/usr/include/lua5.1 \
+           luajit:/usr/include/luajit-2.1; do
+    lua=${v%%:*}
+    luainc=${v#*:}
+    if ! have "$lua" || [ ! -r "$luainc/lua.h" ]; then note "$lua: SKIP (no $lua or its headers)"; continue; fi
+    if [ -z "$found" ]; then
+      echo "== lua: swig"
+      if ! lua_wrap; then note "lua: SWIG FAILED"; status=1; return; fi
+    fi
+    found=1
+    echo "== $lua: build"
+    if ! build_lua "$lua" "$luainc"; then note "$lua: BUILD FAILED"; status=1; continue; fi
+    # ';;' keeps the default paths (lua-cjson for decode = true)
+    set -- env LUA_CPATH="$work/lua/$lua/?.so;;" LUA_PATH="$here/lua/?.lua;;" "$lua" "$here/lua/test_threecx.lua"
+    if [ "$lua" = lua5.4 ]; then run_twice "$lua" "$@"; else run_once "$lua" https "$@"; fi
+  done
+  [ -n "$found" ] || note "lua: SKIP (no Lua with headers)"
 }
 
 build_csharp() {
