@@ -56,6 +56,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bindings_gen  # noqa: E402  (the Go and C# operation methods)
+import csharp_models_gen  # noqa: E402  (the C# typed models)
 
 DEFAULT_XAPI_VERSION = "20.0.10"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -695,6 +696,7 @@ def main(argv):
         "tests/catalog/all_ops_calls.inc": gen_test_thunks(ops, v),
         "bindings/go/operations.go": bindings_gen.gen_go(ops, banner_text(v)),
         "bindings/csharp/Operations.cs": bindings_gen.gen_csharp(ops, banner_text(v)),
+        "bindings/csharp/Models.cs": csharp_models_gen.gen_csharp_models(spec, ops, banner_text(v)),
         "tools/gen/abi-%d.txt" % ABI_VERSION: abi_text,
     }
     stale = []
