@@ -117,16 +117,44 @@ namespace Threecx
         public void Dispose() => pager.Dispose();
     }
 
+    /// <summary>A libthreecx cancel token (threecx_cancel_*): triggered from any
+    /// thread, it aborts the transfers of the requests and pagers holding it.</summary>
+    internal sealed class NativeCancel : NativeHandle<SWIGTYPE_p_threecx_cancel>
+    {
+        internal NativeCancel() : base(New(), SWIGTYPE_p_threecx_cancel.getCPtr, Native.threecx_cancel_free) { }
+
+        private static SWIGTYPE_p_threecx_cancel New()
+        {
+            ThreecxException.Check(Native.threecx_cancel_new(out var h));
+            return h;
+        }
+
+        /// <summary>Triggers the token (a disposed one is left alone).</summary>
+        internal void Trigger()
+        {
+            try
+            {
+                Use(h => Native.threecx_cancel_trigger(h));
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     /// <summary>The cancellation of the calls made on this thread inside a
-    /// scope: every request sent (and pager walked) while the scope is current
-    /// carries its native cancel token, triggered when the CancellationToken is
-    /// cancelled, which aborts the transfer in flight. The ...Async methods
-    /// open one on the thread-pool thread that runs the call.</summary>
+    /// scope: every request sent (and pager made) while the scope is current
+    /// carries a native cancel token, triggered when the CancellationToken is
+    /// cancelled, which aborts the transfer in flight within about 100 ms
+    /// (THREECX_E_CANCELLED, thrown as OperationCanceledException). The
+    /// ...Async methods open one on the thread-pool thread that runs the call.</summary>
     internal sealed class CancelScope : IDisposable
     {
         [ThreadStatic] private static CancelScope current;
         private readonly CancelScope outer;
         internal readonly CancellationToken Token;
+        private NativeCancel native;
+        private CancellationTokenRegistration registration;
 
         private CancelScope(CancellationToken token)
         {
@@ -139,7 +167,27 @@ namespace Threecx
         internal static CancelScope Current => current;
         internal static CancellationToken CurrentToken => current != null ? current.Token : CancellationToken.None;
 
-        public void Dispose() => current = outer;
+        /// <summary>Attaches the current scope's native token to request h (no
+        /// scope, or a token that cannot be cancelled: nothing to do).</summary>
+        internal static void Attach(SWIGTYPE_p_threecx_request h)
+        {
+            var s = current;
+            if (s == null || !s.Token.CanBeCanceled) return;
+            if (s.native == null)
+            {
+                s.native = new NativeCancel();
+                var n = s.native;
+                s.registration = s.Token.Register(() => n.Trigger());  // at once if already cancelled
+            }
+            ThreecxException.Check(s.native.Use(c => Native.threecx_request_set_cancel(h, c)));
+        }
+
+        public void Dispose()
+        {
+            current = outer;
+            registration.Dispose();  // waits for a Trigger in progress
+            if (native != null) native.Dispose();  // requests and pagers keep their own reference
+        }
     }
 
     public sealed partial class TypedOperations

@@ -222,6 +222,35 @@ static class TestThreecx
         pre.Cancel();
         var ct = t.GetUserAsync(1, null, pre.Token);
         Check(Throws<AggregateException>(() => ct.Wait()) != null && ct.IsCanceled, "an already cancelled token: a Canceled task");
+        // cancelling a slow call in flight (the simulator answers /WebsiteLinks('slow') after SlowMs,
+        // with a 404: a call that was not cancelled ends Faulted, not Canceled)
+        var cts = new CancellationTokenSource();
+        var slow = t.GetWeblinkAsync("slow", null, cts.Token);
+        Thread.Sleep(200);
+        cts.Cancel();
+        var agg = Throws<AggregateException>(() => slow.Wait());
+        Check(agg != null && slow.IsCanceled && agg.InnerException is OperationCanceledException,
+              "a slow call cancelled in flight: Canceled", agg?.InnerException);
+        Check(t.GetUser(1).Id == 1, "the client works after a cancelled call");
+        // the synchronous form, cancelled from another thread
+        using (var cts2 = new CancellationTokenSource())
+        using (var r = SlowRequest(client))
+        {
+            cts2.CancelAfter(200);
+            var oce = Throws<OperationCanceledException>(() => r.Send(cts2.Token).Dispose());
+            Check(oce != null && oce.CancellationToken == cts2.Token && oce.InnerException is ThreecxException &&
+                  ((ThreecxException)oce.InnerException).Code == ErrorCodes.Cancelled,
+                  "Request.Send(token) cancelled: OperationCanceledException over THREECX_E_CANCELLED", oce);
+        }
+        // a per-call deadline shorter than the slow answer
+        using (var r = SlowRequest(client).Deadline(TimeSpan.FromMilliseconds(300)))
+        {
+            var te = Throws<ThreecxTimeoutException>(() => r.Send().Dispose());
+            Check(te != null && te.Code == ErrorCodes.Timeout, "Request.Deadline: ThreecxTimeoutException", te);
+        }
+        // a raw async call and a pager in a cancelled scope
+        var got = client.GetAsync("/Users", null, CancellationToken.None).Result;
+        Check(got.Contains("\"value\""), "GetAsync");
     }
 
     static string caFile;

@@ -572,6 +572,10 @@ namespace Threecx
         }
 
         public string Get(string path, Query query = null) => Exchange("GET", path, query, null);
+        /// <summary>Get on the thread pool; cancelling the token aborts the transfer.</summary>
+        public System.Threading.Tasks.Task<string> GetAsync(string path, Query query = null,
+            System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken)) =>
+            TypedOperations.Run(() => Get(path, query), cancellationToken);
         public string Post(string path, string json) => Exchange("POST", path, null, json);
         public string Patch(string path, string json) => Exchange("PATCH", path, null, json);
         public void Delete(string path) => Exchange("DELETE", path, null, null);
@@ -631,27 +635,68 @@ namespace Threecx
             }
         }
 
+        /// <summary>Deadline of each send of this request (the whole call: token,
+        /// retries and waits), replacing the client's total timeout for it;
+        /// TimeSpan.Zero = the client's timeout. Past it: ThreecxTimeoutException.</summary>
+        public Request Deadline(TimeSpan deadline)
+        {
+            long ms = ThreecxClient.Ms(deadline, nameof(deadline));
+            Checked(h => Native.threecx_request_set_deadline_ms(h, ms));
+            return this;
+        }
+
         /// <summary>Sends; a non-2xx answer throws ThreecxHttpException with Status and ODataCode.</summary>
         public Response Send()
         {
             SWIGTYPE_p_threecx_response resp = null;
-            var e = Use(h => Native.threecx_request_send(h, out resp));
+            var e = Use(h =>
+            {
+                CancelScope.Attach(h);
+                return Native.threecx_request_send(h, out resp);
+            });
             return Finish(e, resp);
         }
 
-        /// <summary>Sends and writes a 2xx body to the file at path.</summary>
+        /// <summary>Sends; cancelling the token aborts the transfer in flight
+        /// (OperationCanceledException).</summary>
+        public Response Send(System.Threading.CancellationToken cancellationToken)
+        {
+            using (CancelScope.Enter(cancellationToken)) return Send();
+        }
+
+        /// <summary>Send on the thread pool; cancelling the token aborts the transfer.</summary>
+        public System.Threading.Tasks.Task<Response> SendAsync(
+            System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken)) =>
+            TypedOperations.Run(Send, cancellationToken);
+
+        /// <summary>Sends and writes a 2xx body to the file at path (streamed,
+        /// never held in memory).</summary>
         public Response SendToFile(string path)
         {
             SWIGTYPE_p_threecx_response resp = null;
-            var e = Use(h => Native.threecx_request_send_to_file(h, path, out resp));
+            var e = Use(h =>
+            {
+                CancelScope.Attach(h);
+                return Native.threecx_request_send_to_file(h, path, out resp);
+            });
             return Finish(e, resp);
         }
 
-        // A pager over a copy of this request (this request may be freed afterwards).
+        /// <summary>SendToFile on the thread pool; cancelling the token aborts the download.</summary>
+        public System.Threading.Tasks.Task<Response> SendToFileAsync(string path,
+            System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken)) =>
+            TypedOperations.Run(() => SendToFile(path), cancellationToken);
+
+        // A pager over a copy of this request (this request may be freed
+        // afterwards); it keeps the current CancelScope's token.
         internal Pager NewPager(long pageSize)
         {
             SWIGTYPE_p_threecx_pager p = null;
-            Checked(h => Native.threecx_pager_new(h, pageSize, out p));
+            Checked(h =>
+            {
+                CancelScope.Attach(h);
+                return Native.threecx_pager_new(h, pageSize, out p);
+            });
             return new Pager(p);
         }
 

@@ -78,6 +78,7 @@ THREECX_LUA_HANDLE_OUT(threecx_request)
 THREECX_LUA_HANDLE_OUT(threecx_response)
 THREECX_LUA_HANDLE_OUT(threecx_pager)
 THREECX_LUA_HANDLE_OUT(const threecx_operation)
+THREECX_LUA_HANDLE_OUT(threecx_cancel)
 
 /* Lua strings may hold NULs; request bodies are JSON text, so const char *
  * is fine as is (nil -> NULL, refused by the library where required). */
