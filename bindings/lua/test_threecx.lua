@@ -22,7 +22,8 @@ os.remove(dir)
 os.execute("mkdir -p '" .. dir .. "'")
 local ready, ca, pidf = dir .. "/port", dir .. "/ca.pem", dir .. "/pid"
 local spec = os.getenv("THREECX_XAPI_SPEC")
-local cmd = string.format("'%s' --host 127.0.0.1 --port 0 --ready-file '%s' --client test:k3y-lua:SystemOwner --quiet %s %s",
+local cmd = string.format("'%s' --host 127.0.0.1 --port 0 --ready-file '%s' --client test:k3y-lua:SystemOwner --quiet " ..
+  "--fault '{\"path\":\"^/Slow\",\"latency_ms\":1500}' %s %s",
   sim_path, ready, http and "--http" or ("--ca-out '" .. ca .. "'"),
   spec and ("--spec '" .. spec .. "'") or "")
 os.execute(cmd .. " >/dev/null 2>&1 & echo $! > '" .. pidf .. "'")
@@ -319,6 +320,16 @@ print(st or tostring(b) .. " " .. tostring(st))]])
   out = pipe:read("*a")
   pipe:close()
   check(out:find("THREECX_DOMAIN", 1, true) ~= nil, "client_from_env without THREECX_DOMAIN names it", out)
+end
+
+-- 12. a per-call deadline (the simulator answers /Slow with a 404 after 1.5 s)
+do
+  local b12, e12 = client:get("/Slow", { deadline = 0.3 })
+  check(b12 == nil and e12 and e12.name == "THREECX_E_TIMEOUT", "deadline = 0.3 on a slow call: THREECX_E_TIMEOUT", e12)
+  b12, e12 = client:get("/Slow")
+  check(b12 == nil and e12 and e12.status == 404, "without a deadline the slow call answers (404)", e12)
+  b12, e12 = client:get("/Slow", { deadline = -1 })
+  check(b12 == nil and e12 and e12.message:find("deadline", 1, true), "a negative deadline is refused", e12)
 end
 
 client:close()

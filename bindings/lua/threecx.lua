@@ -305,6 +305,7 @@ local function fill_request(r, opts)
   if opts.query then steps[#steps + 1] = { r.query, opts.query } end
   for name, v in pairs(opts.headers or {}) do steps[#steps + 1] = { r.header, name, v } end
   if opts.body then steps[#steps + 1] = { r.body, opts.body } end
+  if opts.deadline then steps[#steps + 1] = { r.deadline, opts.deadline } end
   for _, st in ipairs(steps) do
     local ok, e = st[1](r, unpack(st, 2))
     if not ok then return nil, e end
@@ -366,7 +367,7 @@ local function result(self, resp, opts)
 end
 
 -- only the request options (decode is the caller's, not the request's)
-local REQUEST_OPTS = { params = true, query = true, headers = true, body = true, decode = true }
+local REQUEST_OPTS = { params = true, query = true, headers = true, body = true, decode = true, deadline = true }
 local function request_opts(opts)
   for k in pairs(opts or {}) do
     if not REQUEST_OPTS[k] then
@@ -428,7 +429,8 @@ function Client:call(operation_id, opts)
   local okk, oe = request_opts(opts)
   if not okk then return nil, oe end
   local h, e = call(native.threecx_request_new_op, self._h, operation_id)
-  local r, e2 = new_request(h, e, { query = opts.query, headers = opts.headers, body = opts.body }, self._sink)
+  local r, e2 = new_request(h, e, { query = opts.query, headers = opts.headers, body = opts.body,
+                                    deadline = opts.deadline }, self._sink)
   if not r then return nil, e2 end
   local kinds = {}
   for _, p in ipairs(op.params) do kinds[p.name] = KIND_OF_TYPE[p.type] end
@@ -512,6 +514,14 @@ function Request:query(q)
   local ok, e = call(native.threecx_request_set_query, self._h, qq._h)
   if qq ~= q then qq:close() end
   return ok, e
+end
+--- r:deadline(seconds): bounds each send of this request (token, retries
+-- and waits included), replacing the client's timeout; past it the call
+-- fails with THREECX_E_TIMEOUT. 0 = the client's timeout.
+function Request:deadline(seconds)
+  local ok, e = check_kind("deadline", seconds, "seconds")
+  if not ok then return nil, e end
+  return call(native.threecx_request_set_deadline_ms, self._h, ms(seconds))
 end
 function Request:header(name, value) return call(native.threecx_request_add_header, self._h, name, value) end
 function Request:body(json) return call(native.threecx_request_set_body, self._h, json) end
