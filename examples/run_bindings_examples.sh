@@ -6,7 +6,10 @@
 # directory outside the repository, against the installed Threecx.dll. Both
 # talk to a threecx-sim (HTTPS, its own CA) whose /Groups answers after 5 s,
 # the slow call the examples stop.
-#   examples/run_bindings_examples.sh BUILD_DIR [--prefix INSTALLED] [lua] [csharp]
+# lua-rock: the Lua module built by `luarocks make` (bindings/lua's rockspec,
+# in a copy) against the installed libthreecx found by pkg-config, for each
+# Lua luarocks can build for here, each running the Lua example.
+#   examples/run_bindings_examples.sh BUILD_DIR [--prefix INSTALLED] [lua] [lua-rock] [csharp]
 # (--prefix: use an existing installation instead of installing.)
 # Prints "N passed, M failed"; exits 1 on a failure. A language whose
 # toolchain (lua5.4 + lua-cjson; mcs + mono) is missing is reported as SKIP.
@@ -20,7 +23,7 @@ if [ "${1:-}" = "--prefix" ]; then
   prefix=$(cd "$2" && pwd)
   shift 2
 fi
-langs=${*:-lua csharp}
+langs=${*:-lua lua-rock csharp}
 sim="$build/tools/sim/threecx-sim"
 [ -x "$sim" ] || { echo "missing $sim (build first)" >&2; exit 2; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -67,6 +70,22 @@ expect() {
   done
 }
 
+# run_lua_example NAME LUA LUA_PATH LUA_CPATH
+run_lua_example() {
+  echo "== $1 example"
+  if LUA_PATH="$3;;" LUA_CPATH="$4;;" LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+     "$2" "$here/lua/scenario.lua" >"$tmp/lua.out" 2>&1; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $1 example exited non-zero" >&2
+  fi
+  cat "$tmp/lua.out"
+  expect "$1" "$tmp/lua.out" "users with Number >= 100:" "created user:" "updated with If-Match: 204" \
+    "a stale ETag is refused: 412" "deleted: 204" "security tokens, paged by 5: 23" \
+    "ExportExtensions streamed to a file:" "slow call stopped by its deadline: THREECX_E_TIMEOUT" "scenario done"
+}
+
 run_lua() {
   mod=$(find "$prefix" -name threecx_native.so | head -n 1)
   lua_file=$(find "$prefix" -name threecx.lua | head -n 1)
@@ -76,19 +95,33 @@ run_lua() {
     failed=$((failed + 1))
     return
   fi
-  echo "== lua example (module $mod)"
-  if LUA_PATH="$(dirname "$lua_file")/?.lua;;" LUA_CPATH="$(dirname "$mod")/?.so;;" \
-     LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-     lua5.4 "$here/lua/scenario.lua" >"$tmp/lua.out" 2>&1; then
+  run_lua_example "lua (installed module $mod)" lua5.4 "$(dirname "$lua_file")/?.lua" "$(dirname "$mod")/?.so"
+}
+
+run_lua_rock() {
+  if ! have luarocks || ! have swig || ! have pkg-config; then echo "lua-rock: SKIP (no luarocks, swig or pkg-config)"; return; fi
+  pc=$(dirname "$(find "$prefix" -name threecx.pc | head -n 1)")
+  mkdir -p "$tmp/rock/bindings/lua"
+  cp "$here/../bindings/threecx.i" "$tmp/rock/bindings/"
+  cp "$here/../bindings/lua/threecx.lua" "$here/../bindings/lua/threecx_lua.i" "$here/../bindings/lua/Makefile.rock" \
+     "$here"/../bindings/lua/threecx-*.rockspec "$tmp/rock/bindings/lua/"
+  for v in 5.1:lua5.1 5.3:lua5.3 5.4:lua5.4; do
+    ver=${v%%:*} lua=${v#*:}
+    if ! have "$lua" || [ ! -r "/usr/include/lua$ver/lua.h" ] || ! "$lua" -e 'require "cjson"' 2>/dev/null; then
+      echo "lua-rock $ver: SKIP (no $lua with headers and lua-cjson)"
+      continue
+    fi
+    tree="$tmp/rocks-$ver"
+    if ! (cd "$tmp/rock/bindings/lua" && PKG_CONFIG_PATH="$pc" luarocks --lua-version "$ver" make --tree "$tree" \
+          threecx-*.rockspec) >"$tmp/rock.log" 2>&1; then
+      cat "$tmp/rock.log"
+      failed=$((failed + 1))
+      echo "FAIL: luarocks make for Lua $ver" >&2
+      continue
+    fi
     passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: lua example exited non-zero" >&2
-  fi
-  cat "$tmp/lua.out"
-  expect lua "$tmp/lua.out" "users with Number >= 100:" "created user:" "updated with If-Match: 204" \
-    "a stale ETag is refused: 412" "deleted: 204" "security tokens, paged by 5: 23" \
-    "ExportExtensions streamed to a file:" "slow call stopped by its deadline: THREECX_E_TIMEOUT" "scenario done"
+    run_lua_example "lua-rock $ver" "$lua" "$tree/share/lua/$ver/?.lua" "$tree/lib/lua/$ver/?.so"
+  done
 }
 
 run_csharp() {
@@ -123,6 +156,7 @@ run_csharp() {
 for l in $langs; do
   case "$l" in
     lua) run_lua ;;
+    lua-rock) run_lua_rock ;;
     csharp|cs) run_csharp ;;
     *) echo "unknown language $l" >&2; exit 2 ;;
   esac
