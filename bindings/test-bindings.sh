@@ -108,8 +108,11 @@ build_csharp() {
   "$SWIG" -csharp -module Native -namespace Threecx -dllimport threecx_csharp $swig_inc \
     -outdir "$d/gen" -o "$d/threecx_csharp_wrap.c" "$here/threecx.i" &&
   $CC $cflags $inc "$d/threecx_csharp_wrap.c" -o "$d/libthreecx_csharp.so" $ldflags &&
-  mcs -nologo -target:library -out:"$d/Threecx.dll" "$d"/gen/*.cs "$here/csharp/Threecx.cs" \
-    "$here/csharp/Operations.cs" "$here/csharp/Json.cs" "$here/csharp/Pageable.cs" "$here/csharp/Models.cs" &&
+  # the sources are those Threecx.csproj compiles (its one list)
+  cs_src=$(sed -n 's|.*<Compile Include="\([A-Za-z]*\.cs\)" />.*|'"$here"'/csharp/\1|p' "$here/csharp/Threecx.csproj")
+  [ -n "$cs_src" ] || { echo "no sources in Threecx.csproj" >&2; return 1; }
+  # shellcheck disable=SC2086  # one path per word (no spaces in the source names)
+  mcs -nologo -target:library -out:"$d/Threecx.dll" "$d"/gen/*.cs $cs_src &&
   mcs -nologo -out:"$d/TestThreecx.exe" -r:"$d/Threecx.dll" "$here/csharp/TestThreecx.cs" &&
   mcs -nologo -out:"$d/TestModels.exe" -r:"$d/Threecx.dll" "$here/csharp/TestModels.cs"
 }
@@ -141,6 +144,50 @@ test_csharp() {
   run_twice csharp env LD_LIBRARY_PATH="$work/csharp:$build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     mono "$work/csharp/TestThreecx.exe"
   test_csharp_models
+  test_csharp_package
+}
+
+# The NuGet layout Threecx.csproj packs (lib/netstandard2.0/Threecx.dll,
+# runtimes/linux-x64/native/{libthreecx_csharp.so with RUNPATH $ORIGIN,
+# libthreecx.so.0}) made from this build into a .nupkg (zip + nuspec),
+# unpacked elsewhere, and the C# example program compiled and run against it.
+test_csharp_package() {
+  if ! have python3; then note "csharp package: SKIP (no python3 to zip)"; return; fi
+  p="$work/csharp/pkg"
+  rm -rf "$p"
+  mkdir -p "$p/lib/netstandard2.0" "$p/runtimes/linux-x64/native" "$p/unpacked"
+  cp "$work/csharp/Threecx.dll" "$p/lib/netstandard2.0/"
+  cp -L "$build/libthreecx.so.0" "$p/runtimes/linux-x64/native/"
+  version=$(sed -n 's|.*<Version>\(.*\)</Version>.*|\1|p' "$here/csharp/Threecx.csproj")
+  # shellcheck disable=SC2016  # $ORIGIN is for the linker
+  if ! $CC $cflags $inc "$work/csharp/threecx_csharp_wrap.c" -o "$p/runtimes/linux-x64/native/libthreecx_csharp.so" \
+       -L"$build" -lthreecx -Wl,-rpath,'$ORIGIN'; then
+    note "csharp package: FAILED (glue)"; status=1; return
+  fi
+  printf '%s\n' '<?xml version="1.0" encoding="utf-8"?>' \
+    '<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">' \
+    "  <metadata><id>Threecx</id><version>$version</version><authors>The libthreecx authors</authors>" \
+    '    <license type="expression">MIT</license><description>libthreecx for .NET</description>' \
+    '    <dependencies><group targetFramework=".NETStandard2.0" /></dependencies></metadata>' \
+    '</package>' >"$p/Threecx.nuspec"
+  if ! (cd "$p" && python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sys.argv[2:]: z.write(f)' "Threecx.$version.nupkg" Threecx.nuspec lib/netstandard2.0/Threecx.dll \
+        runtimes/linux-x64/native/libthreecx_csharp.so runtimes/linux-x64/native/libthreecx.so.0 &&
+        python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+        "Threecx.$version.nupkg" unpacked); then
+    note "csharp package: FAILED (zip)"; status=1; return
+  fi
+  chmod +x "$p/unpacked/runtimes/linux-x64/native/"*.so*
+  echo "== csharp package: the example against the unpacked Threecx.$version.nupkg"
+  if out=$(sh "$root/examples/run_bindings_examples.sh" "$build" --prefix "$p/unpacked" csharp 2>&1); then
+    echo "$out" | tail -n 12
+    note "csharp package: OK ($(echo "$out" | tail -n 1))"
+  else
+    echo "$out" | tail -n 30
+    note "csharp package: FAILED"
+    status=1
+  fi
 }
 
 # A GOPATH-less module "threecx" in a temp dir: the idiomatic package at the
