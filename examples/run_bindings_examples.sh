@@ -150,7 +150,7 @@ run_csharp() {
     echo "FAIL: csharp example exited non-zero" >&2
   fi
   cat "$tmp/cs.out"
-  expect csharp "$tmp/cs.out" "users with Number >= 100:" "created user:" "updated with If-Match: 204" \
+  expect csharp "$tmp/cs.out" "users with Number >= 100:" "created user:" "updated with If-Match: Renamed" \
     "a stale ETag is refused: 412 PreconditionFailed" "deleted:" "security tokens, paged by 5: 23 in 5 pages" \
     "ExportExtensions streamed to a file:" "slow call cancelled: Canceled" "scenario done"
 }

@@ -23863,7 +23863,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.APIToken(): Invoke function APIToken (operationId APIToken); the answer decoded.</summary>
         public string APIToken()
         {
-            using (var r = client.APIToken())
+            using (var q = client.Prepare("APIToken", null, null, null))
+            using (var r = q.Send())
                 return (string)Decode("APIToken", r.Status, r.Bytes);
         }
 
@@ -23874,7 +23875,8 @@ namespace Threecx
         /// <summary>POST /AISettings/Pbx.AddVectorStoreFiles: Invoke action AddVectorStoreFiles (operationId AddVectorStoreFiles); the answer decoded.</summary>
         public void AddVectorStoreFiles(global::Threecx.Models.AISettingsAddVectorStoreFilesRequestBody body = null)
         {
-            using (var r = client.AddVectorStoreFiles(body == null ? null : Json.Encode<global::Threecx.Models.AISettingsAddVectorStoreFilesRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("AddVectorStoreFiles", null, null, body == null ? null : Json.Encode<global::Threecx.Models.AISettingsAddVectorStoreFilesRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -23885,7 +23887,8 @@ namespace Threecx
         /// <summary>POST /Recordings/Pbx.Archive: Invoke action Archive (operationId Archive); the answer decoded.</summary>
         public void Archive()
         {
-            using (var r = client.Archive())
+            using (var q = client.Prepare("Archive", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -23896,7 +23899,8 @@ namespace Threecx
         /// <summary>POST /RemoteArchivingSettings/Pbx.ArchiveChats: Invoke action ArchiveChats (operationId ArchiveChats); the answer decoded.</summary>
         public void ArchiveChats()
         {
-            using (var r = client.ArchiveChats())
+            using (var q = client.Prepare("ArchiveChats", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -23907,7 +23911,8 @@ namespace Threecx
         /// <summary>POST /RemoteArchivingSettings/Pbx.ArchiveFaxes: Invoke action ArchiveFaxes (operationId ArchiveFaxes); the answer decoded.</summary>
         public void ArchiveFaxes()
         {
-            using (var r = client.ArchiveFaxes())
+            using (var q = client.Prepare("ArchiveFaxes", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -23918,7 +23923,8 @@ namespace Threecx
         /// <summary>POST /RemoteArchivingSettings/Pbx.ArchiveRecordings: Invoke action ArchiveRecordings (operationId ArchiveRecordings); the answer decoded.</summary>
         public void ArchiveRecordings()
         {
-            using (var r = client.ArchiveRecordings())
+            using (var q = client.Prepare("ArchiveRecordings", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -23929,7 +23935,8 @@ namespace Threecx
         /// <summary>POST /RemoteArchivingSettings/Pbx.ArchiveVoicemail: Invoke action ArchiveVoicemail (operationId ArchiveVoicemail); the answer decoded.</summary>
         public void ArchiveVoicemail()
         {
-            using (var r = client.ArchiveVoicemail())
+            using (var q = client.Prepare("ArchiveVoicemail", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -23940,7 +23947,8 @@ namespace Threecx
         /// <summary>POST /Microsoft365Integration/Pbx.AuthorizePresence: Invoke action AuthorizePresence (operationId AuthorizePresence); the answer decoded.</summary>
         public void AuthorizePresence(global::Threecx.Models.Microsoft365IntegrationAuthorizePresenceRequestBody body = null)
         {
-            using (var r = client.AuthorizePresence(body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365IntegrationAuthorizePresenceRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("AuthorizePresence", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365IntegrationAuthorizePresenceRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -23951,7 +23959,8 @@ namespace Threecx
         /// <summary>POST /Backups/Pbx.Backup: Invoke action Backup (operationId Backup); the answer decoded.</summary>
         public void Backup(global::Threecx.Models.BackupsBackupRequestBody body = null)
         {
-            using (var r = client.Backup(body == null ? null : Json.Encode<global::Threecx.Models.BackupsBackupRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Backup", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BackupsBackupRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -23962,7 +23971,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.BatchDelete: Invoke action BatchDelete (operationId BatchDelete); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.UserDeleteError> BatchDelete(global::Threecx.Models.UsersBatchDeleteRequestBody body = null)
         {
-            using (var r = client.BatchDelete(body == null ? null : Json.Encode<global::Threecx.Models.UsersBatchDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BatchDelete", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersBatchDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.UserDeleteError>)Decode("BatchDelete", r.Status, r.Bytes);
         }
 
@@ -23973,7 +23983,8 @@ namespace Threecx
         /// <summary>POST /AISettings/Pbx.BatchDeleteFiles: Invoke action BatchDeleteFiles (operationId BatchDeleteFiles); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.VectorFileResult> BatchDeleteFiles(global::Threecx.Models.AISettingsBatchDeleteFilesRequestBody body = null)
         {
-            using (var r = client.BatchDeleteFiles(body == null ? null : Json.Encode<global::Threecx.Models.AISettingsBatchDeleteFilesRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BatchDeleteFiles", null, null, body == null ? null : Json.Encode<global::Threecx.Models.AISettingsBatchDeleteFilesRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.VectorFileResult>)Decode("BatchDeleteFiles", r.Status, r.Bytes);
         }
 
@@ -23984,7 +23995,8 @@ namespace Threecx
         /// <summary>POST /Fax/Pbx.BulkFaxDelete: Invoke action BulkFaxDelete (operationId BulkFaxDelete); the answer decoded.</summary>
         public void BulkFaxDelete(global::Threecx.Models.FaxBulkFaxDeleteRequestBody body = null)
         {
-            using (var r = client.BulkFaxDelete(body == null ? null : Json.Encode<global::Threecx.Models.FaxBulkFaxDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BulkFaxDelete", null, null, body == null ? null : Json.Encode<global::Threecx.Models.FaxBulkFaxDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -23995,7 +24007,8 @@ namespace Threecx
         /// <summary>POST /InboundRules/Pbx.BulkInboundRulesDelete: Invoke action BulkInboundRulesDelete (operationId BulkInboundRulesDelete); the answer decoded.</summary>
         public void BulkInboundRulesDelete(global::Threecx.Models.InboundRulesBulkInboundRulesDeleteRequestBody body = null)
         {
-            using (var r = client.BulkInboundRulesDelete(body == null ? null : Json.Encode<global::Threecx.Models.InboundRulesBulkInboundRulesDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BulkInboundRulesDelete", null, null, body == null ? null : Json.Encode<global::Threecx.Models.InboundRulesBulkInboundRulesDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24006,7 +24019,8 @@ namespace Threecx
         /// <summary>POST /Blocklist/Pbx.BulkIpsDelete: Invoke action BulkIpsDelete (operationId BulkIpsDelete); the answer decoded.</summary>
         public void BulkIpsDelete(global::Threecx.Models.BlocklistBulkIpsDeleteRequestBody body = null)
         {
-            using (var r = client.BulkIpsDelete(body == null ? null : Json.Encode<global::Threecx.Models.BlocklistBulkIpsDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BulkIpsDelete", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BlocklistBulkIpsDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24017,7 +24031,8 @@ namespace Threecx
         /// <summary>POST /WebsiteLinks/Pbx.BulkLinksDelete: Invoke action BulkLinksDelete (operationId BulkLinksDelete); the answer decoded.</summary>
         public void BulkLinksDelete(global::Threecx.Models.WebsiteLinksBulkLinksDeleteRequestBody body = null)
         {
-            using (var r = client.BulkLinksDelete(body == null ? null : Json.Encode<global::Threecx.Models.WebsiteLinksBulkLinksDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BulkLinksDelete", null, null, body == null ? null : Json.Encode<global::Threecx.Models.WebsiteLinksBulkLinksDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24028,7 +24043,8 @@ namespace Threecx
         /// <summary>POST /BlackListNumbers/Pbx.BulkNumbersDelete: Invoke action BulkNumbersDelete (operationId BulkNumbersDelete); the answer decoded.</summary>
         public void BulkNumbersDelete(global::Threecx.Models.BlackListNumbersBulkNumbersDeleteRequestBody body = null)
         {
-            using (var r = client.BulkNumbersDelete(body == null ? null : Json.Encode<global::Threecx.Models.BlackListNumbersBulkNumbersDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BulkNumbersDelete", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BlackListNumbersBulkNumbersDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24039,7 +24055,8 @@ namespace Threecx
         /// <summary>POST /Recordings/Pbx.BulkRecordingsArchive: Invoke action BulkRecordingsArchive (operationId BulkRecordingsArchive); the answer decoded.</summary>
         public void BulkRecordingsArchive(global::Threecx.Models.RecordingsBulkRecordingsArchiveRequestBody body = null)
         {
-            using (var r = client.BulkRecordingsArchive(body == null ? null : Json.Encode<global::Threecx.Models.RecordingsBulkRecordingsArchiveRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BulkRecordingsArchive", null, null, body == null ? null : Json.Encode<global::Threecx.Models.RecordingsBulkRecordingsArchiveRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24050,7 +24067,8 @@ namespace Threecx
         /// <summary>POST /Recordings/Pbx.BulkRecordingsDelete: Invoke action BulkRecordingsDelete (operationId BulkRecordingsDelete); the answer decoded.</summary>
         public void BulkRecordingsDelete(global::Threecx.Models.RecordingsBulkRecordingsDeleteRequestBody body = null)
         {
-            using (var r = client.BulkRecordingsDelete(body == null ? null : Json.Encode<global::Threecx.Models.RecordingsBulkRecordingsDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BulkRecordingsDelete", null, null, body == null ? null : Json.Encode<global::Threecx.Models.RecordingsBulkRecordingsDeleteRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24061,7 +24079,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.BulkUpdate: Invoke action BulkUpdate (operationId BulkUpdate); the answer decoded.</summary>
         public void BulkUpdate(global::Threecx.Models.UsersBulkUpdateRequestBody body = null)
         {
-            using (var r = client.BulkUpdate(body == null ? null : Json.Encode<global::Threecx.Models.UsersBulkUpdateRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("BulkUpdate", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersBulkUpdateRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24072,7 +24091,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365TeamsIntegration/Pbx.CheckFqdnRecord(fqdn={fqdn}): Invoke function CheckFqdnRecord (operationId CheckFqdnRecord); the answer decoded.</summary>
         public bool? CheckFqdnRecord(string fqdn)
         {
-            using (var r = client.CheckFqdnRecord(fqdn))
+            using (var q = client.Prepare("CheckFqdnRecord", null, null, null, new ThreecxClient.OpArg("fqdn", ThreecxClient.ArgKind.String, fqdn)))
+            using (var r = q.Send())
                 return (bool?)Decode("CheckFqdnRecord", r.Status, r.Bytes);
         }
 
@@ -24083,7 +24103,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365TeamsIntegration/Pbx.CheckMapUsersScript(): Invoke function CheckMapUsersScript (operationId CheckMapUsersScript); the answer decoded.</summary>
         public bool? CheckMapUsersScript()
         {
-            using (var r = client.CheckMapUsersScript())
+            using (var q = client.Prepare("CheckMapUsersScript", null, null, null))
+            using (var r = q.Send())
                 return (bool?)Decode("CheckMapUsersScript", r.Status, r.Bytes);
         }
 
@@ -24094,7 +24115,8 @@ namespace Threecx
         /// <summary>POST /Firmwares/Pbx.CleanUp: Invoke action CleanUp (operationId CleanUp); the answer decoded.</summary>
         public byte[] CleanUp()
         {
-            using (var r = client.CleanUp())
+            using (var q = client.Prepare("CleanUp", null, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -24105,7 +24127,8 @@ namespace Threecx
         /// <summary>POST /FaxServerSettings/Pbx.CleanUpFax: Invoke action CleanUpFax (operationId CleanUpFax); the answer decoded.</summary>
         public void CleanUpFax()
         {
-            using (var r = client.CleanUpFax())
+            using (var q = client.Prepare("CleanUpFax", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -24116,7 +24139,8 @@ namespace Threecx
         /// <summary>POST /PromptSets({Id})/Pbx.Copy: Invoke action Copy (operationId Copy); the answer decoded.</summary>
         public global::Threecx.Models.PromptSet Copy(int id, global::Threecx.Models.PromptSetsPromptSetCopyRequestBody body = null)
         {
-            using (var r = client.Copy(id, body == null ? null : Json.Encode<global::Threecx.Models.PromptSetsPromptSetCopyRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Copy", null, null, body == null ? null : Json.Encode<global::Threecx.Models.PromptSetsPromptSetCopyRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.PromptSet)Decode("Copy", r.Status, r.Bytes);
         }
 
@@ -24127,7 +24151,8 @@ namespace Threecx
         /// <summary>POST /BlackListNumbers: Add new entity to BlackListNumbers (operationId CreateBlackListNumber); the answer decoded.</summary>
         public global::Threecx.Models.BlackListNumber CreateBlackListNumber(global::Threecx.Models.BlackListNumber body = null)
         {
-            using (var r = client.CreateBlackListNumber(body == null ? null : Json.Encode<global::Threecx.Models.BlackListNumber>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateBlackListNumber", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BlackListNumber>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.BlackListNumber)Decode("CreateBlackListNumber", r.Status, r.Bytes);
         }
 
@@ -24138,7 +24163,8 @@ namespace Threecx
         /// <summary>POST /Blocklist: Add new entity to Blocklist (operationId CreateBlocklistAddr); the answer decoded.</summary>
         public global::Threecx.Models.BlocklistAddr CreateBlocklistAddr(global::Threecx.Models.BlocklistAddr body = null)
         {
-            using (var r = client.CreateBlocklistAddr(body == null ? null : Json.Encode<global::Threecx.Models.BlocklistAddr>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateBlocklistAddr", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BlocklistAddr>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.BlocklistAddr)Decode("CreateBlocklistAddr", r.Status, r.Bytes);
         }
 
@@ -24149,7 +24175,8 @@ namespace Threecx
         /// <summary>POST /CallFlowApps: Add new entity to CallFlowApps (operationId CreateCallFlowApp); the answer decoded.</summary>
         public global::Threecx.Models.CallFlowApp CreateCallFlowApp(global::Threecx.Models.CallFlowApp body = null)
         {
-            using (var r = client.CreateCallFlowApp(body == null ? null : Json.Encode<global::Threecx.Models.CallFlowApp>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateCallFlowApp", null, null, body == null ? null : Json.Encode<global::Threecx.Models.CallFlowApp>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CallFlowApp)Decode("CreateCallFlowApp", r.Status, r.Bytes);
         }
 
@@ -24160,7 +24187,8 @@ namespace Threecx
         /// <summary>POST /Contacts: Add new entity to Contacts (operationId CreateContact); the answer decoded.</summary>
         public global::Threecx.Models.Contact CreateContact(global::Threecx.Models.Contact body = null)
         {
-            using (var r = client.CreateContact(body == null ? null : Json.Encode<global::Threecx.Models.Contact>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateContact", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Contact>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Contact)Decode("CreateContact", r.Status, r.Bytes);
         }
 
@@ -24171,7 +24199,8 @@ namespace Threecx
         /// <summary>POST /Contacts/Pbx.CreateContactByNumber: Invoke action CreateContactByNumber (operationId CreateContactByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Contact CreateContactByNumber(global::Threecx.Models.ContactsCreateContactByNumberRequestBody body = null)
         {
-            using (var r = client.CreateContactByNumber(body == null ? null : Json.Encode<global::Threecx.Models.ContactsCreateContactByNumberRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateContactByNumber", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ContactsCreateContactByNumberRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Contact)Decode("CreateContactByNumber", r.Status, r.Bytes);
         }
 
@@ -24182,7 +24211,8 @@ namespace Threecx
         /// <summary>POST /VoicemailSettings/Pbx.CreateConverterConfiguration: Invoke action CreateConverterConfiguration (operationId CreateConverterConfiguration); the answer decoded.</summary>
         public void CreateConverterConfiguration()
         {
-            using (var r = client.CreateConverterConfiguration())
+            using (var q = client.Prepare("CreateConverterConfiguration", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -24193,7 +24223,8 @@ namespace Threecx
         /// <summary>POST /DNProperties/Pbx.CreateDNProperty: Invoke action CreateDNProperty (operationId CreateDNProperty); the answer decoded.</summary>
         public void CreateDNProperty(global::Threecx.Models.DNPropertiesCreateDNPropertyRequestBody body = null)
         {
-            using (var r = client.CreateDNProperty(body == null ? null : Json.Encode<global::Threecx.Models.DNPropertiesCreateDNPropertyRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateDNProperty", null, null, body == null ? null : Json.Encode<global::Threecx.Models.DNPropertiesCreateDNPropertyRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24204,7 +24235,8 @@ namespace Threecx
         /// <summary>POST /Fax: Add new entity to Fax (operationId CreateFax); the answer decoded.</summary>
         public global::Threecx.Models.Fax CreateFax(global::Threecx.Models.Fax body = null)
         {
-            using (var r = client.CreateFax(body == null ? null : Json.Encode<global::Threecx.Models.Fax>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateFax", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Fax>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Fax)Decode("CreateFax", r.Status, r.Bytes);
         }
 
@@ -24215,7 +24247,8 @@ namespace Threecx
         /// <summary>POST /Fxs: Add new entity to Fxs (operationId CreateFxs); the answer decoded.</summary>
         public global::Threecx.Models.Fxs CreateFxs(global::Threecx.Models.Fxs body = null)
         {
-            using (var r = client.CreateFxs(body == null ? null : Json.Encode<global::Threecx.Models.Fxs>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateFxs", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Fxs>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Fxs)Decode("CreateFxs", r.Status, r.Bytes);
         }
 
@@ -24226,7 +24259,8 @@ namespace Threecx
         /// <summary>POST /FxsTemplates: Add new entity to FxsTemplates (operationId CreateFxsTemplate); the answer decoded.</summary>
         public global::Threecx.Models.FxsTemplate CreateFxsTemplate(global::Threecx.Models.FxsTemplate body = null)
         {
-            using (var r = client.CreateFxsTemplate(body == null ? null : Json.Encode<global::Threecx.Models.FxsTemplate>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateFxsTemplate", null, null, body == null ? null : Json.Encode<global::Threecx.Models.FxsTemplate>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FxsTemplate)Decode("CreateFxsTemplate", r.Status, r.Bytes);
         }
 
@@ -24237,7 +24271,8 @@ namespace Threecx
         /// <summary>POST /Groups: Add new entity to Groups (operationId CreateGroup); the answer decoded.</summary>
         public global::Threecx.Models.Group CreateGroup(global::Threecx.Models.Group body = null)
         {
-            using (var r = client.CreateGroup(body == null ? null : Json.Encode<global::Threecx.Models.Group>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateGroup", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Group>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Group)Decode("CreateGroup", r.Status, r.Bytes);
         }
 
@@ -24248,7 +24283,8 @@ namespace Threecx
         /// <summary>POST /Holidays: Add new entity to Holidays (operationId CreateHoliday); the answer decoded.</summary>
         public global::Threecx.Models.Holiday CreateHoliday(global::Threecx.Models.Holiday body = null)
         {
-            using (var r = client.CreateHoliday(body == null ? null : Json.Encode<global::Threecx.Models.Holiday>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateHoliday", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Holiday>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Holiday)Decode("CreateHoliday", r.Status, r.Bytes);
         }
 
@@ -24259,7 +24295,8 @@ namespace Threecx
         /// <summary>POST /InboundRules: Add new entity to InboundRules (operationId CreateInboundRule); the answer decoded.</summary>
         public global::Threecx.Models.InboundRule CreateInboundRule(global::Threecx.Models.InboundRule body = null)
         {
-            using (var r = client.CreateInboundRule(body == null ? null : Json.Encode<global::Threecx.Models.InboundRule>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateInboundRule", null, null, body == null ? null : Json.Encode<global::Threecx.Models.InboundRule>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.InboundRule)Decode("CreateInboundRule", r.Status, r.Bytes);
         }
 
@@ -24270,7 +24307,8 @@ namespace Threecx
         /// <summary>POST /OutboundRules: Add new entity to OutboundRules (operationId CreateOutboundRule); the answer decoded.</summary>
         public global::Threecx.Models.OutboundRule CreateOutboundRule(global::Threecx.Models.OutboundRule body = null)
         {
-            using (var r = client.CreateOutboundRule(body == null ? null : Json.Encode<global::Threecx.Models.OutboundRule>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateOutboundRule", null, null, body == null ? null : Json.Encode<global::Threecx.Models.OutboundRule>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OutboundRule)Decode("CreateOutboundRule", r.Status, r.Bytes);
         }
 
@@ -24281,7 +24319,8 @@ namespace Threecx
         /// <summary>POST /Parameters: Add new entity to Parameters (operationId CreateParameter); the answer decoded.</summary>
         public global::Threecx.Models.Parameter CreateParameter(global::Threecx.Models.Parameter body = null)
         {
-            using (var r = client.CreateParameter(body == null ? null : Json.Encode<global::Threecx.Models.Parameter>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateParameter", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Parameter>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Parameter)Decode("CreateParameter", r.Status, r.Bytes);
         }
 
@@ -24292,7 +24331,8 @@ namespace Threecx
         /// <summary>POST /Parkings: Add new entity to Parkings (operationId CreateParking); the answer decoded.</summary>
         public global::Threecx.Models.Parking CreateParking(global::Threecx.Models.Parking body = null)
         {
-            using (var r = client.CreateParking(body == null ? null : Json.Encode<global::Threecx.Models.Parking>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateParking", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Parking>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Parking)Decode("CreateParking", r.Status, r.Bytes);
         }
 
@@ -24303,7 +24343,8 @@ namespace Threecx
         /// <summary>POST /PhoneTemplates: Add new entity to PhoneTemplates (operationId CreatePhoneTemplate); the answer decoded.</summary>
         public global::Threecx.Models.PhoneTemplate CreatePhoneTemplate(global::Threecx.Models.PhoneTemplate body = null)
         {
-            using (var r = client.CreatePhoneTemplate(body == null ? null : Json.Encode<global::Threecx.Models.PhoneTemplate>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreatePhoneTemplate", null, null, body == null ? null : Json.Encode<global::Threecx.Models.PhoneTemplate>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.PhoneTemplate)Decode("CreatePhoneTemplate", r.Status, r.Bytes);
         }
 
@@ -24314,7 +24355,8 @@ namespace Threecx
         /// <summary>POST /Playlists: Add new entity to Playlists (operationId CreatePlaylist); the answer decoded.</summary>
         public global::Threecx.Models.Playlist CreatePlaylist(global::Threecx.Models.Playlist body = null)
         {
-            using (var r = client.CreatePlaylist(body == null ? null : Json.Encode<global::Threecx.Models.Playlist>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreatePlaylist", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Playlist>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Playlist)Decode("CreatePlaylist", r.Status, r.Bytes);
         }
 
@@ -24325,7 +24367,8 @@ namespace Threecx
         /// <summary>POST /TenantProperties: Add new entity to TenantProperties (operationId CreateProperty); the answer decoded.</summary>
         public global::Threecx.Models.Property CreateProperty(global::Threecx.Models.Property body = null)
         {
-            using (var r = client.CreateProperty(body == null ? null : Json.Encode<global::Threecx.Models.Property>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateProperty", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Property>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Property)Decode("CreateProperty", r.Status, r.Bytes);
         }
 
@@ -24336,7 +24379,8 @@ namespace Threecx
         /// <summary>POST /Queues: Add new entity to Queues (operationId CreateQueue); the answer decoded.</summary>
         public global::Threecx.Models.Queue CreateQueue(global::Threecx.Models.Queue body = null)
         {
-            using (var r = client.CreateQueue(body == null ? null : Json.Encode<global::Threecx.Models.Queue>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateQueue", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Queue>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Queue)Decode("CreateQueue", r.Status, r.Bytes);
         }
 
@@ -24347,7 +24391,8 @@ namespace Threecx
         /// <summary>POST /Receptionists: Add new entity to Receptionists (operationId CreateReceptionist); the answer decoded.</summary>
         public global::Threecx.Models.Receptionist CreateReceptionist(global::Threecx.Models.Receptionist body = null)
         {
-            using (var r = client.CreateReceptionist(body == null ? null : Json.Encode<global::Threecx.Models.Receptionist>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateReceptionist", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Receptionist>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Receptionist)Decode("CreateReceptionist", r.Status, r.Bytes);
         }
 
@@ -24358,7 +24403,8 @@ namespace Threecx
         /// <summary>POST /RingGroups: Add new entity to RingGroups (operationId CreateRingGroup); the answer decoded.</summary>
         public global::Threecx.Models.RingGroup CreateRingGroup(global::Threecx.Models.RingGroup body = null)
         {
-            using (var r = client.CreateRingGroup(body == null ? null : Json.Encode<global::Threecx.Models.RingGroup>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateRingGroup", null, null, body == null ? null : Json.Encode<global::Threecx.Models.RingGroup>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.RingGroup)Decode("CreateRingGroup", r.Status, r.Bytes);
         }
 
@@ -24369,7 +24415,8 @@ namespace Threecx
         /// <summary>POST /Sbcs: Add new entity to Sbcs (operationId CreateSbc); the answer decoded.</summary>
         public global::Threecx.Models.Sbc CreateSbc(global::Threecx.Models.Sbc body = null)
         {
-            using (var r = client.CreateSbc(body == null ? null : Json.Encode<global::Threecx.Models.Sbc>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateSbc", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Sbc>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Sbc)Decode("CreateSbc", r.Status, r.Bytes);
         }
 
@@ -24380,7 +24427,8 @@ namespace Threecx
         /// <summary>POST /ScheduledReports: Add new entity to ScheduledReports (operationId CreateScheduledReport); the answer decoded.</summary>
         public global::Threecx.Models.ScheduledReport CreateScheduledReport(global::Threecx.Models.ScheduledReport body = null)
         {
-            using (var r = client.CreateScheduledReport(body == null ? null : Json.Encode<global::Threecx.Models.ScheduledReport>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateScheduledReport", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ScheduledReport>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ScheduledReport)Decode("CreateScheduledReport", r.Status, r.Bytes);
         }
 
@@ -24391,7 +24439,8 @@ namespace Threecx
         /// <summary>POST /ServicePrincipals: Add new entity to ServicePrincipals (operationId CreateServicePrincipal); the answer decoded.</summary>
         public global::Threecx.Models.ServicePrincipal CreateServicePrincipal(global::Threecx.Models.ServicePrincipal body = null)
         {
-            using (var r = client.CreateServicePrincipal(body == null ? null : Json.Encode<global::Threecx.Models.ServicePrincipal>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateServicePrincipal", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ServicePrincipal>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ServicePrincipal)Decode("CreateServicePrincipal", r.Status, r.Bytes);
         }
 
@@ -24402,7 +24451,8 @@ namespace Threecx
         /// <summary>POST /Trunks: Add new entity to Trunks (operationId CreateTrunk); the answer decoded.</summary>
         public global::Threecx.Models.Trunk CreateTrunk(global::Threecx.Models.Trunk body = null)
         {
-            using (var r = client.CreateTrunk(body == null ? null : Json.Encode<global::Threecx.Models.Trunk>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateTrunk", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Trunk>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Trunk)Decode("CreateTrunk", r.Status, r.Bytes);
         }
 
@@ -24413,7 +24463,8 @@ namespace Threecx
         /// <summary>POST /TrunkTemplates: Add new entity to TrunkTemplates (operationId CreateTrunkTemplate); the answer decoded.</summary>
         public global::Threecx.Models.TrunkTemplate CreateTrunkTemplate(global::Threecx.Models.TrunkTemplate body = null)
         {
-            using (var r = client.CreateTrunkTemplate(body == null ? null : Json.Encode<global::Threecx.Models.TrunkTemplate>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateTrunkTemplate", null, null, body == null ? null : Json.Encode<global::Threecx.Models.TrunkTemplate>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.TrunkTemplate)Decode("CreateTrunkTemplate", r.Status, r.Bytes);
         }
 
@@ -24424,7 +24475,8 @@ namespace Threecx
         /// <summary>POST /Users: Add new entity to Users (operationId CreateUser); the answer decoded.</summary>
         public global::Threecx.Models.User CreateUser(global::Threecx.Models.User body = null)
         {
-            using (var r = client.CreateUser(body == null ? null : Json.Encode<global::Threecx.Models.User>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateUser", null, null, body == null ? null : Json.Encode<global::Threecx.Models.User>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.User)Decode("CreateUser", r.Status, r.Bytes);
         }
 
@@ -24435,7 +24487,8 @@ namespace Threecx
         /// <summary>POST /AISettings/Pbx.CreateVectorStore: Invoke action CreateVectorStore (operationId CreateVectorStore); the answer decoded.</summary>
         public global::Threecx.Models.VectorStore CreateVectorStore(global::Threecx.Models.AISettingsCreateVectorStoreRequestBody body = null)
         {
-            using (var r = client.CreateVectorStore(body == null ? null : Json.Encode<global::Threecx.Models.AISettingsCreateVectorStoreRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateVectorStore", null, null, body == null ? null : Json.Encode<global::Threecx.Models.AISettingsCreateVectorStoreRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.VectorStore)Decode("CreateVectorStore", r.Status, r.Bytes);
         }
 
@@ -24446,7 +24499,8 @@ namespace Threecx
         /// <summary>POST /WebsiteLinks: Add new entity to WebsiteLinks (operationId CreateWeblink); the answer decoded.</summary>
         public global::Threecx.Models.Weblink CreateWeblink(global::Threecx.Models.Weblink body = null)
         {
-            using (var r = client.CreateWeblink(body == null ? null : Json.Encode<global::Threecx.Models.Weblink>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("CreateWeblink", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Weblink>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Weblink)Decode("CreateWeblink", r.Status, r.Bytes);
         }
 
@@ -24457,7 +24511,8 @@ namespace Threecx
         /// <summary>POST /Microsoft365Integration/Pbx.DeauthorizePresence: Invoke action DeauthorizePresence (operationId DeauthorizePresence); the answer decoded.</summary>
         public void DeauthorizePresence()
         {
-            using (var r = client.DeauthorizePresence())
+            using (var q = client.Prepare("DeauthorizePresence", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -24468,7 +24523,8 @@ namespace Threecx
         /// <summary>POST /VoicemailSettings/Pbx.DeleteAllUserVoicemails: Invoke action DeleteAllUserVoicemails (operationId DeleteAllUserVoicemails); the answer decoded.</summary>
         public void DeleteAllUserVoicemails()
         {
-            using (var r = client.DeleteAllUserVoicemails())
+            using (var q = client.Prepare("DeleteAllUserVoicemails", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -24479,7 +24535,8 @@ namespace Threecx
         /// <summary>POST /ConferenceSettings/Pbx.DeleteApiKey: Invoke action DeleteApiKey (operationId DeleteApiKey); the answer decoded.</summary>
         public void DeleteApiKey()
         {
-            using (var r = client.DeleteApiKey())
+            using (var q = client.Prepare("DeleteApiKey", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -24490,7 +24547,8 @@ namespace Threecx
         /// <summary>DELETE /Backups({FileName}): Delete entity from Backups (operationId DeleteBackups); the answer decoded.</summary>
         public void DeleteBackups(string fileName, string ifMatch = null)
         {
-            using (var r = client.DeleteBackups(fileName, ifMatch))
+            using (var q = client.Prepare("DeleteBackups", null, ifMatch, null, new ThreecxClient.OpArg("FileName", ThreecxClient.ArgKind.String, fileName)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24501,7 +24559,8 @@ namespace Threecx
         /// <summary>DELETE /BlackListNumbers({Id}): Delete entity from BlackListNumbers (operationId DeleteBlackListNumber); the answer decoded.</summary>
         public void DeleteBlackListNumber(string id, string ifMatch = null)
         {
-            using (var r = client.DeleteBlackListNumber(id, ifMatch))
+            using (var q = client.Prepare("DeleteBlackListNumber", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24512,7 +24571,8 @@ namespace Threecx
         /// <summary>DELETE /Blocklist({Id}): Delete entity from Blocklist (operationId DeleteBlocklistAddr); the answer decoded.</summary>
         public void DeleteBlocklistAddr(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteBlocklistAddr(id, ifMatch))
+            using (var q = client.Prepare("DeleteBlocklistAddr", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24523,7 +24583,8 @@ namespace Threecx
         /// <summary>DELETE /CallFlowApps({Id}): Delete entity from CallFlowApps (operationId DeleteCallFlowApp); the answer decoded.</summary>
         public void DeleteCallFlowApp(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteCallFlowApp(id, ifMatch))
+            using (var q = client.Prepare("DeleteCallFlowApp", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24534,7 +24595,8 @@ namespace Threecx
         /// <summary>POST /Groups/Pbx.DeleteCompanyById: Invoke action DeleteCompanyById (operationId DeleteCompanyById); the answer decoded.</summary>
         public void DeleteCompanyById(global::Threecx.Models.GroupsDeleteCompanyByIdRequestBody body = null)
         {
-            using (var r = client.DeleteCompanyById(body == null ? null : Json.Encode<global::Threecx.Models.GroupsDeleteCompanyByIdRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteCompanyById", null, null, body == null ? null : Json.Encode<global::Threecx.Models.GroupsDeleteCompanyByIdRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24545,7 +24607,8 @@ namespace Threecx
         /// <summary>POST /Groups/Pbx.DeleteCompanyByNumber: Invoke action DeleteCompanyByNumber (operationId DeleteCompanyByNumber); the answer decoded.</summary>
         public void DeleteCompanyByNumber(global::Threecx.Models.GroupsDeleteCompanyByNumberRequestBody body = null)
         {
-            using (var r = client.DeleteCompanyByNumber(body == null ? null : Json.Encode<global::Threecx.Models.GroupsDeleteCompanyByNumberRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteCompanyByNumber", null, null, body == null ? null : Json.Encode<global::Threecx.Models.GroupsDeleteCompanyByNumberRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24556,7 +24619,8 @@ namespace Threecx
         /// <summary>DELETE /Contacts({Id}): Delete entity from Contacts (operationId DeleteContact); the answer decoded.</summary>
         public void DeleteContact(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteContact(id, ifMatch))
+            using (var q = client.Prepare("DeleteContact", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24567,7 +24631,8 @@ namespace Threecx
         /// <summary>POST /Contacts/Pbx.DeleteContactsById: Invoke action DeleteContactsById (operationId DeleteContactsById); the answer decoded.</summary>
         public void DeleteContactsById(global::Threecx.Models.ContactsDeleteContactsByIdRequestBody body = null)
         {
-            using (var r = client.DeleteContactsById(body == null ? null : Json.Encode<global::Threecx.Models.ContactsDeleteContactsByIdRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteContactsById", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ContactsDeleteContactsByIdRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24578,7 +24643,8 @@ namespace Threecx
         /// <summary>POST /Contacts/Pbx.DeleteContactsByType: Invoke action DeleteContactsByType (operationId DeleteContactsByType); the answer decoded.</summary>
         public void DeleteContactsByType(global::Threecx.Models.ContactsDeleteContactsByTypeRequestBody body = null)
         {
-            using (var r = client.DeleteContactsByType(body == null ? null : Json.Encode<global::Threecx.Models.ContactsDeleteContactsByTypeRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteContactsByType", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ContactsDeleteContactsByTypeRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24589,7 +24655,8 @@ namespace Threecx
         /// <summary>POST /VoicemailSettings/Pbx.DeleteConverterConfiguration: Invoke action DeleteConverterConfiguration (operationId DeleteConverterConfiguration); the answer decoded.</summary>
         public void DeleteConverterConfiguration(global::Threecx.Models.VoicemailSettingsDeleteConverterConfigurationRequestBody body = null)
         {
-            using (var r = client.DeleteConverterConfiguration(body == null ? null : Json.Encode<global::Threecx.Models.VoicemailSettingsDeleteConverterConfigurationRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteConverterConfiguration", null, null, body == null ? null : Json.Encode<global::Threecx.Models.VoicemailSettingsDeleteConverterConfigurationRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24600,7 +24667,8 @@ namespace Threecx
         /// <summary>POST /CrmIntegration/Pbx.DeleteCrmContacts: Invoke action DeleteCrmContacts (operationId DeleteCrmContacts); the answer decoded.</summary>
         public void DeleteCrmContacts()
         {
-            using (var r = client.DeleteCrmContacts())
+            using (var q = client.Prepare("DeleteCrmContacts", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -24611,7 +24679,8 @@ namespace Threecx
         /// <summary>DELETE /CrmTemplates({Name}): Delete entity from CrmTemplates (operationId DeleteCrmTemplate); the answer decoded.</summary>
         public void DeleteCrmTemplate(string name, string ifMatch = null)
         {
-            using (var r = client.DeleteCrmTemplate(name, ifMatch))
+            using (var q = client.Prepare("DeleteCrmTemplate", null, ifMatch, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24622,7 +24691,8 @@ namespace Threecx
         /// <summary>DELETE /CustomPrompts({Filename}): Delete entity from CustomPrompts (operationId DeleteCustomPrompt); the answer decoded.</summary>
         public void DeleteCustomPrompt(string filename, string ifMatch = null)
         {
-            using (var r = client.DeleteCustomPrompt(filename, ifMatch))
+            using (var q = client.Prepare("DeleteCustomPrompt", null, ifMatch, null, new ThreecxClient.OpArg("Filename", ThreecxClient.ArgKind.String, filename)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24633,7 +24703,8 @@ namespace Threecx
         /// <summary>POST /DNProperties/Pbx.DeleteDNProperty: Invoke action DeleteDNProperty (operationId DeleteDNProperty); the answer decoded.</summary>
         public void DeleteDNProperty(global::Threecx.Models.DNPropertiesDeleteDNPropertyRequestBody body = null)
         {
-            using (var r = client.DeleteDNProperty(body == null ? null : Json.Encode<global::Threecx.Models.DNPropertiesDeleteDNPropertyRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteDNProperty", null, null, body == null ? null : Json.Encode<global::Threecx.Models.DNPropertiesDeleteDNPropertyRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24644,7 +24715,8 @@ namespace Threecx
         /// <summary>POST /Contacts/Pbx.DeleteDepartmentContactsByType: Invoke action DeleteDepartmentContactsByType (operationId DeleteDepartmentContactsByType); the answer decoded.</summary>
         public void DeleteDepartmentContactsByType(global::Threecx.Models.ContactsDeleteDepartmentContactsByTypeRequestBody body = null)
         {
-            using (var r = client.DeleteDepartmentContactsByType(body == null ? null : Json.Encode<global::Threecx.Models.ContactsDeleteDepartmentContactsByTypeRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteDepartmentContactsByType", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ContactsDeleteDepartmentContactsByTypeRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24655,7 +24727,8 @@ namespace Threecx
         /// <summary>DELETE /DeviceInfos({Id}): Delete entity from DeviceInfos (operationId DeleteDeviceInfo); the answer decoded.</summary>
         public void DeleteDeviceInfo(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteDeviceInfo(id, ifMatch))
+            using (var q = client.Prepare("DeleteDeviceInfo", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24666,7 +24739,8 @@ namespace Threecx
         /// <summary>DELETE /Fax({Id}): Delete entity from Fax (operationId DeleteFax); the answer decoded.</summary>
         public void DeleteFax(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteFax(id, ifMatch))
+            using (var q = client.Prepare("DeleteFax", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24677,7 +24751,8 @@ namespace Threecx
         /// <summary>POST /CallFlowApps({Id})/Pbx.DeleteFile: Invoke action DeleteFile (operationId DeleteFile); the answer decoded.</summary>
         public void DeleteFile(int id, global::Threecx.Models.CallFlowAppsCallFlowAppDeleteFileRequestBody body = null)
         {
-            using (var r = client.DeleteFile(id, body == null ? null : Json.Encode<global::Threecx.Models.CallFlowAppsCallFlowAppDeleteFileRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteFile", null, null, body == null ? null : Json.Encode<global::Threecx.Models.CallFlowAppsCallFlowAppDeleteFileRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24688,7 +24763,8 @@ namespace Threecx
         /// <summary>DELETE /Firmwares({Id}): Delete entity from Firmwares (operationId DeleteFirmware); the answer decoded.</summary>
         public void DeleteFirmware(string id, string ifMatch = null)
         {
-            using (var r = client.DeleteFirmware(id, ifMatch))
+            using (var q = client.Prepare("DeleteFirmware", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24699,7 +24775,8 @@ namespace Threecx
         /// <summary>DELETE /Fxs({MacAddress}): Delete entity from Fxs (operationId DeleteFxs); the answer decoded.</summary>
         public void DeleteFxs(string macAddress, string ifMatch = null)
         {
-            using (var r = client.DeleteFxs(macAddress, ifMatch))
+            using (var q = client.Prepare("DeleteFxs", null, ifMatch, null, new ThreecxClient.OpArg("MacAddress", ThreecxClient.ArgKind.String, macAddress)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24710,7 +24787,8 @@ namespace Threecx
         /// <summary>DELETE /FxsTemplates({Id}): Delete entity from FxsTemplates (operationId DeleteFxsTemplate); the answer decoded.</summary>
         public void DeleteFxsTemplate(string id, string ifMatch = null)
         {
-            using (var r = client.DeleteFxsTemplate(id, ifMatch))
+            using (var q = client.Prepare("DeleteFxsTemplate", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24721,7 +24799,8 @@ namespace Threecx
         /// <summary>DELETE /Groups({Id}): Delete entity from Groups (operationId DeleteGroup); the answer decoded.</summary>
         public void DeleteGroup(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteGroup(id, ifMatch))
+            using (var q = client.Prepare("DeleteGroup", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24732,7 +24811,8 @@ namespace Threecx
         /// <summary>DELETE /Holidays({Id}): Delete entity from Holidays (operationId DeleteHoliday); the answer decoded.</summary>
         public void DeleteHoliday(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteHoliday(id, ifMatch))
+            using (var q = client.Prepare("DeleteHoliday", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24743,7 +24823,8 @@ namespace Threecx
         /// <summary>DELETE /InboundRules({Id}): Delete entity from InboundRules (operationId DeleteInboundRule); the answer decoded.</summary>
         public void DeleteInboundRule(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteInboundRule(id, ifMatch))
+            using (var q = client.Prepare("DeleteInboundRule", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24754,7 +24835,8 @@ namespace Threecx
         /// <summary>DELETE /OAuthClients({Id}): Delete entity from OAuthClients (operationId DeleteOAuthClient); the answer decoded.</summary>
         public void DeleteOAuthClient(string id, string ifMatch = null)
         {
-            using (var r = client.DeleteOAuthClient(id, ifMatch))
+            using (var q = client.Prepare("DeleteOAuthClient", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Guid, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24765,7 +24847,8 @@ namespace Threecx
         /// <summary>POST /AISettings/Pbx.DeleteOpenAiFile: Invoke action DeleteOpenAiFile (operationId DeleteOpenAiFile); the answer decoded.</summary>
         public void DeleteOpenAiFile(global::Threecx.Models.AISettingsDeleteOpenAiFileRequestBody body = null)
         {
-            using (var r = client.DeleteOpenAiFile(body == null ? null : Json.Encode<global::Threecx.Models.AISettingsDeleteOpenAiFileRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteOpenAiFile", null, null, body == null ? null : Json.Encode<global::Threecx.Models.AISettingsDeleteOpenAiFileRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24776,7 +24859,8 @@ namespace Threecx
         /// <summary>DELETE /OutboundRules({Id}): Delete entity from OutboundRules (operationId DeleteOutboundRule); the answer decoded.</summary>
         public void DeleteOutboundRule(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteOutboundRule(id, ifMatch))
+            using (var q = client.Prepare("DeleteOutboundRule", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24787,7 +24871,8 @@ namespace Threecx
         /// <summary>DELETE /Parameters({Id}): Delete entity from Parameters (operationId DeleteParameter); the answer decoded.</summary>
         public void DeleteParameter(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteParameter(id, ifMatch))
+            using (var q = client.Prepare("DeleteParameter", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24798,7 +24883,8 @@ namespace Threecx
         /// <summary>DELETE /Parkings({Id}): Delete entity from Parkings (operationId DeleteParking); the answer decoded.</summary>
         public void DeleteParking(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteParking(id, ifMatch))
+            using (var q = client.Prepare("DeleteParking", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24809,7 +24895,8 @@ namespace Threecx
         /// <summary>POST /Contacts/Pbx.DeletePersonalContactsByType: Invoke action DeletePersonalContactsByType (operationId DeletePersonalContactsByType); the answer decoded.</summary>
         public void DeletePersonalContactsByType(global::Threecx.Models.ContactsDeletePersonalContactsByTypeRequestBody body = null)
         {
-            using (var r = client.DeletePersonalContactsByType(body == null ? null : Json.Encode<global::Threecx.Models.ContactsDeletePersonalContactsByTypeRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeletePersonalContactsByType", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ContactsDeletePersonalContactsByTypeRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24820,7 +24907,8 @@ namespace Threecx
         /// <summary>DELETE /PhoneLogos({Filename}): Delete entity from PhoneLogos (operationId DeletePhoneLogo); the answer decoded.</summary>
         public void DeletePhoneLogo(string filename, string ifMatch = null)
         {
-            using (var r = client.DeletePhoneLogo(filename, ifMatch))
+            using (var q = client.Prepare("DeletePhoneLogo", null, ifMatch, null, new ThreecxClient.OpArg("Filename", ThreecxClient.ArgKind.String, filename)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24831,7 +24919,8 @@ namespace Threecx
         /// <summary>DELETE /PhoneTemplates({Id}): Delete entity from PhoneTemplates (operationId DeletePhoneTemplate); the answer decoded.</summary>
         public void DeletePhoneTemplate(string id, string ifMatch = null)
         {
-            using (var r = client.DeletePhoneTemplate(id, ifMatch))
+            using (var q = client.Prepare("DeletePhoneTemplate", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24842,7 +24931,8 @@ namespace Threecx
         /// <summary>DELETE /Playlists({Name}): Delete entity from Playlists (operationId DeletePlaylist); the answer decoded.</summary>
         public void DeletePlaylist(string name, string ifMatch = null)
         {
-            using (var r = client.DeletePlaylist(name, ifMatch))
+            using (var q = client.Prepare("DeletePlaylist", null, ifMatch, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24853,7 +24943,8 @@ namespace Threecx
         /// <summary>POST /Playlists/Pbx.DeletePlaylistFile: Invoke action DeletePlaylistFile (operationId DeletePlaylistFile); the answer decoded.</summary>
         public void DeletePlaylistFile(global::Threecx.Models.PlaylistsDeletePlaylistFileRequestBody body = null)
         {
-            using (var r = client.DeletePlaylistFile(body == null ? null : Json.Encode<global::Threecx.Models.PlaylistsDeletePlaylistFileRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeletePlaylistFile", null, null, body == null ? null : Json.Encode<global::Threecx.Models.PlaylistsDeletePlaylistFileRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24864,7 +24955,8 @@ namespace Threecx
         /// <summary>DELETE /PromptSets({Id}): Delete entity from PromptSets (operationId DeletePromptSet); the answer decoded.</summary>
         public void DeletePromptSet(int id, string ifMatch = null)
         {
-            using (var r = client.DeletePromptSet(id, ifMatch))
+            using (var q = client.Prepare("DeletePromptSet", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24875,7 +24967,8 @@ namespace Threecx
         /// <summary>DELETE /TenantProperties({Name}): Delete entity from TenantProperties (operationId DeleteProperty); the answer decoded.</summary>
         public void DeleteProperty(string name, string ifMatch = null)
         {
-            using (var r = client.DeleteProperty(name, ifMatch))
+            using (var q = client.Prepare("DeleteProperty", null, ifMatch, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24886,7 +24979,8 @@ namespace Threecx
         /// <summary>DELETE /Queues({Id}): Delete entity from Queues (operationId DeleteQueue); the answer decoded.</summary>
         public void DeleteQueue(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteQueue(id, ifMatch))
+            using (var q = client.Prepare("DeleteQueue", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24897,7 +24991,8 @@ namespace Threecx
         /// <summary>DELETE /Receptionists({Id}): Delete entity from Receptionists (operationId DeleteReceptionist); the answer decoded.</summary>
         public void DeleteReceptionist(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteReceptionist(id, ifMatch))
+            using (var q = client.Prepare("DeleteReceptionist", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24908,7 +25003,8 @@ namespace Threecx
         /// <summary>DELETE /RingGroups({Id}): Delete entity from RingGroups (operationId DeleteRingGroup); the answer decoded.</summary>
         public void DeleteRingGroup(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteRingGroup(id, ifMatch))
+            using (var q = client.Prepare("DeleteRingGroup", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24919,7 +25015,8 @@ namespace Threecx
         /// <summary>DELETE /Sbcs({Name}): Delete entity from Sbcs (operationId DeleteSbc); the answer decoded.</summary>
         public void DeleteSbc(string name, string ifMatch = null)
         {
-            using (var r = client.DeleteSbc(name, ifMatch))
+            using (var q = client.Prepare("DeleteSbc", null, ifMatch, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24930,7 +25027,8 @@ namespace Threecx
         /// <summary>DELETE /ScheduledReports({Id}): Delete entity from ScheduledReports (operationId DeleteScheduledReport); the answer decoded.</summary>
         public void DeleteScheduledReport(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteScheduledReport(id, ifMatch))
+            using (var q = client.Prepare("DeleteScheduledReport", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24941,7 +25039,8 @@ namespace Threecx
         /// <summary>DELETE /ServicePrincipals({Id}): Delete entity from ServicePrincipals (operationId DeleteServicePrincipal); the answer decoded.</summary>
         public void DeleteServicePrincipal(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteServicePrincipal(id, ifMatch))
+            using (var q = client.Prepare("DeleteServicePrincipal", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24952,7 +25051,8 @@ namespace Threecx
         /// <summary>DELETE /Trunks({Id}): Delete entity from Trunks (operationId DeleteTrunk); the answer decoded.</summary>
         public void DeleteTrunk(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteTrunk(id, ifMatch))
+            using (var q = client.Prepare("DeleteTrunk", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24963,7 +25063,8 @@ namespace Threecx
         /// <summary>DELETE /TrunkTemplates({Id}): Delete entity from TrunkTemplates (operationId DeleteTrunkTemplate); the answer decoded.</summary>
         public void DeleteTrunkTemplate(string id, string ifMatch = null)
         {
-            using (var r = client.DeleteTrunkTemplate(id, ifMatch))
+            using (var q = client.Prepare("DeleteTrunkTemplate", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24974,7 +25075,8 @@ namespace Threecx
         /// <summary>DELETE /Users({Id}): Delete entity from Users (operationId DeleteUser); the answer decoded.</summary>
         public void DeleteUser(int id, string ifMatch = null)
         {
-            using (var r = client.DeleteUser(id, ifMatch))
+            using (var q = client.Prepare("DeleteUser", null, ifMatch, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24985,7 +25087,8 @@ namespace Threecx
         /// <summary>POST /AISettings/Pbx.DeleteVectorStore: Invoke action DeleteVectorStore (operationId DeleteVectorStore); the answer decoded.</summary>
         public void DeleteVectorStore(global::Threecx.Models.AISettingsDeleteVectorStoreRequestBody body = null)
         {
-            using (var r = client.DeleteVectorStore(body == null ? null : Json.Encode<global::Threecx.Models.AISettingsDeleteVectorStoreRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteVectorStore", null, null, body == null ? null : Json.Encode<global::Threecx.Models.AISettingsDeleteVectorStoreRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -24996,7 +25099,8 @@ namespace Threecx
         /// <summary>POST /AISettings/Pbx.DeleteVectorStoreFile: Invoke action DeleteVectorStoreFile (operationId DeleteVectorStoreFile); the answer decoded.</summary>
         public void DeleteVectorStoreFile(global::Threecx.Models.AISettingsDeleteVectorStoreFileRequestBody body = null)
         {
-            using (var r = client.DeleteVectorStoreFile(body == null ? null : Json.Encode<global::Threecx.Models.AISettingsDeleteVectorStoreFileRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("DeleteVectorStoreFile", null, null, body == null ? null : Json.Encode<global::Threecx.Models.AISettingsDeleteVectorStoreFileRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -25007,7 +25111,8 @@ namespace Threecx
         /// <summary>DELETE /WebsiteLinks({Link}): Delete entity from WebsiteLinks (operationId DeleteWeblink); the answer decoded.</summary>
         public void DeleteWeblink(string link, string ifMatch = null)
         {
-            using (var r = client.DeleteWeblink(link, ifMatch))
+            using (var q = client.Prepare("DeleteWeblink", null, ifMatch, null, new ThreecxClient.OpArg("Link", ThreecxClient.ArgKind.String, link)))
+            using (var r = q.Send())
             { }
         }
 
@@ -25018,7 +25123,8 @@ namespace Threecx
         /// <summary>POST /Services/Pbx.Disable: Invoke action Disable (operationId Disable); the answer decoded.</summary>
         public void Disable(global::Threecx.Models.ServicesDisableRequestBody body = null)
         {
-            using (var r = client.Disable(body == null ? null : Json.Encode<global::Threecx.Models.ServicesDisableRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Disable", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ServicesDisableRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -25029,7 +25135,8 @@ namespace Threecx
         /// <summary>GET /ReportAbandonedChatsStatistics/Pbx.DownloadAbandonedChatsStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType},clientTimeZone={clientTimeZone}): Invoke function DownloadAbandonedChatsStatistics (operationId DownloadAbandonedChatsStatistics); the answer decoded.</summary>
         public byte[] DownloadAbandonedChatsStatistics(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, int participantType, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadAbandonedChatsStatistics(queueDnStr, startDt, endDt, participantType, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadAbandonedChatsStatistics", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25040,7 +25147,8 @@ namespace Threecx
         /// <summary>GET /ReportAbandonedQueueCalls/Pbx.DownloadAbandonedQueueCalls(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval},clientTimeZone={clientTimeZone}): Invoke function DownloadAbandonedQueueCalls (operationId DownloadAbandonedQueueCalls); the answer decoded.</summary>
         public byte[] DownloadAbandonedQueueCalls(DateTimeOffset periodFrom, DateTimeOffset periodTo, string queueDns, string waitInterval, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadAbandonedQueueCalls(periodFrom, periodTo, queueDns, waitInterval, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadAbandonedQueueCalls", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("queueDns", ThreecxClient.ArgKind.NullableString, queueDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25051,7 +25159,8 @@ namespace Threecx
         /// <summary>GET /ReportAgentLoginHistory/Pbx.DownloadAgentLoginHistory(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr}): Invoke function DownloadAgentLoginHistory (operationId DownloadAgentLoginHistory); the answer decoded.</summary>
         public byte[] DownloadAgentLoginHistory(string clientTimeZone, DateTimeOffset startDt, DateTimeOffset endDt, string queueDnStr, string agentDnStr, Query query = null)
         {
-            using (var r = client.DownloadAgentLoginHistory(clientTimeZone, startDt, endDt, queueDnStr, agentDnStr, query))
+            using (var q = client.Prepare("DownloadAgentLoginHistory", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("agentDnStr", ThreecxClient.ArgKind.NullableString, agentDnStr)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25062,7 +25171,8 @@ namespace Threecx
         /// <summary>GET /ReportAgentsInQueueStatistics/Pbx.DownloadAgentsInQueueStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function DownloadAgentsInQueueStatistics (operationId DownloadAgentsInQueueStatistics); the answer decoded.</summary>
         public byte[] DownloadAgentsInQueueStatistics(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.DownloadAgentsInQueueStatistics(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("DownloadAgentsInQueueStatistics", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25073,7 +25183,8 @@ namespace Threecx
         /// <summary>GET /ReportAuditLog/Pbx.DownloadAuditLog(clientTimeZone={clientTimeZone}): Invoke function DownloadAuditLog (operationId DownloadAuditLog); the answer decoded.</summary>
         public byte[] DownloadAuditLog(string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadAuditLog(clientTimeZone, query))
+            using (var q = client.Prepare("DownloadAuditLog", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25084,7 +25195,8 @@ namespace Threecx
         /// <summary>GET /ReportAverageQueueWaitingTime/Pbx.DownloadAverageQueueWaitingTimeReport(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone}): Invoke function DownloadAverageQueueWaitingTimeReport (operationId DownloadAverageQueueWaitingTimeReport); the answer decoded.</summary>
         public byte[] DownloadAverageQueueWaitingTimeReport(DateTimeOffset chartDate, string chartBy, string queueDnStr, string waitInterval, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadAverageQueueWaitingTimeReport(chartDate, chartBy, queueDnStr, waitInterval, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadAverageQueueWaitingTimeReport", query, null, null, new ThreecxClient.OpArg("chartDate", ThreecxClient.ArgKind.DateTime, chartDate), new ThreecxClient.OpArg("chartBy", ThreecxClient.ArgKind.NullableString, chartBy), new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25095,7 +25207,8 @@ namespace Threecx
         /// <summary>GET /ReportBreachesSla/Pbx.DownloadBreachesSla(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval},clientTimeZone={clientTimeZone}): Invoke function DownloadBreachesSla (operationId DownloadBreachesSla); the answer decoded.</summary>
         public byte[] DownloadBreachesSla(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadBreachesSla(queueDnStr, startDt, endDt, waitInterval, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadBreachesSla", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25106,7 +25219,8 @@ namespace Threecx
         /// <summary>GET /ReportCallCostByExtensionGroup/Pbx.DownloadCallCostByExtensionGroup(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass},clientTimeZone={clientTimeZone}): Invoke function DownloadCallCostByExtensionGroup (operationId DownloadCallCostByExtensionGroup); the answer decoded.</summary>
         public byte[] DownloadCallCostByExtensionGroup(DateTimeOffset periodFrom, DateTimeOffset periodTo, string groupFilter, int callClass, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadCallCostByExtensionGroup(periodFrom, periodTo, groupFilter, callClass, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadCallCostByExtensionGroup", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("groupFilter", ThreecxClient.ArgKind.NullableString, groupFilter), new ThreecxClient.OpArg("callClass", ThreecxClient.ArgKind.Int, callClass), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25117,7 +25231,8 @@ namespace Threecx
         /// <summary>GET /CallHistoryView/Pbx.DownloadCallHistory(): Invoke function DownloadCallHistory (operationId DownloadCallHistory); the answer decoded.</summary>
         public byte[] DownloadCallHistory(Query query = null)
         {
-            using (var r = client.DownloadCallHistory(query))
+            using (var q = client.Prepare("DownloadCallHistory", query, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25128,7 +25243,8 @@ namespace Threecx
         /// <summary>GET /ReportCallLogData/Pbx.DownloadCallLog(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls},clientTimeZone={clientTimeZone}): Invoke function DownloadCallLog (operationId DownloadCallLog); the answer decoded.</summary>
         public byte[] DownloadCallLog(DateTimeOffset periodFrom, DateTimeOffset periodTo, int sourceType, string sourceFilter, int destinationType, string destinationFilter, int callsType, int callTimeFilterType, string callTimeFilterFrom, string callTimeFilterTo, bool hidePcalls, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadCallLog(periodFrom, periodTo, sourceType, sourceFilter, destinationType, destinationFilter, callsType, callTimeFilterType, callTimeFilterFrom, callTimeFilterTo, hidePcalls, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadCallLog", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("sourceType", ThreecxClient.ArgKind.Int, sourceType), new ThreecxClient.OpArg("sourceFilter", ThreecxClient.ArgKind.NullableString, sourceFilter), new ThreecxClient.OpArg("destinationType", ThreecxClient.ArgKind.Int, destinationType), new ThreecxClient.OpArg("destinationFilter", ThreecxClient.ArgKind.NullableString, destinationFilter), new ThreecxClient.OpArg("callsType", ThreecxClient.ArgKind.Int, callsType), new ThreecxClient.OpArg("callTimeFilterType", ThreecxClient.ArgKind.Int, callTimeFilterType), new ThreecxClient.OpArg("callTimeFilterFrom", ThreecxClient.ArgKind.NullableString, callTimeFilterFrom), new ThreecxClient.OpArg("callTimeFilterTo", ThreecxClient.ArgKind.NullableString, callTimeFilterTo), new ThreecxClient.OpArg("hidePcalls", ThreecxClient.ArgKind.Bool, hidePcalls), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25139,7 +25255,8 @@ namespace Threecx
         /// <summary>GET /ChatHistoryView/Pbx.DownloadChatHistory(clientTimeZone={clientTimeZone}): Invoke function DownloadChatHistory (operationId DownloadChatHistory); the answer decoded.</summary>
         public byte[] DownloadChatHistory(string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadChatHistory(clientTimeZone, query))
+            using (var q = client.Prepare("DownloadChatHistory", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25150,7 +25267,8 @@ namespace Threecx
         /// <summary>GET /ReportChatLog/Pbx.DownloadChatLog(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType}): Invoke function DownloadChatLog (operationId DownloadChatLog); the answer decoded.</summary>
         public byte[] DownloadChatLog(string clientTimeZone, DateTimeOffset periodFrom, DateTimeOffset periodTo, int fromType, string fromExtension, string fromText, int toType, string toExtension, string toText, int chatType, int participantType, Query query = null)
         {
-            using (var r = client.DownloadChatLog(clientTimeZone, periodFrom, periodTo, fromType, fromExtension, fromText, toType, toExtension, toText, chatType, participantType, query))
+            using (var q = client.Prepare("DownloadChatLog", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("fromType", ThreecxClient.ArgKind.Int, fromType), new ThreecxClient.OpArg("fromExtension", ThreecxClient.ArgKind.NullableString, fromExtension), new ThreecxClient.OpArg("fromText", ThreecxClient.ArgKind.NullableString, fromText), new ThreecxClient.OpArg("toType", ThreecxClient.ArgKind.Int, toType), new ThreecxClient.OpArg("toExtension", ThreecxClient.ArgKind.NullableString, toExtension), new ThreecxClient.OpArg("toText", ThreecxClient.ArgKind.NullableString, toText), new ThreecxClient.OpArg("chatType", ThreecxClient.ArgKind.Int, chatType), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25161,7 +25279,8 @@ namespace Threecx
         /// <summary>GET /ChatMessagesHistoryView/Pbx.DownloadChatMessagesHistory(clientTimeZone={clientTimeZone}): Invoke function DownloadChatMessagesHistory (operationId DownloadChatMessagesHistory); the answer decoded.</summary>
         public byte[] DownloadChatMessagesHistory(string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadChatMessagesHistory(clientTimeZone, query))
+            using (var q = client.Prepare("DownloadChatMessagesHistory", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25172,7 +25291,8 @@ namespace Threecx
         /// <summary>GET /ReportDetailedQueueStatistics/Pbx.DownloadDetailedQueueStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function DownloadDetailedQueueStatistics (operationId DownloadDetailedQueueStatistics); the answer decoded.</summary>
         public byte[] DownloadDetailedQueueStatistics(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.DownloadDetailedQueueStatistics(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("DownloadDetailedQueueStatistics", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25183,7 +25303,8 @@ namespace Threecx
         /// <summary>GET /EventLogs/Pbx.DownloadEventLogs(): Invoke function DownloadEventLogs (operationId DownloadEventLogs); the answer decoded.</summary>
         public byte[] DownloadEventLogs(Query query = null)
         {
-            using (var r = client.DownloadEventLogs(query))
+            using (var q = client.Prepare("DownloadEventLogs", query, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25194,7 +25315,8 @@ namespace Threecx
         /// <summary>GET /ReportExtensionStatistics/Pbx.DownloadExtensionStatistics(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea}): Invoke function DownloadExtensionStatistics (operationId DownloadExtensionStatistics); the answer decoded.</summary>
         public byte[] DownloadExtensionStatistics(DateTimeOffset periodFrom, DateTimeOffset periodTo, string extensionFilter, int callArea, Query query = null)
         {
-            using (var r = client.DownloadExtensionStatistics(periodFrom, periodTo, extensionFilter, callArea, query))
+            using (var q = client.Prepare("DownloadExtensionStatistics", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("extensionFilter", ThreecxClient.ArgKind.NullableString, extensionFilter), new ThreecxClient.OpArg("callArea", ThreecxClient.ArgKind.Int, callArea)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25205,7 +25327,8 @@ namespace Threecx
         /// <summary>GET /ReportExtensionStatisticsByGroup/Pbx.DownloadExtensionStatisticsByGroup(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea}): Invoke function DownloadExtensionStatisticsByGroup (operationId DownloadExtensionStatisticsByGroup); the answer decoded.</summary>
         public byte[] DownloadExtensionStatisticsByGroup(string groupNumber, DateTimeOffset periodFrom, DateTimeOffset periodTo, int callArea, Query query = null)
         {
-            using (var r = client.DownloadExtensionStatisticsByGroup(groupNumber, periodFrom, periodTo, callArea, query))
+            using (var q = client.Prepare("DownloadExtensionStatisticsByGroup", query, null, null, new ThreecxClient.OpArg("groupNumber", ThreecxClient.ArgKind.NullableString, groupNumber), new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("callArea", ThreecxClient.ArgKind.Int, callArea)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25216,7 +25339,8 @@ namespace Threecx
         /// <summary>GET /ReportExtensionsStatisticsByRingGroups/Pbx.DownloadExtensionsStatisticsByRingGroups(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function DownloadExtensionsStatisticsByRingGroups (operationId DownloadExtensionsStatisticsByRingGroups); the answer decoded.</summary>
         public byte[] DownloadExtensionsStatisticsByRingGroups(DateTimeOffset periodFrom, DateTimeOffset periodTo, string ringGroupDns, Query query = null)
         {
-            using (var r = client.DownloadExtensionsStatisticsByRingGroups(periodFrom, periodTo, ringGroupDns, query))
+            using (var q = client.Prepare("DownloadExtensionsStatisticsByRingGroups", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("ringGroupDns", ThreecxClient.ArgKind.NullableString, ringGroupDns)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25227,7 +25351,8 @@ namespace Threecx
         /// <summary>GET /ReportCallDistribution/Pbx.DownloadGetGetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType}): Invoke function DownloadGetGetCallDistribution (operationId DownloadGetGetCallDistribution); the answer decoded.</summary>
         public byte[] DownloadGetGetCallDistribution(string clientTimeZone, DateTimeOffset periodFrom, DateTimeOffset periodTo, string groupNumber, string extensionDns, string waitInterval, bool includeQueueCalls, int callArea, int groupingType, Query query = null)
         {
-            using (var r = client.DownloadGetGetCallDistribution(clientTimeZone, periodFrom, periodTo, groupNumber, extensionDns, waitInterval, includeQueueCalls, callArea, groupingType, query))
+            using (var q = client.Prepare("DownloadGetGetCallDistribution", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("groupNumber", ThreecxClient.ArgKind.NullableString, groupNumber), new ThreecxClient.OpArg("extensionDns", ThreecxClient.ArgKind.NullableString, extensionDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval), new ThreecxClient.OpArg("includeQueueCalls", ThreecxClient.ArgKind.Bool, includeQueueCalls), new ThreecxClient.OpArg("callArea", ThreecxClient.ArgKind.Int, callArea), new ThreecxClient.OpArg("groupingType", ThreecxClient.ArgKind.Int, groupingType)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25238,7 +25363,8 @@ namespace Threecx
         /// <summary>GET /ReportInboundCalls/Pbx.DownloadGetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType},clientTimeZone={clientTimeZone}): Invoke function DownloadGetInboundCalls (operationId DownloadGetInboundCalls); the answer decoded.</summary>
         public byte[] DownloadGetInboundCalls(DateTimeOffset periodFrom, DateTimeOffset periodTo, string trunkDns, int callsType, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadGetInboundCalls(periodFrom, periodTo, trunkDns, callsType, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadGetInboundCalls", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("trunkDns", ThreecxClient.ArgKind.NullableString, trunkDns), new ThreecxClient.OpArg("callsType", ThreecxClient.ArgKind.Int, callsType), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25249,7 +25375,8 @@ namespace Threecx
         /// <summary>GET /ReportOutboundCalls/Pbx.DownloadGetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType},clientTimeZone={clientTimeZone}): Invoke function DownloadGetOutboundCalls (operationId DownloadGetOutboundCalls); the answer decoded.</summary>
         public byte[] DownloadGetOutboundCalls(DateTimeOffset periodFrom, DateTimeOffset periodTo, string trunkDns, int callsType, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadGetOutboundCalls(periodFrom, periodTo, trunkDns, callsType, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadGetOutboundCalls", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("trunkDns", ThreecxClient.ArgKind.NullableString, trunkDns), new ThreecxClient.OpArg("callsType", ThreecxClient.ArgKind.Int, callsType), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25260,7 +25387,8 @@ namespace Threecx
         /// <summary>GET /ReportUserActivity/Pbx.DownloadGetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType}): Invoke function DownloadGetUserActivity (operationId DownloadGetUserActivity); the answer decoded.</summary>
         public byte[] DownloadGetUserActivity(string clientTimeZone, DateTimeOffset periodFrom, DateTimeOffset periodTo, string groupNumber, string extensionDns, string waitInterval, bool includeQueueCalls, int callArea, int groupingType, Query query = null)
         {
-            using (var r = client.DownloadGetUserActivity(clientTimeZone, periodFrom, periodTo, groupNumber, extensionDns, waitInterval, includeQueueCalls, callArea, groupingType, query))
+            using (var q = client.Prepare("DownloadGetUserActivity", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("groupNumber", ThreecxClient.ArgKind.NullableString, groupNumber), new ThreecxClient.OpArg("extensionDns", ThreecxClient.ArgKind.NullableString, extensionDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval), new ThreecxClient.OpArg("includeQueueCalls", ThreecxClient.ArgKind.Bool, includeQueueCalls), new ThreecxClient.OpArg("callArea", ThreecxClient.ArgKind.Int, callArea), new ThreecxClient.OpArg("groupingType", ThreecxClient.ArgKind.Int, groupingType)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25271,7 +25399,8 @@ namespace Threecx
         /// <summary>GET /Users/Pbx.DownloadGreeting(userId={userId},fileName={fileName}): Invoke function DownloadGreeting (operationId DownloadGreeting); the answer decoded.</summary>
         public byte[] DownloadGreeting(int userId, string fileName)
         {
-            using (var r = client.DownloadGreeting(userId, fileName))
+            using (var q = client.Prepare("DownloadGreeting", null, null, null, new ThreecxClient.OpArg("userId", ThreecxClient.ArgKind.Int, userId), new ThreecxClient.OpArg("fileName", ThreecxClient.ArgKind.String, fileName)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25282,7 +25411,8 @@ namespace Threecx
         /// <summary>GET /ReportInboundRules/Pbx.DownloadInboundRules(): Invoke function DownloadInboundRules (operationId DownloadInboundRules); the answer decoded.</summary>
         public byte[] DownloadInboundRules(Query query = null)
         {
-            using (var r = client.DownloadInboundRules(query))
+            using (var q = client.Prepare("DownloadInboundRules", query, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25293,7 +25423,8 @@ namespace Threecx
         /// <summary>GET /Playlists/Pbx.DownloadPlaylistFile(playlistKey={playlistKey},fileName={fileName}): Invoke function DownloadPlaylistFile (operationId DownloadPlaylistFile); the answer decoded.</summary>
         public byte[] DownloadPlaylistFile(string playlistKey, string fileName)
         {
-            using (var r = client.DownloadPlaylistFile(playlistKey, fileName))
+            using (var q = client.Prepare("DownloadPlaylistFile", null, null, null, new ThreecxClient.OpArg("playlistKey", ThreecxClient.ArgKind.String, playlistKey), new ThreecxClient.OpArg("fileName", ThreecxClient.ArgKind.String, fileName)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25304,7 +25435,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueAgentsChatStatistics/Pbx.DownloadQueueAgentsChatStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function DownloadQueueAgentsChatStatistics (operationId DownloadQueueAgentsChatStatistics); the answer decoded.</summary>
         public byte[] DownloadQueueAgentsChatStatistics(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, int participantType, Query query = null)
         {
-            using (var r = client.DownloadQueueAgentsChatStatistics(queueDnStr, startDt, endDt, participantType, query))
+            using (var q = client.Prepare("DownloadQueueAgentsChatStatistics", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25315,7 +25447,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueAgentsChatStatisticsTotals/Pbx.DownloadQueueAgentsChatStatisticsTotals(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function DownloadQueueAgentsChatStatisticsTotals (operationId DownloadQueueAgentsChatStatisticsTotals); the answer decoded.</summary>
         public byte[] DownloadQueueAgentsChatStatisticsTotals(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, int participantType, Query query = null)
         {
-            using (var r = client.DownloadQueueAgentsChatStatisticsTotals(queueDnStr, startDt, endDt, participantType, query))
+            using (var q = client.Prepare("DownloadQueueAgentsChatStatisticsTotals", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25326,7 +25459,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueAnUnCalls/Pbx.DownloadQueueAnUnCallsReport(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval}): Invoke function DownloadQueueAnUnCallsReport (operationId DownloadQueueAnUnCallsReport); the answer decoded.</summary>
         public byte[] DownloadQueueAnUnCallsReport(DateTimeOffset chartDate, string chartBy, string queueDnStr, string clientTimeZone, string waitInterval, Query query = null)
         {
-            using (var r = client.DownloadQueueAnUnCallsReport(chartDate, chartBy, queueDnStr, clientTimeZone, waitInterval, query))
+            using (var q = client.Prepare("DownloadQueueAnUnCallsReport", query, null, null, new ThreecxClient.OpArg("chartDate", ThreecxClient.ArgKind.DateTime, chartDate), new ThreecxClient.OpArg("chartBy", ThreecxClient.ArgKind.NullableString, chartBy), new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25337,7 +25471,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueAnsweredCallsByWaitTime/Pbx.DownloadQueueAnsweredCallsByWaitTime(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval},clientTimeZone={clientTimeZone}): Invoke function DownloadQueueAnsweredCallsByWaitTime (operationId DownloadQueueAnsweredCallsByWaitTime); the answer decoded.</summary>
         public byte[] DownloadQueueAnsweredCallsByWaitTime(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string answerInterval, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadQueueAnsweredCallsByWaitTime(queueDnStr, startDt, endDt, answerInterval, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadQueueAnsweredCallsByWaitTime", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("answerInterval", ThreecxClient.ArgKind.NullableString, answerInterval), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25348,7 +25483,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueCallbacks/Pbx.DownloadQueueCallbacks(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function DownloadQueueCallbacks (operationId DownloadQueueCallbacks); the answer decoded.</summary>
         public byte[] DownloadQueueCallbacks(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, Query query = null)
         {
-            using (var r = client.DownloadQueueCallbacks(queueDnStr, startDt, endDt, query))
+            using (var q = client.Prepare("DownloadQueueCallbacks", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25359,7 +25495,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueChatPerformance/Pbx.DownloadQueueChatPerformance(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function DownloadQueueChatPerformance (operationId DownloadQueueChatPerformance); the answer decoded.</summary>
         public byte[] DownloadQueueChatPerformance(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, int participantType, Query query = null)
         {
-            using (var r = client.DownloadQueueChatPerformance(queueDnStr, startDt, endDt, participantType, query))
+            using (var q = client.Prepare("DownloadQueueChatPerformance", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25370,7 +25507,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueFailedCallbacks/Pbx.DownloadQueueFailedCallbacks(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},clientTimeZone={clientTimeZone}): Invoke function DownloadQueueFailedCallbacks (operationId DownloadQueueFailedCallbacks); the answer decoded.</summary>
         public byte[] DownloadQueueFailedCallbacks(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string clientTimeZone, Query query = null)
         {
-            using (var r = client.DownloadQueueFailedCallbacks(queueDnStr, startDt, endDt, clientTimeZone, query))
+            using (var q = client.Prepare("DownloadQueueFailedCallbacks", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25381,7 +25519,8 @@ namespace Threecx
         /// <summary>GET /ReportQueuePerformanceOverview/Pbx.DownloadQueuePerformanceOverview(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function DownloadQueuePerformanceOverview (operationId DownloadQueuePerformanceOverview); the answer decoded.</summary>
         public byte[] DownloadQueuePerformanceOverview(DateTimeOffset periodFrom, DateTimeOffset periodTo, string queueDns, string waitInterval, Query query = null)
         {
-            using (var r = client.DownloadQueuePerformanceOverview(periodFrom, periodTo, queueDns, waitInterval, query))
+            using (var q = client.Prepare("DownloadQueuePerformanceOverview", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("queueDns", ThreecxClient.ArgKind.NullableString, queueDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25392,7 +25531,8 @@ namespace Threecx
         /// <summary>GET /ReportQueuePerformanceTotals/Pbx.DownloadQueuePerformanceTotals(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function DownloadQueuePerformanceTotals (operationId DownloadQueuePerformanceTotals); the answer decoded.</summary>
         public byte[] DownloadQueuePerformanceTotals(DateTimeOffset periodFrom, DateTimeOffset periodTo, string queueDns, string waitInterval, Query query = null)
         {
-            using (var r = client.DownloadQueuePerformanceTotals(periodFrom, periodTo, queueDns, waitInterval, query))
+            using (var q = client.Prepare("DownloadQueuePerformanceTotals", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("queueDns", ThreecxClient.ArgKind.NullableString, queueDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25403,7 +25543,8 @@ namespace Threecx
         /// <summary>GET /Recordings/Pbx.DownloadRecording(recId={recId}): Invoke function DownloadRecording (operationId DownloadRecording); the answer decoded.</summary>
         public byte[] DownloadRecording(int recId)
         {
-            using (var r = client.DownloadRecording(recId))
+            using (var q = client.Prepare("DownloadRecording", null, null, null, new ThreecxClient.OpArg("recId", ThreecxClient.ArgKind.Int, recId)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25414,7 +25555,8 @@ namespace Threecx
         /// <summary>GET /ReportRingGroupStatistics/Pbx.DownloadRingGroupStatistics(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function DownloadRingGroupStatistics (operationId DownloadRingGroupStatistics); the answer decoded.</summary>
         public byte[] DownloadRingGroupStatistics(DateTimeOffset periodFrom, DateTimeOffset periodTo, string ringGroupDns, Query query = null)
         {
-            using (var r = client.DownloadRingGroupStatistics(periodFrom, periodTo, ringGroupDns, query))
+            using (var q = client.Prepare("DownloadRingGroupStatistics", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("ringGroupDns", ThreecxClient.ArgKind.NullableString, ringGroupDns)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25425,7 +25567,8 @@ namespace Threecx
         /// <summary>GET /ReportStatisticSla/Pbx.DownloadStatisticSla(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function DownloadStatisticSla (operationId DownloadStatisticSla); the answer decoded.</summary>
         public byte[] DownloadStatisticSla(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.DownloadStatisticSla(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("DownloadStatisticSla", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25436,7 +25579,8 @@ namespace Threecx
         /// <summary>GET /ReportTeamQueueGeneralStatistics/Pbx.DownloadTeamQueueGeneralStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function DownloadTeamQueueGeneralStatistics (operationId DownloadTeamQueueGeneralStatistics); the answer decoded.</summary>
         public byte[] DownloadTeamQueueGeneralStatistics(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.DownloadTeamQueueGeneralStatistics(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("DownloadTeamQueueGeneralStatistics", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25447,7 +25591,8 @@ namespace Threecx
         /// <summary>POST /ActiveCalls({Id})/Pbx.DropCall: Invoke action DropCall (operationId DropCall); the answer decoded.</summary>
         public byte[] DropCall(int id)
         {
-            using (var r = client.DropCall(id))
+            using (var q = client.Prepare("DropCall", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25458,7 +25603,8 @@ namespace Threecx
         /// <summary>POST /LicenseStatus/Pbx.EditLicenseInfo: Invoke action EditLicenseInfo (operationId EditLicenseInfo); the answer decoded.</summary>
         public void EditLicenseInfo(global::Threecx.Models.LicenseStatusEditLicenseInfoRequestBody body = null)
         {
-            using (var r = client.EditLicenseInfo(body == null ? null : Json.Encode<global::Threecx.Models.LicenseStatusEditLicenseInfoRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("EditLicenseInfo", null, null, body == null ? null : Json.Encode<global::Threecx.Models.LicenseStatusEditLicenseInfoRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -25469,7 +25615,8 @@ namespace Threecx
         /// <summary>POST /Services/Pbx.Enable: Invoke action Enable (operationId Enable); the answer decoded.</summary>
         public void Enable(global::Threecx.Models.ServicesEnableRequestBody body = null)
         {
-            using (var r = client.Enable(body == null ? null : Json.Encode<global::Threecx.Models.ServicesEnableRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Enable", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ServicesEnableRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -25480,7 +25627,8 @@ namespace Threecx
         /// <summary>POST /McpServers/Pbx.Exchange: Invoke action Exchange (operationId Exchange); the answer decoded.</summary>
         public void Exchange(global::Threecx.Models.McpServersExchangeRequestBody body = null)
         {
-            using (var r = client.Exchange(body == null ? null : Json.Encode<global::Threecx.Models.McpServersExchangeRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Exchange", null, null, body == null ? null : Json.Encode<global::Threecx.Models.McpServersExchangeRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -25491,7 +25639,8 @@ namespace Threecx
         /// <summary>GET /CallCostSettings/Pbx.ExportCallCosts(): Invoke function ExportCallCosts (operationId ExportCallCosts); the answer decoded.</summary>
         public byte[] ExportCallCosts()
         {
-            using (var r = client.ExportCallCosts())
+            using (var q = client.Prepare("ExportCallCosts", null, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25502,7 +25651,8 @@ namespace Threecx
         /// <summary>GET /InboundRules/Pbx.ExportCallerIdRules(): Invoke function ExportCallerIdRules (operationId ExportCallerIdRules); the answer decoded.</summary>
         public byte[] ExportCallerIdRules(Query query = null)
         {
-            using (var r = client.ExportCallerIdRules(query))
+            using (var q = client.Prepare("ExportCallerIdRules", query, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25513,7 +25663,8 @@ namespace Threecx
         /// <summary>GET /Users/Pbx.ExportExtensions(): Invoke function ExportExtensions (operationId ExportExtensions); the answer decoded.</summary>
         public byte[] ExportExtensions(Query query = null)
         {
-            using (var r = client.ExportExtensions(query))
+            using (var q = client.Prepare("ExportExtensions", query, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25524,7 +25675,8 @@ namespace Threecx
         /// <summary>GET /Trunks({Id})/Pbx.ExportTrunk(): Invoke function ExportTrunk (operationId ExportTrunk); the answer decoded.</summary>
         public byte[] ExportTrunk(int id)
         {
-            using (var r = client.ExportTrunk(id))
+            using (var q = client.Prepare("ExportTrunk", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25535,7 +25687,8 @@ namespace Threecx
         /// <summary>POST /Trunks/Pbx.FinalizeTrunkProvisioning: Invoke action FinalizeTrunkProvisioning (operationId FinalizeTrunkProvisioning); the answer decoded.</summary>
         public global::Threecx.Models.Trunk FinalizeTrunkProvisioning(global::Threecx.Models.TrunksFinalizeTrunkProvisioningRequestBody body = null)
         {
-            using (var r = client.FinalizeTrunkProvisioning(body == null ? null : Json.Encode<global::Threecx.Models.TrunksFinalizeTrunkProvisioningRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("FinalizeTrunkProvisioning", null, null, body == null ? null : Json.Encode<global::Threecx.Models.TrunksFinalizeTrunkProvisioningRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Trunk)Decode("FinalizeTrunkProvisioning", r.Status, r.Bytes);
         }
 
@@ -25546,7 +25699,8 @@ namespace Threecx
         /// <summary>POST /Services/Pbx.GarbageCollect: Invoke action GarbageCollect (operationId GarbageCollect); the answer decoded.</summary>
         public void GarbageCollect(global::Threecx.Models.ServicesGarbageCollectRequestBody body = null)
         {
-            using (var r = client.GarbageCollect(body == null ? null : Json.Encode<global::Threecx.Models.ServicesGarbageCollectRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GarbageCollect", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ServicesGarbageCollectRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -25557,7 +25711,8 @@ namespace Threecx
         /// <summary>GET /CrmTemplates/Pbx.GeCrmtTemplates(): Invoke function GeCrmtTemplates (operationId GeCrmtTemplates); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CrmTemplate> GeCrmtTemplates(Query query = null)
         {
-            using (var r = client.GeCrmtTemplates(query))
+            using (var q = client.Prepare("GeCrmtTemplates", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CrmTemplate>)Decode("GeCrmtTemplates", r.Status, r.Bytes);
         }
 
@@ -25572,7 +25727,8 @@ namespace Threecx
         /// <summary>GET /ConferenceSettings/Pbx.GenerateApiKey(): Invoke function GenerateApiKey (operationId GenerateApiKey); the answer decoded.</summary>
         public string GenerateApiKey()
         {
-            using (var r = client.GenerateApiKey())
+            using (var q = client.Prepare("GenerateApiKey", null, null, null))
+            using (var r = q.Send())
                 return (string)Decode("GenerateApiKey", r.Status, r.Bytes);
         }
 
@@ -25583,7 +25739,8 @@ namespace Threecx
         /// <summary>POST /ServicePrincipals({Id})/Pbx.GenerateAppToken: Invoke action GenerateAppToken (operationId GenerateAppToken); the answer decoded.</summary>
         public string GenerateAppToken(int id)
         {
-            using (var r = client.GenerateAppToken(id))
+            using (var q = client.Prepare("GenerateAppToken", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (string)Decode("GenerateAppToken", r.Status, r.Bytes);
         }
 
@@ -25594,7 +25751,8 @@ namespace Threecx
         /// <summary>GET /AmazonIntegrationSettings/Pbx.GenerateIamPolicyFile(): Invoke function GenerateIamPolicyFile (operationId GenerateIamPolicyFile); the answer decoded.</summary>
         public byte[] GenerateIamPolicyFile()
         {
-            using (var r = client.GenerateIamPolicyFile())
+            using (var q = client.Prepare("GenerateIamPolicyFile", null, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -25605,7 +25763,8 @@ namespace Threecx
         /// <summary>GET /Users({Id})/Pbx.GenerateProvLink(): Invoke function GenerateProvLink (operationId GenerateProvLink); the answer decoded.</summary>
         public string GenerateProvLink(int id)
         {
-            using (var r = client.GenerateProvLink(id))
+            using (var q = client.Prepare("GenerateProvLink", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (string)Decode("GenerateProvLink", r.Status, r.Bytes);
         }
 
@@ -25616,7 +25775,8 @@ namespace Threecx
         /// <summary>GET /AISettings/Pbx.GetAIResources(provider={provider}): Invoke function GetAIResources (operationId GetAIResources); the answer decoded.</summary>
         public global::Threecx.Models.AIResources GetAIResources(string provider)
         {
-            using (var r = client.GetAIResources(provider))
+            using (var q = client.Prepare("GetAIResources", null, null, null, new ThreecxClient.OpArg("provider", ThreecxClient.ArgKind.NullableString, provider)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.AIResources)Decode("GetAIResources", r.Status, r.Bytes);
         }
 
@@ -25627,7 +25787,8 @@ namespace Threecx
         /// <summary>GET /AISettings: Get AISettings (operationId GetAISettings); the answer decoded.</summary>
         public global::Threecx.Models.AISettings GetAISettings(Query query = null)
         {
-            using (var r = client.GetAISettings(query))
+            using (var q = client.Prepare("GetAISettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.AISettings)Decode("GetAISettings", r.Status, r.Bytes);
         }
 
@@ -25638,7 +25799,8 @@ namespace Threecx
         /// <summary>GET /AISettings/Pbx.GetAITemplateContents(id={id}): Invoke function GetAITemplateContents (operationId GetAITemplateContents); the answer decoded.</summary>
         public string GetAITemplateContents(string id)
         {
-            using (var r = client.GetAITemplateContents(id))
+            using (var q = client.Prepare("GetAITemplateContents", null, null, null, new ThreecxClient.OpArg("id", ThreecxClient.ArgKind.NullableString, id)))
+            using (var r = q.Send())
                 return (string)Decode("GetAITemplateContents", r.Status, r.Bytes);
         }
 
@@ -25649,7 +25811,8 @@ namespace Threecx
         /// <summary>GET /ReportAbandonedChatsStatistics/Pbx.GetAbandonedChatsStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function GetAbandonedChatsStatisticsData (operationId GetAbandonedChatsStatisticsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.AbandonedChatsStatistics> GetAbandonedChatsStatisticsData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, int participantType, Query query = null)
         {
-            using (var r = client.GetAbandonedChatsStatisticsData(queueDnStr, startDt, endDt, participantType, query))
+            using (var q = client.Prepare("GetAbandonedChatsStatisticsData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.AbandonedChatsStatistics>)Decode("GetAbandonedChatsStatisticsData", r.Status, r.Bytes);
         }
 
@@ -25664,7 +25827,8 @@ namespace Threecx
         /// <summary>GET /ReportAbandonedQueueCalls/Pbx.GetAbandonedQueueCallsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function GetAbandonedQueueCallsData (operationId GetAbandonedQueueCallsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.AbandonedQueueCalls> GetAbandonedQueueCallsData(DateTimeOffset periodFrom, DateTimeOffset periodTo, string queueDns, string waitInterval, Query query = null)
         {
-            using (var r = client.GetAbandonedQueueCallsData(periodFrom, periodTo, queueDns, waitInterval, query))
+            using (var q = client.Prepare("GetAbandonedQueueCallsData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("queueDns", ThreecxClient.ArgKind.NullableString, queueDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.AbandonedQueueCalls>)Decode("GetAbandonedQueueCallsData", r.Status, r.Bytes);
         }
 
@@ -25679,7 +25843,8 @@ namespace Threecx
         /// <summary>GET /PromptSets/Pbx.GetActive(): Invoke function GetActive (operationId GetActive); the answer decoded.</summary>
         public global::Threecx.Models.PromptSet GetActive()
         {
-            using (var r = client.GetActive())
+            using (var q = client.Prepare("GetActive", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.PromptSet)Decode("GetActive", r.Status, r.Bytes);
         }
 
@@ -25690,7 +25855,8 @@ namespace Threecx
         /// <summary>GET /ReportAgentLoginHistory/Pbx.GetAgentLoginHistoryData(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr}): Invoke function GetAgentLoginHistoryData (operationId GetAgentLoginHistoryData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.AgentLoginHistory> GetAgentLoginHistoryData(string clientTimeZone, DateTimeOffset startDt, DateTimeOffset endDt, string queueDnStr, string agentDnStr, Query query = null)
         {
-            using (var r = client.GetAgentLoginHistoryData(clientTimeZone, startDt, endDt, queueDnStr, agentDnStr, query))
+            using (var q = client.Prepare("GetAgentLoginHistoryData", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("agentDnStr", ThreecxClient.ArgKind.NullableString, agentDnStr)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.AgentLoginHistory>)Decode("GetAgentLoginHistoryData", r.Status, r.Bytes);
         }
 
@@ -25705,7 +25871,8 @@ namespace Threecx
         /// <summary>GET /ReportAgentsInQueueStatistics/Pbx.GetAgentsInQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetAgentsInQueueStatisticsData (operationId GetAgentsInQueueStatisticsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.AgentsInQueueStatistics> GetAgentsInQueueStatisticsData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.GetAgentsInQueueStatisticsData(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("GetAgentsInQueueStatisticsData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.AgentsInQueueStatistics>)Decode("GetAgentsInQueueStatisticsData", r.Status, r.Bytes);
         }
 
@@ -25720,7 +25887,8 @@ namespace Threecx
         /// <summary>GET /AmazonIntegrationSettings: Get AmazonIntegrationSettings (operationId GetAmazonIntegrationSettings); the answer decoded.</summary>
         public global::Threecx.Models.AmazonIntegrationSettings GetAmazonIntegrationSettings(Query query = null)
         {
-            using (var r = client.GetAmazonIntegrationSettings(query))
+            using (var q = client.Prepare("GetAmazonIntegrationSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.AmazonIntegrationSettings)Decode("GetAmazonIntegrationSettings", r.Status, r.Bytes);
         }
 
@@ -25731,7 +25899,8 @@ namespace Threecx
         /// <summary>GET /AntiHackingSettings: Get AntiHackingSettings (operationId GetAntiHackingSettings); the answer decoded.</summary>
         public global::Threecx.Models.AntiHackingSettings GetAntiHackingSettings(Query query = null)
         {
-            using (var r = client.GetAntiHackingSettings(query))
+            using (var q = client.Prepare("GetAntiHackingSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.AntiHackingSettings)Decode("GetAntiHackingSettings", r.Status, r.Bytes);
         }
 
@@ -25742,7 +25911,8 @@ namespace Threecx
         /// <summary>GET /ReportAuditLog/Pbx.GetAuditLogData(): Invoke function GetAuditLogData (operationId GetAuditLogData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.AuditLog> GetAuditLogData(Query query = null)
         {
-            using (var r = client.GetAuditLogData(query))
+            using (var q = client.Prepare("GetAuditLogData", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.AuditLog>)Decode("GetAuditLogData", r.Status, r.Bytes);
         }
 
@@ -25757,7 +25927,8 @@ namespace Threecx
         /// <summary>GET /ReportAverageQueueWaitingTime/Pbx.GetAverageQueueWaitingTimeData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone}): Invoke function GetAverageQueueWaitingTimeData (operationId GetAverageQueueWaitingTimeData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.TimeReportData> GetAverageQueueWaitingTimeData(DateTimeOffset chartDate, string chartBy, string queueDnStr, string waitInterval, string clientTimeZone, Query query = null)
         {
-            using (var r = client.GetAverageQueueWaitingTimeData(chartDate, chartBy, queueDnStr, waitInterval, clientTimeZone, query))
+            using (var q = client.Prepare("GetAverageQueueWaitingTimeData", query, null, null, new ThreecxClient.OpArg("chartDate", ThreecxClient.ArgKind.DateTime, chartDate), new ThreecxClient.OpArg("chartBy", ThreecxClient.ArgKind.NullableString, chartBy), new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.TimeReportData>)Decode("GetAverageQueueWaitingTimeData", r.Status, r.Bytes);
         }
 
@@ -25772,7 +25943,8 @@ namespace Threecx
         /// <summary>GET /Backups({FileName})/Pbx.GetBackupExtras(): Invoke function GetBackupExtras (operationId GetBackupExtras); the answer decoded.</summary>
         public global::Threecx.Models.BackupExtras GetBackupExtras(string fileName)
         {
-            using (var r = client.GetBackupExtras(fileName))
+            using (var q = client.Prepare("GetBackupExtras", null, null, null, new ThreecxClient.OpArg("FileName", ThreecxClient.ArgKind.String, fileName)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.BackupExtras)Decode("GetBackupExtras", r.Status, r.Bytes);
         }
 
@@ -25783,7 +25955,8 @@ namespace Threecx
         /// <summary>GET /Backups/Pbx.GetBackupFailoverSettings(): Invoke function GetBackupFailoverSettings (operationId GetBackupFailoverSettings); the answer decoded.</summary>
         public global::Threecx.Models.BackupFailoverSettings GetBackupFailoverSettings()
         {
-            using (var r = client.GetBackupFailoverSettings())
+            using (var q = client.Prepare("GetBackupFailoverSettings", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.BackupFailoverSettings)Decode("GetBackupFailoverSettings", r.Status, r.Bytes);
         }
 
@@ -25794,7 +25967,8 @@ namespace Threecx
         /// <summary>GET /Backups/Pbx.GetBackupRepositorySettings(): Invoke function GetBackupRepositorySettings (operationId GetBackupRepositorySettings); the answer decoded.</summary>
         public global::Threecx.Models.BackupRepositorySettings GetBackupRepositorySettings()
         {
-            using (var r = client.GetBackupRepositorySettings())
+            using (var q = client.Prepare("GetBackupRepositorySettings", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.BackupRepositorySettings)Decode("GetBackupRepositorySettings", r.Status, r.Bytes);
         }
 
@@ -25805,7 +25979,8 @@ namespace Threecx
         /// <summary>GET /Backups/Pbx.GetBackupSettings(): Invoke function GetBackupSettings (operationId GetBackupSettings); the answer decoded.</summary>
         public global::Threecx.Models.BackupSettings GetBackupSettings()
         {
-            using (var r = client.GetBackupSettings())
+            using (var q = client.Prepare("GetBackupSettings", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.BackupSettings)Decode("GetBackupSettings", r.Status, r.Bytes);
         }
 
@@ -25816,7 +25991,8 @@ namespace Threecx
         /// <summary>GET /BlackListNumbers({Id}): Get entity from BlackListNumbers by key (operationId GetBlackListNumber); the answer decoded.</summary>
         public global::Threecx.Models.BlackListNumber GetBlackListNumber(string id, Query query = null)
         {
-            using (var r = client.GetBlackListNumber(id, query))
+            using (var q = client.Prepare("GetBlackListNumber", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.BlackListNumber)Decode("GetBlackListNumber", r.Status, r.Bytes);
         }
 
@@ -25827,7 +26003,8 @@ namespace Threecx
         /// <summary>GET /Blocklist({Id}): Get entity from Blocklist by key (operationId GetBlocklistAddr); the answer decoded.</summary>
         public global::Threecx.Models.BlocklistAddr GetBlocklistAddr(int id, Query query = null)
         {
-            using (var r = client.GetBlocklistAddr(id, query))
+            using (var q = client.Prepare("GetBlocklistAddr", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.BlocklistAddr)Decode("GetBlocklistAddr", r.Status, r.Bytes);
         }
 
@@ -25838,7 +26015,8 @@ namespace Threecx
         /// <summary>GET /ReportBreachesSla/Pbx.GetBreachesSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetBreachesSlaData (operationId GetBreachesSlaData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.BreachesSla> GetBreachesSlaData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.GetBreachesSlaData(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("GetBreachesSlaData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.BreachesSla>)Decode("GetBreachesSlaData", r.Status, r.Bytes);
         }
 
@@ -25853,7 +26031,8 @@ namespace Threecx
         /// <summary>GET /CDRSettings: Get CDRSettings (operationId GetCDRSettings); the answer decoded.</summary>
         public global::Threecx.Models.CDRSettings GetCDRSettings(Query query = null)
         {
-            using (var r = client.GetCDRSettings(query))
+            using (var q = client.Prepare("GetCDRSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CDRSettings)Decode("GetCDRSettings", r.Status, r.Bytes);
         }
 
@@ -25864,7 +26043,8 @@ namespace Threecx
         /// <summary>GET /ReportCallCostByExtensionGroup/Pbx.GetCallCostByExtensionGroupData(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass}): Invoke function GetCallCostByExtensionGroupData (operationId GetCallCostByExtensionGroupData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CallCostByExtensionGroup> GetCallCostByExtensionGroupData(DateTimeOffset periodFrom, DateTimeOffset periodTo, string groupFilter, int callClass, Query query = null)
         {
-            using (var r = client.GetCallCostByExtensionGroupData(periodFrom, periodTo, groupFilter, callClass, query))
+            using (var q = client.Prepare("GetCallCostByExtensionGroupData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("groupFilter", ThreecxClient.ArgKind.NullableString, groupFilter), new ThreecxClient.OpArg("callClass", ThreecxClient.ArgKind.Int, callClass)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CallCostByExtensionGroup>)Decode("GetCallCostByExtensionGroupData", r.Status, r.Bytes);
         }
 
@@ -25879,7 +26059,8 @@ namespace Threecx
         /// <summary>GET /ReportCallDistribution/Pbx.GetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType}): Invoke function GetCallDistribution (operationId GetCallDistribution); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CallDistribution> GetCallDistribution(string clientTimeZone, DateTimeOffset periodFrom, DateTimeOffset periodTo, string groupNumber, string extensionDns, string waitInterval, bool includeQueueCalls, int callArea, int groupingType, Query query = null)
         {
-            using (var r = client.GetCallDistribution(clientTimeZone, periodFrom, periodTo, groupNumber, extensionDns, waitInterval, includeQueueCalls, callArea, groupingType, query))
+            using (var q = client.Prepare("GetCallDistribution", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("groupNumber", ThreecxClient.ArgKind.NullableString, groupNumber), new ThreecxClient.OpArg("extensionDns", ThreecxClient.ArgKind.NullableString, extensionDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval), new ThreecxClient.OpArg("includeQueueCalls", ThreecxClient.ArgKind.Bool, includeQueueCalls), new ThreecxClient.OpArg("callArea", ThreecxClient.ArgKind.Int, callArea), new ThreecxClient.OpArg("groupingType", ThreecxClient.ArgKind.Int, groupingType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CallDistribution>)Decode("GetCallDistribution", r.Status, r.Bytes);
         }
 
@@ -25894,7 +26075,8 @@ namespace Threecx
         /// <summary>GET /CallFlowApps({Id}): Get entity from CallFlowApps by key (operationId GetCallFlowApp); the answer decoded.</summary>
         public global::Threecx.Models.CallFlowApp GetCallFlowApp(int id, Query query = null)
         {
-            using (var r = client.GetCallFlowApp(id, query))
+            using (var q = client.Prepare("GetCallFlowApp", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CallFlowApp)Decode("GetCallFlowApp", r.Status, r.Bytes);
         }
 
@@ -25905,7 +26087,8 @@ namespace Threecx
         /// <summary>GET /ReportCallLogData/Pbx.GetCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls}): Invoke function GetCallLogData (operationId GetCallLogData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CallLogData> GetCallLogData(DateTimeOffset periodFrom, DateTimeOffset periodTo, int sourceType, string sourceFilter, int destinationType, string destinationFilter, int callsType, int callTimeFilterType, string callTimeFilterFrom, string callTimeFilterTo, bool hidePcalls, Query query = null)
         {
-            using (var r = client.GetCallLogData(periodFrom, periodTo, sourceType, sourceFilter, destinationType, destinationFilter, callsType, callTimeFilterType, callTimeFilterFrom, callTimeFilterTo, hidePcalls, query))
+            using (var q = client.Prepare("GetCallLogData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("sourceType", ThreecxClient.ArgKind.Int, sourceType), new ThreecxClient.OpArg("sourceFilter", ThreecxClient.ArgKind.NullableString, sourceFilter), new ThreecxClient.OpArg("destinationType", ThreecxClient.ArgKind.Int, destinationType), new ThreecxClient.OpArg("destinationFilter", ThreecxClient.ArgKind.NullableString, destinationFilter), new ThreecxClient.OpArg("callsType", ThreecxClient.ArgKind.Int, callsType), new ThreecxClient.OpArg("callTimeFilterType", ThreecxClient.ArgKind.Int, callTimeFilterType), new ThreecxClient.OpArg("callTimeFilterFrom", ThreecxClient.ArgKind.NullableString, callTimeFilterFrom), new ThreecxClient.OpArg("callTimeFilterTo", ThreecxClient.ArgKind.NullableString, callTimeFilterTo), new ThreecxClient.OpArg("hidePcalls", ThreecxClient.ArgKind.Bool, hidePcalls)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CallLogData>)Decode("GetCallLogData", r.Status, r.Bytes);
         }
 
@@ -25920,7 +26103,8 @@ namespace Threecx
         /// <summary>GET /CallParkingSettings: Get CallParkingSettings (operationId GetCallParkingSettings); the answer decoded.</summary>
         public global::Threecx.Models.CallParkingSettings GetCallParkingSettings(Query query = null)
         {
-            using (var r = client.GetCallParkingSettings(query))
+            using (var q = client.Prepare("GetCallParkingSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CallParkingSettings)Decode("GetCallParkingSettings", r.Status, r.Bytes);
         }
 
@@ -25931,7 +26115,8 @@ namespace Threecx
         /// <summary>GET /ReportCallLogData/Pbx.GetCallQualityReport(cdrId={cdrId},srcNumber={srcNumber},dstNumber={dstNumber},srcCallerId={srcCallerId},dstCallerId={dstCallerId}): Invoke function GetCallQualityReport (operationId GetCallQualityReport); the answer decoded.</summary>
         public global::Threecx.Models.QualityReport GetCallQualityReport(string cdrId, string srcNumber, string dstNumber, string srcCallerId, string dstCallerId)
         {
-            using (var r = client.GetCallQualityReport(cdrId, srcNumber, dstNumber, srcCallerId, dstCallerId))
+            using (var q = client.Prepare("GetCallQualityReport", null, null, null, new ThreecxClient.OpArg("cdrId", ThreecxClient.ArgKind.String, cdrId), new ThreecxClient.OpArg("srcNumber", ThreecxClient.ArgKind.String, srcNumber), new ThreecxClient.OpArg("dstNumber", ThreecxClient.ArgKind.String, dstNumber), new ThreecxClient.OpArg("srcCallerId", ThreecxClient.ArgKind.NullableString, srcCallerId), new ThreecxClient.OpArg("dstCallerId", ThreecxClient.ArgKind.NullableString, dstCallerId)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.QualityReport)Decode("GetCallQualityReport", r.Status, r.Bytes);
         }
 
@@ -25942,7 +26127,8 @@ namespace Threecx
         /// <summary>GET /CallTypesSettings: Get CallTypesSettings (operationId GetCallTypesSettings); the answer decoded.</summary>
         public global::Threecx.Models.CallTypesSettings GetCallTypesSettings(Query query = null)
         {
-            using (var r = client.GetCallTypesSettings(query))
+            using (var q = client.Prepare("GetCallTypesSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CallTypesSettings)Decode("GetCallTypesSettings", r.Status, r.Bytes);
         }
 
@@ -25953,7 +26139,8 @@ namespace Threecx
         /// <summary>GET /Backups/Pbx.GetCanCreateBackup(): Invoke function GetCanCreateBackup (operationId GetCanCreateBackup); the answer decoded.</summary>
         public bool? GetCanCreateBackup()
         {
-            using (var r = client.GetCanCreateBackup())
+            using (var q = client.Prepare("GetCanCreateBackup", null, null, null))
+            using (var r = q.Send())
                 return (bool?)Decode("GetCanCreateBackup", r.Status, r.Bytes);
         }
 
@@ -25964,7 +26151,8 @@ namespace Threecx
         /// <summary>GET /ReportChatLog/Pbx.GetChatLog(periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType}): Invoke function GetChatLog (operationId GetChatLog); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ChatHistoryView> GetChatLog(DateTimeOffset periodFrom, DateTimeOffset periodTo, int fromType, string fromExtension, string fromText, int toType, string toExtension, string toText, int chatType, int participantType, Query query = null)
         {
-            using (var r = client.GetChatLog(periodFrom, periodTo, fromType, fromExtension, fromText, toType, toExtension, toText, chatType, participantType, query))
+            using (var q = client.Prepare("GetChatLog", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("fromType", ThreecxClient.ArgKind.Int, fromType), new ThreecxClient.OpArg("fromExtension", ThreecxClient.ArgKind.NullableString, fromExtension), new ThreecxClient.OpArg("fromText", ThreecxClient.ArgKind.NullableString, fromText), new ThreecxClient.OpArg("toType", ThreecxClient.ArgKind.Int, toType), new ThreecxClient.OpArg("toExtension", ThreecxClient.ArgKind.NullableString, toExtension), new ThreecxClient.OpArg("toText", ThreecxClient.ArgKind.NullableString, toText), new ThreecxClient.OpArg("chatType", ThreecxClient.ArgKind.Int, chatType), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ChatHistoryView>)Decode("GetChatLog", r.Status, r.Bytes);
         }
 
@@ -25979,7 +26167,8 @@ namespace Threecx
         /// <summary>GET /ChatLogSettings: Get ChatLogSettings (operationId GetChatLogSettings); the answer decoded.</summary>
         public global::Threecx.Models.ChatLogSettings GetChatLogSettings(Query query = null)
         {
-            using (var r = client.GetChatLogSettings(query))
+            using (var q = client.Prepare("GetChatLogSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ChatLogSettings)Decode("GetChatLogSettings", r.Status, r.Bytes);
         }
 
@@ -25990,7 +26179,8 @@ namespace Threecx
         /// <summary>GET /CodecsSettings: Get CodecsSettings (operationId GetCodecsSettings); the answer decoded.</summary>
         public global::Threecx.Models.CodecsSettings GetCodecsSettings(Query query = null)
         {
-            using (var r = client.GetCodecsSettings(query))
+            using (var q = client.Prepare("GetCodecsSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CodecsSettings)Decode("GetCodecsSettings", r.Status, r.Bytes);
         }
 
@@ -26001,7 +26191,8 @@ namespace Threecx
         /// <summary>GET /ConferenceSettings: Get ConferenceSettings (operationId GetConferenceSettings); the answer decoded.</summary>
         public global::Threecx.Models.ConferenceSettings GetConferenceSettings(Query query = null)
         {
-            using (var r = client.GetConferenceSettings(query))
+            using (var q = client.Prepare("GetConferenceSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ConferenceSettings)Decode("GetConferenceSettings", r.Status, r.Bytes);
         }
 
@@ -26012,7 +26203,8 @@ namespace Threecx
         /// <summary>GET /VoicemailSettings/Pbx.GetConfiguredConverters(): Invoke function GetConfiguredConverters (operationId GetConfiguredConverters); the answer decoded.</summary>
         public global::Threecx.Models.ConfiguredAiServers GetConfiguredConverters()
         {
-            using (var r = client.GetConfiguredConverters())
+            using (var q = client.Prepare("GetConfiguredConverters", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ConfiguredAiServers)Decode("GetConfiguredConverters", r.Status, r.Bytes);
         }
 
@@ -26023,7 +26215,8 @@ namespace Threecx
         /// <summary>GET /VoicemailSettings/Pbx.GetConnectedConvertersData(): Invoke function GetConnectedConvertersData (operationId GetConnectedConvertersData); the answer decoded.</summary>
         public global::Threecx.Models.ConnectedAiServers GetConnectedConvertersData()
         {
-            using (var r = client.GetConnectedConvertersData())
+            using (var q = client.Prepare("GetConnectedConvertersData", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ConnectedAiServers)Decode("GetConnectedConvertersData", r.Status, r.Bytes);
         }
 
@@ -26034,7 +26227,8 @@ namespace Threecx
         /// <summary>GET /ConsoleRestrictions: Get ConsoleRestrictions (operationId GetConsoleRestrictions); the answer decoded.</summary>
         public global::Threecx.Models.ConsoleRestrictions GetConsoleRestrictions(Query query = null)
         {
-            using (var r = client.GetConsoleRestrictions(query))
+            using (var q = client.Prepare("GetConsoleRestrictions", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ConsoleRestrictions)Decode("GetConsoleRestrictions", r.Status, r.Bytes);
         }
 
@@ -26045,7 +26239,8 @@ namespace Threecx
         /// <summary>GET /Contacts({Id}): Get entity from Contacts by key (operationId GetContact); the answer decoded.</summary>
         public global::Threecx.Models.Contact GetContact(int id, Query query = null)
         {
-            using (var r = client.GetContact(id, query))
+            using (var q = client.Prepare("GetContact", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Contact)Decode("GetContact", r.Status, r.Bytes);
         }
 
@@ -26056,7 +26251,8 @@ namespace Threecx
         /// <summary>GET /Contacts/Pbx.GetContactsByNumber(number={number}): Invoke function GetContactsByNumber (operationId GetContactsByNumber); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Contact> GetContactsByNumber(string number, Query query = null)
         {
-            using (var r = client.GetContactsByNumber(number, query))
+            using (var q = client.Prepare("GetContactsByNumber", query, null, null, new ThreecxClient.OpArg("number", ThreecxClient.ArgKind.String, number)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Contact>)Decode("GetContactsByNumber", r.Status, r.Bytes);
         }
 
@@ -26071,7 +26267,8 @@ namespace Threecx
         /// <summary>GET /VoicemailSettings/Pbx.GetConverterRequestStatus(strict={strict}): Invoke function GetConverterRequestStatus (operationId GetConverterRequestStatus); the answer decoded.</summary>
         public global::Threecx.Models.OnBoardUICommand GetConverterRequestStatus(bool strict)
         {
-            using (var r = client.GetConverterRequestStatus(strict))
+            using (var q = client.Prepare("GetConverterRequestStatus", null, null, null, new ThreecxClient.OpArg("strict", ThreecxClient.ArgKind.Bool, strict)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OnBoardUICommand)Decode("GetConverterRequestStatus", r.Status, r.Bytes);
         }
 
@@ -26082,7 +26279,8 @@ namespace Threecx
         /// <summary>GET /CountryCodes: Get CountryCodes (operationId GetCountryCodes); the answer decoded.</summary>
         public global::Threecx.Models.CountryCodes GetCountryCodes(Query query = null)
         {
-            using (var r = client.GetCountryCodes(query))
+            using (var q = client.Prepare("GetCountryCodes", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CountryCodes)Decode("GetCountryCodes", r.Status, r.Bytes);
         }
 
@@ -26093,7 +26291,8 @@ namespace Threecx
         /// <summary>GET /CrmIntegration: Get CrmIntegration (operationId GetCrmIntegration); the answer decoded.</summary>
         public global::Threecx.Models.CrmIntegration GetCrmIntegration(Query query = null)
         {
-            using (var r = client.GetCrmIntegration(query))
+            using (var q = client.Prepare("GetCrmIntegration", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CrmIntegration)Decode("GetCrmIntegration", r.Status, r.Bytes);
         }
 
@@ -26104,7 +26303,8 @@ namespace Threecx
         /// <summary>GET /CrmTemplates({Name}): Get entity from CrmTemplates by key (operationId GetCrmTemplate); the answer decoded.</summary>
         public global::Threecx.Models.CrmTemplate GetCrmTemplate(string name, Query query = null)
         {
-            using (var r = client.GetCrmTemplate(name, query))
+            using (var q = client.Prepare("GetCrmTemplate", query, null, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CrmTemplate)Decode("GetCrmTemplate", r.Status, r.Bytes);
         }
 
@@ -26115,7 +26315,8 @@ namespace Threecx
         /// <summary>GET /CrmIntegration/Pbx.GetCrmTemplateSource(name={name}): Invoke function GetCrmTemplateSource (operationId GetCrmTemplateSource); the answer decoded.</summary>
         public global::Threecx.Models.CrmTemplateSource GetCrmTemplateSource(string name)
         {
-            using (var r = client.GetCrmTemplateSource(name))
+            using (var q = client.Prepare("GetCrmTemplateSource", null, null, null, new ThreecxClient.OpArg("name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CrmTemplateSource)Decode("GetCrmTemplateSource", r.Status, r.Bytes);
         }
 
@@ -26126,7 +26327,8 @@ namespace Threecx
         /// <summary>GET /AISettings/Pbx.GetCurrentAIResources(): Invoke function GetCurrentAIResources (operationId GetCurrentAIResources); the answer decoded.</summary>
         public global::Threecx.Models.AIResources GetCurrentAIResources()
         {
-            using (var r = client.GetCurrentAIResources())
+            using (var q = client.Prepare("GetCurrentAIResources", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.AIResources)Decode("GetCurrentAIResources", r.Status, r.Bytes);
         }
 
@@ -26137,7 +26339,8 @@ namespace Threecx
         /// <summary>GET /DNProperties/Pbx.GetDNPropertyByName(dnNumber={dnNumber},name={name}): Invoke function GetDNPropertyByName (operationId GetDNPropertyByName); the answer decoded.</summary>
         public global::Threecx.Models.DNProperty GetDNPropertyByName(string dnNumber, string name)
         {
-            using (var r = client.GetDNPropertyByName(dnNumber, name))
+            using (var q = client.Prepare("GetDNPropertyByName", null, null, null, new ThreecxClient.OpArg("dnNumber", ThreecxClient.ArgKind.String, dnNumber), new ThreecxClient.OpArg("name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.DNProperty)Decode("GetDNPropertyByName", r.Status, r.Bytes);
         }
 
@@ -26148,7 +26351,8 @@ namespace Threecx
         /// <summary>GET /DataConnectorSettings: Get DataConnectorSettings (operationId GetDataConnectorSettings); the answer decoded.</summary>
         public global::Threecx.Models.DataConnectorSettings GetDataConnectorSettings(Query query = null)
         {
-            using (var r = client.GetDataConnectorSettings(query))
+            using (var q = client.Prepare("GetDataConnectorSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.DataConnectorSettings)Decode("GetDataConnectorSettings", r.Status, r.Bytes);
         }
 
@@ -26159,7 +26363,8 @@ namespace Threecx
         /// <summary>GET /Defs: Get Defs (operationId GetDefs); the answer decoded.</summary>
         public global::Threecx.Models.Defs GetDefs(Query query = null)
         {
-            using (var r = client.GetDefs(query))
+            using (var q = client.Prepare("GetDefs", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Defs)Decode("GetDefs", r.Status, r.Bytes);
         }
 
@@ -26170,7 +26375,8 @@ namespace Threecx
         /// <summary>GET /ReportDetailedQueueStatistics/Pbx.GetDetailedQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetDetailedQueueStatisticsData (operationId GetDetailedQueueStatisticsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.DetailedQueueStatistics> GetDetailedQueueStatisticsData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.GetDetailedQueueStatisticsData(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("GetDetailedQueueStatisticsData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.DetailedQueueStatistics>)Decode("GetDetailedQueueStatisticsData", r.Status, r.Bytes);
         }
 
@@ -26185,7 +26391,8 @@ namespace Threecx
         /// <summary>GET /DeviceInfos({Id}): Get entity from DeviceInfos by key (operationId GetDeviceInfo); the answer decoded.</summary>
         public global::Threecx.Models.DeviceInfo GetDeviceInfo(int id, Query query = null)
         {
-            using (var r = client.GetDeviceInfo(id, query))
+            using (var q = client.Prepare("GetDeviceInfo", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.DeviceInfo)Decode("GetDeviceInfo", r.Status, r.Bytes);
         }
 
@@ -26196,7 +26403,8 @@ namespace Threecx
         /// <summary>GET /DialCodeSettings: Get DialCodeSettings (operationId GetDialCodeSettings); the answer decoded.</summary>
         public global::Threecx.Models.DialCodeSettings GetDialCodeSettings(Query query = null)
         {
-            using (var r = client.GetDialCodeSettings(query))
+            using (var q = client.Prepare("GetDialCodeSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.DialCodeSettings)Decode("GetDialCodeSettings", r.Status, r.Bytes);
         }
 
@@ -26207,7 +26415,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365TeamsIntegration/Pbx.GetDialPlanScript(): Invoke function GetDialPlanScript (operationId GetDialPlanScript); the answer decoded.</summary>
         public byte[] GetDialPlanScript()
         {
-            using (var r = client.GetDialPlanScript())
+            using (var q = client.Prepare("GetDialPlanScript", null, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -26218,7 +26427,8 @@ namespace Threecx
         /// <summary>GET /Contacts/Pbx.GetDirSearchSettings(): Invoke function GetDirSearchSettings (operationId GetDirSearchSettings); the answer decoded.</summary>
         public global::Threecx.Models.ContactsDirSearchSettings GetDirSearchSettings()
         {
-            using (var r = client.GetDirSearchSettings())
+            using (var q = client.Prepare("GetDirSearchSettings", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ContactsDirSearchSettings)Decode("GetDirSearchSettings", r.Status, r.Bytes);
         }
 
@@ -26229,7 +26439,8 @@ namespace Threecx
         /// <summary>POST /GetDirectoryInfo: Invoke actionImport GetDirectoryInfo (operationId GetDirectoryInfo); the answer decoded.</summary>
         public global::Threecx.Models.SystemDirectory GetDirectoryInfo(global::Threecx.Models.ActionImportGetDirectoryInfoRequestBody body = null)
         {
-            using (var r = client.GetDirectoryInfo(body == null ? null : Json.Encode<global::Threecx.Models.ActionImportGetDirectoryInfoRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetDirectoryInfo", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ActionImportGetDirectoryInfoRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.SystemDirectory)Decode("GetDirectoryInfo", r.Status, r.Bytes);
         }
 
@@ -26240,7 +26451,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.GetDuplicatedEmails: Invoke action GetDuplicatedEmails (operationId GetDuplicatedEmails); the answer decoded.</summary>
         public ODataCollection<string> GetDuplicatedEmails(global::Threecx.Models.UsersGetDuplicatedEmailsRequestBody body = null)
         {
-            using (var r = client.GetDuplicatedEmails(body == null ? null : Json.Encode<global::Threecx.Models.UsersGetDuplicatedEmailsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetDuplicatedEmails", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersGetDuplicatedEmailsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (ODataCollection<string>)Decode("GetDuplicatedEmails", r.Status, r.Bytes);
         }
 
@@ -26251,7 +26463,8 @@ namespace Threecx
         /// <summary>GET /E164Settings: Get E164Settings (operationId GetE164Settings); the answer decoded.</summary>
         public global::Threecx.Models.E164Settings GetE164Settings(Query query = null)
         {
-            using (var r = client.GetE164Settings(query))
+            using (var q = client.Prepare("GetE164Settings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.E164Settings)Decode("GetE164Settings", r.Status, r.Bytes);
         }
 
@@ -26262,7 +26475,8 @@ namespace Threecx
         /// <summary>GET /EmailTemplate({TemplatePath}): Get entity from EmailTemplate by key (operationId GetEmailTemplate); the answer decoded.</summary>
         public global::Threecx.Models.EmailTemplate GetEmailTemplate(string templatePath, Query query = null)
         {
-            using (var r = client.GetEmailTemplate(templatePath, query))
+            using (var q = client.Prepare("GetEmailTemplate", query, null, null, new ThreecxClient.OpArg("TemplatePath", ThreecxClient.ArgKind.String, templatePath)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.EmailTemplate)Decode("GetEmailTemplate", r.Status, r.Bytes);
         }
 
@@ -26273,7 +26487,8 @@ namespace Threecx
         /// <summary>GET /EmergencyNotificationsSettings: Get EmergencyNotificationsSettings (operationId GetEmergencyNotificationsSettings); the answer decoded.</summary>
         public global::Threecx.Models.EmergencyNotificationsSettings GetEmergencyNotificationsSettings(Query query = null)
         {
-            using (var r = client.GetEmergencyNotificationsSettings(query))
+            using (var q = client.Prepare("GetEmergencyNotificationsSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.EmergencyNotificationsSettings)Decode("GetEmergencyNotificationsSettings", r.Status, r.Bytes);
         }
 
@@ -26284,7 +26499,8 @@ namespace Threecx
         /// <summary>GET /OutboundRules/Pbx.GetEmergencyOutboundRules(): Invoke function GetEmergencyOutboundRules (operationId GetEmergencyOutboundRules); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.OutboundRule> GetEmergencyOutboundRules(Query query = null)
         {
-            using (var r = client.GetEmergencyOutboundRules(query))
+            using (var q = client.Prepare("GetEmergencyOutboundRules", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.OutboundRule>)Decode("GetEmergencyOutboundRules", r.Status, r.Bytes);
         }
 
@@ -26299,7 +26515,8 @@ namespace Threecx
         /// <summary>GET /ReportExtensionStatisticsByGroup/Pbx.GetExtensionStatisticsByGroupData(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea}): Invoke function GetExtensionStatisticsByGroupData (operationId GetExtensionStatisticsByGroupData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ReportExtensionStatisticsByGroup> GetExtensionStatisticsByGroupData(string groupNumber, DateTimeOffset periodFrom, DateTimeOffset periodTo, int callArea, Query query = null)
         {
-            using (var r = client.GetExtensionStatisticsByGroupData(groupNumber, periodFrom, periodTo, callArea, query))
+            using (var q = client.Prepare("GetExtensionStatisticsByGroupData", query, null, null, new ThreecxClient.OpArg("groupNumber", ThreecxClient.ArgKind.NullableString, groupNumber), new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("callArea", ThreecxClient.ArgKind.Int, callArea)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ReportExtensionStatisticsByGroup>)Decode("GetExtensionStatisticsByGroupData", r.Status, r.Bytes);
         }
 
@@ -26314,7 +26531,8 @@ namespace Threecx
         /// <summary>GET /ReportExtensionStatistics/Pbx.GetExtensionStatisticsData(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea}): Invoke function GetExtensionStatisticsData (operationId GetExtensionStatisticsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ExtensionStatistics> GetExtensionStatisticsData(DateTimeOffset periodFrom, DateTimeOffset periodTo, string extensionFilter, int callArea, Query query = null)
         {
-            using (var r = client.GetExtensionStatisticsData(periodFrom, periodTo, extensionFilter, callArea, query))
+            using (var q = client.Prepare("GetExtensionStatisticsData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("extensionFilter", ThreecxClient.ArgKind.NullableString, extensionFilter), new ThreecxClient.OpArg("callArea", ThreecxClient.ArgKind.Int, callArea)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ExtensionStatistics>)Decode("GetExtensionStatisticsData", r.Status, r.Bytes);
         }
 
@@ -26329,7 +26547,8 @@ namespace Threecx
         /// <summary>GET /ReportExtensionsStatisticsByRingGroups/Pbx.GetExtensionsStatisticsByRingGroupsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function GetExtensionsStatisticsByRingGroupsData (operationId GetExtensionsStatisticsByRingGroupsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ExtensionsStatisticsByRingGroups> GetExtensionsStatisticsByRingGroupsData(DateTimeOffset periodFrom, DateTimeOffset periodTo, string ringGroupDns, Query query = null)
         {
-            using (var r = client.GetExtensionsStatisticsByRingGroupsData(periodFrom, periodTo, ringGroupDns, query))
+            using (var q = client.Prepare("GetExtensionsStatisticsByRingGroupsData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("ringGroupDns", ThreecxClient.ArgKind.NullableString, ringGroupDns)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ExtensionsStatisticsByRingGroups>)Decode("GetExtensionsStatisticsByRingGroupsData", r.Status, r.Bytes);
         }
 
@@ -26344,7 +26563,8 @@ namespace Threecx
         /// <summary>GET /Backups/Pbx.GetFailoverScripts(): Invoke function GetFailoverScripts (operationId GetFailoverScripts); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.FailoverScriptFile> GetFailoverScripts(Query query = null)
         {
-            using (var r = client.GetFailoverScripts(query))
+            using (var q = client.Prepare("GetFailoverScripts", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.FailoverScriptFile>)Decode("GetFailoverScripts", r.Status, r.Bytes);
         }
 
@@ -26359,7 +26579,8 @@ namespace Threecx
         /// <summary>GET /Fax({Id}): Get entity from Fax by key (operationId GetFax); the answer decoded.</summary>
         public global::Threecx.Models.Fax GetFax(int id, Query query = null)
         {
-            using (var r = client.GetFax(id, query))
+            using (var q = client.Prepare("GetFax", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Fax)Decode("GetFax", r.Status, r.Bytes);
         }
 
@@ -26370,7 +26591,8 @@ namespace Threecx
         /// <summary>GET /Fax(Number={Number}): Get entity from Fax by key (Number) (operationId GetFaxByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Fax GetFaxByNumber(string number, Query query = null)
         {
-            using (var r = client.GetFaxByNumber(number, query))
+            using (var q = client.Prepare("GetFaxByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Fax)Decode("GetFaxByNumber", r.Status, r.Bytes);
         }
 
@@ -26381,7 +26603,8 @@ namespace Threecx
         /// <summary>GET /FaxServerSettings/Pbx.GetFaxFilesSize(): Invoke function GetFaxFilesSize (operationId GetFaxFilesSize); the answer decoded.</summary>
         public long? GetFaxFilesSize()
         {
-            using (var r = client.GetFaxFilesSize())
+            using (var q = client.Prepare("GetFaxFilesSize", null, null, null))
+            using (var r = q.Send())
                 return (long?)Decode("GetFaxFilesSize", r.Status, r.Bytes);
         }
 
@@ -26392,7 +26615,8 @@ namespace Threecx
         /// <summary>GET /FaxServerSettings: Get FaxServerSettings (operationId GetFaxServerSettings); the answer decoded.</summary>
         public global::Threecx.Models.FaxServerSettings GetFaxServerSettings(Query query = null)
         {
-            using (var r = client.GetFaxServerSettings(query))
+            using (var q = client.Prepare("GetFaxServerSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FaxServerSettings)Decode("GetFaxServerSettings", r.Status, r.Bytes);
         }
 
@@ -26403,7 +26627,8 @@ namespace Threecx
         /// <summary>GET /CallFlowApps({Id})/Pbx.GetFiles(): Invoke function GetFiles (operationId GetFiles); the answer decoded.</summary>
         public ODataCollection<string> GetFiles(int id, Query query = null)
         {
-            using (var r = client.GetFiles(id, query))
+            using (var q = client.Prepare("GetFiles", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<string>)Decode("GetFiles", r.Status, r.Bytes);
         }
 
@@ -26418,7 +26643,8 @@ namespace Threecx
         /// <summary>GET /ActivityLog/Pbx.GetFilter(): Invoke function GetFilter (operationId GetFilter); the answer decoded.</summary>
         public global::Threecx.Models.ActivityLogsFilter GetFilter()
         {
-            using (var r = client.GetFilter())
+            using (var q = client.Prepare("GetFilter", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ActivityLogsFilter)Decode("GetFilter", r.Status, r.Bytes);
         }
 
@@ -26429,7 +26655,8 @@ namespace Threecx
         /// <summary>GET /Firewall: Get Firewall (operationId GetFirewallState); the answer decoded.</summary>
         public global::Threecx.Models.FirewallState GetFirewallState(Query query = null)
         {
-            using (var r = client.GetFirewallState(query))
+            using (var q = client.Prepare("GetFirewallState", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FirewallState)Decode("GetFirewallState", r.Status, r.Bytes);
         }
 
@@ -26440,7 +26667,8 @@ namespace Threecx
         /// <summary>GET /Firmwares/Pbx.GetFirmwareState(): Invoke function GetFirmwareState (operationId GetFirmwareState); the answer decoded.</summary>
         public global::Threecx.Models.FirmwareState GetFirmwareState()
         {
-            using (var r = client.GetFirmwareState())
+            using (var q = client.Prepare("GetFirmwareState", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FirmwareState)Decode("GetFirmwareState", r.Status, r.Bytes);
         }
 
@@ -26451,7 +26679,8 @@ namespace Threecx
         /// <summary>GET /Users/Pbx.GetFirstAvailableExtensionNumber(): Invoke function GetFirstAvailableExtensionNumber (operationId GetFirstAvailableExtensionNumber); the answer decoded.</summary>
         public global::Threecx.Models.FirstAvailableNumber GetFirstAvailableExtensionNumber()
         {
-            using (var r = client.GetFirstAvailableExtensionNumber())
+            using (var q = client.Prepare("GetFirstAvailableExtensionNumber", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FirstAvailableNumber)Decode("GetFirstAvailableExtensionNumber", r.Status, r.Bytes);
         }
 
@@ -26462,7 +26691,8 @@ namespace Threecx
         /// <summary>GET /Users/Pbx.GetFirstAvailableHotdeskingNumber(): Invoke function GetFirstAvailableHotdeskingNumber (operationId GetFirstAvailableHotdeskingNumber); the answer decoded.</summary>
         public global::Threecx.Models.FirstAvailableNumber GetFirstAvailableHotdeskingNumber()
         {
-            using (var r = client.GetFirstAvailableHotdeskingNumber())
+            using (var q = client.Prepare("GetFirstAvailableHotdeskingNumber", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FirstAvailableNumber)Decode("GetFirstAvailableHotdeskingNumber", r.Status, r.Bytes);
         }
 
@@ -26473,7 +26703,8 @@ namespace Threecx
         /// <summary>GET /Queues/Pbx.GetFirstAvailableQueueNumber(): Invoke function GetFirstAvailableQueueNumber (operationId GetFirstAvailableQueueNumber); the answer decoded.</summary>
         public global::Threecx.Models.FirstAvailableNumber GetFirstAvailableQueueNumber()
         {
-            using (var r = client.GetFirstAvailableQueueNumber())
+            using (var q = client.Prepare("GetFirstAvailableQueueNumber", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FirstAvailableNumber)Decode("GetFirstAvailableQueueNumber", r.Status, r.Bytes);
         }
 
@@ -26484,7 +26715,8 @@ namespace Threecx
         /// <summary>GET /Receptionists/Pbx.GetFirstAvailableReceptionistNumber(): Invoke function GetFirstAvailableReceptionistNumber (operationId GetFirstAvailableReceptionistNumber); the answer decoded.</summary>
         public global::Threecx.Models.FirstAvailableNumber GetFirstAvailableReceptionistNumber()
         {
-            using (var r = client.GetFirstAvailableReceptionistNumber())
+            using (var q = client.Prepare("GetFirstAvailableReceptionistNumber", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FirstAvailableNumber)Decode("GetFirstAvailableReceptionistNumber", r.Status, r.Bytes);
         }
 
@@ -26495,7 +26727,8 @@ namespace Threecx
         /// <summary>GET /RingGroups/Pbx.GetFirstAvailableRingGroupNumber(): Invoke function GetFirstAvailableRingGroupNumber (operationId GetFirstAvailableRingGroupNumber); the answer decoded.</summary>
         public global::Threecx.Models.FirstAvailableNumber GetFirstAvailableRingGroupNumber()
         {
-            using (var r = client.GetFirstAvailableRingGroupNumber())
+            using (var q = client.Prepare("GetFirstAvailableRingGroupNumber", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FirstAvailableNumber)Decode("GetFirstAvailableRingGroupNumber", r.Status, r.Bytes);
         }
 
@@ -26506,7 +26739,8 @@ namespace Threecx
         /// <summary>GET /Trunks/Pbx.GetFirstAvailableTrunkNumber(): Invoke function GetFirstAvailableTrunkNumber (operationId GetFirstAvailableTrunkNumber); the answer decoded.</summary>
         public global::Threecx.Models.FirstAvailableNumber GetFirstAvailableTrunkNumber()
         {
-            using (var r = client.GetFirstAvailableTrunkNumber())
+            using (var q = client.Prepare("GetFirstAvailableTrunkNumber", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FirstAvailableNumber)Decode("GetFirstAvailableTrunkNumber", r.Status, r.Bytes);
         }
 
@@ -26517,7 +26751,8 @@ namespace Threecx
         /// <summary>GET /Fxs({MacAddress}): Get entity from Fxs by key (operationId GetFxs); the answer decoded.</summary>
         public global::Threecx.Models.Fxs GetFxs(string macAddress, Query query = null)
         {
-            using (var r = client.GetFxs(macAddress, query))
+            using (var q = client.Prepare("GetFxs", query, null, null, new ThreecxClient.OpArg("MacAddress", ThreecxClient.ArgKind.String, macAddress)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Fxs)Decode("GetFxs", r.Status, r.Bytes);
         }
 
@@ -26528,7 +26763,8 @@ namespace Threecx
         /// <summary>GET /FxsTemplates({Id}): Get entity from FxsTemplates by key (operationId GetFxsTemplate); the answer decoded.</summary>
         public global::Threecx.Models.FxsTemplate GetFxsTemplate(string id, Query query = null)
         {
-            using (var r = client.GetFxsTemplate(id, query))
+            using (var q = client.Prepare("GetFxsTemplate", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.FxsTemplate)Decode("GetFxsTemplate", r.Status, r.Bytes);
         }
 
@@ -26539,7 +26775,8 @@ namespace Threecx
         /// <summary>GET /GeneralSettingsForApps: Get GeneralSettingsForApps (operationId GetGeneralSettingsForApps); the answer decoded.</summary>
         public global::Threecx.Models.GeneralSettingsForApps GetGeneralSettingsForApps(Query query = null)
         {
-            using (var r = client.GetGeneralSettingsForApps(query))
+            using (var q = client.Prepare("GetGeneralSettingsForApps", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.GeneralSettingsForApps)Decode("GetGeneralSettingsForApps", r.Status, r.Bytes);
         }
 
@@ -26550,7 +26787,8 @@ namespace Threecx
         /// <summary>GET /GeneralSettingsForPbx: Get GeneralSettingsForPbx (operationId GetGeneralSettingsForPbx); the answer decoded.</summary>
         public global::Threecx.Models.GeneralSettingsForPbx GetGeneralSettingsForPbx(Query query = null)
         {
-            using (var r = client.GetGeneralSettingsForPbx(query))
+            using (var q = client.Prepare("GetGeneralSettingsForPbx", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.GeneralSettingsForPbx)Decode("GetGeneralSettingsForPbx", r.Status, r.Bytes);
         }
 
@@ -26561,7 +26799,8 @@ namespace Threecx
         /// <summary>GET /GoogleSettings: Get GoogleSettings (operationId GetGoogleSettings); the answer decoded.</summary>
         public global::Threecx.Models.GoogleSettings GetGoogleSettings(Query query = null)
         {
-            using (var r = client.GetGoogleSettings(query))
+            using (var q = client.Prepare("GetGoogleSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.GoogleSettings)Decode("GetGoogleSettings", r.Status, r.Bytes);
         }
 
@@ -26572,7 +26811,8 @@ namespace Threecx
         /// <summary>POST /GoogleSettings/Pbx.GetGoogleUsers: Invoke action GetGoogleUsers (operationId GetGoogleUsers); the answer decoded.</summary>
         public global::Threecx.Models.ExternalAccountsPage GetGoogleUsers(global::Threecx.Models.GoogleSettingsGetGoogleUsersRequestBody body = null)
         {
-            using (var r = client.GetGoogleUsers(body == null ? null : Json.Encode<global::Threecx.Models.GoogleSettingsGetGoogleUsersRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetGoogleUsers", null, null, body == null ? null : Json.Encode<global::Threecx.Models.GoogleSettingsGetGoogleUsersRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ExternalAccountsPage)Decode("GetGoogleUsers", r.Status, r.Bytes);
         }
 
@@ -26583,7 +26823,8 @@ namespace Threecx
         /// <summary>GET /Groups({Id}): Get entity from Groups by key (operationId GetGroup); the answer decoded.</summary>
         public global::Threecx.Models.Group GetGroup(int id, Query query = null)
         {
-            using (var r = client.GetGroup(id, query))
+            using (var q = client.Prepare("GetGroup", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Group)Decode("GetGroup", r.Status, r.Bytes);
         }
 
@@ -26594,7 +26835,8 @@ namespace Threecx
         /// <summary>GET /Holidays({Id}): Get entity from Holidays by key (operationId GetHoliday); the answer decoded.</summary>
         public global::Threecx.Models.Holiday GetHoliday(int id, Query query = null)
         {
-            using (var r = client.GetHoliday(id, query))
+            using (var q = client.Prepare("GetHoliday", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Holiday)Decode("GetHoliday", r.Status, r.Bytes);
         }
 
@@ -26605,7 +26847,8 @@ namespace Threecx
         /// <summary>GET /HotelServices: Get HotelServices (operationId GetHotelServices); the answer decoded.</summary>
         public global::Threecx.Models.HotelServices GetHotelServices(Query query = null)
         {
-            using (var r = client.GetHotelServices(query))
+            using (var q = client.Prepare("GetHotelServices", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.HotelServices)Decode("GetHotelServices", r.Status, r.Bytes);
         }
 
@@ -26616,7 +26859,8 @@ namespace Threecx
         /// <summary>GET /NetworkSettings/Pbx.GetIfaces(): Invoke function GetIfaces (operationId GetIfaces); the answer decoded.</summary>
         public ODataCollection<string> GetIfaces(Query query = null)
         {
-            using (var r = client.GetIfaces(query))
+            using (var q = client.Prepare("GetIfaces", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<string>)Decode("GetIfaces", r.Status, r.Bytes);
         }
 
@@ -26631,7 +26875,8 @@ namespace Threecx
         /// <summary>GET /ReportInboundCalls/Pbx.GetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType}): Invoke function GetInboundCalls (operationId GetInboundCalls); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.InboundCall> GetInboundCalls(DateTimeOffset periodFrom, DateTimeOffset periodTo, string trunkDns, int callsType, Query query = null)
         {
-            using (var r = client.GetInboundCalls(periodFrom, periodTo, trunkDns, callsType, query))
+            using (var q = client.Prepare("GetInboundCalls", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("trunkDns", ThreecxClient.ArgKind.NullableString, trunkDns), new ThreecxClient.OpArg("callsType", ThreecxClient.ArgKind.Int, callsType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.InboundCall>)Decode("GetInboundCalls", r.Status, r.Bytes);
         }
 
@@ -26646,7 +26891,8 @@ namespace Threecx
         /// <summary>GET /InboundRules({Id}): Get entity from InboundRules by key (operationId GetInboundRule); the answer decoded.</summary>
         public global::Threecx.Models.InboundRule GetInboundRule(int id, Query query = null)
         {
-            using (var r = client.GetInboundRule(id, query))
+            using (var q = client.Prepare("GetInboundRule", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.InboundRule)Decode("GetInboundRule", r.Status, r.Bytes);
         }
 
@@ -26657,7 +26903,8 @@ namespace Threecx
         /// <summary>GET /ReportInboundRules/Pbx.GetInboundRulesData(): Invoke function GetInboundRulesData (operationId GetInboundRulesData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.InboundRuleReport> GetInboundRulesData(Query query = null)
         {
-            using (var r = client.GetInboundRulesData(query))
+            using (var q = client.Prepare("GetInboundRulesData", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.InboundRuleReport>)Decode("GetInboundRulesData", r.Status, r.Bytes);
         }
 
@@ -26672,7 +26919,8 @@ namespace Threecx
         /// <summary>GET /Firewall/Pbx.GetLastResult(): Invoke function GetLastResult (operationId GetLastResult); the answer decoded.</summary>
         public bool? GetLastResult()
         {
-            using (var r = client.GetLastResult())
+            using (var q = client.Prepare("GetLastResult", null, null, null))
+            using (var r = q.Send())
                 return (bool?)Decode("GetLastResult", r.Status, r.Bytes);
         }
 
@@ -26683,7 +26931,8 @@ namespace Threecx
         /// <summary>GET /Defs/Pbx.GetLicenseParameters(): Invoke function GetLicenseParameters (operationId GetLicenseParameters); the answer decoded.</summary>
         public global::Threecx.Models.License GetLicenseParameters()
         {
-            using (var r = client.GetLicenseParameters())
+            using (var q = client.Prepare("GetLicenseParameters", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.License)Decode("GetLicenseParameters", r.Status, r.Bytes);
         }
 
@@ -26694,7 +26943,8 @@ namespace Threecx
         /// <summary>GET /LicenseStatus: Get LicenseStatus (operationId GetLicenseStatus); the answer decoded.</summary>
         public global::Threecx.Models.LicenseStatus GetLicenseStatus(Query query = null)
         {
-            using (var r = client.GetLicenseStatus(query))
+            using (var q = client.Prepare("GetLicenseStatus", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.LicenseStatus)Decode("GetLicenseStatus", r.Status, r.Bytes);
         }
 
@@ -26705,7 +26955,8 @@ namespace Threecx
         /// <summary>GET /Backups/Pbx.GetLocalBackupSize(): Invoke function GetLocalBackupSize (operationId GetLocalBackupSize); the answer decoded.</summary>
         public long? GetLocalBackupSize()
         {
-            using (var r = client.GetLocalBackupSize())
+            using (var q = client.Prepare("GetLocalBackupSize", null, null, null))
+            using (var r = q.Send())
                 return (long?)Decode("GetLocalBackupSize", r.Status, r.Bytes);
         }
 
@@ -26716,7 +26967,8 @@ namespace Threecx
         /// <summary>GET /LoggingSettings: Get LoggingSettings (operationId GetLoggingSettings); the answer decoded.</summary>
         public global::Threecx.Models.LoggingSettings GetLoggingSettings(Query query = null)
         {
-            using (var r = client.GetLoggingSettings(query))
+            using (var q = client.Prepare("GetLoggingSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.LoggingSettings)Decode("GetLoggingSettings", r.Status, r.Bytes);
         }
 
@@ -26727,7 +26979,8 @@ namespace Threecx
         /// <summary>GET /ActivityLog/Pbx.GetLogs(startDate={startDate},endDate={endDate},extension={extension},call={call},severity={severity}): Invoke function GetLogs (operationId GetLogs); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ActivityLogEvent> GetLogs(DateTimeOffset startDate, DateTimeOffset endDate, string extension, string call, string severity, Query query = null)
         {
-            using (var r = client.GetLogs(startDate, endDate, extension, call, severity, query))
+            using (var q = client.Prepare("GetLogs", query, null, null, new ThreecxClient.OpArg("startDate", ThreecxClient.ArgKind.DateTime, startDate), new ThreecxClient.OpArg("endDate", ThreecxClient.ArgKind.DateTime, endDate), new ThreecxClient.OpArg("extension", ThreecxClient.ArgKind.NullableString, extension), new ThreecxClient.OpArg("call", ThreecxClient.ArgKind.NullableString, call), new ThreecxClient.OpArg("severity", ThreecxClient.ArgKind.NullableString, severity)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ActivityLogEvent>)Decode("GetLogs", r.Status, r.Bytes);
         }
 
@@ -26742,7 +26995,8 @@ namespace Threecx
         /// <summary>POST /Microsoft365Integration/Pbx.GetM365Groups: Invoke action GetM365Groups (operationId GetM365Groups); the answer decoded.</summary>
         public global::Threecx.Models.ExternalGroupsPage GetM365Groups(global::Threecx.Models.Microsoft365IntegrationGetM365GroupsRequestBody body = null)
         {
-            using (var r = client.GetM365Groups(body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365IntegrationGetM365GroupsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetM365Groups", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365IntegrationGetM365GroupsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ExternalGroupsPage)Decode("GetM365Groups", r.Status, r.Bytes);
         }
 
@@ -26753,7 +27007,8 @@ namespace Threecx
         /// <summary>POST /Microsoft365Integration/Pbx.GetM365Users: Invoke action GetM365Users (operationId GetM365Users); the answer decoded.</summary>
         public global::Threecx.Models.ExternalAccountsPage GetM365Users(global::Threecx.Models.Microsoft365IntegrationGetM365UsersRequestBody body = null)
         {
-            using (var r = client.GetM365Users(body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365IntegrationGetM365UsersRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetM365Users", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365IntegrationGetM365UsersRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ExternalAccountsPage)Decode("GetM365Users", r.Status, r.Bytes);
         }
 
@@ -26764,7 +27019,8 @@ namespace Threecx
         /// <summary>GET /ConferenceSettings/Pbx.GetMCURequestStatus(): Invoke function GetMCURequestStatus (operationId GetMCURequestStatus); the answer decoded.</summary>
         public global::Threecx.Models.MCURequestStatus GetMCURequestStatus()
         {
-            using (var r = client.GetMCURequestStatus())
+            using (var q = client.Prepare("GetMCURequestStatus", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.MCURequestStatus)Decode("GetMCURequestStatus", r.Status, r.Bytes);
         }
 
@@ -26775,7 +27031,8 @@ namespace Threecx
         /// <summary>GET /ConferenceSettings/Pbx.GetMCURow(guid={guid}): Invoke function GetMCURow (operationId GetMCURow); the answer decoded.</summary>
         public global::Threecx.Models.OnBoardMcuRow GetMCURow(string guid)
         {
-            using (var r = client.GetMCURow(guid))
+            using (var q = client.Prepare("GetMCURow", null, null, null, new ThreecxClient.OpArg("guid", ThreecxClient.ArgKind.String, guid)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OnBoardMcuRow)Decode("GetMCURow", r.Status, r.Bytes);
         }
 
@@ -26786,7 +27043,8 @@ namespace Threecx
         /// <summary>GET /ConferenceSettings/Pbx.GetMCURows(): Invoke function GetMCURows (operationId GetMCURows); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.OnBoardMcuRow> GetMCURows(Query query = null)
         {
-            using (var r = client.GetMCURows(query))
+            using (var q = client.Prepare("GetMCURows", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.OnBoardMcuRow>)Decode("GetMCURows", r.Status, r.Bytes);
         }
 
@@ -26801,7 +27059,8 @@ namespace Threecx
         /// <summary>GET /MailSettings: Get MailSettings (operationId GetMailSettings); the answer decoded.</summary>
         public global::Threecx.Models.MailSettings GetMailSettings(Query query = null)
         {
-            using (var r = client.GetMailSettings(query))
+            using (var q = client.Prepare("GetMailSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.MailSettings)Decode("GetMailSettings", r.Status, r.Bytes);
         }
 
@@ -26812,7 +27071,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365TeamsIntegration/Pbx.GetMapUsersScript(): Invoke function GetMapUsersScript (operationId GetMapUsersScript); the answer decoded.</summary>
         public byte[] GetMapUsersScript()
         {
-            using (var r = client.GetMapUsersScript())
+            using (var q = client.Prepare("GetMapUsersScript", null, null, null))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -26823,7 +27083,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365Integration/Pbx.GetMicrosoft365Directory(): Invoke function GetMicrosoft365Directory (operationId GetMicrosoft365Directory); the answer decoded.</summary>
         public global::Threecx.Models.Microsoft365Status GetMicrosoft365Directory()
         {
-            using (var r = client.GetMicrosoft365Directory())
+            using (var q = client.Prepare("GetMicrosoft365Directory", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Microsoft365Status)Decode("GetMicrosoft365Directory", r.Status, r.Bytes);
         }
 
@@ -26834,7 +27095,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365Integration: Get Microsoft365Integration (operationId GetMicrosoft365Integration); the answer decoded.</summary>
         public global::Threecx.Models.Microsoft365Integration GetMicrosoft365Integration(Query query = null)
         {
-            using (var r = client.GetMicrosoft365Integration(query))
+            using (var q = client.Prepare("GetMicrosoft365Integration", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Microsoft365Integration)Decode("GetMicrosoft365Integration", r.Status, r.Bytes);
         }
 
@@ -26845,7 +27107,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365TeamsIntegration: Get Microsoft365TeamsIntegration (operationId GetMicrosoft365TeamsIntegration); the answer decoded.</summary>
         public global::Threecx.Models.Microsoft365TeamsIntegration GetMicrosoft365TeamsIntegration(Query query = null)
         {
-            using (var r = client.GetMicrosoft365TeamsIntegration(query))
+            using (var q = client.Prepare("GetMicrosoft365TeamsIntegration", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Microsoft365TeamsIntegration)Decode("GetMicrosoft365TeamsIntegration", r.Status, r.Bytes);
         }
 
@@ -26856,7 +27119,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365Integration/Pbx.GetMicrosoftAccessToken(): Invoke function GetMicrosoftAccessToken (operationId GetMicrosoftAccessToken); the answer decoded.</summary>
         public string GetMicrosoftAccessToken()
         {
-            using (var r = client.GetMicrosoftAccessToken())
+            using (var q = client.Prepare("GetMicrosoftAccessToken", null, null, null))
+            using (var r = q.Send())
                 return (string)Decode("GetMicrosoftAccessToken", r.Status, r.Bytes);
         }
 
@@ -26867,7 +27131,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.GetMultiEditGreetings: Invoke action GetMultiEditGreetings (operationId GetMultiEditGreetings); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.GreetingFile> GetMultiEditGreetings(global::Threecx.Models.UsersGetMultiEditGreetingsRequestBody body = null)
         {
-            using (var r = client.GetMultiEditGreetings(body == null ? null : Json.Encode<global::Threecx.Models.UsersGetMultiEditGreetingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetMultiEditGreetings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersGetMultiEditGreetingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.GreetingFile>)Decode("GetMultiEditGreetings", r.Status, r.Bytes);
         }
 
@@ -26878,7 +27143,8 @@ namespace Threecx
         /// <summary>GET /MusicOnHoldSettings: Get MusicOnHoldSettings (operationId GetMusicOnHoldSettings); the answer decoded.</summary>
         public global::Threecx.Models.MusicOnHoldSettings GetMusicOnHoldSettings(Query query = null)
         {
-            using (var r = client.GetMusicOnHoldSettings(query))
+            using (var q = client.Prepare("GetMusicOnHoldSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.MusicOnHoldSettings)Decode("GetMusicOnHoldSettings", r.Status, r.Bytes);
         }
 
@@ -26889,7 +27155,8 @@ namespace Threecx
         /// <summary>GET /MyGroup: Get MyGroup (operationId GetMyGroup); the answer decoded.</summary>
         public global::Threecx.Models.Group GetMyGroup(Query query = null)
         {
-            using (var r = client.GetMyGroup(query))
+            using (var q = client.Prepare("GetMyGroup", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Group)Decode("GetMyGroup", r.Status, r.Bytes);
         }
 
@@ -26900,7 +27167,8 @@ namespace Threecx
         /// <summary>GET /MyGroup/Pbx.GetMyGroupPartnerInfo(resellerId={resellerId}): Invoke function GetMyGroupPartnerInfo (operationId GetMyGroupPartnerInfo); the answer decoded.</summary>
         public global::Threecx.Models.ResellerInfo GetMyGroupPartnerInfo(string resellerId)
         {
-            using (var r = client.GetMyGroupPartnerInfo(resellerId))
+            using (var q = client.Prepare("GetMyGroupPartnerInfo", null, null, null, new ThreecxClient.OpArg("resellerId", ThreecxClient.ArgKind.String, resellerId)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ResellerInfo)Decode("GetMyGroupPartnerInfo", r.Status, r.Bytes);
         }
 
@@ -26911,7 +27179,8 @@ namespace Threecx
         /// <summary>GET /MyGroup/Pbx.GetRestrictions(): Invoke function GetRestrictions (operationId GetMyGroupRestrictions); the answer decoded.</summary>
         public global::Threecx.Models.Restrictions GetMyGroupRestrictions()
         {
-            using (var r = client.GetMyGroupRestrictions())
+            using (var q = client.Prepare("GetMyGroupRestrictions", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Restrictions)Decode("GetMyGroupRestrictions", r.Status, r.Bytes);
         }
 
@@ -26922,7 +27191,8 @@ namespace Threecx
         /// <summary>GET /MyUser: Get MyUser (operationId GetMyUser); the answer decoded.</summary>
         public global::Threecx.Models.User GetMyUser(Query query = null)
         {
-            using (var r = client.GetMyUser(query))
+            using (var q = client.Prepare("GetMyUser", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.User)Decode("GetMyUser", r.Status, r.Bytes);
         }
 
@@ -26933,7 +27203,8 @@ namespace Threecx
         /// <summary>GET /NetworkSettings: Get NetworkSettings (operationId GetNetworkSettings); the answer decoded.</summary>
         public global::Threecx.Models.NetworkSettings GetNetworkSettings(Query query = null)
         {
-            using (var r = client.GetNetworkSettings(query))
+            using (var q = client.Prepare("GetNetworkSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.NetworkSettings)Decode("GetNetworkSettings", r.Status, r.Bytes);
         }
 
@@ -26944,7 +27215,8 @@ namespace Threecx
         /// <summary>GET /NotificationSettings: Get NotificationSettings (operationId GetNotificationSettings); the answer decoded.</summary>
         public global::Threecx.Models.NotificationSettings GetNotificationSettings(Query query = null)
         {
-            using (var r = client.GetNotificationSettings(query))
+            using (var q = client.Prepare("GetNotificationSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.NotificationSettings)Decode("GetNotificationSettings", r.Status, r.Bytes);
         }
 
@@ -26955,7 +27227,8 @@ namespace Threecx
         /// <summary>GET /CrmIntegration/Pbx.GetOAuth(variable={variable}): Invoke function GetOAuth (operationId GetOAuth); the answer decoded.</summary>
         public global::Threecx.Models.CrmChoice GetOAuth(string variable)
         {
-            using (var r = client.GetOAuth(variable))
+            using (var q = client.Prepare("GetOAuth", null, null, null, new ThreecxClient.OpArg("variable", ThreecxClient.ArgKind.String, variable)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CrmChoice)Decode("GetOAuth", r.Status, r.Bytes);
         }
 
@@ -26966,7 +27239,8 @@ namespace Threecx
         /// <summary>GET /OAuthClients({Id}): Get entity from OAuthClients by key (operationId GetOAuthClient); the answer decoded.</summary>
         public global::Threecx.Models.OAuthClient GetOAuthClient(string id, Query query = null)
         {
-            using (var r = client.GetOAuthClient(id, query))
+            using (var q = client.Prepare("GetOAuthClient", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Guid, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OAuthClient)Decode("GetOAuthClient", r.Status, r.Bytes);
         }
 
@@ -26977,7 +27251,8 @@ namespace Threecx
         /// <summary>GET /OfficeHours: Get OfficeHours (operationId GetOfficeHours); the answer decoded.</summary>
         public global::Threecx.Models.OfficeHours GetOfficeHours(Query query = null)
         {
-            using (var r = client.GetOfficeHours(query))
+            using (var q = client.Prepare("GetOfficeHours", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OfficeHours)Decode("GetOfficeHours", r.Status, r.Bytes);
         }
 
@@ -26988,7 +27263,8 @@ namespace Threecx
         /// <summary>GET /ReportCallLogData/Pbx.GetOldCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls}): Invoke function GetOldCallLogData (operationId GetOldCallLogData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CallLogData> GetOldCallLogData(DateTimeOffset periodFrom, DateTimeOffset periodTo, int sourceType, string sourceFilter, int destinationType, string destinationFilter, int callsType, int callTimeFilterType, string callTimeFilterFrom, string callTimeFilterTo, bool hidePcalls, Query query = null)
         {
-            using (var r = client.GetOldCallLogData(periodFrom, periodTo, sourceType, sourceFilter, destinationType, destinationFilter, callsType, callTimeFilterType, callTimeFilterFrom, callTimeFilterTo, hidePcalls, query))
+            using (var q = client.Prepare("GetOldCallLogData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("sourceType", ThreecxClient.ArgKind.Int, sourceType), new ThreecxClient.OpArg("sourceFilter", ThreecxClient.ArgKind.NullableString, sourceFilter), new ThreecxClient.OpArg("destinationType", ThreecxClient.ArgKind.Int, destinationType), new ThreecxClient.OpArg("destinationFilter", ThreecxClient.ArgKind.NullableString, destinationFilter), new ThreecxClient.OpArg("callsType", ThreecxClient.ArgKind.Int, callsType), new ThreecxClient.OpArg("callTimeFilterType", ThreecxClient.ArgKind.Int, callTimeFilterType), new ThreecxClient.OpArg("callTimeFilterFrom", ThreecxClient.ArgKind.NullableString, callTimeFilterFrom), new ThreecxClient.OpArg("callTimeFilterTo", ThreecxClient.ArgKind.NullableString, callTimeFilterTo), new ThreecxClient.OpArg("hidePcalls", ThreecxClient.ArgKind.Bool, hidePcalls)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CallLogData>)Decode("GetOldCallLogData", r.Status, r.Bytes);
         }
 
@@ -27003,7 +27279,8 @@ namespace Threecx
         /// <summary>GET /ReportCallLogData/Pbx.GetOldCallQualityReport(call_id={call_id},srcNumber={srcNumber},dstNumber={dstNumber},srcCallerId={srcCallerId},dstCallerId={dstCallerId}): Invoke function GetOldCallQualityReport (operationId GetOldCallQualityReport); the answer decoded.</summary>
         public global::Threecx.Models.QualityReport GetOldCallQualityReport(int callId, string srcNumber, string dstNumber, string srcCallerId, string dstCallerId)
         {
-            using (var r = client.GetOldCallQualityReport(callId, srcNumber, dstNumber, srcCallerId, dstCallerId))
+            using (var q = client.Prepare("GetOldCallQualityReport", null, null, null, new ThreecxClient.OpArg("call_id", ThreecxClient.ArgKind.Int, callId), new ThreecxClient.OpArg("srcNumber", ThreecxClient.ArgKind.String, srcNumber), new ThreecxClient.OpArg("dstNumber", ThreecxClient.ArgKind.String, dstNumber), new ThreecxClient.OpArg("srcCallerId", ThreecxClient.ArgKind.NullableString, srcCallerId), new ThreecxClient.OpArg("dstCallerId", ThreecxClient.ArgKind.NullableString, dstCallerId)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.QualityReport)Decode("GetOldCallQualityReport", r.Status, r.Bytes);
         }
 
@@ -27014,7 +27291,8 @@ namespace Threecx
         /// <summary>GET /ConferenceSettings/Pbx.GetOnboardMcuData(): Invoke function GetOnboardMcuData (operationId GetOnboardMcuData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.OnBoardMcuData> GetOnboardMcuData(Query query = null)
         {
-            using (var r = client.GetOnboardMcuData(query))
+            using (var q = client.Prepare("GetOnboardMcuData", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.OnBoardMcuData>)Decode("GetOnboardMcuData", r.Status, r.Bytes);
         }
 
@@ -27029,7 +27307,8 @@ namespace Threecx
         /// <summary>GET /ConferenceSettings/Pbx.GetOnboardMeetings(): Invoke function GetOnboardMeetings (operationId GetOnboardMeetings); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.OnBoardMeeting> GetOnboardMeetings(Query query = null)
         {
-            using (var r = client.GetOnboardMeetings(query))
+            using (var q = client.Prepare("GetOnboardMeetings", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.OnBoardMeeting>)Decode("GetOnboardMeetings", r.Status, r.Bytes);
         }
 
@@ -27044,7 +27323,8 @@ namespace Threecx
         /// <summary>GET /ReportOutboundCalls/Pbx.GetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType}): Invoke function GetOutboundCalls (operationId GetOutboundCalls); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.OutboundCall> GetOutboundCalls(DateTimeOffset periodFrom, DateTimeOffset periodTo, string trunkDns, int callsType, Query query = null)
         {
-            using (var r = client.GetOutboundCalls(periodFrom, periodTo, trunkDns, callsType, query))
+            using (var q = client.Prepare("GetOutboundCalls", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("trunkDns", ThreecxClient.ArgKind.NullableString, trunkDns), new ThreecxClient.OpArg("callsType", ThreecxClient.ArgKind.Int, callsType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.OutboundCall>)Decode("GetOutboundCalls", r.Status, r.Bytes);
         }
 
@@ -27059,7 +27339,8 @@ namespace Threecx
         /// <summary>GET /OutboundRules({Id}): Get entity from OutboundRules by key (operationId GetOutboundRule); the answer decoded.</summary>
         public global::Threecx.Models.OutboundRule GetOutboundRule(int id, Query query = null)
         {
-            using (var r = client.GetOutboundRule(id, query))
+            using (var q = client.Prepare("GetOutboundRule", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OutboundRule)Decode("GetOutboundRule", r.Status, r.Bytes);
         }
 
@@ -27070,7 +27351,8 @@ namespace Threecx
         /// <summary>GET /Parameters({Id}): Get entity from Parameters by key (operationId GetParameter); the answer decoded.</summary>
         public global::Threecx.Models.Parameter GetParameter(int id, Query query = null)
         {
-            using (var r = client.GetParameter(id, query))
+            using (var q = client.Prepare("GetParameter", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Parameter)Decode("GetParameter", r.Status, r.Bytes);
         }
 
@@ -27081,7 +27363,8 @@ namespace Threecx
         /// <summary>GET /Parameters/Pbx.GetParameterByName(name={name}): Invoke function GetParameterByName (operationId GetParameterByName); the answer decoded.</summary>
         public global::Threecx.Models.Parameter GetParameterByName(string name)
         {
-            using (var r = client.GetParameterByName(name))
+            using (var q = client.Prepare("GetParameterByName", null, null, null, new ThreecxClient.OpArg("name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Parameter)Decode("GetParameterByName", r.Status, r.Bytes);
         }
 
@@ -27092,7 +27375,8 @@ namespace Threecx
         /// <summary>GET /Parkings({Id}): Get entity from Parkings by key (operationId GetParking); the answer decoded.</summary>
         public global::Threecx.Models.Parking GetParking(int id, Query query = null)
         {
-            using (var r = client.GetParking(id, query))
+            using (var q = client.Prepare("GetParking", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Parking)Decode("GetParking", r.Status, r.Bytes);
         }
 
@@ -27103,7 +27387,8 @@ namespace Threecx
         /// <summary>GET /Parkings(Number={Number}): Get entity from Parkings by key (Number) (operationId GetParkingByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Parking GetParkingByNumber(string number, Query query = null)
         {
-            using (var r = client.GetParkingByNumber(number, query))
+            using (var q = client.Prepare("GetParkingByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Parking)Decode("GetParkingByNumber", r.Status, r.Bytes);
         }
 
@@ -27114,7 +27399,8 @@ namespace Threecx
         /// <summary>GET /Peers(Number={Number}): Get entity from Peers by key (Number) (operationId GetPeerByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Peer GetPeerByNumber(string number, Query query = null)
         {
-            using (var r = client.GetPeerByNumber(number, query))
+            using (var q = client.Prepare("GetPeerByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Peer)Decode("GetPeerByNumber", r.Status, r.Bytes);
         }
 
@@ -27125,7 +27411,8 @@ namespace Threecx
         /// <summary>GET /PhoneBookSettings: Get PhoneBookSettings (operationId GetPhoneBookSettings); the answer decoded.</summary>
         public global::Threecx.Models.PhoneBookSettings GetPhoneBookSettings(Query query = null)
         {
-            using (var r = client.GetPhoneBookSettings(query))
+            using (var q = client.Prepare("GetPhoneBookSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.PhoneBookSettings)Decode("GetPhoneBookSettings", r.Status, r.Bytes);
         }
 
@@ -27136,7 +27423,8 @@ namespace Threecx
         /// <summary>GET /Users/Pbx.GetPhoneRegistrar(mac={mac}): Invoke function GetPhoneRegistrar (operationId GetPhoneRegistrar); the answer decoded.</summary>
         public global::Threecx.Models.PhoneRegistrar GetPhoneRegistrar(string mac)
         {
-            using (var r = client.GetPhoneRegistrar(mac))
+            using (var q = client.Prepare("GetPhoneRegistrar", null, null, null, new ThreecxClient.OpArg("mac", ThreecxClient.ArgKind.String, mac)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.PhoneRegistrar)Decode("GetPhoneRegistrar", r.Status, r.Bytes);
         }
 
@@ -27147,7 +27435,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.GetPhoneRegistrars: Invoke action GetPhoneRegistrars (operationId GetPhoneRegistrars); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.PhoneRegistrar> GetPhoneRegistrars(global::Threecx.Models.UsersGetPhoneRegistrarsRequestBody body = null)
         {
-            using (var r = client.GetPhoneRegistrars(body == null ? null : Json.Encode<global::Threecx.Models.UsersGetPhoneRegistrarsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetPhoneRegistrars", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersGetPhoneRegistrarsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.PhoneRegistrar>)Decode("GetPhoneRegistrars", r.Status, r.Bytes);
         }
 
@@ -27158,7 +27447,8 @@ namespace Threecx
         /// <summary>GET /Users({Id})/Pbx.GetPhoneSecret(): Invoke function GetPhoneSecret (operationId GetPhoneSecret); the answer decoded.</summary>
         public string GetPhoneSecret(int id)
         {
-            using (var r = client.GetPhoneSecret(id))
+            using (var q = client.Prepare("GetPhoneSecret", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (string)Decode("GetPhoneSecret", r.Status, r.Bytes);
         }
 
@@ -27169,7 +27459,8 @@ namespace Threecx
         /// <summary>GET /PhoneTemplates({Id}): Get entity from PhoneTemplates by key (operationId GetPhoneTemplate); the answer decoded.</summary>
         public global::Threecx.Models.PhoneTemplate GetPhoneTemplate(string id, Query query = null)
         {
-            using (var r = client.GetPhoneTemplate(id, query))
+            using (var q = client.Prepare("GetPhoneTemplate", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.PhoneTemplate)Decode("GetPhoneTemplate", r.Status, r.Bytes);
         }
 
@@ -27180,7 +27471,8 @@ namespace Threecx
         /// <summary>GET /PhonesSettings: Get PhonesSettings (operationId GetPhonesSettings); the answer decoded.</summary>
         public global::Threecx.Models.PhonesSettings GetPhonesSettings(Query query = null)
         {
-            using (var r = client.GetPhonesSettings(query))
+            using (var q = client.Prepare("GetPhonesSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.PhonesSettings)Decode("GetPhonesSettings", r.Status, r.Bytes);
         }
 
@@ -27191,7 +27483,8 @@ namespace Threecx
         /// <summary>GET /Playlists({Name}): Get entity from Playlists by key (operationId GetPlaylist); the answer decoded.</summary>
         public global::Threecx.Models.Playlist GetPlaylist(string name, Query query = null)
         {
-            using (var r = client.GetPlaylist(name, query))
+            using (var q = client.Prepare("GetPlaylist", query, null, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Playlist)Decode("GetPlaylist", r.Status, r.Bytes);
         }
 
@@ -27202,7 +27495,8 @@ namespace Threecx
         /// <summary>GET /PromptSets({Id}): Get entity from PromptSets by key (operationId GetPromptSet); the answer decoded.</summary>
         public global::Threecx.Models.PromptSet GetPromptSet(int id, Query query = null)
         {
-            using (var r = client.GetPromptSet(id, query))
+            using (var q = client.Prepare("GetPromptSet", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.PromptSet)Decode("GetPromptSet", r.Status, r.Bytes);
         }
 
@@ -27213,7 +27507,8 @@ namespace Threecx
         /// <summary>GET /GetPromptSetUpdates(): Invoke functionImport GetPromptSetUpdates (operationId GetPromptSetUpdates); the answer decoded.</summary>
         public global::Threecx.Models.UpdateList GetPromptSetUpdates()
         {
-            using (var r = client.GetPromptSetUpdates())
+            using (var q = client.Prepare("GetPromptSetUpdates", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.UpdateList)Decode("GetPromptSetUpdates", r.Status, r.Bytes);
         }
 
@@ -27224,7 +27519,8 @@ namespace Threecx
         /// <summary>GET /DNProperties/Pbx.GetPropertiesByDn(dnNumber={dnNumber}): Invoke function GetPropertiesByDn (operationId GetPropertiesByDn); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.DNProperty> GetPropertiesByDn(string dnNumber, Query query = null)
         {
-            using (var r = client.GetPropertiesByDn(dnNumber, query))
+            using (var q = client.Prepare("GetPropertiesByDn", query, null, null, new ThreecxClient.OpArg("dnNumber", ThreecxClient.ArgKind.String, dnNumber)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.DNProperty>)Decode("GetPropertiesByDn", r.Status, r.Bytes);
         }
 
@@ -27239,7 +27535,8 @@ namespace Threecx
         /// <summary>GET /TenantProperties({Name}): Get entity from TenantProperties by key (operationId GetProperty); the answer decoded.</summary>
         public global::Threecx.Models.Property GetProperty(string name, Query query = null)
         {
-            using (var r = client.GetProperty(name, query))
+            using (var q = client.Prepare("GetProperty", query, null, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Property)Decode("GetProperty", r.Status, r.Bytes);
         }
 
@@ -27250,7 +27547,8 @@ namespace Threecx
         /// <summary>POST /Trunks/Pbx.GetProviderPhones: Invoke action GetProviderPhones (operationId GetProviderPhones); the answer decoded.</summary>
         public global::Threecx.Models.ProviderPhones GetProviderPhones(global::Threecx.Models.TrunksGetProviderPhonesRequestBody body = null)
         {
-            using (var r = client.GetProviderPhones(body == null ? null : Json.Encode<global::Threecx.Models.TrunksGetProviderPhonesRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetProviderPhones", null, null, body == null ? null : Json.Encode<global::Threecx.Models.TrunksGetProviderPhonesRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ProviderPhones)Decode("GetProviderPhones", r.Status, r.Bytes);
         }
 
@@ -27261,7 +27559,8 @@ namespace Threecx
         /// <summary>GET /Queues({Id}): Get entity from Queues by key (operationId GetQueue); the answer decoded.</summary>
         public global::Threecx.Models.Queue GetQueue(int id, Query query = null)
         {
-            using (var r = client.GetQueue(id, query))
+            using (var q = client.Prepare("GetQueue", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Queue)Decode("GetQueue", r.Status, r.Bytes);
         }
 
@@ -27272,7 +27571,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueAgentsChatStatistics/Pbx.GetQueueAgentsChatStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function GetQueueAgentsChatStatisticsData (operationId GetQueueAgentsChatStatisticsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueueAgentsChatStatistics> GetQueueAgentsChatStatisticsData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, int participantType, Query query = null)
         {
-            using (var r = client.GetQueueAgentsChatStatisticsData(queueDnStr, startDt, endDt, participantType, query))
+            using (var q = client.Prepare("GetQueueAgentsChatStatisticsData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueueAgentsChatStatistics>)Decode("GetQueueAgentsChatStatisticsData", r.Status, r.Bytes);
         }
 
@@ -27287,7 +27587,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueAgentsChatStatisticsTotals/Pbx.GetQueueAgentsChatStatisticsTotalsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function GetQueueAgentsChatStatisticsTotalsData (operationId GetQueueAgentsChatStatisticsTotalsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueueAgentsChatStatisticsTotals> GetQueueAgentsChatStatisticsTotalsData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, int participantType, Query query = null)
         {
-            using (var r = client.GetQueueAgentsChatStatisticsTotalsData(queueDnStr, startDt, endDt, participantType, query))
+            using (var q = client.Prepare("GetQueueAgentsChatStatisticsTotalsData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueueAgentsChatStatisticsTotals>)Decode("GetQueueAgentsChatStatisticsTotalsData", r.Status, r.Bytes);
         }
 
@@ -27302,7 +27603,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueAnUnCalls/Pbx.GetQueueAnUnCallsData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval}): Invoke function GetQueueAnUnCallsData (operationId GetQueueAnUnCallsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.TimeReportData> GetQueueAnUnCallsData(DateTimeOffset chartDate, string chartBy, string queueDnStr, string clientTimeZone, string waitInterval, Query query = null)
         {
-            using (var r = client.GetQueueAnUnCallsData(chartDate, chartBy, queueDnStr, clientTimeZone, waitInterval, query))
+            using (var q = client.Prepare("GetQueueAnUnCallsData", query, null, null, new ThreecxClient.OpArg("chartDate", ThreecxClient.ArgKind.DateTime, chartDate), new ThreecxClient.OpArg("chartBy", ThreecxClient.ArgKind.NullableString, chartBy), new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.TimeReportData>)Decode("GetQueueAnUnCallsData", r.Status, r.Bytes);
         }
 
@@ -27317,7 +27619,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueAnsweredCallsByWaitTime/Pbx.GetQueueAnsweredCallsByWaitTimeData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval}): Invoke function GetQueueAnsweredCallsByWaitTimeData (operationId GetQueueAnsweredCallsByWaitTimeData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueueAnsweredCallsByWaitTime> GetQueueAnsweredCallsByWaitTimeData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string answerInterval, Query query = null)
         {
-            using (var r = client.GetQueueAnsweredCallsByWaitTimeData(queueDnStr, startDt, endDt, answerInterval, query))
+            using (var q = client.Prepare("GetQueueAnsweredCallsByWaitTimeData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("answerInterval", ThreecxClient.ArgKind.NullableString, answerInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueueAnsweredCallsByWaitTime>)Decode("GetQueueAnsweredCallsByWaitTimeData", r.Status, r.Bytes);
         }
 
@@ -27332,7 +27635,8 @@ namespace Threecx
         /// <summary>GET /Queues(Number={Number}): Get entity from Queues by key (Number) (operationId GetQueueByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Queue GetQueueByNumber(string number, Query query = null)
         {
-            using (var r = client.GetQueueByNumber(number, query))
+            using (var q = client.Prepare("GetQueueByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Queue)Decode("GetQueueByNumber", r.Status, r.Bytes);
         }
 
@@ -27343,7 +27647,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function GetQueueCallbacksData (operationId GetQueueCallbacksData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueueCallbacks> GetQueueCallbacksData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, Query query = null)
         {
-            using (var r = client.GetQueueCallbacksData(queueDnStr, startDt, endDt, query))
+            using (var q = client.Prepare("GetQueueCallbacksData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueueCallbacks>)Decode("GetQueueCallbacksData", r.Status, r.Bytes);
         }
 
@@ -27358,7 +27663,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueChatPerformance/Pbx.GetQueueChatPerformanceData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function GetQueueChatPerformanceData (operationId GetQueueChatPerformanceData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueueChatPerformance> GetQueueChatPerformanceData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, int participantType, Query query = null)
         {
-            using (var r = client.GetQueueChatPerformanceData(queueDnStr, startDt, endDt, participantType, query))
+            using (var q = client.Prepare("GetQueueChatPerformanceData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("participantType", ThreecxClient.ArgKind.Int, participantType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueueChatPerformance>)Decode("GetQueueChatPerformanceData", r.Status, r.Bytes);
         }
 
@@ -27373,7 +27679,8 @@ namespace Threecx
         /// <summary>GET /ReportQueueFailedCallbacks/Pbx.GetQueueFailedCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function GetQueueFailedCallbacksData (operationId GetQueueFailedCallbacksData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueueFailedCallbacks> GetQueueFailedCallbacksData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, Query query = null)
         {
-            using (var r = client.GetQueueFailedCallbacksData(queueDnStr, startDt, endDt, query))
+            using (var q = client.Prepare("GetQueueFailedCallbacksData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueueFailedCallbacks>)Decode("GetQueueFailedCallbacksData", r.Status, r.Bytes);
         }
 
@@ -27388,7 +27695,8 @@ namespace Threecx
         /// <summary>GET /ReportQueuePerformanceOverview/Pbx.GetQueuePerformanceOverviewData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function GetQueuePerformanceOverviewData (operationId GetQueuePerformanceOverviewData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueuePerformanceOverview> GetQueuePerformanceOverviewData(DateTimeOffset periodFrom, DateTimeOffset periodTo, string queueDns, string waitInterval, Query query = null)
         {
-            using (var r = client.GetQueuePerformanceOverviewData(periodFrom, periodTo, queueDns, waitInterval, query))
+            using (var q = client.Prepare("GetQueuePerformanceOverviewData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("queueDns", ThreecxClient.ArgKind.NullableString, queueDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueuePerformanceOverview>)Decode("GetQueuePerformanceOverviewData", r.Status, r.Bytes);
         }
 
@@ -27403,7 +27711,8 @@ namespace Threecx
         /// <summary>GET /ReportQueuePerformanceTotals/Pbx.GetQueuePerformanceTotalsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function GetQueuePerformanceTotalsData (operationId GetQueuePerformanceTotalsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueuePerformanceTotals> GetQueuePerformanceTotalsData(DateTimeOffset periodFrom, DateTimeOffset periodTo, string queueDns, string waitInterval, Query query = null)
         {
-            using (var r = client.GetQueuePerformanceTotalsData(periodFrom, periodTo, queueDns, waitInterval, query))
+            using (var q = client.Prepare("GetQueuePerformanceTotalsData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("queueDns", ThreecxClient.ArgKind.NullableString, queueDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueuePerformanceTotals>)Decode("GetQueuePerformanceTotalsData", r.Status, r.Bytes);
         }
 
@@ -27418,7 +27727,8 @@ namespace Threecx
         /// <summary>GET /Receptionists({Id}): Get entity from Receptionists by key (operationId GetReceptionist); the answer decoded.</summary>
         public global::Threecx.Models.Receptionist GetReceptionist(int id, Query query = null)
         {
-            using (var r = client.GetReceptionist(id, query))
+            using (var q = client.Prepare("GetReceptionist", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Receptionist)Decode("GetReceptionist", r.Status, r.Bytes);
         }
 
@@ -27429,7 +27739,8 @@ namespace Threecx
         /// <summary>GET /Receptionists(Number={Number}): Get entity from Receptionists by key (Number) (operationId GetReceptionistByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Receptionist GetReceptionistByNumber(string number, Query query = null)
         {
-            using (var r = client.GetReceptionistByNumber(number, query))
+            using (var q = client.Prepare("GetReceptionistByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Receptionist)Decode("GetReceptionistByNumber", r.Status, r.Bytes);
         }
 
@@ -27440,7 +27751,8 @@ namespace Threecx
         /// <summary>GET /Recordings/Pbx.GetRecordingRepositorySettings(): Invoke function GetRecordingRepositorySettings (operationId GetRecordingRepositorySettings); the answer decoded.</summary>
         public global::Threecx.Models.RecordingRepositorySettings GetRecordingRepositorySettings()
         {
-            using (var r = client.GetRecordingRepositorySettings())
+            using (var q = client.Prepare("GetRecordingRepositorySettings", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.RecordingRepositorySettings)Decode("GetRecordingRepositorySettings", r.Status, r.Bytes);
         }
 
@@ -27451,7 +27763,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.GetRemoteAccessStatus(): Invoke function GetRemoteAccessStatus (operationId GetRemoteAccessStatus); the answer decoded.</summary>
         public global::Threecx.Models.RemoteAccessStatus? GetRemoteAccessStatus()
         {
-            using (var r = client.GetRemoteAccessStatus())
+            using (var q = client.Prepare("GetRemoteAccessStatus", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.RemoteAccessStatus?)Decode("GetRemoteAccessStatus", r.Status, r.Bytes);
         }
 
@@ -27462,7 +27775,8 @@ namespace Threecx
         /// <summary>GET /RemoteArchivingSettings: Get RemoteArchivingSettings (operationId GetRemoteArchivingSettings); the answer decoded.</summary>
         public global::Threecx.Models.RemoteArchivingSettings GetRemoteArchivingSettings(Query query = null)
         {
-            using (var r = client.GetRemoteArchivingSettings(query))
+            using (var q = client.Prepare("GetRemoteArchivingSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.RemoteArchivingSettings)Decode("GetRemoteArchivingSettings", r.Status, r.Bytes);
         }
 
@@ -27473,7 +27787,8 @@ namespace Threecx
         /// <summary>GET /Peers/Pbx.GetReportPeers(): Invoke function GetReportPeers (operationId GetReportPeers); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Peer> GetReportPeers(Query query = null)
         {
-            using (var r = client.GetReportPeers(query))
+            using (var q = client.Prepare("GetReportPeers", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Peer>)Decode("GetReportPeers", r.Status, r.Bytes);
         }
 
@@ -27488,7 +27803,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.GetRequestHelpLink(grantPeriodDays={grantPeriodDays}): Invoke function GetRequestHelpLink (operationId GetRequestHelpLink); the answer decoded.</summary>
         public string GetRequestHelpLink(int grantPeriodDays)
         {
-            using (var r = client.GetRequestHelpLink(grantPeriodDays))
+            using (var q = client.Prepare("GetRequestHelpLink", null, null, null, new ThreecxClient.OpArg("grantPeriodDays", ThreecxClient.ArgKind.Int, grantPeriodDays)))
+            using (var r = q.Send())
                 return (string)Decode("GetRequestHelpLink", r.Status, r.Bytes);
         }
 
@@ -27499,7 +27815,8 @@ namespace Threecx
         /// <summary>GET /Backups/Pbx.GetRestoreSettings(): Invoke function GetRestoreSettings (operationId GetRestoreSettings); the answer decoded.</summary>
         public global::Threecx.Models.RestoreSettings GetRestoreSettings()
         {
-            using (var r = client.GetRestoreSettings())
+            using (var q = client.Prepare("GetRestoreSettings", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.RestoreSettings)Decode("GetRestoreSettings", r.Status, r.Bytes);
         }
 
@@ -27510,7 +27827,8 @@ namespace Threecx
         /// <summary>GET /Groups({Id})/Pbx.GetRestrictions(): Invoke function GetRestrictions (operationId GetRestrictions); the answer decoded.</summary>
         public global::Threecx.Models.Restrictions GetRestrictions(int id)
         {
-            using (var r = client.GetRestrictions(id))
+            using (var q = client.Prepare("GetRestrictions", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Restrictions)Decode("GetRestrictions", r.Status, r.Bytes);
         }
 
@@ -27521,7 +27839,8 @@ namespace Threecx
         /// <summary>GET /RingGroups({Id}): Get entity from RingGroups by key (operationId GetRingGroup); the answer decoded.</summary>
         public global::Threecx.Models.RingGroup GetRingGroup(int id, Query query = null)
         {
-            using (var r = client.GetRingGroup(id, query))
+            using (var q = client.Prepare("GetRingGroup", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.RingGroup)Decode("GetRingGroup", r.Status, r.Bytes);
         }
 
@@ -27532,7 +27851,8 @@ namespace Threecx
         /// <summary>GET /RingGroups(Number={Number}): Get entity from RingGroups by key (Number) (operationId GetRingGroupByNumber); the answer decoded.</summary>
         public global::Threecx.Models.RingGroup GetRingGroupByNumber(string number, Query query = null)
         {
-            using (var r = client.GetRingGroupByNumber(number, query))
+            using (var q = client.Prepare("GetRingGroupByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.RingGroup)Decode("GetRingGroupByNumber", r.Status, r.Bytes);
         }
 
@@ -27543,7 +27863,8 @@ namespace Threecx
         /// <summary>GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function GetRingGroupStatisticsData (operationId GetRingGroupStatisticsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.RingGroupStatistics> GetRingGroupStatisticsData(DateTimeOffset periodFrom, DateTimeOffset periodTo, string ringGroupDns, Query query = null)
         {
-            using (var r = client.GetRingGroupStatisticsData(periodFrom, periodTo, ringGroupDns, query))
+            using (var q = client.Prepare("GetRingGroupStatisticsData", query, null, null, new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("ringGroupDns", ThreecxClient.ArgKind.NullableString, ringGroupDns)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.RingGroupStatistics>)Decode("GetRingGroupStatisticsData", r.Status, r.Bytes);
         }
 
@@ -27558,7 +27879,8 @@ namespace Threecx
         /// <summary>POST /Defs/Pbx.GetRoutes: Invoke action GetRoutes (operationId GetRoutes); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.SetRouteRequest> GetRoutes(global::Threecx.Models.DefsGetRoutesRequestBody body = null)
         {
-            using (var r = client.GetRoutes(body == null ? null : Json.Encode<global::Threecx.Models.DefsGetRoutesRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetRoutes", null, null, body == null ? null : Json.Encode<global::Threecx.Models.DefsGetRoutesRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.SetRouteRequest>)Decode("GetRoutes", r.Status, r.Bytes);
         }
 
@@ -27569,7 +27891,8 @@ namespace Threecx
         /// <summary>GET /Sbcs({Name}): Get entity from Sbcs by key (operationId GetSbc); the answer decoded.</summary>
         public global::Threecx.Models.Sbc GetSbc(string name, Query query = null)
         {
-            using (var r = client.GetSbc(name, query))
+            using (var q = client.Prepare("GetSbc", query, null, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Sbc)Decode("GetSbc", r.Status, r.Bytes);
         }
 
@@ -27580,7 +27903,8 @@ namespace Threecx
         /// <summary>GET /ScheduledReports({Id}): Get entity from ScheduledReports by key (operationId GetScheduledReport); the answer decoded.</summary>
         public global::Threecx.Models.ScheduledReport GetScheduledReport(int id, Query query = null)
         {
-            using (var r = client.GetScheduledReport(id, query))
+            using (var q = client.Prepare("GetScheduledReport", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ScheduledReport)Decode("GetScheduledReport", r.Status, r.Bytes);
         }
 
@@ -27591,7 +27915,8 @@ namespace Threecx
         /// <summary>GET /SecureSipSettings: Get SecureSipSettings (operationId GetSecureSipSettings); the answer decoded.</summary>
         public global::Threecx.Models.SecureSipSettings GetSecureSipSettings(Query query = null)
         {
-            using (var r = client.GetSecureSipSettings(query))
+            using (var q = client.Prepare("GetSecureSipSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.SecureSipSettings)Decode("GetSecureSipSettings", r.Status, r.Bytes);
         }
 
@@ -27602,7 +27927,8 @@ namespace Threecx
         /// <summary>GET /GetServerCrmUpdates(): Invoke functionImport GetServerCrmUpdates (operationId GetServerCrmUpdates); the answer decoded.</summary>
         public global::Threecx.Models.UpdateList GetServerCrmUpdates()
         {
-            using (var r = client.GetServerCrmUpdates())
+            using (var q = client.Prepare("GetServerCrmUpdates", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.UpdateList)Decode("GetServerCrmUpdates", r.Status, r.Bytes);
         }
 
@@ -27613,7 +27939,8 @@ namespace Threecx
         /// <summary>GET /McpServers/Pbx.GetServerMetadata(targetIssuer={targetIssuer}): Invoke function GetServerMetadata (operationId GetServerMetadata); the answer decoded.</summary>
         public global::Threecx.Models.OAuthServerMetadata GetServerMetadata(string targetIssuer)
         {
-            using (var r = client.GetServerMetadata(targetIssuer))
+            using (var q = client.Prepare("GetServerMetadata", null, null, null, new ThreecxClient.OpArg("targetIssuer", ThreecxClient.ArgKind.String, targetIssuer)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OAuthServerMetadata)Decode("GetServerMetadata", r.Status, r.Bytes);
         }
 
@@ -27624,7 +27951,8 @@ namespace Threecx
         /// <summary>GET /ServicePrincipals({Id}): Get entity from ServicePrincipals by key (operationId GetServicePrincipal); the answer decoded.</summary>
         public global::Threecx.Models.ServicePrincipal GetServicePrincipal(int id, Query query = null)
         {
-            using (var r = client.GetServicePrincipal(id, query))
+            using (var q = client.Prepare("GetServicePrincipal", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ServicePrincipal)Decode("GetServicePrincipal", r.Status, r.Bytes);
         }
 
@@ -27635,7 +27963,8 @@ namespace Threecx
         /// <summary>POST /Backups/Pbx.GetSftpHostKey: Invoke action GetSftpHostKey (operationId GetSftpHostKey); the answer decoded.</summary>
         public string GetSftpHostKey(global::Threecx.Models.BackupsGetSftpHostKeyRequestBody body = null)
         {
-            using (var r = client.GetSftpHostKey(body == null ? null : Json.Encode<global::Threecx.Models.BackupsGetSftpHostKeyRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetSftpHostKey", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BackupsGetSftpHostKeyRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (string)Decode("GetSftpHostKey", r.Status, r.Bytes);
         }
 
@@ -27646,7 +27975,8 @@ namespace Threecx
         /// <summary>GET /ReportStatisticSla/Pbx.GetStatisticSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetStatisticSlaData (operationId GetStatisticSlaData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.StatisticSla> GetStatisticSlaData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.GetStatisticSlaData(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("GetStatisticSlaData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.StatisticSla>)Decode("GetStatisticSlaData", r.Status, r.Bytes);
         }
 
@@ -27661,7 +27991,8 @@ namespace Threecx
         /// <summary>GET /SyslogSettings: Get SyslogSettings (operationId GetSyslogSettings); the answer decoded.</summary>
         public global::Threecx.Models.SyslogSettings GetSyslogSettings(Query query = null)
         {
-            using (var r = client.GetSyslogSettings(query))
+            using (var q = client.Prepare("GetSyslogSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.SyslogSettings)Decode("GetSyslogSettings", r.Status, r.Bytes);
         }
 
@@ -27672,7 +28003,8 @@ namespace Threecx
         /// <summary>GET /Defs/Pbx.GetSystemParameters(): Invoke function GetSystemParameters (operationId GetSystemParameters); the answer decoded.</summary>
         public global::Threecx.Models.SystemParameters GetSystemParameters()
         {
-            using (var r = client.GetSystemParameters())
+            using (var q = client.Prepare("GetSystemParameters", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.SystemParameters)Decode("GetSystemParameters", r.Status, r.Bytes);
         }
 
@@ -27683,7 +28015,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus: Get SystemStatus (operationId GetSystemStatus); the answer decoded.</summary>
         public global::Threecx.Models.SystemStatus GetSystemStatus(Query query = null)
         {
-            using (var r = client.GetSystemStatus(query))
+            using (var q = client.Prepare("GetSystemStatus", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.SystemStatus)Decode("GetSystemStatus", r.Status, r.Bytes);
         }
 
@@ -27694,7 +28027,8 @@ namespace Threecx
         /// <summary>GET /ReportTeamQueueGeneralStatistics/Pbx.GetTeamQueueGeneralStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetTeamQueueGeneralStatisticsData (operationId GetTeamQueueGeneralStatisticsData); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.TeamQueueGeneralStatistics> GetTeamQueueGeneralStatisticsData(string queueDnStr, DateTimeOffset startDt, DateTimeOffset endDt, string waitInterval, Query query = null)
         {
-            using (var r = client.GetTeamQueueGeneralStatisticsData(queueDnStr, startDt, endDt, waitInterval, query))
+            using (var q = client.Prepare("GetTeamQueueGeneralStatisticsData", query, null, null, new ThreecxClient.OpArg("queueDnStr", ThreecxClient.ArgKind.NullableString, queueDnStr), new ThreecxClient.OpArg("startDt", ThreecxClient.ArgKind.DateTime, startDt), new ThreecxClient.OpArg("endDt", ThreecxClient.ArgKind.DateTime, endDt), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.TeamQueueGeneralStatistics>)Decode("GetTeamQueueGeneralStatisticsData", r.Status, r.Bytes);
         }
 
@@ -27709,7 +28043,8 @@ namespace Threecx
         /// <summary>GET /VoicemailSettings/Pbx.GetTranscribeLanguages(): Invoke function GetTranscribeLanguages (operationId GetTranscribeLanguages); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.LanguageItem> GetTranscribeLanguages(Query query = null)
         {
-            using (var r = client.GetTranscribeLanguages(query))
+            using (var q = client.Prepare("GetTranscribeLanguages", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.LanguageItem>)Decode("GetTranscribeLanguages", r.Status, r.Bytes);
         }
 
@@ -27724,7 +28059,8 @@ namespace Threecx
         /// <summary>GET /Trunks({Id}): Get entity from Trunks by key (operationId GetTrunk); the answer decoded.</summary>
         public global::Threecx.Models.Trunk GetTrunk(int id, Query query = null)
         {
-            using (var r = client.GetTrunk(id, query))
+            using (var q = client.Prepare("GetTrunk", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Trunk)Decode("GetTrunk", r.Status, r.Bytes);
         }
 
@@ -27735,7 +28071,8 @@ namespace Threecx
         /// <summary>GET /Trunks(Number={Number}): Get entity from Trunks by key (Number) (operationId GetTrunkByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Trunk GetTrunkByNumber(string number, Query query = null)
         {
-            using (var r = client.GetTrunkByNumber(number, query))
+            using (var q = client.Prepare("GetTrunkByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Trunk)Decode("GetTrunkByNumber", r.Status, r.Bytes);
         }
 
@@ -27746,7 +28083,8 @@ namespace Threecx
         /// <summary>GET /TrunkTemplates({Id}): Get entity from TrunkTemplates by key (operationId GetTrunkTemplate); the answer decoded.</summary>
         public global::Threecx.Models.TrunkTemplate GetTrunkTemplate(string id, Query query = null)
         {
-            using (var r = client.GetTrunkTemplate(id, query))
+            using (var q = client.Prepare("GetTrunkTemplate", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.TrunkTemplate)Decode("GetTrunkTemplate", r.Status, r.Bytes);
         }
 
@@ -27757,7 +28095,8 @@ namespace Threecx
         /// <summary>GET /GetUpdateDetails(key={key},id={id}): Invoke functionImport GetUpdateDetails (operationId GetUpdateDetails); the answer decoded.</summary>
         public string GetUpdateDetails(string key, string id)
         {
-            using (var r = client.GetUpdateDetails(key, id))
+            using (var q = client.Prepare("GetUpdateDetails", null, null, null, new ThreecxClient.OpArg("key", ThreecxClient.ArgKind.Guid, key), new ThreecxClient.OpArg("id", ThreecxClient.ArgKind.Guid, id)))
+            using (var r = q.Send())
                 return (string)Decode("GetUpdateDetails", r.Status, r.Bytes);
         }
 
@@ -27768,7 +28107,8 @@ namespace Threecx
         /// <summary>GET /GetUpdateSettings(): Invoke functionImport GetUpdateSettings (operationId GetUpdateSettings); the answer decoded.</summary>
         public global::Threecx.Models.UpdateSettings GetUpdateSettings()
         {
-            using (var r = client.GetUpdateSettings())
+            using (var q = client.Prepare("GetUpdateSettings", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.UpdateSettings)Decode("GetUpdateSettings", r.Status, r.Bytes);
         }
 
@@ -27779,7 +28119,8 @@ namespace Threecx
         /// <summary>GET /GetUpdates(): Invoke functionImport GetUpdates (operationId GetUpdates); the answer decoded.</summary>
         public global::Threecx.Models.UpdateList GetUpdates()
         {
-            using (var r = client.GetUpdates())
+            using (var q = client.Prepare("GetUpdates", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.UpdateList)Decode("GetUpdates", r.Status, r.Bytes);
         }
 
@@ -27790,7 +28131,8 @@ namespace Threecx
         /// <summary>GET /GetUpdatesStats(): Invoke functionImport GetUpdatesStats (operationId GetUpdatesStats); the answer decoded.</summary>
         public global::Threecx.Models.UpdatesStats GetUpdatesStats()
         {
-            using (var r = client.GetUpdatesStats())
+            using (var q = client.Prepare("GetUpdatesStats", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.UpdatesStats)Decode("GetUpdatesStats", r.Status, r.Bytes);
         }
 
@@ -27801,7 +28143,8 @@ namespace Threecx
         /// <summary>GET /Users({Id}): Get entity from Users by key (operationId GetUser); the answer decoded.</summary>
         public global::Threecx.Models.User GetUser(int id, Query query = null)
         {
-            using (var r = client.GetUser(id, query))
+            using (var q = client.Prepare("GetUser", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.User)Decode("GetUser", r.Status, r.Bytes);
         }
 
@@ -27812,7 +28155,8 @@ namespace Threecx
         /// <summary>GET /ReportUserActivity/Pbx.GetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType}): Invoke function GetUserActivity (operationId GetUserActivity); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.UserActivity> GetUserActivity(string clientTimeZone, DateTimeOffset periodFrom, DateTimeOffset periodTo, string groupNumber, string extensionDns, string waitInterval, bool includeQueueCalls, int callArea, int groupingType, Query query = null)
         {
-            using (var r = client.GetUserActivity(clientTimeZone, periodFrom, periodTo, groupNumber, extensionDns, waitInterval, includeQueueCalls, callArea, groupingType, query))
+            using (var q = client.Prepare("GetUserActivity", query, null, null, new ThreecxClient.OpArg("clientTimeZone", ThreecxClient.ArgKind.NullableString, clientTimeZone), new ThreecxClient.OpArg("periodFrom", ThreecxClient.ArgKind.DateTime, periodFrom), new ThreecxClient.OpArg("periodTo", ThreecxClient.ArgKind.DateTime, periodTo), new ThreecxClient.OpArg("groupNumber", ThreecxClient.ArgKind.NullableString, groupNumber), new ThreecxClient.OpArg("extensionDns", ThreecxClient.ArgKind.NullableString, extensionDns), new ThreecxClient.OpArg("waitInterval", ThreecxClient.ArgKind.NullableString, waitInterval), new ThreecxClient.OpArg("includeQueueCalls", ThreecxClient.ArgKind.Bool, includeQueueCalls), new ThreecxClient.OpArg("callArea", ThreecxClient.ArgKind.Int, callArea), new ThreecxClient.OpArg("groupingType", ThreecxClient.ArgKind.Int, groupingType)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.UserActivity>)Decode("GetUserActivity", r.Status, r.Bytes);
         }
 
@@ -27827,7 +28171,8 @@ namespace Threecx
         /// <summary>GET /Users(Number={Number}): Get entity from Users by key (Number) (operationId GetUserByNumber); the answer decoded.</summary>
         public global::Threecx.Models.User GetUserByNumber(string number, Query query = null)
         {
-            using (var r = client.GetUserByNumber(number, query))
+            using (var q = client.Prepare("GetUserByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.User)Decode("GetUserByNumber", r.Status, r.Bytes);
         }
 
@@ -27838,7 +28183,8 @@ namespace Threecx
         /// <summary>POST /Microsoft365Integration/Pbx.GetUsersByPrincipalNames: Invoke action GetUsersByPrincipalNames (operationId GetUsersByPrincipalNames); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ExternalAccount> GetUsersByPrincipalNames(global::Threecx.Models.Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody body = null)
         {
-            using (var r = client.GetUsersByPrincipalNames(body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("GetUsersByPrincipalNames", null, null, body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ExternalAccount>)Decode("GetUsersByPrincipalNames", r.Status, r.Bytes);
         }
 
@@ -27849,7 +28195,8 @@ namespace Threecx
         /// <summary>GET /AISettings/Pbx.GetVectorStore(id={id}): Invoke function GetVectorStore (operationId GetVectorStore); the answer decoded.</summary>
         public global::Threecx.Models.VectorStore GetVectorStore(string id)
         {
-            using (var r = client.GetVectorStore(id))
+            using (var q = client.Prepare("GetVectorStore", null, null, null, new ThreecxClient.OpArg("id", ThreecxClient.ArgKind.NullableString, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.VectorStore)Decode("GetVectorStore", r.Status, r.Bytes);
         }
 
@@ -27860,7 +28207,8 @@ namespace Threecx
         /// <summary>GET /AISettings/Pbx.GetVectorStoreFiles(id={id},limit={limit},after={after}): Invoke function GetVectorStoreFiles (operationId GetVectorStoreFiles); the answer decoded.</summary>
         public global::Threecx.Models.VectorStoreFiles GetVectorStoreFiles(string id, int limit, string after)
         {
-            using (var r = client.GetVectorStoreFiles(id, limit, after))
+            using (var q = client.Prepare("GetVectorStoreFiles", null, null, null, new ThreecxClient.OpArg("id", ThreecxClient.ArgKind.NullableString, id), new ThreecxClient.OpArg("limit", ThreecxClient.ArgKind.Int, limit), new ThreecxClient.OpArg("after", ThreecxClient.ArgKind.String, after)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.VectorStoreFiles)Decode("GetVectorStoreFiles", r.Status, r.Bytes);
         }
 
@@ -27871,7 +28219,8 @@ namespace Threecx
         /// <summary>GET /AISettings/Pbx.GetVectorStores(limit={limit},after={after}): Invoke function GetVectorStores (operationId GetVectorStores); the answer decoded.</summary>
         public global::Threecx.Models.VectorStores GetVectorStores(int limit, string after)
         {
-            using (var r = client.GetVectorStores(limit, after))
+            using (var q = client.Prepare("GetVectorStores", null, null, null, new ThreecxClient.OpArg("limit", ThreecxClient.ArgKind.Int, limit), new ThreecxClient.OpArg("after", ThreecxClient.ArgKind.String, after)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.VectorStores)Decode("GetVectorStores", r.Status, r.Bytes);
         }
 
@@ -27882,7 +28231,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.GetVersionType(): Invoke function GetVersionType (operationId GetVersionType); the answer decoded.</summary>
         public global::Threecx.Models.VersionUpdateType GetVersionType()
         {
-            using (var r = client.GetVersionType())
+            using (var q = client.Prepare("GetVersionType", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.VersionUpdateType)Decode("GetVersionType", r.Status, r.Bytes);
         }
 
@@ -27893,7 +28243,8 @@ namespace Threecx
         /// <summary>GET /VoicemailSettings: Get VoicemailSettings (operationId GetVoicemailSettings); the answer decoded.</summary>
         public global::Threecx.Models.VoicemailSettings GetVoicemailSettings(Query query = null)
         {
-            using (var r = client.GetVoicemailSettings(query))
+            using (var q = client.Prepare("GetVoicemailSettings", query, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.VoicemailSettings)Decode("GetVoicemailSettings", r.Status, r.Bytes);
         }
 
@@ -27904,7 +28255,8 @@ namespace Threecx
         /// <summary>GET /ConferenceSettings/Pbx.GetWebMeetingZones(): Invoke function GetWebMeetingZones (operationId GetWebMeetingZones); the answer decoded.</summary>
         public ODataCollection<string> GetWebMeetingZones(Query query = null)
         {
-            using (var r = client.GetWebMeetingZones(query))
+            using (var q = client.Prepare("GetWebMeetingZones", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<string>)Decode("GetWebMeetingZones", r.Status, r.Bytes);
         }
 
@@ -27919,7 +28271,8 @@ namespace Threecx
         /// <summary>GET /WebsiteLinks({Link}): Get entity from WebsiteLinks by key (operationId GetWeblink); the answer decoded.</summary>
         public global::Threecx.Models.Weblink GetWeblink(string link, Query query = null)
         {
-            using (var r = client.GetWeblink(link, query))
+            using (var q = client.Prepare("GetWeblink", query, null, null, new ThreecxClient.OpArg("Link", ThreecxClient.ArgKind.String, link)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Weblink)Decode("GetWeblink", r.Status, r.Bytes);
         }
 
@@ -27930,7 +28283,8 @@ namespace Threecx
         /// <summary>GET /HasDebianUpgrade(): Invoke functionImport HasDebianUpgrade (operationId HasDebianUpgrade); the answer decoded.</summary>
         public bool? HasDebianUpgrade()
         {
-            using (var r = client.HasDebianUpgrade())
+            using (var q = client.Prepare("HasDebianUpgrade", null, null, null))
+            using (var r = q.Send())
                 return (bool?)Decode("HasDebianUpgrade", r.Status, r.Bytes);
         }
 
@@ -27941,7 +28295,8 @@ namespace Threecx
         /// <summary>GET /Users({Id})/Pbx.HasDuplicatedEmail(): Invoke function HasDuplicatedEmail (operationId HasDuplicatedEmail); the answer decoded.</summary>
         public bool? HasDuplicatedEmail(int id)
         {
-            using (var r = client.HasDuplicatedEmail(id))
+            using (var q = client.Prepare("HasDuplicatedEmail", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (bool?)Decode("HasDuplicatedEmail", r.Status, r.Bytes);
         }
 
@@ -27952,7 +28307,8 @@ namespace Threecx
         /// <summary>GET /Defs/Pbx.HasSystemOwner(): Invoke function HasSystemOwner (operationId HasSystemOwner); the answer decoded.</summary>
         public bool? HasSystemOwner()
         {
-            using (var r = client.HasSystemOwner())
+            using (var q = client.Prepare("HasSystemOwner", null, null, null))
+            using (var r = q.Send())
                 return (bool?)Decode("HasSystemOwner", r.Status, r.Bytes);
         }
 
@@ -27963,7 +28319,8 @@ namespace Threecx
         /// <summary>GET /Fax/Pbx.InitFax(): Invoke function InitFax (operationId InitFax); the answer decoded.</summary>
         public global::Threecx.Models.Fax InitFax()
         {
-            using (var r = client.InitFax())
+            using (var q = client.Prepare("InitFax", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Fax)Decode("InitFax", r.Status, r.Bytes);
         }
 
@@ -27974,7 +28331,8 @@ namespace Threecx
         /// <summary>GET /Trunks/Pbx.InitMasterBridge(): Invoke function InitMasterBridge (operationId InitMasterBridge); the answer decoded.</summary>
         public global::Threecx.Models.Trunk InitMasterBridge()
         {
-            using (var r = client.InitMasterBridge())
+            using (var q = client.Prepare("InitMasterBridge", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Trunk)Decode("InitMasterBridge", r.Status, r.Bytes);
         }
 
@@ -27985,7 +28343,8 @@ namespace Threecx
         /// <summary>GET /Trunks/Pbx.InitSlaveBridge(): Invoke function InitSlaveBridge (operationId InitSlaveBridge); the answer decoded.</summary>
         public global::Threecx.Models.Trunk InitSlaveBridge()
         {
-            using (var r = client.InitSlaveBridge())
+            using (var q = client.Prepare("InitSlaveBridge", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Trunk)Decode("InitSlaveBridge", r.Status, r.Bytes);
         }
 
@@ -27996,7 +28355,8 @@ namespace Threecx
         /// <summary>GET /Trunks/Pbx.InitTrunk(template={template}): Invoke function InitTrunk (operationId InitTrunk); the answer decoded.</summary>
         public global::Threecx.Models.Trunk InitTrunk(string template)
         {
-            using (var r = client.InitTrunk(template))
+            using (var q = client.Prepare("InitTrunk", null, null, null, new ThreecxClient.OpArg("template", ThreecxClient.ArgKind.String, template)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Trunk)Decode("InitTrunk", r.Status, r.Bytes);
         }
 
@@ -28007,7 +28367,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.InstallFirmware: Invoke action InstallFirmware (operationId InstallFirmware); the answer decoded.</summary>
         public void InstallFirmware(global::Threecx.Models.UsersInstallFirmwareRequestBody body = null)
         {
-            using (var r = client.InstallFirmware(body == null ? null : Json.Encode<global::Threecx.Models.UsersInstallFirmwareRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("InstallFirmware", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersInstallFirmwareRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -28018,7 +28379,8 @@ namespace Threecx
         /// <summary>POST /InstallUpdates: Invoke actionImport InstallUpdates (operationId InstallUpdates); the answer decoded.</summary>
         public void InstallUpdates(global::Threecx.Models.ActionImportInstallUpdatesRequestBody body = null)
         {
-            using (var r = client.InstallUpdates(body == null ? null : Json.Encode<global::Threecx.Models.ActionImportInstallUpdatesRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("InstallUpdates", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ActionImportInstallUpdatesRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -28029,7 +28391,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.IsRequestHelpEnabled(): Invoke function IsRequestHelpEnabled (operationId IsRequestHelpEnabled); the answer decoded.</summary>
         public global::Threecx.Models.CreateTicket IsRequestHelpEnabled()
         {
-            using (var r = client.IsRequestHelpEnabled())
+            using (var q = client.Prepare("IsRequestHelpEnabled", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CreateTicket)Decode("IsRequestHelpEnabled", r.Status, r.Bytes);
         }
 
@@ -28040,7 +28403,8 @@ namespace Threecx
         /// <summary>POST /MyUser/Pbx.IssueDownloadTicket: Invoke action IssueDownloadTicket (operationId IssueDownloadTicket); the answer decoded.</summary>
         public global::Threecx.Models.OneTimeTicket IssueDownloadTicket()
         {
-            using (var r = client.IssueDownloadTicket())
+            using (var q = client.Prepare("IssueDownloadTicket", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OneTimeTicket)Decode("IssueDownloadTicket", r.Status, r.Bytes);
         }
 
@@ -28051,7 +28415,8 @@ namespace Threecx
         /// <summary>POST /Groups/Pbx.LinkGroupPartner: Invoke action LinkGroupPartner (operationId LinkGroupPartner); the answer decoded.</summary>
         public void LinkGroupPartner(global::Threecx.Models.GroupsLinkGroupPartnerRequestBody body = null)
         {
-            using (var r = client.LinkGroupPartner(body == null ? null : Json.Encode<global::Threecx.Models.GroupsLinkGroupPartnerRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("LinkGroupPartner", null, null, body == null ? null : Json.Encode<global::Threecx.Models.GroupsLinkGroupPartnerRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -28062,7 +28427,8 @@ namespace Threecx
         /// <summary>POST /MyGroup/Pbx.LinkMyGroupPartner: Invoke action LinkMyGroupPartner (operationId LinkMyGroupPartner); the answer decoded.</summary>
         public void LinkMyGroupPartner(global::Threecx.Models.LinkMyGroupPartnerRequestBody body = null)
         {
-            using (var r = client.LinkMyGroupPartner(body == null ? null : Json.Encode<global::Threecx.Models.LinkMyGroupPartnerRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("LinkMyGroupPartner", null, null, body == null ? null : Json.Encode<global::Threecx.Models.LinkMyGroupPartnerRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -28073,7 +28439,8 @@ namespace Threecx
         /// <summary>POST /LicenseStatus/Pbx.LinkPartner: Invoke action LinkPartner (operationId LinkPartner); the answer decoded.</summary>
         public void LinkPartner(global::Threecx.Models.LicenseStatusLinkPartnerRequestBody body = null)
         {
-            using (var r = client.LinkPartner(body == null ? null : Json.Encode<global::Threecx.Models.LicenseStatusLinkPartnerRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("LinkPartner", null, null, body == null ? null : Json.Encode<global::Threecx.Models.LicenseStatusLinkPartnerRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -28084,7 +28451,8 @@ namespace Threecx
         /// <summary>GET /ActiveCalls: Get entities from ActiveCalls (operationId ListActiveCall); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ActiveCall> ListActiveCall(Query query = null)
         {
-            using (var r = client.ListActiveCall(query))
+            using (var q = client.Prepare("ListActiveCall", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ActiveCall>)Decode("ListActiveCall", r.Status, r.Bytes);
         }
 
@@ -28099,7 +28467,8 @@ namespace Threecx
         /// <summary>GET /Queues({Id})/Agents: Get Agents from Queues (operationId ListAgents); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueueAgent> ListAgents(int id, Query query = null)
         {
-            using (var r = client.ListAgents(id, query))
+            using (var q = client.Prepare("ListAgents", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueueAgent>)Decode("ListAgents", r.Status, r.Bytes);
         }
 
@@ -28114,7 +28483,8 @@ namespace Threecx
         /// <summary>GET /Backups: Get entities from Backups (operationId ListBackups); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Backups> ListBackups(Query query = null)
         {
-            using (var r = client.ListBackups(query))
+            using (var q = client.Prepare("ListBackups", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Backups>)Decode("ListBackups", r.Status, r.Bytes);
         }
 
@@ -28129,7 +28499,8 @@ namespace Threecx
         /// <summary>GET /BlackListNumbers: Get entities from BlackListNumbers (operationId ListBlackListNumber); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.BlackListNumber> ListBlackListNumber(Query query = null)
         {
-            using (var r = client.ListBlackListNumber(query))
+            using (var q = client.Prepare("ListBlackListNumber", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.BlackListNumber>)Decode("ListBlackListNumber", r.Status, r.Bytes);
         }
 
@@ -28144,7 +28515,8 @@ namespace Threecx
         /// <summary>GET /Blocklist: Get entities from Blocklist (operationId ListBlocklistAddr); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.BlocklistAddr> ListBlocklistAddr(Query query = null)
         {
-            using (var r = client.ListBlocklistAddr(query))
+            using (var q = client.Prepare("ListBlocklistAddr", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.BlocklistAddr>)Decode("ListBlocklistAddr", r.Status, r.Bytes);
         }
 
@@ -28159,7 +28531,8 @@ namespace Threecx
         /// <summary>GET /CallCostSettings: Get entities from CallCostSettings (operationId ListCallCostSettings); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CallCostSettings> ListCallCostSettings(Query query = null)
         {
-            using (var r = client.ListCallCostSettings(query))
+            using (var q = client.Prepare("ListCallCostSettings", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CallCostSettings>)Decode("ListCallCostSettings", r.Status, r.Bytes);
         }
 
@@ -28174,7 +28547,8 @@ namespace Threecx
         /// <summary>GET /CallFlowApps: Get entities from CallFlowApps (operationId ListCallFlowApp); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CallFlowApp> ListCallFlowApp(Query query = null)
         {
-            using (var r = client.ListCallFlowApp(query))
+            using (var q = client.Prepare("ListCallFlowApp", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CallFlowApp>)Decode("ListCallFlowApp", r.Status, r.Bytes);
         }
 
@@ -28189,7 +28563,8 @@ namespace Threecx
         /// <summary>GET /CallFlowScripts: Get entities from CallFlowScripts (operationId ListCallFlowScript); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CallFlowScript> ListCallFlowScript(Query query = null)
         {
-            using (var r = client.ListCallFlowScript(query))
+            using (var q = client.Prepare("ListCallFlowScript", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CallFlowScript>)Decode("ListCallFlowScript", r.Status, r.Bytes);
         }
 
@@ -28204,7 +28579,8 @@ namespace Threecx
         /// <summary>GET /CallHistoryView: Get entities from CallHistoryView (operationId ListCallHistoryView); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CallHistoryView> ListCallHistoryView(Query query = null)
         {
-            using (var r = client.ListCallHistoryView(query))
+            using (var q = client.Prepare("ListCallHistoryView", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CallHistoryView>)Decode("ListCallHistoryView", r.Status, r.Bytes);
         }
 
@@ -28219,7 +28595,8 @@ namespace Threecx
         /// <summary>GET /ChatHistoryView: Get entities from ChatHistoryView (operationId ListChatHistoryView); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ChatHistoryView> ListChatHistoryView(Query query = null)
         {
-            using (var r = client.ListChatHistoryView(query))
+            using (var q = client.Prepare("ListChatHistoryView", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ChatHistoryView>)Decode("ListChatHistoryView", r.Status, r.Bytes);
         }
 
@@ -28234,7 +28611,8 @@ namespace Threecx
         /// <summary>GET /ChatMessagesHistoryView: Get entities from ChatMessagesHistoryView (operationId ListChatMessagesHistoryView); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ChatMessagesHistoryView> ListChatMessagesHistoryView(Query query = null)
         {
-            using (var r = client.ListChatMessagesHistoryView(query))
+            using (var q = client.Prepare("ListChatMessagesHistoryView", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ChatMessagesHistoryView>)Decode("ListChatMessagesHistoryView", r.Status, r.Bytes);
         }
 
@@ -28249,7 +28627,8 @@ namespace Threecx
         /// <summary>GET /Defs/Codecs: Get Codecs from Defs (operationId ListCodecs); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Codec> ListCodecs(Query query = null)
         {
-            using (var r = client.ListCodecs(query))
+            using (var q = client.Prepare("ListCodecs", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Codec>)Decode("ListCodecs", r.Status, r.Bytes);
         }
 
@@ -28264,7 +28643,8 @@ namespace Threecx
         /// <summary>GET /Contacts: Get entities from Contacts (operationId ListContact); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Contact> ListContact(Query query = null)
         {
-            using (var r = client.ListContact(query))
+            using (var q = client.Prepare("ListContact", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Contact>)Decode("ListContact", r.Status, r.Bytes);
         }
 
@@ -28279,7 +28659,8 @@ namespace Threecx
         /// <summary>GET /Countries: Get entities from Countries (operationId ListCountry); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Country> ListCountry(Query query = null)
         {
-            using (var r = client.ListCountry(query))
+            using (var q = client.Prepare("ListCountry", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Country>)Decode("ListCountry", r.Status, r.Bytes);
         }
 
@@ -28294,7 +28675,8 @@ namespace Threecx
         /// <summary>GET /CustomPrompts: Get entities from CustomPrompts (operationId ListCustomPrompt); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.CustomPrompt> ListCustomPrompt(Query query = null)
         {
-            using (var r = client.ListCustomPrompt(query))
+            using (var q = client.Prepare("ListCustomPrompt", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.CustomPrompt>)Decode("ListCustomPrompt", r.Status, r.Bytes);
         }
 
@@ -28309,7 +28691,8 @@ namespace Threecx
         /// <summary>GET /DeviceInfos: Get entities from DeviceInfos (operationId ListDeviceInfo); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.DeviceInfo> ListDeviceInfo(Query query = null)
         {
-            using (var r = client.ListDeviceInfo(query))
+            using (var q = client.Prepare("ListDeviceInfo", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.DeviceInfo>)Decode("ListDeviceInfo", r.Status, r.Bytes);
         }
 
@@ -28324,7 +28707,8 @@ namespace Threecx
         /// <summary>GET /DidNumbers: Get entities from DidNumbers (operationId ListDidNumber); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.DidNumber> ListDidNumber(Query query = null)
         {
-            using (var r = client.ListDidNumber(query))
+            using (var q = client.Prepare("ListDidNumber", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.DidNumber>)Decode("ListDidNumber", r.Status, r.Bytes);
         }
 
@@ -28339,7 +28723,8 @@ namespace Threecx
         /// <summary>GET /EmailTemplate: Get entities from EmailTemplate (operationId ListEmailTemplate); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.EmailTemplate> ListEmailTemplate(Query query = null)
         {
-            using (var r = client.ListEmailTemplate(query))
+            using (var q = client.Prepare("ListEmailTemplate", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.EmailTemplate>)Decode("ListEmailTemplate", r.Status, r.Bytes);
         }
 
@@ -28354,7 +28739,8 @@ namespace Threecx
         /// <summary>GET /EmergencyGeoLocations: Get entities from EmergencyGeoLocations (operationId ListEmergencyGeoLocation); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.EmergencyGeoLocation> ListEmergencyGeoLocation(Query query = null)
         {
-            using (var r = client.ListEmergencyGeoLocation(query))
+            using (var q = client.Prepare("ListEmergencyGeoLocation", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.EmergencyGeoLocation>)Decode("ListEmergencyGeoLocation", r.Status, r.Bytes);
         }
 
@@ -28369,7 +28755,8 @@ namespace Threecx
         /// <summary>GET /EventLogs: Get entities from EventLogs (operationId ListEventLog); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.EventLog> ListEventLog(Query query = null)
         {
-            using (var r = client.ListEventLog(query))
+            using (var q = client.Prepare("ListEventLog", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.EventLog>)Decode("ListEventLog", r.Status, r.Bytes);
         }
 
@@ -28384,7 +28771,8 @@ namespace Threecx
         /// <summary>GET /Fax: Get entities from Fax (operationId ListFax); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Fax> ListFax(Query query = null)
         {
-            using (var r = client.ListFax(query))
+            using (var q = client.Prepare("ListFax", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Fax>)Decode("ListFax", r.Status, r.Bytes);
         }
 
@@ -28399,7 +28787,8 @@ namespace Threecx
         /// <summary>GET /Firmwares: Get entities from Firmwares (operationId ListFirmware); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Firmware> ListFirmware(Query query = null)
         {
-            using (var r = client.ListFirmware(query))
+            using (var q = client.Prepare("ListFirmware", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Firmware>)Decode("ListFirmware", r.Status, r.Bytes);
         }
 
@@ -28414,7 +28803,8 @@ namespace Threecx
         /// <summary>GET /Users({Id})/ForwardingProfiles: Get ForwardingProfiles from Users (operationId ListForwardingProfiles); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ForwardingProfile> ListForwardingProfiles(int id, Query query = null)
         {
-            using (var r = client.ListForwardingProfiles(id, query))
+            using (var q = client.Prepare("ListForwardingProfiles", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ForwardingProfile>)Decode("ListForwardingProfiles", r.Status, r.Bytes);
         }
 
@@ -28429,7 +28819,8 @@ namespace Threecx
         /// <summary>GET /Receptionists({Id})/Forwards: Get Forwards from Receptionists (operationId ListForwards); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ReceptionistForward> ListForwards(int id, Query query = null)
         {
-            using (var r = client.ListForwards(id, query))
+            using (var q = client.Prepare("ListForwards", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ReceptionistForward>)Decode("ListForwards", r.Status, r.Bytes);
         }
 
@@ -28444,7 +28835,8 @@ namespace Threecx
         /// <summary>GET /Fxs: Get entities from Fxs (operationId ListFxs); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Fxs> ListFxs(Query query = null)
         {
-            using (var r = client.ListFxs(query))
+            using (var q = client.Prepare("ListFxs", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Fxs>)Decode("ListFxs", r.Status, r.Bytes);
         }
 
@@ -28459,7 +28851,8 @@ namespace Threecx
         /// <summary>GET /FxsTemplates: Get entities from FxsTemplates (operationId ListFxsTemplate); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.FxsTemplate> ListFxsTemplate(Query query = null)
         {
-            using (var r = client.ListFxsTemplate(query))
+            using (var q = client.Prepare("ListFxsTemplate", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.FxsTemplate>)Decode("ListFxsTemplate", r.Status, r.Bytes);
         }
 
@@ -28474,7 +28867,8 @@ namespace Threecx
         /// <summary>GET /Defs/GatewayParameterValues: Get GatewayParameterValues from Defs (operationId ListGatewayParameterValues); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.GatewayParameterValue> ListGatewayParameterValues(Query query = null)
         {
-            using (var r = client.ListGatewayParameterValues(query))
+            using (var q = client.Prepare("ListGatewayParameterValues", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.GatewayParameterValue>)Decode("ListGatewayParameterValues", r.Status, r.Bytes);
         }
 
@@ -28489,7 +28883,8 @@ namespace Threecx
         /// <summary>GET /Defs/GatewayParameters: Get GatewayParameters from Defs (operationId ListGatewayParameters); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.GatewayParameter> ListGatewayParameters(Query query = null)
         {
-            using (var r = client.ListGatewayParameters(query))
+            using (var q = client.Prepare("ListGatewayParameters", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.GatewayParameter>)Decode("ListGatewayParameters", r.Status, r.Bytes);
         }
 
@@ -28504,7 +28899,8 @@ namespace Threecx
         /// <summary>GET /Users({Id})/Greetings: Get Greetings from Users (operationId ListGreetings); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Greeting> ListGreetings(int id, Query query = null)
         {
-            using (var r = client.ListGreetings(id, query))
+            using (var q = client.Prepare("ListGreetings", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Greeting>)Decode("ListGreetings", r.Status, r.Bytes);
         }
 
@@ -28519,7 +28915,8 @@ namespace Threecx
         /// <summary>GET /Groups: Get entities from Groups (operationId ListGroup); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Group> ListGroup(Query query = null)
         {
-            using (var r = client.ListGroup(query))
+            using (var q = client.Prepare("ListGroup", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Group>)Decode("ListGroup", r.Status, r.Bytes);
         }
 
@@ -28534,7 +28931,8 @@ namespace Threecx
         /// <summary>GET /Users({Id})/Groups: Get Groups from Users (operationId ListGroups); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.UserGroup> ListGroups(int id, Query query = null)
         {
-            using (var r = client.ListGroups(id, query))
+            using (var q = client.Prepare("ListGroups", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.UserGroup>)Decode("ListGroups", r.Status, r.Bytes);
         }
 
@@ -28549,7 +28947,8 @@ namespace Threecx
         /// <summary>GET /Holidays: Get entities from Holidays (operationId ListHoliday); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Holiday> ListHoliday(Query query = null)
         {
-            using (var r = client.ListHoliday(query))
+            using (var q = client.Prepare("ListHoliday", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Holiday>)Decode("ListHoliday", r.Status, r.Bytes);
         }
 
@@ -28564,7 +28963,8 @@ namespace Threecx
         /// <summary>GET /InboundRules: Get entities from InboundRules (operationId ListInboundRule); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.InboundRule> ListInboundRule(Query query = null)
         {
-            using (var r = client.ListInboundRule(query))
+            using (var q = client.Prepare("ListInboundRule", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.InboundRule>)Decode("ListInboundRule", r.Status, r.Bytes);
         }
 
@@ -28579,7 +28979,8 @@ namespace Threecx
         /// <summary>GET /LastCdrAndChatMessageTimestamp: Get entities from LastCdrAndChatMessageTimestamp (operationId ListLastCdrAndChatMessageTimestamp); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.LastCdrAndChatMessageTimestamp> ListLastCdrAndChatMessageTimestamp(Query query = null)
         {
-            using (var r = client.ListLastCdrAndChatMessageTimestamp(query))
+            using (var q = client.Prepare("ListLastCdrAndChatMessageTimestamp", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.LastCdrAndChatMessageTimestamp>)Decode("ListLastCdrAndChatMessageTimestamp", r.Status, r.Bytes);
         }
 
@@ -28594,7 +28995,8 @@ namespace Threecx
         /// <summary>GET /Queues({Id})/Managers: Get Managers from Queues (operationId ListManagers); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.QueueManager> ListManagers(int id, Query query = null)
         {
-            using (var r = client.ListManagers(id, query))
+            using (var q = client.Prepare("ListManagers", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.QueueManager>)Decode("ListManagers", r.Status, r.Bytes);
         }
 
@@ -28609,7 +29011,8 @@ namespace Threecx
         /// <summary>GET /Groups({Id})/Members: Get Members from Groups (operationId ListMembers); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.UserGroup> ListMembers(int id, Query query = null)
         {
-            using (var r = client.ListMembers(id, query))
+            using (var q = client.Prepare("ListMembers", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.UserGroup>)Decode("ListMembers", r.Status, r.Bytes);
         }
 
@@ -28624,7 +29027,8 @@ namespace Threecx
         /// <summary>GET /MyGroup/Members: Get Members from MyGroup (operationId ListMyGroupMembers); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.UserGroup> ListMyGroupMembers(Query query = null)
         {
-            using (var r = client.ListMyGroupMembers(query))
+            using (var q = client.Prepare("ListMyGroupMembers", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.UserGroup>)Decode("ListMyGroupMembers", r.Status, r.Bytes);
         }
 
@@ -28639,7 +29043,8 @@ namespace Threecx
         /// <summary>GET /MyGroup/Rights: Get Rights from MyGroup (operationId ListMyGroupRights); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Rights> ListMyGroupRights(Query query = null)
         {
-            using (var r = client.ListMyGroupRights(query))
+            using (var q = client.Prepare("ListMyGroupRights", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Rights>)Decode("ListMyGroupRights", r.Status, r.Bytes);
         }
 
@@ -28654,7 +29059,8 @@ namespace Threecx
         /// <summary>GET /MyUser/ForwardingProfiles: Get ForwardingProfiles from MyUser (operationId ListMyUserForwardingProfiles); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ForwardingProfile> ListMyUserForwardingProfiles(Query query = null)
         {
-            using (var r = client.ListMyUserForwardingProfiles(query))
+            using (var q = client.Prepare("ListMyUserForwardingProfiles", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ForwardingProfile>)Decode("ListMyUserForwardingProfiles", r.Status, r.Bytes);
         }
 
@@ -28669,7 +29075,8 @@ namespace Threecx
         /// <summary>GET /MyUser/Greetings: Get Greetings from MyUser (operationId ListMyUserGreetings); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Greeting> ListMyUserGreetings(Query query = null)
         {
-            using (var r = client.ListMyUserGreetings(query))
+            using (var q = client.Prepare("ListMyUserGreetings", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Greeting>)Decode("ListMyUserGreetings", r.Status, r.Bytes);
         }
 
@@ -28684,7 +29091,8 @@ namespace Threecx
         /// <summary>GET /MyUser/Groups: Get Groups from MyUser (operationId ListMyUserGroups); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.UserGroup> ListMyUserGroups(Query query = null)
         {
-            using (var r = client.ListMyUserGroups(query))
+            using (var q = client.Prepare("ListMyUserGroups", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.UserGroup>)Decode("ListMyUserGroups", r.Status, r.Bytes);
         }
 
@@ -28699,7 +29107,8 @@ namespace Threecx
         /// <summary>GET /NetworkInterfaces: Get entities from NetworkInterfaces (operationId ListNetworkInterface); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.NetworkInterface> ListNetworkInterface(Query query = null)
         {
-            using (var r = client.ListNetworkInterface(query))
+            using (var q = client.Prepare("ListNetworkInterface", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.NetworkInterface>)Decode("ListNetworkInterface", r.Status, r.Bytes);
         }
 
@@ -28714,7 +29123,8 @@ namespace Threecx
         /// <summary>GET /OAuthClients: Get entities from OAuthClients (operationId ListOAuthClient); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.OAuthClient> ListOAuthClient(Query query = null)
         {
-            using (var r = client.ListOAuthClient(query))
+            using (var q = client.Prepare("ListOAuthClient", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.OAuthClient>)Decode("ListOAuthClient", r.Status, r.Bytes);
         }
 
@@ -28729,7 +29139,8 @@ namespace Threecx
         /// <summary>GET /OutboundRules: Get entities from OutboundRules (operationId ListOutboundRule); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.OutboundRule> ListOutboundRule(Query query = null)
         {
-            using (var r = client.ListOutboundRule(query))
+            using (var q = client.Prepare("ListOutboundRule", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.OutboundRule>)Decode("ListOutboundRule", r.Status, r.Bytes);
         }
 
@@ -28744,7 +29155,8 @@ namespace Threecx
         /// <summary>GET /Parameters: Get entities from Parameters (operationId ListParameter); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Parameter> ListParameter(Query query = null)
         {
-            using (var r = client.ListParameter(query))
+            using (var q = client.Prepare("ListParameter", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Parameter>)Decode("ListParameter", r.Status, r.Bytes);
         }
 
@@ -28759,7 +29171,8 @@ namespace Threecx
         /// <summary>GET /Parkings: Get entities from Parkings (operationId ListParking); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Parking> ListParking(Query query = null)
         {
-            using (var r = client.ListParking(query))
+            using (var q = client.Prepare("ListParking", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Parking>)Decode("ListParking", r.Status, r.Bytes);
         }
 
@@ -28774,7 +29187,8 @@ namespace Threecx
         /// <summary>GET /Parkings({Id})/Groups: Get Groups from Parkings (operationId ListParkingGroups); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.UserGroup> ListParkingGroups(int id, Query query = null)
         {
-            using (var r = client.ListParkingGroups(id, query))
+            using (var q = client.Prepare("ListParkingGroups", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.UserGroup>)Decode("ListParkingGroups", r.Status, r.Bytes);
         }
 
@@ -28789,7 +29203,8 @@ namespace Threecx
         /// <summary>GET /Peers: Get entities from Peers (operationId ListPeer); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Peer> ListPeer(Query query = null)
         {
-            using (var r = client.ListPeer(query))
+            using (var q = client.Prepare("ListPeer", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Peer>)Decode("ListPeer", r.Status, r.Bytes);
         }
 
@@ -28804,7 +29219,8 @@ namespace Threecx
         /// <summary>GET /PhoneLogos: Get entities from PhoneLogos (operationId ListPhoneLogo); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.PhoneLogo> ListPhoneLogo(Query query = null)
         {
-            using (var r = client.ListPhoneLogo(query))
+            using (var q = client.Prepare("ListPhoneLogo", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.PhoneLogo>)Decode("ListPhoneLogo", r.Status, r.Bytes);
         }
 
@@ -28819,7 +29235,8 @@ namespace Threecx
         /// <summary>GET /PhoneTemplates: Get entities from PhoneTemplates (operationId ListPhoneTemplate); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.PhoneTemplate> ListPhoneTemplate(Query query = null)
         {
-            using (var r = client.ListPhoneTemplate(query))
+            using (var q = client.Prepare("ListPhoneTemplate", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.PhoneTemplate>)Decode("ListPhoneTemplate", r.Status, r.Bytes);
         }
 
@@ -28834,7 +29251,8 @@ namespace Threecx
         /// <summary>GET /Playlists: Get entities from Playlists (operationId ListPlaylist); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Playlist> ListPlaylist(Query query = null)
         {
-            using (var r = client.ListPlaylist(query))
+            using (var q = client.Prepare("ListPlaylist", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Playlist>)Decode("ListPlaylist", r.Status, r.Bytes);
         }
 
@@ -28849,7 +29267,8 @@ namespace Threecx
         /// <summary>GET /PromptSets: Get entities from PromptSets (operationId ListPromptSet); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.PromptSet> ListPromptSet(Query query = null)
         {
-            using (var r = client.ListPromptSet(query))
+            using (var q = client.Prepare("ListPromptSet", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.PromptSet>)Decode("ListPromptSet", r.Status, r.Bytes);
         }
 
@@ -28864,7 +29283,8 @@ namespace Threecx
         /// <summary>GET /PromptSets({Id})/Prompts: Get Prompts from PromptSets (operationId ListPrompts); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Prompt> ListPrompts(int id, Query query = null)
         {
-            using (var r = client.ListPrompts(id, query))
+            using (var q = client.Prepare("ListPrompts", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Prompt>)Decode("ListPrompts", r.Status, r.Bytes);
         }
 
@@ -28879,7 +29299,8 @@ namespace Threecx
         /// <summary>GET /TenantProperties: Get entities from TenantProperties (operationId ListProperty); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Property> ListProperty(Query query = null)
         {
-            using (var r = client.ListProperty(query))
+            using (var q = client.Prepare("ListProperty", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Property>)Decode("ListProperty", r.Status, r.Bytes);
         }
 
@@ -28894,7 +29315,8 @@ namespace Threecx
         /// <summary>GET /Queues: Get entities from Queues (operationId ListQueue); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Queue> ListQueue(Query query = null)
         {
-            using (var r = client.ListQueue(query))
+            using (var q = client.Prepare("ListQueue", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Queue>)Decode("ListQueue", r.Status, r.Bytes);
         }
 
@@ -28909,7 +29331,8 @@ namespace Threecx
         /// <summary>GET /Receptionists: Get entities from Receptionists (operationId ListReceptionist); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Receptionist> ListReceptionist(Query query = null)
         {
-            using (var r = client.ListReceptionist(query))
+            using (var q = client.Prepare("ListReceptionist", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Receptionist>)Decode("ListReceptionist", r.Status, r.Bytes);
         }
 
@@ -28924,7 +29347,8 @@ namespace Threecx
         /// <summary>GET /Recordings: Get entities from Recordings (operationId ListRecording); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Recording> ListRecording(Query query = null)
         {
-            using (var r = client.ListRecording(query))
+            using (var q = client.Prepare("ListRecording", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Recording>)Decode("ListRecording", r.Status, r.Bytes);
         }
 
@@ -28939,7 +29363,8 @@ namespace Threecx
         /// <summary>GET /MyTokens: Get entities from MyTokens (operationId ListRefreshToken); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.RefreshToken> ListRefreshToken(Query query = null)
         {
-            using (var r = client.ListRefreshToken(query))
+            using (var q = client.Prepare("ListRefreshToken", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.RefreshToken>)Decode("ListRefreshToken", r.Status, r.Bytes);
         }
 
@@ -28954,7 +29379,8 @@ namespace Threecx
         /// <summary>GET /Groups({Id})/Rights: Get Rights from Groups (operationId ListRights); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Rights> ListRights(int id, Query query = null)
         {
-            using (var r = client.ListRights(id, query))
+            using (var q = client.Prepare("ListRights", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Rights>)Decode("ListRights", r.Status, r.Bytes);
         }
 
@@ -28969,7 +29395,8 @@ namespace Threecx
         /// <summary>GET /RingGroups: Get entities from RingGroups (operationId ListRingGroup); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.RingGroup> ListRingGroup(Query query = null)
         {
-            using (var r = client.ListRingGroup(query))
+            using (var q = client.Prepare("ListRingGroup", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.RingGroup>)Decode("ListRingGroup", r.Status, r.Bytes);
         }
 
@@ -28984,7 +29411,8 @@ namespace Threecx
         /// <summary>GET /RingGroups({Id})/Members: Get Members from RingGroups (operationId ListRingGroupMembers); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.RingGroupMember> ListRingGroupMembers(int id, Query query = null)
         {
-            using (var r = client.ListRingGroupMembers(id, query))
+            using (var q = client.Prepare("ListRingGroupMembers", query, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.RingGroupMember>)Decode("ListRingGroupMembers", r.Status, r.Bytes);
         }
 
@@ -28999,7 +29427,8 @@ namespace Threecx
         /// <summary>GET /Sbcs: Get entities from Sbcs (operationId ListSbc); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Sbc> ListSbc(Query query = null)
         {
-            using (var r = client.ListSbc(query))
+            using (var q = client.Prepare("ListSbc", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Sbc>)Decode("ListSbc", r.Status, r.Bytes);
         }
 
@@ -29014,7 +29443,8 @@ namespace Threecx
         /// <summary>GET /ScheduledReports: Get entities from ScheduledReports (operationId ListScheduledReport); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ScheduledReport> ListScheduledReport(Query query = null)
         {
-            using (var r = client.ListScheduledReport(query))
+            using (var q = client.Prepare("ListScheduledReport", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ScheduledReport>)Decode("ListScheduledReport", r.Status, r.Bytes);
         }
 
@@ -29029,7 +29459,8 @@ namespace Threecx
         /// <summary>GET /SecurityTokens: Get entities from SecurityTokens (operationId ListSecurityRefreshToken); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.RefreshToken> ListSecurityRefreshToken(Query query = null)
         {
-            using (var r = client.ListSecurityRefreshToken(query))
+            using (var q = client.Prepare("ListSecurityRefreshToken", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.RefreshToken>)Decode("ListSecurityRefreshToken", r.Status, r.Bytes);
         }
 
@@ -29044,7 +29475,8 @@ namespace Threecx
         /// <summary>GET /Services: Get entities from Services (operationId ListServiceInfo); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ServiceInfo> ListServiceInfo(Query query = null)
         {
-            using (var r = client.ListServiceInfo(query))
+            using (var q = client.Prepare("ListServiceInfo", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ServiceInfo>)Decode("ListServiceInfo", r.Status, r.Bytes);
         }
 
@@ -29059,7 +29491,8 @@ namespace Threecx
         /// <summary>GET /ServicePrincipals: Get entities from ServicePrincipals (operationId ListServicePrincipal); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ServicePrincipal> ListServicePrincipal(Query query = null)
         {
-            using (var r = client.ListServicePrincipal(query))
+            using (var q = client.Prepare("ListServicePrincipal", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ServicePrincipal>)Decode("ListServicePrincipal", r.Status, r.Bytes);
         }
 
@@ -29074,7 +29507,8 @@ namespace Threecx
         /// <summary>GET /SipDevices: Get entities from SipDevices (operationId ListSipDevice); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.SipDevice> ListSipDevice(Query query = null)
         {
-            using (var r = client.ListSipDevice(query))
+            using (var q = client.Prepare("ListSipDevice", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.SipDevice>)Decode("ListSipDevice", r.Status, r.Bytes);
         }
 
@@ -29089,7 +29523,8 @@ namespace Threecx
         /// <summary>GET /Defs/TimeZones: Get TimeZones from Defs (operationId ListTimeZones); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.TimeZone> ListTimeZones(Query query = null)
         {
-            using (var r = client.ListTimeZones(query))
+            using (var q = client.Prepare("ListTimeZones", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.TimeZone>)Decode("ListTimeZones", r.Status, r.Bytes);
         }
 
@@ -29104,7 +29539,8 @@ namespace Threecx
         /// <summary>GET /Trunks: Get entities from Trunks (operationId ListTrunk); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Trunk> ListTrunk(Query query = null)
         {
-            using (var r = client.ListTrunk(query))
+            using (var q = client.Prepare("ListTrunk", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Trunk>)Decode("ListTrunk", r.Status, r.Bytes);
         }
 
@@ -29119,7 +29555,8 @@ namespace Threecx
         /// <summary>GET /TrunkTemplates: Get entities from TrunkTemplates (operationId ListTrunkTemplate); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.TrunkTemplate> ListTrunkTemplate(Query query = null)
         {
-            using (var r = client.ListTrunkTemplate(query))
+            using (var q = client.Prepare("ListTrunkTemplate", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.TrunkTemplate>)Decode("ListTrunkTemplate", r.Status, r.Bytes);
         }
 
@@ -29134,7 +29571,8 @@ namespace Threecx
         /// <summary>GET /Users: Get entities from Users (operationId ListUser); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.User> ListUser(Query query = null)
         {
-            using (var r = client.ListUser(query))
+            using (var q = client.Prepare("ListUser", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.User>)Decode("ListUser", r.Status, r.Bytes);
         }
 
@@ -29149,7 +29587,8 @@ namespace Threecx
         /// <summary>GET /WebsiteLinks: Get entities from WebsiteLinks (operationId ListWeblink); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Weblink> ListWeblink(Query query = null)
         {
-            using (var r = client.ListWeblink(query))
+            using (var q = client.Prepare("ListWeblink", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Weblink>)Decode("ListWeblink", r.Status, r.Bytes);
         }
 
@@ -29164,7 +29603,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.MakeCall: Invoke action MakeCall (operationId MakeCall); the answer decoded.</summary>
         public global::Threecx.Models.CallControlResultResponse MakeCall(global::Threecx.Models.UsersMakeCallRequestBody body = null)
         {
-            using (var r = client.MakeCall(body == null ? null : Json.Encode<global::Threecx.Models.UsersMakeCallRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("MakeCall", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersMakeCallRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CallControlResultResponse)Decode("MakeCall", r.Status, r.Bytes);
         }
 
@@ -29175,7 +29615,8 @@ namespace Threecx
         /// <summary>POST /CustomPrompts/Pbx.MakeCallRecordCustomPrompt: Invoke action MakeCallRecordCustomPrompt (operationId MakeCallRecordCustomPrompt); the answer decoded.</summary>
         public void MakeCallRecordCustomPrompt(global::Threecx.Models.CustomPromptsMakeCallRecordCustomPromptRequestBody body = null)
         {
-            using (var r = client.MakeCallRecordCustomPrompt(body == null ? null : Json.Encode<global::Threecx.Models.CustomPromptsMakeCallRecordCustomPromptRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("MakeCallRecordCustomPrompt", null, null, body == null ? null : Json.Encode<global::Threecx.Models.CustomPromptsMakeCallRecordCustomPromptRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29186,7 +29627,8 @@ namespace Threecx
         /// <summary>POST /Users({Id})/Pbx.MakeCallUserRecordGreeting: Invoke action MakeCallUserRecordGreeting (operationId MakeCallUserRecordGreeting); the answer decoded.</summary>
         public void MakeCallUserRecordGreeting(int id, global::Threecx.Models.MakeCallUserRecordGreetingRequestBody body = null)
         {
-            using (var r = client.MakeCallUserRecordGreeting(id, body == null ? null : Json.Encode<global::Threecx.Models.MakeCallUserRecordGreetingRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("MakeCallUserRecordGreeting", null, null, body == null ? null : Json.Encode<global::Threecx.Models.MakeCallUserRecordGreetingRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29197,7 +29639,8 @@ namespace Threecx
         /// <summary>POST /OutboundRules/Pbx.MoveUpDown: Invoke action MoveUpDown (operationId MoveUpDown); the answer decoded.</summary>
         public void MoveUpDown(global::Threecx.Models.OutboundRulesMoveUpDownRequestBody body = null)
         {
-            using (var r = client.MoveUpDown(body == null ? null : Json.Encode<global::Threecx.Models.OutboundRulesMoveUpDownRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("MoveUpDown", null, null, body == null ? null : Json.Encode<global::Threecx.Models.OutboundRulesMoveUpDownRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29208,7 +29651,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.MultiDeleteGreeting: Invoke action MultiDeleteGreeting (operationId MultiDeleteGreeting); the answer decoded.</summary>
         public void MultiDeleteGreeting(global::Threecx.Models.UsersMultiDeleteGreetingRequestBody body = null)
         {
-            using (var r = client.MultiDeleteGreeting(body == null ? null : Json.Encode<global::Threecx.Models.UsersMultiDeleteGreetingRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("MultiDeleteGreeting", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersMultiDeleteGreetingRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29219,7 +29663,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.MultiUserUpdate: Invoke action MultiUserUpdate (operationId MultiUserUpdate); the answer decoded.</summary>
         public void MultiUserUpdate(global::Threecx.Models.UsersMultiUserUpdateRequestBody body = null)
         {
-            using (var r = client.MultiUserUpdate(body == null ? null : Json.Encode<global::Threecx.Models.UsersMultiUserUpdateRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("MultiUserUpdate", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersMultiUserUpdateRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29230,7 +29675,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.MyPhoneRequestIdTelemetry(startDate={startDate},endDate={endDate}): Invoke function MyPhoneRequestIdTelemetry (operationId MyPhoneRequestIdTelemetry); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.MyPhoneRequestStats> MyPhoneRequestIdTelemetry(DateTimeOffset startDate, DateTimeOffset endDate, Query query = null)
         {
-            using (var r = client.MyPhoneRequestIdTelemetry(startDate, endDate, query))
+            using (var q = client.Prepare("MyPhoneRequestIdTelemetry", query, null, null, new ThreecxClient.OpArg("startDate", ThreecxClient.ArgKind.DateTime, startDate), new ThreecxClient.OpArg("endDate", ThreecxClient.ArgKind.DateTime, endDate)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.MyPhoneRequestStats>)Decode("MyPhoneRequestIdTelemetry", r.Status, r.Bytes);
         }
 
@@ -29245,7 +29691,8 @@ namespace Threecx
         /// <summary>GET /MyUser/Pbx.GenerateProvLink(): Invoke function GenerateProvLink (operationId MyUserGenerateProvLink); the answer decoded.</summary>
         public string MyUserGenerateProvLink()
         {
-            using (var r = client.MyUserGenerateProvLink())
+            using (var q = client.Prepare("MyUserGenerateProvLink", null, null, null))
+            using (var r = q.Send())
                 return (string)Decode("MyUserGenerateProvLink", r.Status, r.Bytes);
         }
 
@@ -29256,7 +29703,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.NetworkTelemetry(): Invoke function NetworkTelemetry (operationId NetworkTelemetry); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.NetworkTelemetry> NetworkTelemetry(Query query = null)
         {
-            using (var r = client.NetworkTelemetry(query))
+            using (var q = client.Prepare("NetworkTelemetry", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.NetworkTelemetry>)Decode("NetworkTelemetry", r.Status, r.Bytes);
         }
 
@@ -29271,7 +29719,8 @@ namespace Threecx
         /// <summary>GET /LicenseStatus/Pbx.PartnerInfo(resellerId={resellerId}): Invoke function PartnerInfo (operationId PartnerInfo); the answer decoded.</summary>
         public global::Threecx.Models.ResellerInfo PartnerInfo(string resellerId)
         {
-            using (var r = client.PartnerInfo(resellerId))
+            using (var q = client.Prepare("PartnerInfo", null, null, null, new ThreecxClient.OpArg("resellerId", ThreecxClient.ArgKind.String, resellerId)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.ResellerInfo)Decode("PartnerInfo", r.Status, r.Bytes);
         }
 
@@ -29282,7 +29731,8 @@ namespace Threecx
         /// <summary>POST /PromptSets({Id})/Pbx.PlayPrompt: Invoke action PlayPrompt (operationId PlayPrompt); the answer decoded.</summary>
         public void PlayPrompt(int id, global::Threecx.Models.PromptSetsPromptSetPlayPromptRequestBody body = null)
         {
-            using (var r = client.PlayPrompt(id, body == null ? null : Json.Encode<global::Threecx.Models.PromptSetsPromptSetPlayPromptRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("PlayPrompt", null, null, body == null ? null : Json.Encode<global::Threecx.Models.PromptSetsPromptSetPlayPromptRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29293,7 +29743,8 @@ namespace Threecx
         /// <summary>POST /DeviceInfos({Id})/Pbx.Provision: Invoke action Provision (operationId Provision); the answer decoded.</summary>
         public void Provision(int id, global::Threecx.Models.DeviceInfosDeviceInfoProvisionRequestBody body = null)
         {
-            using (var r = client.Provision(id, body == null ? null : Json.Encode<global::Threecx.Models.DeviceInfosDeviceInfoProvisionRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Provision", null, null, body == null ? null : Json.Encode<global::Threecx.Models.DeviceInfosDeviceInfoProvisionRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29304,7 +29755,8 @@ namespace Threecx
         /// <summary>POST /OutboundRules/Pbx.Purge: Invoke action Purge (operationId Purge); the answer decoded.</summary>
         public void Purge(global::Threecx.Models.OutboundRulesPurgeRequestBody body = null)
         {
-            using (var r = client.Purge(body == null ? null : Json.Encode<global::Threecx.Models.OutboundRulesPurgeRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Purge", null, null, body == null ? null : Json.Encode<global::Threecx.Models.OutboundRulesPurgeRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29315,7 +29767,8 @@ namespace Threecx
         /// <summary>POST /PurgeAllLogs: Invoke actionImport PurgeAllLogs (operationId PurgeAllLogs); the answer decoded.</summary>
         public void PurgeAllLogs()
         {
-            using (var r = client.PurgeAllLogs())
+            using (var q = client.Prepare("PurgeAllLogs", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29326,7 +29779,8 @@ namespace Threecx
         /// <summary>POST /Recordings/Pbx.PurgeArchive: Invoke action PurgeArchive (operationId PurgeArchive); the answer decoded.</summary>
         public void PurgeArchive()
         {
-            using (var r = client.PurgeArchive())
+            using (var q = client.Prepare("PurgeArchive", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29337,7 +29791,8 @@ namespace Threecx
         /// <summary>POST /PurgeCalls: Invoke actionImport PurgeCalls (operationId PurgeCalls); the answer decoded.</summary>
         public void PurgeCalls(global::Threecx.Models.ActionImportPurgeCallsRequestBody body = null)
         {
-            using (var r = client.PurgeCalls(body == null ? null : Json.Encode<global::Threecx.Models.ActionImportPurgeCallsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("PurgeCalls", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ActionImportPurgeCallsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29348,7 +29803,8 @@ namespace Threecx
         /// <summary>POST /PurgeChats: Invoke actionImport PurgeChats (operationId PurgeChats); the answer decoded.</summary>
         public void PurgeChats(global::Threecx.Models.ActionImportPurgeChatsRequestBody body = null)
         {
-            using (var r = client.PurgeChats(body == null ? null : Json.Encode<global::Threecx.Models.ActionImportPurgeChatsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("PurgeChats", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ActionImportPurgeChatsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29359,7 +29815,8 @@ namespace Threecx
         /// <summary>POST /EventLogs/Pbx.PurgeEventLog: Invoke action PurgeEventLog (operationId PurgeEventLog); the answer decoded.</summary>
         public void PurgeEventLog()
         {
-            using (var r = client.PurgeEventLog())
+            using (var q = client.Prepare("PurgeEventLog", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29370,7 +29827,8 @@ namespace Threecx
         /// <summary>POST /Recordings/Pbx.PurgeLocal: Invoke action PurgeLocal (operationId PurgeLocal); the answer decoded.</summary>
         public void PurgeLocal()
         {
-            using (var r = client.PurgeLocal())
+            using (var q = client.Prepare("PurgeLocal", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29381,7 +29839,8 @@ namespace Threecx
         /// <summary>POST /Backups/Pbx.PurgeLocalBackups: Invoke action PurgeLocalBackups (operationId PurgeLocalBackups); the answer decoded.</summary>
         public void PurgeLocalBackups()
         {
-            using (var r = client.PurgeLocalBackups())
+            using (var q = client.Prepare("PurgeLocalBackups", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29392,7 +29851,8 @@ namespace Threecx
         /// <summary>POST /ActivityLog/Pbx.PurgeLogs: Invoke action PurgeLogs (operationId PurgeLogs); the answer decoded.</summary>
         public void PurgeLogs()
         {
-            using (var r = client.PurgeLogs())
+            using (var q = client.Prepare("PurgeLogs", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29403,7 +29863,8 @@ namespace Threecx
         /// <summary>POST /Sbcs({Name})/Pbx.PushConfig: Invoke action PushConfig (operationId PushConfig); the answer decoded.</summary>
         public void PushConfig(string name)
         {
-            using (var r = client.PushConfig(name))
+            using (var q = client.Prepare("PushConfig", null, null, null, new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29414,7 +29875,8 @@ namespace Threecx
         /// <summary>POST /SipDevices({Id})/Pbx.PushFirmware: Invoke action PushFirmware (operationId PushFirmware); the answer decoded.</summary>
         public void PushFirmware(int id, global::Threecx.Models.SipDevicesSipDevicePushFirmwareRequestBody body = null)
         {
-            using (var r = client.PushFirmware(id, body == null ? null : Json.Encode<global::Threecx.Models.SipDevicesSipDevicePushFirmwareRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("PushFirmware", null, null, body == null ? null : Json.Encode<global::Threecx.Models.SipDevicesSipDevicePushFirmwareRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29425,7 +29887,8 @@ namespace Threecx
         /// <summary>POST /Firmwares({Id})/Pbx.PushFirmwareForPhones: Invoke action PushFirmwareForPhones (operationId PushFirmwareForPhones); the answer decoded.</summary>
         public void PushFirmwareForPhones(string id)
         {
-            using (var r = client.PushFirmwareForPhones(id))
+            using (var q = client.Prepare("PushFirmwareForPhones", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29436,7 +29899,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.RebootPhone: Invoke action RebootPhone (operationId RebootPhone); the answer decoded.</summary>
         public void RebootPhone(global::Threecx.Models.UsersRebootPhoneRequestBody body = null)
         {
-            using (var r = client.RebootPhone(body == null ? null : Json.Encode<global::Threecx.Models.UsersRebootPhoneRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("RebootPhone", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersRebootPhoneRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29447,7 +29911,8 @@ namespace Threecx
         /// <summary>POST /PromptSets({Id})/Pbx.RecordPrompt: Invoke action RecordPrompt (operationId RecordPrompt); the answer decoded.</summary>
         public void RecordPrompt(int id, global::Threecx.Models.PromptSetsPromptSetRecordPromptRequestBody body = null)
         {
-            using (var r = client.RecordPrompt(id, body == null ? null : Json.Encode<global::Threecx.Models.PromptSetsPromptSetRecordPromptRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("RecordPrompt", null, null, body == null ? null : Json.Encode<global::Threecx.Models.PromptSetsPromptSetRecordPromptRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29458,7 +29923,8 @@ namespace Threecx
         /// <summary>POST /OAuthClients({Id})/Pbx.RefreshClientMetadata: Invoke action RefreshClientMetadata (operationId RefreshClientMetadata); the answer decoded.</summary>
         public bool? RefreshClientMetadata(string id)
         {
-            using (var r = client.RefreshClientMetadata(id))
+            using (var q = client.Prepare("RefreshClientMetadata", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Guid, id)))
+            using (var r = q.Send())
                 return (bool?)Decode("RefreshClientMetadata", r.Status, r.Bytes);
         }
 
@@ -29469,7 +29935,8 @@ namespace Threecx
         /// <summary>POST /LicenseStatus/Pbx.RefreshLicenseStatus: Invoke action RefreshLicenseStatus (operationId RefreshLicenseStatus); the answer decoded.</summary>
         public void RefreshLicenseStatus()
         {
-            using (var r = client.RefreshLicenseStatus())
+            using (var q = client.Prepare("RefreshLicenseStatus", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29480,7 +29947,8 @@ namespace Threecx
         /// <summary>POST /Trunks/Pbx.RefreshRegistration: Invoke action RefreshRegistration (operationId RefreshRegistration); the answer decoded.</summary>
         public void RefreshRegistration(global::Threecx.Models.TrunksRefreshRegistrationRequestBody body = null)
         {
-            using (var r = client.RefreshRegistration(body == null ? null : Json.Encode<global::Threecx.Models.TrunksRefreshRegistrationRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("RefreshRegistration", null, null, body == null ? null : Json.Encode<global::Threecx.Models.TrunksRefreshRegistrationRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29491,7 +29959,8 @@ namespace Threecx
         /// <summary>POST /Users({Id})/Pbx.Regenerate: Invoke action Regenerate (operationId Regenerate); the answer decoded.</summary>
         public void Regenerate(int id, global::Threecx.Models.RegenerateRequestBody body = null)
         {
-            using (var r = client.Regenerate(id, body == null ? null : Json.Encode<global::Threecx.Models.RegenerateRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Regenerate", null, null, body == null ? null : Json.Encode<global::Threecx.Models.RegenerateRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29502,7 +29971,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.RegeneratePasswords: Invoke action RegeneratePasswords (operationId RegeneratePasswords); the answer decoded.</summary>
         public void RegeneratePasswords(global::Threecx.Models.UsersRegeneratePasswordsRequestBody body = null)
         {
-            using (var r = client.RegeneratePasswords(body == null ? null : Json.Encode<global::Threecx.Models.UsersRegeneratePasswordsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("RegeneratePasswords", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersRegeneratePasswordsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29513,7 +29983,8 @@ namespace Threecx
         /// <summary>POST /Fxs({MacAddress})/Pbx.RegenerateWebCredentials: Invoke action RegenerateWebCredentials (operationId RegenerateWebCredentials); the answer decoded.</summary>
         public global::Threecx.Models.Fxs RegenerateWebCredentials(string macAddress)
         {
-            using (var r = client.RegenerateWebCredentials(macAddress))
+            using (var q = client.Prepare("RegenerateWebCredentials", null, null, null, new ThreecxClient.OpArg("MacAddress", ThreecxClient.ArgKind.String, macAddress)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Fxs)Decode("RegenerateWebCredentials", r.Status, r.Bytes);
         }
 
@@ -29524,7 +29995,8 @@ namespace Threecx
         /// <summary>POST /McpServers/Pbx.Register: Invoke action Register (operationId Register); the answer decoded.</summary>
         public void Register(global::Threecx.Models.McpServersRegisterRequestBody body = null)
         {
-            using (var r = client.Register(body == null ? null : Json.Encode<global::Threecx.Models.McpServersRegisterRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Register", null, null, body == null ? null : Json.Encode<global::Threecx.Models.McpServersRegisterRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29535,7 +30007,8 @@ namespace Threecx
         /// <summary>POST /Groups/Pbx.ReplaceGroupLicenseKey: Invoke action ReplaceGroupLicenseKey (operationId ReplaceGroupLicenseKey); the answer decoded.</summary>
         public void ReplaceGroupLicenseKey(global::Threecx.Models.GroupsReplaceGroupLicenseKeyRequestBody body = null)
         {
-            using (var r = client.ReplaceGroupLicenseKey(body == null ? null : Json.Encode<global::Threecx.Models.GroupsReplaceGroupLicenseKeyRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("ReplaceGroupLicenseKey", null, null, body == null ? null : Json.Encode<global::Threecx.Models.GroupsReplaceGroupLicenseKeyRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29546,7 +30019,8 @@ namespace Threecx
         /// <summary>POST /LicenseStatus/Pbx.ReplaceLicenseKey: Invoke action ReplaceLicenseKey (operationId ReplaceLicenseKey); the answer decoded.</summary>
         public void ReplaceLicenseKey(global::Threecx.Models.LicenseStatusReplaceLicenseKeyRequestBody body = null)
         {
-            using (var r = client.ReplaceLicenseKey(body == null ? null : Json.Encode<global::Threecx.Models.LicenseStatusReplaceLicenseKeyRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("ReplaceLicenseKey", null, null, body == null ? null : Json.Encode<global::Threecx.Models.LicenseStatusReplaceLicenseKeyRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29557,7 +30031,8 @@ namespace Threecx
         /// <summary>POST /MyGroup/Pbx.ReplaceMyGroupLicenseKey: Invoke action ReplaceMyGroupLicenseKey (operationId ReplaceMyGroupLicenseKey); the answer decoded.</summary>
         public void ReplaceMyGroupLicenseKey(global::Threecx.Models.ReplaceMyGroupLicenseKeyRequestBody body = null)
         {
-            using (var r = client.ReplaceMyGroupLicenseKey(body == null ? null : Json.Encode<global::Threecx.Models.ReplaceMyGroupLicenseKeyRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("ReplaceMyGroupLicenseKey", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ReplaceMyGroupLicenseKeyRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29568,7 +30043,8 @@ namespace Threecx
         /// <summary>POST /Defs/Pbx.ReportLogEvent: Invoke action ReportLogEvent (operationId ReportLogEvent); the answer decoded.</summary>
         public void ReportLogEvent(global::Threecx.Models.DefsReportLogEventRequestBody body = null)
         {
-            using (var r = client.ReportLogEvent(body == null ? null : Json.Encode<global::Threecx.Models.DefsReportLogEventRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("ReportLogEvent", null, null, body == null ? null : Json.Encode<global::Threecx.Models.DefsReportLogEventRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29579,7 +30055,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.ReprovisionAllPhones: Invoke action ReprovisionAllPhones (operationId ReprovisionAllPhones); the answer decoded.</summary>
         public void ReprovisionAllPhones(global::Threecx.Models.UsersReprovisionAllPhonesRequestBody body = null)
         {
-            using (var r = client.ReprovisionAllPhones(body == null ? null : Json.Encode<global::Threecx.Models.UsersReprovisionAllPhonesRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("ReprovisionAllPhones", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersReprovisionAllPhonesRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29590,7 +30067,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.ReprovisionPhone: Invoke action ReprovisionPhone (operationId ReprovisionPhone); the answer decoded.</summary>
         public void ReprovisionPhone(global::Threecx.Models.UsersReprovisionPhoneRequestBody body = null)
         {
-            using (var r = client.ReprovisionPhone(body == null ? null : Json.Encode<global::Threecx.Models.UsersReprovisionPhoneRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("ReprovisionPhone", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersReprovisionPhoneRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29601,7 +30079,8 @@ namespace Threecx
         /// <summary>POST /SystemStatus/Pbx.RequestHelp: Invoke action RequestHelp (operationId RequestHelp); the answer decoded.</summary>
         public void RequestHelp(global::Threecx.Models.SystemStatusRequestHelpRequestBody body = null)
         {
-            using (var r = client.RequestHelp(body == null ? null : Json.Encode<global::Threecx.Models.SystemStatusRequestHelpRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("RequestHelp", null, null, body == null ? null : Json.Encode<global::Threecx.Models.SystemStatusRequestHelpRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29612,7 +30091,8 @@ namespace Threecx
         /// <summary>POST /Queues({Id})/Pbx.ResetQueueStatistics: Invoke action ResetQueueStatistics (operationId ResetQueueStatistics); the answer decoded.</summary>
         public void ResetQueueStatistics(int id)
         {
-            using (var r = client.ResetQueueStatistics(id))
+            using (var q = client.Prepare("ResetQueueStatistics", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29623,7 +30103,8 @@ namespace Threecx
         /// <summary>POST /Services/Pbx.Restart: Invoke action Restart (operationId Restart); the answer decoded.</summary>
         public void Restart(global::Threecx.Models.ServicesRestartRequestBody body = null)
         {
-            using (var r = client.Restart(body == null ? null : Json.Encode<global::Threecx.Models.ServicesRestartRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Restart", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ServicesRestartRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29634,7 +30115,8 @@ namespace Threecx
         /// <summary>POST /Services/Pbx.RestartOperatingSystem: Invoke action RestartOperatingSystem (operationId RestartOperatingSystem); the answer decoded.</summary>
         public void RestartOperatingSystem()
         {
-            using (var r = client.RestartOperatingSystem())
+            using (var q = client.Prepare("RestartOperatingSystem", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29645,7 +30127,8 @@ namespace Threecx
         /// <summary>POST /Backups({FileName})/Pbx.Restore: Invoke action Restore (operationId Restore); the answer decoded.</summary>
         public void Restore(string fileName, global::Threecx.Models.BackupsBackupsRestoreRequestBody body = null)
         {
-            using (var r = client.Restore(fileName, body == null ? null : Json.Encode<global::Threecx.Models.BackupsBackupsRestoreRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Restore", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BackupsBackupsRestoreRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("FileName", ThreecxClient.ArgKind.String, fileName)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29656,7 +30139,8 @@ namespace Threecx
         /// <summary>POST /Peers/Pbx.RetreivePeersByNumbers: Invoke action RetreivePeersByNumbers (operationId RetreivePeersByNumbers); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.Peer> RetreivePeersByNumbers(global::Threecx.Models.PeersRetreivePeersByNumbersRequestBody body = null)
         {
-            using (var r = client.RetreivePeersByNumbers(body == null ? null : Json.Encode<global::Threecx.Models.PeersRetreivePeersByNumbersRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("RetreivePeersByNumbers", null, null, body == null ? null : Json.Encode<global::Threecx.Models.PeersRetreivePeersByNumbersRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.Peer>)Decode("RetreivePeersByNumbers", r.Status, r.Bytes);
         }
 
@@ -29667,7 +30151,8 @@ namespace Threecx
         /// <summary>POST /SystemStatus/Pbx.RevokeRemoteAccess: Invoke action RevokeRemoteAccess (operationId RevokeRemoteAccess); the answer decoded.</summary>
         public void RevokeRemoteAccess()
         {
-            using (var r = client.RevokeRemoteAccess())
+            using (var q = client.Prepare("RevokeRemoteAccess", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29678,7 +30163,8 @@ namespace Threecx
         /// <summary>POST /SecurityTokens({Id})/Pbx.RevokeToken: Invoke action RevokeToken (operationId RevokeSecurityToken); the answer decoded.</summary>
         public void RevokeSecurityToken(int id)
         {
-            using (var r = client.RevokeSecurityToken(id))
+            using (var q = client.Prepare("RevokeSecurityToken", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29689,7 +30175,8 @@ namespace Threecx
         /// <summary>POST /MyTokens({Id})/Pbx.RevokeToken: Invoke action RevokeToken (operationId RevokeToken); the answer decoded.</summary>
         public void RevokeToken(int id)
         {
-            using (var r = client.RevokeToken(id))
+            using (var q = client.Prepare("RevokeToken", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29700,7 +30187,8 @@ namespace Threecx
         /// <summary>POST /Trunks({Id})/Pbx.RunAnalysis: Invoke action RunAnalysis (operationId RunAnalysis); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.TrunkReport> RunAnalysis(int id)
         {
-            using (var r = client.RunAnalysis(id))
+            using (var q = client.Prepare("RunAnalysis", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.TrunkReport>)Decode("RunAnalysis", r.Status, r.Bytes);
         }
 
@@ -29711,7 +30199,8 @@ namespace Threecx
         /// <summary>POST /Defs/Pbx.SendEmail: Invoke action SendEmail (operationId SendEmail); the answer decoded.</summary>
         public void SendEmail(global::Threecx.Models.DefsSendEmailRequestBody body = null)
         {
-            using (var r = client.SendEmail(body == null ? null : Json.Encode<global::Threecx.Models.DefsSendEmailRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SendEmail", null, null, body == null ? null : Json.Encode<global::Threecx.Models.DefsSendEmailRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29722,7 +30211,8 @@ namespace Threecx
         /// <summary>POST /Users({Id})/Pbx.SendWelcomeEmail: Invoke action SendWelcomeEmail (operationId SendWelcomeEmail); the answer decoded.</summary>
         public void SendWelcomeEmail(int id)
         {
-            using (var r = client.SendWelcomeEmail(id))
+            using (var q = client.Prepare("SendWelcomeEmail", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29733,7 +30223,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.ServiceTelemetry(): Invoke function ServiceTelemetry (operationId ServiceTelemetry); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.ProcessTelemetry> ServiceTelemetry(Query query = null)
         {
-            using (var r = client.ServiceTelemetry(query))
+            using (var q = client.Prepare("ServiceTelemetry", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.ProcessTelemetry>)Decode("ServiceTelemetry", r.Status, r.Bytes);
         }
 
@@ -29748,7 +30239,8 @@ namespace Threecx
         /// <summary>POST /PromptSets({Id})/Pbx.SetActive: Invoke action SetActive (operationId SetActive); the answer decoded.</summary>
         public void SetActive(int id)
         {
-            using (var r = client.SetActive(id))
+            using (var q = client.Prepare("SetActive", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29759,7 +30251,8 @@ namespace Threecx
         /// <summary>POST /PromptSets({Id})/Pbx.SetAlternatePronunciation: Invoke action SetAlternatePronunciation (operationId SetAlternatePronunciation); the answer decoded.</summary>
         public void SetAlternatePronunciation(int id, global::Threecx.Models.PromptSetsPromptSetSetAlternatePronunciationRequestBody body = null)
         {
-            using (var r = client.SetAlternatePronunciation(id, body == null ? null : Json.Encode<global::Threecx.Models.PromptSetsPromptSetSetAlternatePronunciationRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetAlternatePronunciation", null, null, body == null ? null : Json.Encode<global::Threecx.Models.PromptSetsPromptSetSetAlternatePronunciationRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29770,7 +30263,8 @@ namespace Threecx
         /// <summary>POST /Backups/Pbx.SetBackupFailoverSettings: Invoke action SetBackupFailoverSettings (operationId SetBackupFailoverSettings); the answer decoded.</summary>
         public void SetBackupFailoverSettings(global::Threecx.Models.BackupsSetBackupFailoverSettingsRequestBody body = null)
         {
-            using (var r = client.SetBackupFailoverSettings(body == null ? null : Json.Encode<global::Threecx.Models.BackupsSetBackupFailoverSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetBackupFailoverSettings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BackupsSetBackupFailoverSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29781,7 +30275,8 @@ namespace Threecx
         /// <summary>POST /Backups/Pbx.SetBackupRepositorySettings: Invoke action SetBackupRepositorySettings (operationId SetBackupRepositorySettings); the answer decoded.</summary>
         public void SetBackupRepositorySettings(global::Threecx.Models.BackupsSetBackupRepositorySettingsRequestBody body = null)
         {
-            using (var r = client.SetBackupRepositorySettings(body == null ? null : Json.Encode<global::Threecx.Models.BackupsSetBackupRepositorySettingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetBackupRepositorySettings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BackupsSetBackupRepositorySettingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29792,7 +30287,8 @@ namespace Threecx
         /// <summary>POST /Backups/Pbx.SetBackupSettings: Invoke action SetBackupSettings (operationId SetBackupSettings); the answer decoded.</summary>
         public void SetBackupSettings(global::Threecx.Models.BackupsSetBackupSettingsRequestBody body = null)
         {
-            using (var r = client.SetBackupSettings(body == null ? null : Json.Encode<global::Threecx.Models.BackupsSetBackupSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetBackupSettings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BackupsSetBackupSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29803,7 +30299,8 @@ namespace Threecx
         /// <summary>POST /SystemStatus/Pbx.SetChatLogStatus: Invoke action SetChatLogStatus (operationId SetChatLogStatus); the answer decoded.</summary>
         public void SetChatLogStatus(global::Threecx.Models.SystemStatusSetChatLogStatusRequestBody body = null)
         {
-            using (var r = client.SetChatLogStatus(body == null ? null : Json.Encode<global::Threecx.Models.SystemStatusSetChatLogStatusRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetChatLogStatus", null, null, body == null ? null : Json.Encode<global::Threecx.Models.SystemStatusSetChatLogStatusRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29814,7 +30311,8 @@ namespace Threecx
         /// <summary>POST /EmailTemplate({TemplatePath})/Pbx.SetDefault: Invoke action SetDefault (operationId SetDefault); the answer decoded.</summary>
         public void SetDefault(string templatePath)
         {
-            using (var r = client.SetDefault(templatePath))
+            using (var q = client.Prepare("SetDefault", null, null, null, new ThreecxClient.OpArg("TemplatePath", ThreecxClient.ArgKind.String, templatePath)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29825,7 +30323,8 @@ namespace Threecx
         /// <summary>POST /Contacts/Pbx.SetDirSearchSettings: Invoke action SetDirSearchSettings (operationId SetDirSearchSettings); the answer decoded.</summary>
         public void SetDirSearchSettings(global::Threecx.Models.ContactsSetDirSearchSettingsRequestBody body = null)
         {
-            using (var r = client.SetDirSearchSettings(body == null ? null : Json.Encode<global::Threecx.Models.ContactsSetDirSearchSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetDirSearchSettings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ContactsSetDirSearchSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29836,7 +30335,8 @@ namespace Threecx
         /// <summary>POST /Users({Id})/Pbx.SetMonitorStatus: Invoke action SetMonitorStatus (operationId SetMonitorStatus); the answer decoded.</summary>
         public void SetMonitorStatus(int id, global::Threecx.Models.SetMonitorStatusRequestBody body = null)
         {
-            using (var r = client.SetMonitorStatus(id, body == null ? null : Json.Encode<global::Threecx.Models.SetMonitorStatusRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetMonitorStatus", null, null, body == null ? null : Json.Encode<global::Threecx.Models.SetMonitorStatusRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29847,7 +30347,8 @@ namespace Threecx
         /// <summary>POST /SystemStatus/Pbx.SetMultiCompanyMode: Invoke action SetMultiCompanyMode (operationId SetMultiCompanyMode); the answer decoded.</summary>
         public void SetMultiCompanyMode(global::Threecx.Models.SystemStatusSetMultiCompanyModeRequestBody body = null)
         {
-            using (var r = client.SetMultiCompanyMode(body == null ? null : Json.Encode<global::Threecx.Models.SystemStatusSetMultiCompanyModeRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetMultiCompanyMode", null, null, body == null ? null : Json.Encode<global::Threecx.Models.SystemStatusSetMultiCompanyModeRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29858,7 +30359,8 @@ namespace Threecx
         /// <summary>POST /CrmIntegration/Pbx.SetOAuthState: Invoke action SetOAuthState (operationId SetOAuthState); the answer decoded.</summary>
         public global::Threecx.Models.OauthState SetOAuthState(global::Threecx.Models.CrmIntegrationSetOAuthStateRequestBody body = null)
         {
-            using (var r = client.SetOAuthState(body == null ? null : Json.Encode<global::Threecx.Models.CrmIntegrationSetOAuthStateRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetOAuthState", null, null, body == null ? null : Json.Encode<global::Threecx.Models.CrmIntegrationSetOAuthStateRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.OauthState)Decode("SetOAuthState", r.Status, r.Bytes);
         }
 
@@ -29869,7 +30371,8 @@ namespace Threecx
         /// <summary>POST /Recordings/Pbx.SetRecordingRepositorySettings: Invoke action SetRecordingRepositorySettings (operationId SetRecordingRepositorySettings); the answer decoded.</summary>
         public void SetRecordingRepositorySettings(global::Threecx.Models.RecordingsSetRecordingRepositorySettingsRequestBody body = null)
         {
-            using (var r = client.SetRecordingRepositorySettings(body == null ? null : Json.Encode<global::Threecx.Models.RecordingsSetRecordingRepositorySettingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetRecordingRepositorySettings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.RecordingsSetRecordingRepositorySettingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29880,7 +30383,8 @@ namespace Threecx
         /// <summary>POST /Backups/Pbx.SetRestoreSettings: Invoke action SetRestoreSettings (operationId SetRestoreSettings); the answer decoded.</summary>
         public void SetRestoreSettings(global::Threecx.Models.BackupsSetRestoreSettingsRequestBody body = null)
         {
-            using (var r = client.SetRestoreSettings(body == null ? null : Json.Encode<global::Threecx.Models.BackupsSetRestoreSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetRestoreSettings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.BackupsSetRestoreSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29891,7 +30395,8 @@ namespace Threecx
         /// <summary>POST /Trunks/Pbx.SetRoutes: Invoke action SetRoutes (operationId SetRoutes); the answer decoded.</summary>
         public void SetRoutes(global::Threecx.Models.TrunksSetRoutesRequestBody body = null)
         {
-            using (var r = client.SetRoutes(body == null ? null : Json.Encode<global::Threecx.Models.TrunksSetRoutesRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetRoutes", null, null, body == null ? null : Json.Encode<global::Threecx.Models.TrunksSetRoutesRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29902,7 +30407,8 @@ namespace Threecx
         /// <summary>POST /SetUpdateSettings: Invoke actionImport SetUpdateSettings (operationId SetUpdateSettings); the answer decoded.</summary>
         public void SetUpdateSettings(global::Threecx.Models.ActionImportSetUpdateSettingsRequestBody body = null)
         {
-            using (var r = client.SetUpdateSettings(body == null ? null : Json.Encode<global::Threecx.Models.ActionImportSetUpdateSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("SetUpdateSettings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ActionImportSetUpdateSettingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29913,7 +30419,8 @@ namespace Threecx
         /// <summary>POST /Services/Pbx.Start: Invoke action Start (operationId Start); the answer decoded.</summary>
         public void Start(global::Threecx.Models.ServicesStartRequestBody body = null)
         {
-            using (var r = client.Start(body == null ? null : Json.Encode<global::Threecx.Models.ServicesStartRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Start", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ServicesStartRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29924,7 +30431,8 @@ namespace Threecx
         /// <summary>POST /Firewall/Pbx.StartCheck: Invoke action StartCheck (operationId StartCheck); the answer decoded.</summary>
         public void StartCheck()
         {
-            using (var r = client.StartCheck())
+            using (var q = client.Prepare("StartCheck", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29935,7 +30443,8 @@ namespace Threecx
         /// <summary>POST /SystemStatus/Pbx.StartDBMaintenance: Invoke action StartDBMaintenance (operationId StartDBMaintenance); the answer decoded.</summary>
         public void StartDBMaintenance()
         {
-            using (var r = client.StartDBMaintenance())
+            using (var q = client.Prepare("StartDBMaintenance", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29946,7 +30455,8 @@ namespace Threecx
         /// <summary>POST /Services/Pbx.Stop: Invoke action Stop (operationId Stop); the answer decoded.</summary>
         public void Stop(global::Threecx.Models.ServicesStopRequestBody body = null)
         {
-            using (var r = client.Stop(body == null ? null : Json.Encode<global::Threecx.Models.ServicesStopRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Stop", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ServicesStopRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -29957,7 +30467,8 @@ namespace Threecx
         /// <summary>POST /Firewall/Pbx.StopCheck: Invoke action StopCheck (operationId StopCheck); the answer decoded.</summary>
         public void StopCheck()
         {
-            using (var r = client.StopCheck())
+            using (var q = client.Prepare("StopCheck", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29968,7 +30479,8 @@ namespace Threecx
         /// <summary>POST /DataConnectorSettings/Pbx.Synchronize: Invoke action Synchronize (operationId Synchronize); the answer decoded.</summary>
         public void Synchronize()
         {
-            using (var r = client.Synchronize())
+            using (var q = client.Prepare("Synchronize", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -29979,7 +30491,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.SystemDatabaseInformation(): Invoke function SystemDatabaseInformation (operationId SystemDatabaseInformation); the answer decoded.</summary>
         public global::Threecx.Models.SystemDatabaseInformation SystemDatabaseInformation()
         {
-            using (var r = client.SystemDatabaseInformation())
+            using (var q = client.Prepare("SystemDatabaseInformation", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.SystemDatabaseInformation)Decode("SystemDatabaseInformation", r.Status, r.Bytes);
         }
 
@@ -29990,7 +30503,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.SystemExtensions(): Invoke function SystemExtensions (operationId SystemExtensions); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.SystemExtensionStatus> SystemExtensions(Query query = null)
         {
-            using (var r = client.SystemExtensions(query))
+            using (var q = client.Prepare("SystemExtensions", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.SystemExtensionStatus>)Decode("SystemExtensions", r.Status, r.Bytes);
         }
 
@@ -30005,7 +30519,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.SystemHealthStatus(): Invoke function SystemHealthStatus (operationId SystemHealthStatus); the answer decoded.</summary>
         public global::Threecx.Models.SystemHealthStatus SystemHealthStatus()
         {
-            using (var r = client.SystemHealthStatus())
+            using (var q = client.Prepare("SystemHealthStatus", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.SystemHealthStatus)Decode("SystemHealthStatus", r.Status, r.Bytes);
         }
 
@@ -30016,7 +30531,8 @@ namespace Threecx
         /// <summary>GET /SystemStatus/Pbx.SystemTelemetry(): Invoke function SystemTelemetry (operationId SystemTelemetry); the answer decoded.</summary>
         public ODataCollection<global::Threecx.Models.SystemTelemetry> SystemTelemetry(Query query = null)
         {
-            using (var r = client.SystemTelemetry(query))
+            using (var q = client.Prepare("SystemTelemetry", query, null, null))
+            using (var r = q.Send())
                 return (ODataCollection<global::Threecx.Models.SystemTelemetry>)Decode("SystemTelemetry", r.Status, r.Bytes);
         }
 
@@ -30031,7 +30547,8 @@ namespace Threecx
         /// <summary>POST /CrmIntegration/Pbx.Test: Invoke action Test (operationId Test); the answer decoded.</summary>
         public global::Threecx.Models.CrmTestResult Test(global::Threecx.Models.CrmIntegrationTestRequestBody body = null)
         {
-            using (var r = client.Test(body == null ? null : Json.Encode<global::Threecx.Models.CrmIntegrationTestRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Test", null, null, body == null ? null : Json.Encode<global::Threecx.Models.CrmIntegrationTestRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.CrmTestResult)Decode("Test", r.Status, r.Bytes);
         }
 
@@ -30042,7 +30559,8 @@ namespace Threecx
         /// <summary>POST /SyslogSettings/Pbx.TestConnection: Invoke action TestConnection (operationId TestConnection); the answer decoded.</summary>
         public void TestConnection(global::Threecx.Models.SyslogSettingsTestConnectionRequestBody body = null)
         {
-            using (var r = client.TestConnection(body == null ? null : Json.Encode<global::Threecx.Models.SyslogSettingsTestConnectionRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("TestConnection", null, null, body == null ? null : Json.Encode<global::Threecx.Models.SyslogSettingsTestConnectionRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -30053,7 +30571,8 @@ namespace Threecx
         /// <summary>POST /DataConnectorSettings/Pbx.TestDataConnector: Invoke action TestDataConnector (operationId TestDataConnector); the answer decoded.</summary>
         public void TestDataConnector()
         {
-            using (var r = client.TestDataConnector())
+            using (var q = client.Prepare("TestDataConnector", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -30064,7 +30583,8 @@ namespace Threecx
         /// <summary>POST /MailSettings/Pbx.TestEmail: Invoke action TestEmail (operationId TestEmail); the answer decoded.</summary>
         public global::Threecx.Models.TestResult TestEmail(global::Threecx.Models.MailSettingsTestEmailRequestBody body = null)
         {
-            using (var r = client.TestEmail(body == null ? null : Json.Encode<global::Threecx.Models.MailSettingsTestEmailRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("TestEmail", null, null, body == null ? null : Json.Encode<global::Threecx.Models.MailSettingsTestEmailRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.TestResult)Decode("TestEmail", r.Status, r.Bytes);
         }
 
@@ -30075,7 +30595,8 @@ namespace Threecx
         /// <summary>POST /Trunks({Id})/Pbx.TestInboundCall: Invoke action TestInboundCall (operationId TestInboundCall); the answer decoded.</summary>
         public global::Threecx.Models.TrunkTestResult TestInboundCall(int id)
         {
-            using (var r = client.TestInboundCall(id))
+            using (var q = client.Prepare("TestInboundCall", null, null, null, new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.TrunkTestResult)Decode("TestInboundCall", r.Status, r.Bytes);
         }
 
@@ -30086,7 +30607,8 @@ namespace Threecx
         /// <summary>POST /Trunks({Id})/Pbx.TestOutboundCall: Invoke action TestOutboundCall (operationId TestOutboundCall); the answer decoded.</summary>
         public global::Threecx.Models.TrunkTestResult TestOutboundCall(int id, global::Threecx.Models.TrunksTrunkTestOutboundCallRequestBody body = null)
         {
-            using (var r = client.TestOutboundCall(id, body == null ? null : Json.Encode<global::Threecx.Models.TrunksTrunkTestOutboundCallRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("TestOutboundCall", null, null, body == null ? null : Json.Encode<global::Threecx.Models.TrunksTrunkTestOutboundCallRequestBody>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.TrunkTestResult)Decode("TestOutboundCall", r.Status, r.Bytes);
         }
 
@@ -30097,7 +30619,8 @@ namespace Threecx
         /// <summary>POST /Microsoft365Integration/Pbx.TestPresence: Invoke action TestPresence (operationId TestPresence); the answer decoded.</summary>
         public void TestPresence()
         {
-            using (var r = client.TestPresence())
+            using (var q = client.Prepare("TestPresence", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -30108,7 +30631,8 @@ namespace Threecx
         /// <summary>GET /Microsoft365Integration/Pbx.TestSubscription(): Invoke function TestSubscription (operationId TestSubscription); the answer decoded.</summary>
         public global::Threecx.Models.Microsoft365SubscriptionTestResult TestSubscription()
         {
-            using (var r = client.TestSubscription())
+            using (var q = client.Prepare("TestSubscription", null, null, null))
+            using (var r = q.Send())
                 return (global::Threecx.Models.Microsoft365SubscriptionTestResult)Decode("TestSubscription", r.Status, r.Bytes);
         }
 
@@ -30119,7 +30643,8 @@ namespace Threecx
         /// <summary>POST /Recordings/Pbx.TranscribeRecordings: Invoke action TranscribeRecordings (operationId TranscribeRecordings); the answer decoded.</summary>
         public void TranscribeRecordings(global::Threecx.Models.RecordingsTranscribeRecordingsRequestBody body = null)
         {
-            using (var r = client.TranscribeRecordings(body == null ? null : Json.Encode<global::Threecx.Models.RecordingsTranscribeRecordingsRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("TranscribeRecordings", null, null, body == null ? null : Json.Encode<global::Threecx.Models.RecordingsTranscribeRecordingsRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -30130,7 +30655,8 @@ namespace Threecx
         /// <summary>POST /Groups/Pbx.UnlinkGroupPartner: Invoke action UnlinkGroupPartner (operationId UnlinkGroupPartner); the answer decoded.</summary>
         public void UnlinkGroupPartner()
         {
-            using (var r = client.UnlinkGroupPartner())
+            using (var q = client.Prepare("UnlinkGroupPartner", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -30141,7 +30667,8 @@ namespace Threecx
         /// <summary>POST /MyGroup/Pbx.UnlinkMyGroupPartner: Invoke action UnlinkMyGroupPartner (operationId UnlinkMyGroupPartner); the answer decoded.</summary>
         public void UnlinkMyGroupPartner()
         {
-            using (var r = client.UnlinkMyGroupPartner())
+            using (var q = client.Prepare("UnlinkMyGroupPartner", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -30152,7 +30679,8 @@ namespace Threecx
         /// <summary>POST /LicenseStatus/Pbx.UnlinkPartner: Invoke action UnlinkPartner (operationId UnlinkPartner); the answer decoded.</summary>
         public void UnlinkPartner()
         {
-            using (var r = client.UnlinkPartner())
+            using (var q = client.Prepare("UnlinkPartner", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -30163,7 +30691,8 @@ namespace Threecx
         /// <summary>POST /EmergencyGeoLocations/Pbx.Update: Invoke action Update (operationId Update); the answer decoded.</summary>
         public byte[] Update(global::Threecx.Models.EmergencyGeoLocationsUpdateRequestBody body = null)
         {
-            using (var r = client.Update(body == null ? null : Json.Encode<global::Threecx.Models.EmergencyGeoLocationsUpdateRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("Update", null, null, body == null ? null : Json.Encode<global::Threecx.Models.EmergencyGeoLocationsUpdateRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return r.Bytes;
         }
 
@@ -30172,163 +30701,178 @@ namespace Threecx
             Run(() => Update(body), cancellationToken);
 
         /// <summary>PATCH /AISettings: Update AISettings (operationId UpdateAISettings); the answer decoded.</summary>
-        public void UpdateAISettings(global::Threecx.Models.AISettings body = null)
+        public void UpdateAISettings(string ifMatch = null, global::Threecx.Models.AISettings body = null)
         {
-            using (var r = client.UpdateAISettings(body == null ? null : Json.Encode<global::Threecx.Models.AISettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateAISettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.AISettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /AISettings: Update AISettings (operationId UpdateAISettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateAISettingsAsync(global::Threecx.Models.AISettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateAISettings(body); return true; }, cancellationToken);
+        public Task UpdateAISettingsAsync(string ifMatch = null, global::Threecx.Models.AISettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateAISettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /AmazonIntegrationSettings: Update AmazonIntegrationSettings (operationId UpdateAmazonIntegrationSettings); the answer decoded.</summary>
-        public void UpdateAmazonIntegrationSettings(global::Threecx.Models.AmazonIntegrationSettings body = null)
+        public void UpdateAmazonIntegrationSettings(string ifMatch = null, global::Threecx.Models.AmazonIntegrationSettings body = null)
         {
-            using (var r = client.UpdateAmazonIntegrationSettings(body == null ? null : Json.Encode<global::Threecx.Models.AmazonIntegrationSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateAmazonIntegrationSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.AmazonIntegrationSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /AmazonIntegrationSettings: Update AmazonIntegrationSettings (operationId UpdateAmazonIntegrationSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateAmazonIntegrationSettingsAsync(global::Threecx.Models.AmazonIntegrationSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateAmazonIntegrationSettings(body); return true; }, cancellationToken);
+        public Task UpdateAmazonIntegrationSettingsAsync(string ifMatch = null, global::Threecx.Models.AmazonIntegrationSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateAmazonIntegrationSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /AntiHackingSettings: Update AntiHackingSettings (operationId UpdateAntiHackingSettings); the answer decoded.</summary>
-        public void UpdateAntiHackingSettings(global::Threecx.Models.AntiHackingSettings body = null)
+        public void UpdateAntiHackingSettings(string ifMatch = null, global::Threecx.Models.AntiHackingSettings body = null)
         {
-            using (var r = client.UpdateAntiHackingSettings(body == null ? null : Json.Encode<global::Threecx.Models.AntiHackingSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateAntiHackingSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.AntiHackingSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /AntiHackingSettings: Update AntiHackingSettings (operationId UpdateAntiHackingSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateAntiHackingSettingsAsync(global::Threecx.Models.AntiHackingSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateAntiHackingSettings(body); return true; }, cancellationToken);
+        public Task UpdateAntiHackingSettingsAsync(string ifMatch = null, global::Threecx.Models.AntiHackingSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateAntiHackingSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /BlackListNumbers({Id}): Update entity in BlackListNumbers (operationId UpdateBlackListNumber); the answer decoded.</summary>
-        public void UpdateBlackListNumber(string id, global::Threecx.Models.BlackListNumber body = null)
+        public void UpdateBlackListNumber(string id, string ifMatch = null, global::Threecx.Models.BlackListNumber body = null)
         {
-            using (var r = client.UpdateBlackListNumber(id, body == null ? null : Json.Encode<global::Threecx.Models.BlackListNumber>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateBlackListNumber", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.BlackListNumber>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /BlackListNumbers({Id}): Update entity in BlackListNumbers (operationId UpdateBlackListNumber), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateBlackListNumberAsync(string id, global::Threecx.Models.BlackListNumber body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateBlackListNumber(id, body); return true; }, cancellationToken);
+        public Task UpdateBlackListNumberAsync(string id, string ifMatch = null, global::Threecx.Models.BlackListNumber body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateBlackListNumber(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Blocklist({Id}): Update entity in Blocklist (operationId UpdateBlocklistAddr); the answer decoded.</summary>
-        public void UpdateBlocklistAddr(int id, global::Threecx.Models.BlocklistAddr body = null)
+        public void UpdateBlocklistAddr(int id, string ifMatch = null, global::Threecx.Models.BlocklistAddr body = null)
         {
-            using (var r = client.UpdateBlocklistAddr(id, body == null ? null : Json.Encode<global::Threecx.Models.BlocklistAddr>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateBlocklistAddr", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.BlocklistAddr>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Blocklist({Id}): Update entity in Blocklist (operationId UpdateBlocklistAddr), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateBlocklistAddrAsync(int id, global::Threecx.Models.BlocklistAddr body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateBlocklistAddr(id, body); return true; }, cancellationToken);
+        public Task UpdateBlocklistAddrAsync(int id, string ifMatch = null, global::Threecx.Models.BlocklistAddr body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateBlocklistAddr(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /CDRSettings: Update CDRSettings (operationId UpdateCDRSettings); the answer decoded.</summary>
-        public void UpdateCDRSettings(global::Threecx.Models.CDRSettings body = null)
+        public void UpdateCDRSettings(string ifMatch = null, global::Threecx.Models.CDRSettings body = null)
         {
-            using (var r = client.UpdateCDRSettings(body == null ? null : Json.Encode<global::Threecx.Models.CDRSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateCDRSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.CDRSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /CDRSettings: Update CDRSettings (operationId UpdateCDRSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateCDRSettingsAsync(global::Threecx.Models.CDRSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateCDRSettings(body); return true; }, cancellationToken);
+        public Task UpdateCDRSettingsAsync(string ifMatch = null, global::Threecx.Models.CDRSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateCDRSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /CallFlowApps({Id}): Update entity in CallFlowApps (operationId UpdateCallFlowApp); the answer decoded.</summary>
-        public void UpdateCallFlowApp(int id, global::Threecx.Models.CallFlowApp body = null)
+        public void UpdateCallFlowApp(int id, string ifMatch = null, global::Threecx.Models.CallFlowApp body = null)
         {
-            using (var r = client.UpdateCallFlowApp(id, body == null ? null : Json.Encode<global::Threecx.Models.CallFlowApp>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateCallFlowApp", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.CallFlowApp>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /CallFlowApps({Id}): Update entity in CallFlowApps (operationId UpdateCallFlowApp), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateCallFlowAppAsync(int id, global::Threecx.Models.CallFlowApp body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateCallFlowApp(id, body); return true; }, cancellationToken);
+        public Task UpdateCallFlowAppAsync(int id, string ifMatch = null, global::Threecx.Models.CallFlowApp body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateCallFlowApp(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /CallParkingSettings: Update CallParkingSettings (operationId UpdateCallParkingSettings); the answer decoded.</summary>
-        public void UpdateCallParkingSettings(global::Threecx.Models.CallParkingSettings body = null)
+        public void UpdateCallParkingSettings(string ifMatch = null, global::Threecx.Models.CallParkingSettings body = null)
         {
-            using (var r = client.UpdateCallParkingSettings(body == null ? null : Json.Encode<global::Threecx.Models.CallParkingSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateCallParkingSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.CallParkingSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /CallParkingSettings: Update CallParkingSettings (operationId UpdateCallParkingSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateCallParkingSettingsAsync(global::Threecx.Models.CallParkingSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateCallParkingSettings(body); return true; }, cancellationToken);
+        public Task UpdateCallParkingSettingsAsync(string ifMatch = null, global::Threecx.Models.CallParkingSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateCallParkingSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /CallTypesSettings: Update CallTypesSettings (operationId UpdateCallTypesSettings); the answer decoded.</summary>
-        public void UpdateCallTypesSettings(global::Threecx.Models.CallTypesSettings body = null)
+        public void UpdateCallTypesSettings(string ifMatch = null, global::Threecx.Models.CallTypesSettings body = null)
         {
-            using (var r = client.UpdateCallTypesSettings(body == null ? null : Json.Encode<global::Threecx.Models.CallTypesSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateCallTypesSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.CallTypesSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /CallTypesSettings: Update CallTypesSettings (operationId UpdateCallTypesSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateCallTypesSettingsAsync(global::Threecx.Models.CallTypesSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateCallTypesSettings(body); return true; }, cancellationToken);
+        public Task UpdateCallTypesSettingsAsync(string ifMatch = null, global::Threecx.Models.CallTypesSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateCallTypesSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /ChatLogSettings: Update ChatLogSettings (operationId UpdateChatLogSettings); the answer decoded.</summary>
-        public void UpdateChatLogSettings(global::Threecx.Models.ChatLogSettings body = null)
+        public void UpdateChatLogSettings(string ifMatch = null, global::Threecx.Models.ChatLogSettings body = null)
         {
-            using (var r = client.UpdateChatLogSettings(body == null ? null : Json.Encode<global::Threecx.Models.ChatLogSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateChatLogSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.ChatLogSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /ChatLogSettings: Update ChatLogSettings (operationId UpdateChatLogSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateChatLogSettingsAsync(global::Threecx.Models.ChatLogSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateChatLogSettings(body); return true; }, cancellationToken);
+        public Task UpdateChatLogSettingsAsync(string ifMatch = null, global::Threecx.Models.ChatLogSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateChatLogSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /CodecsSettings: Update CodecsSettings (operationId UpdateCodecsSettings); the answer decoded.</summary>
-        public void UpdateCodecsSettings(global::Threecx.Models.CodecsSettings body = null)
+        public void UpdateCodecsSettings(string ifMatch = null, global::Threecx.Models.CodecsSettings body = null)
         {
-            using (var r = client.UpdateCodecsSettings(body == null ? null : Json.Encode<global::Threecx.Models.CodecsSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateCodecsSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.CodecsSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /CodecsSettings: Update CodecsSettings (operationId UpdateCodecsSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateCodecsSettingsAsync(global::Threecx.Models.CodecsSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateCodecsSettings(body); return true; }, cancellationToken);
+        public Task UpdateCodecsSettingsAsync(string ifMatch = null, global::Threecx.Models.CodecsSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateCodecsSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /ConferenceSettings: Update ConferenceSettings (operationId UpdateConferenceSettings); the answer decoded.</summary>
-        public void UpdateConferenceSettings(global::Threecx.Models.ConferenceSettings body = null)
+        public void UpdateConferenceSettings(string ifMatch = null, global::Threecx.Models.ConferenceSettings body = null)
         {
-            using (var r = client.UpdateConferenceSettings(body == null ? null : Json.Encode<global::Threecx.Models.ConferenceSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateConferenceSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.ConferenceSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /ConferenceSettings: Update ConferenceSettings (operationId UpdateConferenceSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateConferenceSettingsAsync(global::Threecx.Models.ConferenceSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateConferenceSettings(body); return true; }, cancellationToken);
+        public Task UpdateConferenceSettingsAsync(string ifMatch = null, global::Threecx.Models.ConferenceSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateConferenceSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /ConsoleRestrictions: Update ConsoleRestrictions (operationId UpdateConsoleRestrictions); the answer decoded.</summary>
-        public void UpdateConsoleRestrictions(global::Threecx.Models.ConsoleRestrictions body = null)
+        public void UpdateConsoleRestrictions(string ifMatch = null, global::Threecx.Models.ConsoleRestrictions body = null)
         {
-            using (var r = client.UpdateConsoleRestrictions(body == null ? null : Json.Encode<global::Threecx.Models.ConsoleRestrictions>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateConsoleRestrictions", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.ConsoleRestrictions>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /ConsoleRestrictions: Update ConsoleRestrictions (operationId UpdateConsoleRestrictions), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateConsoleRestrictionsAsync(global::Threecx.Models.ConsoleRestrictions body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateConsoleRestrictions(body); return true; }, cancellationToken);
+        public Task UpdateConsoleRestrictionsAsync(string ifMatch = null, global::Threecx.Models.ConsoleRestrictions body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateConsoleRestrictions(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Contacts({Id}): Update entity in Contacts (operationId UpdateContact); the answer decoded.</summary>
-        public void UpdateContact(int id, global::Threecx.Models.Contact body = null)
+        public void UpdateContact(int id, string ifMatch = null, global::Threecx.Models.Contact body = null)
         {
-            using (var r = client.UpdateContact(id, body == null ? null : Json.Encode<global::Threecx.Models.Contact>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateContact", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Contact>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Contacts({Id}): Update entity in Contacts (operationId UpdateContact), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateContactAsync(int id, global::Threecx.Models.Contact body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateContact(id, body); return true; }, cancellationToken);
+        public Task UpdateContactAsync(int id, string ifMatch = null, global::Threecx.Models.Contact body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateContact(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>POST /CallCostSettings/Pbx.UpdateCost: Invoke action UpdateCost (operationId UpdateCost); the answer decoded.</summary>
         public void UpdateCost(global::Threecx.Models.CallCostSettingsUpdateCostRequestBody body = null)
         {
-            using (var r = client.UpdateCost(body == null ? null : Json.Encode<global::Threecx.Models.CallCostSettingsUpdateCostRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateCost", null, null, body == null ? null : Json.Encode<global::Threecx.Models.CallCostSettingsUpdateCostRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -30337,31 +30881,34 @@ namespace Threecx
             Run(() => { UpdateCost(body); return true; }, cancellationToken);
 
         /// <summary>PATCH /CountryCodes: Update CountryCodes (operationId UpdateCountryCodes); the answer decoded.</summary>
-        public void UpdateCountryCodes(global::Threecx.Models.CountryCodes body = null)
+        public void UpdateCountryCodes(string ifMatch = null, global::Threecx.Models.CountryCodes body = null)
         {
-            using (var r = client.UpdateCountryCodes(body == null ? null : Json.Encode<global::Threecx.Models.CountryCodes>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateCountryCodes", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.CountryCodes>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /CountryCodes: Update CountryCodes (operationId UpdateCountryCodes), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateCountryCodesAsync(global::Threecx.Models.CountryCodes body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateCountryCodes(body); return true; }, cancellationToken);
+        public Task UpdateCountryCodesAsync(string ifMatch = null, global::Threecx.Models.CountryCodes body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateCountryCodes(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /CrmIntegration: Update CrmIntegration (operationId UpdateCrmIntegration); the answer decoded.</summary>
-        public void UpdateCrmIntegration(global::Threecx.Models.CrmIntegration body = null)
+        public void UpdateCrmIntegration(string ifMatch = null, global::Threecx.Models.CrmIntegration body = null)
         {
-            using (var r = client.UpdateCrmIntegration(body == null ? null : Json.Encode<global::Threecx.Models.CrmIntegration>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateCrmIntegration", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.CrmIntegration>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /CrmIntegration: Update CrmIntegration (operationId UpdateCrmIntegration), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateCrmIntegrationAsync(global::Threecx.Models.CrmIntegration body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateCrmIntegration(body); return true; }, cancellationToken);
+        public Task UpdateCrmIntegrationAsync(string ifMatch = null, global::Threecx.Models.CrmIntegration body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateCrmIntegration(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>POST /DNProperties/Pbx.UpdateDNProperty: Invoke action UpdateDNProperty (operationId UpdateDNProperty); the answer decoded.</summary>
         public void UpdateDNProperty(global::Threecx.Models.DNPropertiesUpdateDNPropertyRequestBody body = null)
         {
-            using (var r = client.UpdateDNProperty(body == null ? null : Json.Encode<global::Threecx.Models.DNPropertiesUpdateDNPropertyRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateDNProperty", null, null, body == null ? null : Json.Encode<global::Threecx.Models.DNPropertiesUpdateDNPropertyRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -30370,196 +30917,214 @@ namespace Threecx
             Run(() => { UpdateDNProperty(body); return true; }, cancellationToken);
 
         /// <summary>PATCH /DataConnectorSettings: Update DataConnectorSettings (operationId UpdateDataConnectorSettings); the answer decoded.</summary>
-        public void UpdateDataConnectorSettings(global::Threecx.Models.DataConnectorSettings body = null)
+        public void UpdateDataConnectorSettings(string ifMatch = null, global::Threecx.Models.DataConnectorSettings body = null)
         {
-            using (var r = client.UpdateDataConnectorSettings(body == null ? null : Json.Encode<global::Threecx.Models.DataConnectorSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateDataConnectorSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.DataConnectorSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /DataConnectorSettings: Update DataConnectorSettings (operationId UpdateDataConnectorSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateDataConnectorSettingsAsync(global::Threecx.Models.DataConnectorSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateDataConnectorSettings(body); return true; }, cancellationToken);
+        public Task UpdateDataConnectorSettingsAsync(string ifMatch = null, global::Threecx.Models.DataConnectorSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateDataConnectorSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /DialCodeSettings: Update DialCodeSettings (operationId UpdateDialCodeSettings); the answer decoded.</summary>
-        public void UpdateDialCodeSettings(global::Threecx.Models.DialCodeSettings body = null)
+        public void UpdateDialCodeSettings(string ifMatch = null, global::Threecx.Models.DialCodeSettings body = null)
         {
-            using (var r = client.UpdateDialCodeSettings(body == null ? null : Json.Encode<global::Threecx.Models.DialCodeSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateDialCodeSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.DialCodeSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /DialCodeSettings: Update DialCodeSettings (operationId UpdateDialCodeSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateDialCodeSettingsAsync(global::Threecx.Models.DialCodeSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateDialCodeSettings(body); return true; }, cancellationToken);
+        public Task UpdateDialCodeSettingsAsync(string ifMatch = null, global::Threecx.Models.DialCodeSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateDialCodeSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /E164Settings: Update E164Settings (operationId UpdateE164Settings); the answer decoded.</summary>
-        public void UpdateE164Settings(global::Threecx.Models.E164Settings body = null)
+        public void UpdateE164Settings(string ifMatch = null, global::Threecx.Models.E164Settings body = null)
         {
-            using (var r = client.UpdateE164Settings(body == null ? null : Json.Encode<global::Threecx.Models.E164Settings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateE164Settings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.E164Settings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /E164Settings: Update E164Settings (operationId UpdateE164Settings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateE164SettingsAsync(global::Threecx.Models.E164Settings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateE164Settings(body); return true; }, cancellationToken);
+        public Task UpdateE164SettingsAsync(string ifMatch = null, global::Threecx.Models.E164Settings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateE164Settings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /EmailTemplate({TemplatePath}): Update entity in EmailTemplate (operationId UpdateEmailTemplate); the answer decoded.</summary>
-        public void UpdateEmailTemplate(string templatePath, global::Threecx.Models.EmailTemplate body = null)
+        public void UpdateEmailTemplate(string templatePath, string ifMatch = null, global::Threecx.Models.EmailTemplate body = null)
         {
-            using (var r = client.UpdateEmailTemplate(templatePath, body == null ? null : Json.Encode<global::Threecx.Models.EmailTemplate>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateEmailTemplate", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.EmailTemplate>(body, JsonWriter.Model), new ThreecxClient.OpArg("TemplatePath", ThreecxClient.ArgKind.String, templatePath)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /EmailTemplate({TemplatePath}): Update entity in EmailTemplate (operationId UpdateEmailTemplate), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateEmailTemplateAsync(string templatePath, global::Threecx.Models.EmailTemplate body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateEmailTemplate(templatePath, body); return true; }, cancellationToken);
+        public Task UpdateEmailTemplateAsync(string templatePath, string ifMatch = null, global::Threecx.Models.EmailTemplate body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateEmailTemplate(templatePath, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /EmergencyNotificationsSettings: Update EmergencyNotificationsSettings (operationId UpdateEmergencyNotificationsSettings); the answer decoded.</summary>
-        public void UpdateEmergencyNotificationsSettings(global::Threecx.Models.EmergencyNotificationsSettings body = null)
+        public void UpdateEmergencyNotificationsSettings(string ifMatch = null, global::Threecx.Models.EmergencyNotificationsSettings body = null)
         {
-            using (var r = client.UpdateEmergencyNotificationsSettings(body == null ? null : Json.Encode<global::Threecx.Models.EmergencyNotificationsSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateEmergencyNotificationsSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.EmergencyNotificationsSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /EmergencyNotificationsSettings: Update EmergencyNotificationsSettings (operationId UpdateEmergencyNotificationsSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateEmergencyNotificationsSettingsAsync(global::Threecx.Models.EmergencyNotificationsSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateEmergencyNotificationsSettings(body); return true; }, cancellationToken);
+        public Task UpdateEmergencyNotificationsSettingsAsync(string ifMatch = null, global::Threecx.Models.EmergencyNotificationsSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateEmergencyNotificationsSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Fax({Id}): Update entity in Fax (operationId UpdateFax); the answer decoded.</summary>
-        public void UpdateFax(int id, global::Threecx.Models.Fax body = null)
+        public void UpdateFax(int id, string ifMatch = null, global::Threecx.Models.Fax body = null)
         {
-            using (var r = client.UpdateFax(id, body == null ? null : Json.Encode<global::Threecx.Models.Fax>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateFax", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Fax>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Fax({Id}): Update entity in Fax (operationId UpdateFax), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateFaxAsync(int id, global::Threecx.Models.Fax body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateFax(id, body); return true; }, cancellationToken);
+        public Task UpdateFaxAsync(int id, string ifMatch = null, global::Threecx.Models.Fax body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateFax(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /FaxServerSettings: Update FaxServerSettings (operationId UpdateFaxServerSettings); the answer decoded.</summary>
-        public void UpdateFaxServerSettings(global::Threecx.Models.FaxServerSettings body = null)
+        public void UpdateFaxServerSettings(string ifMatch = null, global::Threecx.Models.FaxServerSettings body = null)
         {
-            using (var r = client.UpdateFaxServerSettings(body == null ? null : Json.Encode<global::Threecx.Models.FaxServerSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateFaxServerSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.FaxServerSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /FaxServerSettings: Update FaxServerSettings (operationId UpdateFaxServerSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateFaxServerSettingsAsync(global::Threecx.Models.FaxServerSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateFaxServerSettings(body); return true; }, cancellationToken);
+        public Task UpdateFaxServerSettingsAsync(string ifMatch = null, global::Threecx.Models.FaxServerSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateFaxServerSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Fxs({MacAddress}): Update entity in Fxs (operationId UpdateFxs); the answer decoded.</summary>
-        public void UpdateFxs(string macAddress, global::Threecx.Models.Fxs body = null)
+        public void UpdateFxs(string macAddress, string ifMatch = null, global::Threecx.Models.Fxs body = null)
         {
-            using (var r = client.UpdateFxs(macAddress, body == null ? null : Json.Encode<global::Threecx.Models.Fxs>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateFxs", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Fxs>(body, JsonWriter.Model), new ThreecxClient.OpArg("MacAddress", ThreecxClient.ArgKind.String, macAddress)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Fxs({MacAddress}): Update entity in Fxs (operationId UpdateFxs), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateFxsAsync(string macAddress, global::Threecx.Models.Fxs body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateFxs(macAddress, body); return true; }, cancellationToken);
+        public Task UpdateFxsAsync(string macAddress, string ifMatch = null, global::Threecx.Models.Fxs body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateFxs(macAddress, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /FxsTemplates({Id}): Update entity in FxsTemplates (operationId UpdateFxsTemplate); the answer decoded.</summary>
-        public void UpdateFxsTemplate(string id, global::Threecx.Models.FxsTemplate body = null)
+        public void UpdateFxsTemplate(string id, string ifMatch = null, global::Threecx.Models.FxsTemplate body = null)
         {
-            using (var r = client.UpdateFxsTemplate(id, body == null ? null : Json.Encode<global::Threecx.Models.FxsTemplate>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateFxsTemplate", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.FxsTemplate>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /FxsTemplates({Id}): Update entity in FxsTemplates (operationId UpdateFxsTemplate), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateFxsTemplateAsync(string id, global::Threecx.Models.FxsTemplate body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateFxsTemplate(id, body); return true; }, cancellationToken);
+        public Task UpdateFxsTemplateAsync(string id, string ifMatch = null, global::Threecx.Models.FxsTemplate body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateFxsTemplate(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /GeneralSettingsForApps: Update GeneralSettingsForApps (operationId UpdateGeneralSettingsForApps); the answer decoded.</summary>
-        public void UpdateGeneralSettingsForApps(global::Threecx.Models.GeneralSettingsForApps body = null)
+        public void UpdateGeneralSettingsForApps(string ifMatch = null, global::Threecx.Models.GeneralSettingsForApps body = null)
         {
-            using (var r = client.UpdateGeneralSettingsForApps(body == null ? null : Json.Encode<global::Threecx.Models.GeneralSettingsForApps>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateGeneralSettingsForApps", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.GeneralSettingsForApps>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /GeneralSettingsForApps: Update GeneralSettingsForApps (operationId UpdateGeneralSettingsForApps), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateGeneralSettingsForAppsAsync(global::Threecx.Models.GeneralSettingsForApps body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateGeneralSettingsForApps(body); return true; }, cancellationToken);
+        public Task UpdateGeneralSettingsForAppsAsync(string ifMatch = null, global::Threecx.Models.GeneralSettingsForApps body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateGeneralSettingsForApps(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /GeneralSettingsForPbx: Update GeneralSettingsForPbx (operationId UpdateGeneralSettingsForPbx); the answer decoded.</summary>
-        public void UpdateGeneralSettingsForPbx(global::Threecx.Models.GeneralSettingsForPbx body = null)
+        public void UpdateGeneralSettingsForPbx(string ifMatch = null, global::Threecx.Models.GeneralSettingsForPbx body = null)
         {
-            using (var r = client.UpdateGeneralSettingsForPbx(body == null ? null : Json.Encode<global::Threecx.Models.GeneralSettingsForPbx>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateGeneralSettingsForPbx", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.GeneralSettingsForPbx>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /GeneralSettingsForPbx: Update GeneralSettingsForPbx (operationId UpdateGeneralSettingsForPbx), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateGeneralSettingsForPbxAsync(global::Threecx.Models.GeneralSettingsForPbx body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateGeneralSettingsForPbx(body); return true; }, cancellationToken);
+        public Task UpdateGeneralSettingsForPbxAsync(string ifMatch = null, global::Threecx.Models.GeneralSettingsForPbx body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateGeneralSettingsForPbx(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /GoogleSettings: Update GoogleSettings (operationId UpdateGoogleSettings); the answer decoded.</summary>
-        public void UpdateGoogleSettings(global::Threecx.Models.GoogleSettings body = null)
+        public void UpdateGoogleSettings(string ifMatch = null, global::Threecx.Models.GoogleSettings body = null)
         {
-            using (var r = client.UpdateGoogleSettings(body == null ? null : Json.Encode<global::Threecx.Models.GoogleSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateGoogleSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.GoogleSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /GoogleSettings: Update GoogleSettings (operationId UpdateGoogleSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateGoogleSettingsAsync(global::Threecx.Models.GoogleSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateGoogleSettings(body); return true; }, cancellationToken);
+        public Task UpdateGoogleSettingsAsync(string ifMatch = null, global::Threecx.Models.GoogleSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateGoogleSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Groups({Id}): Update entity in Groups (operationId UpdateGroup); the answer decoded.</summary>
-        public void UpdateGroup(int id, global::Threecx.Models.Group body = null)
+        public void UpdateGroup(int id, string ifMatch = null, global::Threecx.Models.Group body = null)
         {
-            using (var r = client.UpdateGroup(id, body == null ? null : Json.Encode<global::Threecx.Models.Group>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateGroup", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Group>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Groups({Id}): Update entity in Groups (operationId UpdateGroup), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateGroupAsync(int id, global::Threecx.Models.Group body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateGroup(id, body); return true; }, cancellationToken);
+        public Task UpdateGroupAsync(int id, string ifMatch = null, global::Threecx.Models.Group body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateGroup(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Holidays({Id}): Update entity in Holidays (operationId UpdateHoliday); the answer decoded.</summary>
-        public void UpdateHoliday(int id, global::Threecx.Models.Holiday body = null)
+        public void UpdateHoliday(int id, string ifMatch = null, global::Threecx.Models.Holiday body = null)
         {
-            using (var r = client.UpdateHoliday(id, body == null ? null : Json.Encode<global::Threecx.Models.Holiday>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateHoliday", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Holiday>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Holidays({Id}): Update entity in Holidays (operationId UpdateHoliday), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateHolidayAsync(int id, global::Threecx.Models.Holiday body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateHoliday(id, body); return true; }, cancellationToken);
+        public Task UpdateHolidayAsync(int id, string ifMatch = null, global::Threecx.Models.Holiday body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateHoliday(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /HotelServices: Update HotelServices (operationId UpdateHotelServices); the answer decoded.</summary>
-        public void UpdateHotelServices(global::Threecx.Models.HotelServices body = null)
+        public void UpdateHotelServices(string ifMatch = null, global::Threecx.Models.HotelServices body = null)
         {
-            using (var r = client.UpdateHotelServices(body == null ? null : Json.Encode<global::Threecx.Models.HotelServices>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateHotelServices", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.HotelServices>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /HotelServices: Update HotelServices (operationId UpdateHotelServices), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateHotelServicesAsync(global::Threecx.Models.HotelServices body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateHotelServices(body); return true; }, cancellationToken);
+        public Task UpdateHotelServicesAsync(string ifMatch = null, global::Threecx.Models.HotelServices body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateHotelServices(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /InboundRules({Id}): Update entity in InboundRules (operationId UpdateInboundRule); the answer decoded.</summary>
-        public void UpdateInboundRule(int id, global::Threecx.Models.InboundRule body = null)
+        public void UpdateInboundRule(int id, string ifMatch = null, global::Threecx.Models.InboundRule body = null)
         {
-            using (var r = client.UpdateInboundRule(id, body == null ? null : Json.Encode<global::Threecx.Models.InboundRule>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateInboundRule", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.InboundRule>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /InboundRules({Id}): Update entity in InboundRules (operationId UpdateInboundRule), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateInboundRuleAsync(int id, global::Threecx.Models.InboundRule body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateInboundRule(id, body); return true; }, cancellationToken);
+        public Task UpdateInboundRuleAsync(int id, string ifMatch = null, global::Threecx.Models.InboundRule body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateInboundRule(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /LoggingSettings: Update LoggingSettings (operationId UpdateLoggingSettings); the answer decoded.</summary>
-        public void UpdateLoggingSettings(global::Threecx.Models.LoggingSettings body = null)
+        public void UpdateLoggingSettings(string ifMatch = null, global::Threecx.Models.LoggingSettings body = null)
         {
-            using (var r = client.UpdateLoggingSettings(body == null ? null : Json.Encode<global::Threecx.Models.LoggingSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateLoggingSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.LoggingSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /LoggingSettings: Update LoggingSettings (operationId UpdateLoggingSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateLoggingSettingsAsync(global::Threecx.Models.LoggingSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateLoggingSettings(body); return true; }, cancellationToken);
+        public Task UpdateLoggingSettingsAsync(string ifMatch = null, global::Threecx.Models.LoggingSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateLoggingSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>POST /ConferenceSettings/Pbx.UpdateMCURequestStatus: Invoke action UpdateMCURequestStatus (operationId UpdateMCURequestStatus); the answer decoded.</summary>
         public void UpdateMCURequestStatus(global::Threecx.Models.ConferenceSettingsUpdateMCURequestStatusRequestBody body = null)
         {
-            using (var r = client.UpdateMCURequestStatus(body == null ? null : Json.Encode<global::Threecx.Models.ConferenceSettingsUpdateMCURequestStatusRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateMCURequestStatus", null, null, body == null ? null : Json.Encode<global::Threecx.Models.ConferenceSettingsUpdateMCURequestStatusRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -30568,339 +31133,370 @@ namespace Threecx
             Run(() => { UpdateMCURequestStatus(body); return true; }, cancellationToken);
 
         /// <summary>PATCH /MailSettings: Update MailSettings (operationId UpdateMailSettings); the answer decoded.</summary>
-        public void UpdateMailSettings(global::Threecx.Models.MailSettings body = null)
+        public void UpdateMailSettings(string ifMatch = null, global::Threecx.Models.MailSettings body = null)
         {
-            using (var r = client.UpdateMailSettings(body == null ? null : Json.Encode<global::Threecx.Models.MailSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateMailSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.MailSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /MailSettings: Update MailSettings (operationId UpdateMailSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateMailSettingsAsync(global::Threecx.Models.MailSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateMailSettings(body); return true; }, cancellationToken);
+        public Task UpdateMailSettingsAsync(string ifMatch = null, global::Threecx.Models.MailSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateMailSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Microsoft365Integration: Update Microsoft365Integration (operationId UpdateMicrosoft365Integration); the answer decoded.</summary>
-        public void UpdateMicrosoft365Integration(global::Threecx.Models.Microsoft365Integration body = null)
+        public void UpdateMicrosoft365Integration(string ifMatch = null, global::Threecx.Models.Microsoft365Integration body = null)
         {
-            using (var r = client.UpdateMicrosoft365Integration(body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365Integration>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateMicrosoft365Integration", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365Integration>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Microsoft365Integration: Update Microsoft365Integration (operationId UpdateMicrosoft365Integration), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateMicrosoft365IntegrationAsync(global::Threecx.Models.Microsoft365Integration body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateMicrosoft365Integration(body); return true; }, cancellationToken);
+        public Task UpdateMicrosoft365IntegrationAsync(string ifMatch = null, global::Threecx.Models.Microsoft365Integration body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateMicrosoft365Integration(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Microsoft365TeamsIntegration: Update Microsoft365TeamsIntegration (operationId UpdateMicrosoft365TeamsIntegration); the answer decoded.</summary>
-        public void UpdateMicrosoft365TeamsIntegration(global::Threecx.Models.Microsoft365TeamsIntegration body = null)
+        public void UpdateMicrosoft365TeamsIntegration(string ifMatch = null, global::Threecx.Models.Microsoft365TeamsIntegration body = null)
         {
-            using (var r = client.UpdateMicrosoft365TeamsIntegration(body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365TeamsIntegration>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateMicrosoft365TeamsIntegration", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Microsoft365TeamsIntegration>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Microsoft365TeamsIntegration: Update Microsoft365TeamsIntegration (operationId UpdateMicrosoft365TeamsIntegration), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateMicrosoft365TeamsIntegrationAsync(global::Threecx.Models.Microsoft365TeamsIntegration body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateMicrosoft365TeamsIntegration(body); return true; }, cancellationToken);
+        public Task UpdateMicrosoft365TeamsIntegrationAsync(string ifMatch = null, global::Threecx.Models.Microsoft365TeamsIntegration body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateMicrosoft365TeamsIntegration(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /MusicOnHoldSettings: Update MusicOnHoldSettings (operationId UpdateMusicOnHoldSettings); the answer decoded.</summary>
-        public void UpdateMusicOnHoldSettings(global::Threecx.Models.MusicOnHoldSettings body = null)
+        public void UpdateMusicOnHoldSettings(string ifMatch = null, global::Threecx.Models.MusicOnHoldSettings body = null)
         {
-            using (var r = client.UpdateMusicOnHoldSettings(body == null ? null : Json.Encode<global::Threecx.Models.MusicOnHoldSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateMusicOnHoldSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.MusicOnHoldSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /MusicOnHoldSettings: Update MusicOnHoldSettings (operationId UpdateMusicOnHoldSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateMusicOnHoldSettingsAsync(global::Threecx.Models.MusicOnHoldSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateMusicOnHoldSettings(body); return true; }, cancellationToken);
+        public Task UpdateMusicOnHoldSettingsAsync(string ifMatch = null, global::Threecx.Models.MusicOnHoldSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateMusicOnHoldSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /MyGroup: Update MyGroup (operationId UpdateMyGroup); the answer decoded.</summary>
-        public void UpdateMyGroup(global::Threecx.Models.Group body = null)
+        public void UpdateMyGroup(string ifMatch = null, global::Threecx.Models.Group body = null)
         {
-            using (var r = client.UpdateMyGroup(body == null ? null : Json.Encode<global::Threecx.Models.Group>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateMyGroup", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Group>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /MyGroup: Update MyGroup (operationId UpdateMyGroup), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateMyGroupAsync(global::Threecx.Models.Group body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateMyGroup(body); return true; }, cancellationToken);
+        public Task UpdateMyGroupAsync(string ifMatch = null, global::Threecx.Models.Group body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateMyGroup(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /MyUser: Update MyUser (operationId UpdateMyUser); the answer decoded.</summary>
-        public void UpdateMyUser(global::Threecx.Models.User body = null)
+        public void UpdateMyUser(string ifMatch = null, global::Threecx.Models.User body = null)
         {
-            using (var r = client.UpdateMyUser(body == null ? null : Json.Encode<global::Threecx.Models.User>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateMyUser", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.User>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /MyUser: Update MyUser (operationId UpdateMyUser), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateMyUserAsync(global::Threecx.Models.User body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateMyUser(body); return true; }, cancellationToken);
+        public Task UpdateMyUserAsync(string ifMatch = null, global::Threecx.Models.User body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateMyUser(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /NetworkSettings: Update NetworkSettings (operationId UpdateNetworkSettings); the answer decoded.</summary>
-        public void UpdateNetworkSettings(global::Threecx.Models.NetworkSettings body = null)
+        public void UpdateNetworkSettings(string ifMatch = null, global::Threecx.Models.NetworkSettings body = null)
         {
-            using (var r = client.UpdateNetworkSettings(body == null ? null : Json.Encode<global::Threecx.Models.NetworkSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateNetworkSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.NetworkSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /NetworkSettings: Update NetworkSettings (operationId UpdateNetworkSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateNetworkSettingsAsync(global::Threecx.Models.NetworkSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateNetworkSettings(body); return true; }, cancellationToken);
+        public Task UpdateNetworkSettingsAsync(string ifMatch = null, global::Threecx.Models.NetworkSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateNetworkSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /NotificationSettings: Update NotificationSettings (operationId UpdateNotificationSettings); the answer decoded.</summary>
-        public void UpdateNotificationSettings(global::Threecx.Models.NotificationSettings body = null)
+        public void UpdateNotificationSettings(string ifMatch = null, global::Threecx.Models.NotificationSettings body = null)
         {
-            using (var r = client.UpdateNotificationSettings(body == null ? null : Json.Encode<global::Threecx.Models.NotificationSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateNotificationSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.NotificationSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /NotificationSettings: Update NotificationSettings (operationId UpdateNotificationSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateNotificationSettingsAsync(global::Threecx.Models.NotificationSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateNotificationSettings(body); return true; }, cancellationToken);
+        public Task UpdateNotificationSettingsAsync(string ifMatch = null, global::Threecx.Models.NotificationSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateNotificationSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /OfficeHours: Update OfficeHours (operationId UpdateOfficeHours); the answer decoded.</summary>
-        public void UpdateOfficeHours(global::Threecx.Models.OfficeHours body = null)
+        public void UpdateOfficeHours(string ifMatch = null, global::Threecx.Models.OfficeHours body = null)
         {
-            using (var r = client.UpdateOfficeHours(body == null ? null : Json.Encode<global::Threecx.Models.OfficeHours>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateOfficeHours", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.OfficeHours>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /OfficeHours: Update OfficeHours (operationId UpdateOfficeHours), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateOfficeHoursAsync(global::Threecx.Models.OfficeHours body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateOfficeHours(body); return true; }, cancellationToken);
+        public Task UpdateOfficeHoursAsync(string ifMatch = null, global::Threecx.Models.OfficeHours body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateOfficeHours(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /OutboundRules({Id}): Update entity in OutboundRules (operationId UpdateOutboundRule); the answer decoded.</summary>
-        public void UpdateOutboundRule(int id, global::Threecx.Models.OutboundRule body = null)
+        public void UpdateOutboundRule(int id, string ifMatch = null, global::Threecx.Models.OutboundRule body = null)
         {
-            using (var r = client.UpdateOutboundRule(id, body == null ? null : Json.Encode<global::Threecx.Models.OutboundRule>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateOutboundRule", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.OutboundRule>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /OutboundRules({Id}): Update entity in OutboundRules (operationId UpdateOutboundRule), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateOutboundRuleAsync(int id, global::Threecx.Models.OutboundRule body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateOutboundRule(id, body); return true; }, cancellationToken);
+        public Task UpdateOutboundRuleAsync(int id, string ifMatch = null, global::Threecx.Models.OutboundRule body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateOutboundRule(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Parameters({Id}): Update entity in Parameters (operationId UpdateParameter); the answer decoded.</summary>
-        public void UpdateParameter(int id, global::Threecx.Models.Parameter body = null)
+        public void UpdateParameter(int id, string ifMatch = null, global::Threecx.Models.Parameter body = null)
         {
-            using (var r = client.UpdateParameter(id, body == null ? null : Json.Encode<global::Threecx.Models.Parameter>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateParameter", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Parameter>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Parameters({Id}): Update entity in Parameters (operationId UpdateParameter), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateParameterAsync(int id, global::Threecx.Models.Parameter body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateParameter(id, body); return true; }, cancellationToken);
+        public Task UpdateParameterAsync(int id, string ifMatch = null, global::Threecx.Models.Parameter body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateParameter(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Parkings({Id}): Update entity in Parkings (operationId UpdateParking); the answer decoded.</summary>
-        public void UpdateParking(int id, global::Threecx.Models.Parking body = null)
+        public void UpdateParking(int id, string ifMatch = null, global::Threecx.Models.Parking body = null)
         {
-            using (var r = client.UpdateParking(id, body == null ? null : Json.Encode<global::Threecx.Models.Parking>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateParking", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Parking>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Parkings({Id}): Update entity in Parkings (operationId UpdateParking), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateParkingAsync(int id, global::Threecx.Models.Parking body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateParking(id, body); return true; }, cancellationToken);
+        public Task UpdateParkingAsync(int id, string ifMatch = null, global::Threecx.Models.Parking body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateParking(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /PhoneBookSettings: Update PhoneBookSettings (operationId UpdatePhoneBookSettings); the answer decoded.</summary>
-        public void UpdatePhoneBookSettings(global::Threecx.Models.PhoneBookSettings body = null)
+        public void UpdatePhoneBookSettings(string ifMatch = null, global::Threecx.Models.PhoneBookSettings body = null)
         {
-            using (var r = client.UpdatePhoneBookSettings(body == null ? null : Json.Encode<global::Threecx.Models.PhoneBookSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdatePhoneBookSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.PhoneBookSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /PhoneBookSettings: Update PhoneBookSettings (operationId UpdatePhoneBookSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdatePhoneBookSettingsAsync(global::Threecx.Models.PhoneBookSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdatePhoneBookSettings(body); return true; }, cancellationToken);
+        public Task UpdatePhoneBookSettingsAsync(string ifMatch = null, global::Threecx.Models.PhoneBookSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdatePhoneBookSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /PhoneTemplates({Id}): Update entity in PhoneTemplates (operationId UpdatePhoneTemplate); the answer decoded.</summary>
-        public void UpdatePhoneTemplate(string id, global::Threecx.Models.PhoneTemplate body = null)
+        public void UpdatePhoneTemplate(string id, string ifMatch = null, global::Threecx.Models.PhoneTemplate body = null)
         {
-            using (var r = client.UpdatePhoneTemplate(id, body == null ? null : Json.Encode<global::Threecx.Models.PhoneTemplate>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdatePhoneTemplate", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.PhoneTemplate>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /PhoneTemplates({Id}): Update entity in PhoneTemplates (operationId UpdatePhoneTemplate), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdatePhoneTemplateAsync(string id, global::Threecx.Models.PhoneTemplate body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdatePhoneTemplate(id, body); return true; }, cancellationToken);
+        public Task UpdatePhoneTemplateAsync(string id, string ifMatch = null, global::Threecx.Models.PhoneTemplate body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdatePhoneTemplate(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /PhonesSettings: Update PhonesSettings (operationId UpdatePhonesSettings); the answer decoded.</summary>
-        public void UpdatePhonesSettings(global::Threecx.Models.PhonesSettings body = null)
+        public void UpdatePhonesSettings(string ifMatch = null, global::Threecx.Models.PhonesSettings body = null)
         {
-            using (var r = client.UpdatePhonesSettings(body == null ? null : Json.Encode<global::Threecx.Models.PhonesSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdatePhonesSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.PhonesSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /PhonesSettings: Update PhonesSettings (operationId UpdatePhonesSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdatePhonesSettingsAsync(global::Threecx.Models.PhonesSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdatePhonesSettings(body); return true; }, cancellationToken);
+        public Task UpdatePhonesSettingsAsync(string ifMatch = null, global::Threecx.Models.PhonesSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdatePhonesSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Playlists({Name}): Update entity in Playlists (operationId UpdatePlaylist); the answer decoded.</summary>
-        public void UpdatePlaylist(string name, global::Threecx.Models.Playlist body = null)
+        public void UpdatePlaylist(string name, string ifMatch = null, global::Threecx.Models.Playlist body = null)
         {
-            using (var r = client.UpdatePlaylist(name, body == null ? null : Json.Encode<global::Threecx.Models.Playlist>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdatePlaylist", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Playlist>(body, JsonWriter.Model), new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Playlists({Name}): Update entity in Playlists (operationId UpdatePlaylist), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdatePlaylistAsync(string name, global::Threecx.Models.Playlist body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdatePlaylist(name, body); return true; }, cancellationToken);
+        public Task UpdatePlaylistAsync(string name, string ifMatch = null, global::Threecx.Models.Playlist body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdatePlaylist(name, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /PromptSets({Id}): Update entity in PromptSets (operationId UpdatePromptSet); the answer decoded.</summary>
-        public void UpdatePromptSet(int id, global::Threecx.Models.PromptSet body = null)
+        public void UpdatePromptSet(int id, string ifMatch = null, global::Threecx.Models.PromptSet body = null)
         {
-            using (var r = client.UpdatePromptSet(id, body == null ? null : Json.Encode<global::Threecx.Models.PromptSet>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdatePromptSet", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.PromptSet>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /PromptSets({Id}): Update entity in PromptSets (operationId UpdatePromptSet), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdatePromptSetAsync(int id, global::Threecx.Models.PromptSet body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdatePromptSet(id, body); return true; }, cancellationToken);
+        public Task UpdatePromptSetAsync(int id, string ifMatch = null, global::Threecx.Models.PromptSet body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdatePromptSet(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /TenantProperties({Name}): Update entity in TenantProperties (operationId UpdateProperty); the answer decoded.</summary>
-        public void UpdateProperty(string name, global::Threecx.Models.Property body = null)
+        public void UpdateProperty(string name, string ifMatch = null, global::Threecx.Models.Property body = null)
         {
-            using (var r = client.UpdateProperty(name, body == null ? null : Json.Encode<global::Threecx.Models.Property>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateProperty", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Property>(body, JsonWriter.Model), new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /TenantProperties({Name}): Update entity in TenantProperties (operationId UpdateProperty), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdatePropertyAsync(string name, global::Threecx.Models.Property body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateProperty(name, body); return true; }, cancellationToken);
+        public Task UpdatePropertyAsync(string name, string ifMatch = null, global::Threecx.Models.Property body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateProperty(name, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Queues({Id}): Update entity in Queues (operationId UpdateQueue); the answer decoded.</summary>
-        public void UpdateQueue(int id, global::Threecx.Models.Queue body = null)
+        public void UpdateQueue(int id, string ifMatch = null, global::Threecx.Models.Queue body = null)
         {
-            using (var r = client.UpdateQueue(id, body == null ? null : Json.Encode<global::Threecx.Models.Queue>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateQueue", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Queue>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Queues({Id}): Update entity in Queues (operationId UpdateQueue), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateQueueAsync(int id, global::Threecx.Models.Queue body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateQueue(id, body); return true; }, cancellationToken);
+        public Task UpdateQueueAsync(int id, string ifMatch = null, global::Threecx.Models.Queue body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateQueue(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Receptionists({Id}): Update entity in Receptionists (operationId UpdateReceptionist); the answer decoded.</summary>
-        public void UpdateReceptionist(int id, global::Threecx.Models.Receptionist body = null)
+        public void UpdateReceptionist(int id, string ifMatch = null, global::Threecx.Models.Receptionist body = null)
         {
-            using (var r = client.UpdateReceptionist(id, body == null ? null : Json.Encode<global::Threecx.Models.Receptionist>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateReceptionist", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Receptionist>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Receptionists({Id}): Update entity in Receptionists (operationId UpdateReceptionist), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateReceptionistAsync(int id, global::Threecx.Models.Receptionist body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateReceptionist(id, body); return true; }, cancellationToken);
+        public Task UpdateReceptionistAsync(int id, string ifMatch = null, global::Threecx.Models.Receptionist body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateReceptionist(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /RemoteArchivingSettings: Update RemoteArchivingSettings (operationId UpdateRemoteArchivingSettings); the answer decoded.</summary>
-        public void UpdateRemoteArchivingSettings(global::Threecx.Models.RemoteArchivingSettings body = null)
+        public void UpdateRemoteArchivingSettings(string ifMatch = null, global::Threecx.Models.RemoteArchivingSettings body = null)
         {
-            using (var r = client.UpdateRemoteArchivingSettings(body == null ? null : Json.Encode<global::Threecx.Models.RemoteArchivingSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateRemoteArchivingSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.RemoteArchivingSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /RemoteArchivingSettings: Update RemoteArchivingSettings (operationId UpdateRemoteArchivingSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateRemoteArchivingSettingsAsync(global::Threecx.Models.RemoteArchivingSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateRemoteArchivingSettings(body); return true; }, cancellationToken);
+        public Task UpdateRemoteArchivingSettingsAsync(string ifMatch = null, global::Threecx.Models.RemoteArchivingSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateRemoteArchivingSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /RingGroups({Id}): Update entity in RingGroups (operationId UpdateRingGroup); the answer decoded.</summary>
-        public void UpdateRingGroup(int id, global::Threecx.Models.RingGroup body = null)
+        public void UpdateRingGroup(int id, string ifMatch = null, global::Threecx.Models.RingGroup body = null)
         {
-            using (var r = client.UpdateRingGroup(id, body == null ? null : Json.Encode<global::Threecx.Models.RingGroup>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateRingGroup", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.RingGroup>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /RingGroups({Id}): Update entity in RingGroups (operationId UpdateRingGroup), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateRingGroupAsync(int id, global::Threecx.Models.RingGroup body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateRingGroup(id, body); return true; }, cancellationToken);
+        public Task UpdateRingGroupAsync(int id, string ifMatch = null, global::Threecx.Models.RingGroup body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateRingGroup(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Sbcs({Name}): Update entity in Sbcs (operationId UpdateSbc); the answer decoded.</summary>
-        public void UpdateSbc(string name, global::Threecx.Models.Sbc body = null)
+        public void UpdateSbc(string name, string ifMatch = null, global::Threecx.Models.Sbc body = null)
         {
-            using (var r = client.UpdateSbc(name, body == null ? null : Json.Encode<global::Threecx.Models.Sbc>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateSbc", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Sbc>(body, JsonWriter.Model), new ThreecxClient.OpArg("Name", ThreecxClient.ArgKind.String, name)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Sbcs({Name}): Update entity in Sbcs (operationId UpdateSbc), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateSbcAsync(string name, global::Threecx.Models.Sbc body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateSbc(name, body); return true; }, cancellationToken);
+        public Task UpdateSbcAsync(string name, string ifMatch = null, global::Threecx.Models.Sbc body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateSbc(name, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /ScheduledReports({Id}): Update entity in ScheduledReports (operationId UpdateScheduledReport); the answer decoded.</summary>
-        public void UpdateScheduledReport(int id, global::Threecx.Models.ScheduledReport body = null)
+        public void UpdateScheduledReport(int id, string ifMatch = null, global::Threecx.Models.ScheduledReport body = null)
         {
-            using (var r = client.UpdateScheduledReport(id, body == null ? null : Json.Encode<global::Threecx.Models.ScheduledReport>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateScheduledReport", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.ScheduledReport>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /ScheduledReports({Id}): Update entity in ScheduledReports (operationId UpdateScheduledReport), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateScheduledReportAsync(int id, global::Threecx.Models.ScheduledReport body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateScheduledReport(id, body); return true; }, cancellationToken);
+        public Task UpdateScheduledReportAsync(int id, string ifMatch = null, global::Threecx.Models.ScheduledReport body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateScheduledReport(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /SecureSipSettings: Update SecureSipSettings (operationId UpdateSecureSipSettings); the answer decoded.</summary>
-        public void UpdateSecureSipSettings(global::Threecx.Models.SecureSipSettings body = null)
+        public void UpdateSecureSipSettings(string ifMatch = null, global::Threecx.Models.SecureSipSettings body = null)
         {
-            using (var r = client.UpdateSecureSipSettings(body == null ? null : Json.Encode<global::Threecx.Models.SecureSipSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateSecureSipSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.SecureSipSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /SecureSipSettings: Update SecureSipSettings (operationId UpdateSecureSipSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateSecureSipSettingsAsync(global::Threecx.Models.SecureSipSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateSecureSipSettings(body); return true; }, cancellationToken);
+        public Task UpdateSecureSipSettingsAsync(string ifMatch = null, global::Threecx.Models.SecureSipSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateSecureSipSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /ServicePrincipals({Id}): Update entity in ServicePrincipals (operationId UpdateServicePrincipal); the answer decoded.</summary>
-        public void UpdateServicePrincipal(int id, global::Threecx.Models.ServicePrincipal body = null)
+        public void UpdateServicePrincipal(int id, string ifMatch = null, global::Threecx.Models.ServicePrincipal body = null)
         {
-            using (var r = client.UpdateServicePrincipal(id, body == null ? null : Json.Encode<global::Threecx.Models.ServicePrincipal>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateServicePrincipal", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.ServicePrincipal>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /ServicePrincipals({Id}): Update entity in ServicePrincipals (operationId UpdateServicePrincipal), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateServicePrincipalAsync(int id, global::Threecx.Models.ServicePrincipal body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateServicePrincipal(id, body); return true; }, cancellationToken);
+        public Task UpdateServicePrincipalAsync(int id, string ifMatch = null, global::Threecx.Models.ServicePrincipal body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateServicePrincipal(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /SyslogSettings: Update SyslogSettings (operationId UpdateSyslogSettings); the answer decoded.</summary>
-        public void UpdateSyslogSettings(global::Threecx.Models.SyslogSettings body = null)
+        public void UpdateSyslogSettings(string ifMatch = null, global::Threecx.Models.SyslogSettings body = null)
         {
-            using (var r = client.UpdateSyslogSettings(body == null ? null : Json.Encode<global::Threecx.Models.SyslogSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateSyslogSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.SyslogSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /SyslogSettings: Update SyslogSettings (operationId UpdateSyslogSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateSyslogSettingsAsync(global::Threecx.Models.SyslogSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateSyslogSettings(body); return true; }, cancellationToken);
+        public Task UpdateSyslogSettingsAsync(string ifMatch = null, global::Threecx.Models.SyslogSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateSyslogSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Trunks({Id}): Update entity in Trunks (operationId UpdateTrunk); the answer decoded.</summary>
-        public void UpdateTrunk(int id, global::Threecx.Models.Trunk body = null)
+        public void UpdateTrunk(int id, string ifMatch = null, global::Threecx.Models.Trunk body = null)
         {
-            using (var r = client.UpdateTrunk(id, body == null ? null : Json.Encode<global::Threecx.Models.Trunk>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateTrunk", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Trunk>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Trunks({Id}): Update entity in Trunks (operationId UpdateTrunk), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateTrunkAsync(int id, global::Threecx.Models.Trunk body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateTrunk(id, body); return true; }, cancellationToken);
+        public Task UpdateTrunkAsync(int id, string ifMatch = null, global::Threecx.Models.Trunk body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateTrunk(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /TrunkTemplates({Id}): Update entity in TrunkTemplates (operationId UpdateTrunkTemplate); the answer decoded.</summary>
-        public void UpdateTrunkTemplate(string id, global::Threecx.Models.TrunkTemplate body = null)
+        public void UpdateTrunkTemplate(string id, string ifMatch = null, global::Threecx.Models.TrunkTemplate body = null)
         {
-            using (var r = client.UpdateTrunkTemplate(id, body == null ? null : Json.Encode<global::Threecx.Models.TrunkTemplate>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateTrunkTemplate", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.TrunkTemplate>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.String, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /TrunkTemplates({Id}): Update entity in TrunkTemplates (operationId UpdateTrunkTemplate), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateTrunkTemplateAsync(string id, global::Threecx.Models.TrunkTemplate body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateTrunkTemplate(id, body); return true; }, cancellationToken);
+        public Task UpdateTrunkTemplateAsync(string id, string ifMatch = null, global::Threecx.Models.TrunkTemplate body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateTrunkTemplate(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /Users({Id}): Update entity in Users (operationId UpdateUser); the answer decoded.</summary>
-        public void UpdateUser(int id, global::Threecx.Models.User body = null)
+        public void UpdateUser(int id, string ifMatch = null, global::Threecx.Models.User body = null)
         {
-            using (var r = client.UpdateUser(id, body == null ? null : Json.Encode<global::Threecx.Models.User>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateUser", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.User>(body, JsonWriter.Model), new ThreecxClient.OpArg("Id", ThreecxClient.ArgKind.Int, id)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /Users({Id}): Update entity in Users (operationId UpdateUser), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateUserAsync(int id, global::Threecx.Models.User body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateUser(id, body); return true; }, cancellationToken);
+        public Task UpdateUserAsync(int id, string ifMatch = null, global::Threecx.Models.User body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateUser(id, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>POST /AISettings/Pbx.UpdateVectorStore: Invoke action UpdateVectorStore (operationId UpdateVectorStore); the answer decoded.</summary>
         public global::Threecx.Models.VectorStore UpdateVectorStore(global::Threecx.Models.AISettingsUpdateVectorStoreRequestBody body = null)
         {
-            using (var r = client.UpdateVectorStore(body == null ? null : Json.Encode<global::Threecx.Models.AISettingsUpdateVectorStoreRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateVectorStore", null, null, body == null ? null : Json.Encode<global::Threecx.Models.AISettingsUpdateVectorStoreRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
                 return (global::Threecx.Models.VectorStore)Decode("UpdateVectorStore", r.Status, r.Bytes);
         }
 
@@ -30909,31 +31505,34 @@ namespace Threecx
             Run(() => UpdateVectorStore(body), cancellationToken);
 
         /// <summary>PATCH /VoicemailSettings: Update VoicemailSettings (operationId UpdateVoicemailSettings); the answer decoded.</summary>
-        public void UpdateVoicemailSettings(global::Threecx.Models.VoicemailSettings body = null)
+        public void UpdateVoicemailSettings(string ifMatch = null, global::Threecx.Models.VoicemailSettings body = null)
         {
-            using (var r = client.UpdateVoicemailSettings(body == null ? null : Json.Encode<global::Threecx.Models.VoicemailSettings>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateVoicemailSettings", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.VoicemailSettings>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /VoicemailSettings: Update VoicemailSettings (operationId UpdateVoicemailSettings), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateVoicemailSettingsAsync(global::Threecx.Models.VoicemailSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateVoicemailSettings(body); return true; }, cancellationToken);
+        public Task UpdateVoicemailSettingsAsync(string ifMatch = null, global::Threecx.Models.VoicemailSettings body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateVoicemailSettings(ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>PATCH /WebsiteLinks({Link}): Update entity in WebsiteLinks (operationId UpdateWeblink); the answer decoded.</summary>
-        public void UpdateWeblink(string link, global::Threecx.Models.Weblink body = null)
+        public void UpdateWeblink(string link, string ifMatch = null, global::Threecx.Models.Weblink body = null)
         {
-            using (var r = client.UpdateWeblink(link, body == null ? null : Json.Encode<global::Threecx.Models.Weblink>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpdateWeblink", null, ifMatch, body == null ? null : Json.Encode<global::Threecx.Models.Weblink>(body, JsonWriter.Model), new ThreecxClient.OpArg("Link", ThreecxClient.ArgKind.String, link)))
+            using (var r = q.Send())
             { }
         }
 
         /// <summary>PATCH /WebsiteLinks({Link}): Update entity in WebsiteLinks (operationId UpdateWeblink), on the thread pool; cancellationToken aborts the transfer.</summary>
-        public Task UpdateWeblinkAsync(string link, global::Threecx.Models.Weblink body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
-            Run(() => { UpdateWeblink(link, body); return true; }, cancellationToken);
+        public Task UpdateWeblinkAsync(string link, string ifMatch = null, global::Threecx.Models.Weblink body = null, CancellationToken cancellationToken = default(CancellationToken)) =>
+            Run(() => { UpdateWeblink(link, ifMatch, body); return true; }, cancellationToken);
 
         /// <summary>POST /UpgradeDebian: Invoke actionImport UpgradeDebian (operationId UpgradeDebian); the answer decoded.</summary>
         public void UpgradeDebian()
         {
-            using (var r = client.UpgradeDebian())
+            using (var q = client.Prepare("UpgradeDebian", null, null, null))
+            using (var r = q.Send())
             { }
         }
 
@@ -30944,7 +31543,8 @@ namespace Threecx
         /// <summary>POST /Users/Pbx.UpgradePhone: Invoke action UpgradePhone (operationId UpgradePhone); the answer decoded.</summary>
         public void UpgradePhone(global::Threecx.Models.UsersUpgradePhoneRequestBody body = null)
         {
-            using (var r = client.UpgradePhone(body == null ? null : Json.Encode<global::Threecx.Models.UsersUpgradePhoneRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("UpgradePhone", null, null, body == null ? null : Json.Encode<global::Threecx.Models.UsersUpgradePhoneRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 
@@ -30955,7 +31555,8 @@ namespace Threecx
         /// <summary>POST /WebsiteLinks/Pbx.ValidateLink: Invoke action ValidateLink (operationId ValidateLink); the answer decoded.</summary>
         public void ValidateLink(global::Threecx.Models.WebsiteLinksValidateLinkRequestBody body = null)
         {
-            using (var r = client.ValidateLink(body == null ? null : Json.Encode<global::Threecx.Models.WebsiteLinksValidateLinkRequestBody>(body, JsonWriter.Model)))
+            using (var q = client.Prepare("ValidateLink", null, null, body == null ? null : Json.Encode<global::Threecx.Models.WebsiteLinksValidateLinkRequestBody>(body, JsonWriter.Model)))
+            using (var r = q.Send())
             { }
         }
 

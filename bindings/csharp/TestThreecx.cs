@@ -155,19 +155,14 @@ static class TestThreecx
         if (made != null && made.Id != null)
         {
             int id = made.Id.Value;
-            t.UpdateUser(id, new Threecx.Models.User { LastName = "Typed" });
+            t.UpdateUser(id, null, new Threecx.Models.User { LastName = "Typed" });
             Check(t.GetUser(id).LastName == "Typed", "typed UpdateUser");
-            // UpdateUser declares no If-Match in the spec: the catalog request takes the header
-            Func<string, Threecx.Models.User, Response> patch = (etag, body) =>
-            {
-                using (var r = client.Operation("UpdateUser").Param("Id", id).Header("If-Match", etag).Body(body.ToJson()))
-                    return r.Send();
-            };
             var fresh = t.GetUser(id);
-            using (patch(fresh.ODataETag, new Threecx.Models.User { FirstName = "Renamed" })) { }
-            Check(t.GetUser(id).FirstName == "Renamed", "update with If-Match (a model body)");
-            var stale = Throws<ThreecxHttpException>(() => patch(fresh.ODataETag, new Threecx.Models.User { FirstName = "X" }).Dispose());
+            t.UpdateUser(id, fresh.ODataETag, new Threecx.Models.User { FirstName = "Renamed" });
+            Check(t.GetUser(id).FirstName == "Renamed", "typed UpdateUser with If-Match");
+            var stale = Throws<ThreecxHttpException>(() => t.UpdateUser(id, fresh.ODataETag, new Threecx.Models.User { FirstName = "X" }));
             Check(stale != null && stale.Status == 412 && stale.ODataCode == "PreconditionFailed", "a stale If-Match: 412", stale?.Status);
+            Check(t.GetUser(id).FirstName == "Renamed", "the stale update changed nothing");
             t.DeleteUser(id);
             var gone = Throws<ThreecxHttpException>(() => t.GetUser(id));
             Check(gone != null && gone.Status == 404, "typed DeleteUser", gone?.Status);

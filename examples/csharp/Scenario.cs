@@ -55,15 +55,11 @@ static class Scenario
                 // 3. update it with If-Match (the ETag of what we read)
                 var current = api.GetUser(id);
                 Step("read back, ETag", current.ODataETag);
-                using (var r = client.Operation("UpdateUser").Param("Id", id).Header("If-Match", current.ODataETag)
-                           .Body(new User { FirstName = "Renamed" }.ToJson()))
-                using (var resp = r.Send())
-                    Step("updated with If-Match", resp.Status);
+                api.UpdateUser(id, current.ODataETag, new User { FirstName = "Renamed" });
+                Step("updated with If-Match", api.GetUser(id).FirstName);
                 try
                 {
-                    using (var r = client.Operation("UpdateUser").Param("Id", id).Header("If-Match", current.ODataETag)
-                               .Body(new User { FirstName = "Lost update" }.ToJson()))
-                        r.Send().Dispose();
+                    api.UpdateUser(id, current.ODataETag, new User { FirstName = "Lost update" });
                     throw new Exception("a stale ETag was accepted");
                 }
                 catch (ThreecxHttpException e) when (e.Status == 412)

@@ -338,25 +338,30 @@ def gen_csharp_models(spec, ops, banner_text):
     out.append("            }\n        }\n")
     for o, rt, dec, bt, item in methods:
         names = bg.arg_names(o, bg.CS_KEYWORDS, "@")
-        sig, args = [], []
+        sig, opargs = [], []
         for p, n in zip(o["params"], names):
             sig.append("%s %s" % (bg.CS_TYPES[p["type"]], n))
-            args.append(n)
+            kind = "NullableString" if p["nullable"] and p["type"] == 1 else bg.CS_KIND[p["type"]].split(".")[1]
+            opargs.append("new ThreecxClient.OpArg(\"%s\", ThreecxClient.ArgKind.%s, %s)" % (p["name"], kind, n))
         if o["options"]:
             sig.append("Query query = null")
-            args.append("query")
-        if o["has_if_match"]:
+        # If-Match where the spec declares it, and on every update and delete
+        # (OData honours it there; 3CX's spec leaves it out of most)
+        if_match = o["has_if_match"] or o["method"] in ("PATCH", "PUT", "DELETE")
+        if if_match:
             sig.append("string ifMatch = null")
-            args.append("ifMatch")
         if o["has_body"]:
             sig.append("%s body = null" % bt.cs)
-            args.append("body == null ? null : Json.Encode<%s>(body, %s)" % (bt.cs, bt.enc))
-        call = "client.%s(%s)" % (o["id"], ", ".join(args))
+        call = "client.Prepare(\"%s\", %s, %s, %s%s)" % (
+            o["id"], "query" if o["options"] else "null", "ifMatch" if if_match else "null",
+            "body == null ? null : Json.Encode<%s>(body, %s)" % (bt.cs, bt.enc) if o["has_body"] else "null",
+            "".join(", " + a for a in opargs))
         ret = rt or "void"
         doc = "%s (operationId %s)" % (xml(bg.doc_line(o)), o["id"])
         out.append("\n        /// <summary>%s; the answer decoded.</summary>\n" % doc)
         out.append("        public %s %s(%s)\n        {\n" % (ret, o["id"], ", ".join(sig)))
-        out.append("            using (var r = %s)\n" % call)
+        out.append("            using (var q = %s)\n" % call)
+        out.append("            using (var r = q.Send())\n")
         if rt is None:
             out.append("            { }\n")
         elif rt == "byte[]":
@@ -375,10 +380,6 @@ def gen_csharp_models(spec, ops, banner_text):
             out.append("            Run(() => %s(%s), cancellationToken);\n" % (o["id"], ", ".join(anames)))
         if item is not None and o["method"] == "GET" and (o["options"] & 3) == 3:
             psig = [a for a in sig if not a.startswith("Query ")] + ["Query query = null", "long pageSize = 100"]
-            opargs = []
-            for p, n in zip(o["params"], names):
-                kind = "NullableString" if p["nullable"] and p["type"] == 1 else bg.CS_KIND[p["type"]].split(".")[1]
-                opargs.append("new ThreecxClient.OpArg(\"%s\", ThreecxClient.ArgKind.%s, %s)" % (p["name"], kind, n))
             out.append("\n        /// <summary>%s: every item, fetched page by page as it is enumerated.</summary>\n" % doc)
             out.append("        public Pageable<%s> %sPageable(%s) =>\n" % (item.cs, o["id"], ", ".join(psig)))
             out.append("            client.Pageable<%s>(\"%s\", query, pageSize, x0 => %s%s);\n"
