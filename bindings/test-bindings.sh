@@ -183,14 +183,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
   fi
   chmod +x "$p/unpacked/runtimes/linux-x64/native/"*.so*
   echo "== csharp package: the example against the unpacked Threecx.$version.nupkg"
-  if out=$(sh "$root/examples/run_bindings_examples.sh" "$build" --prefix "$p/unpacked" csharp 2>&1); then
-    echo "$out" | tail -n 12
-    note "csharp package: OK ($(echo "$out" | tail -n 1))"
-  else
-    echo "$out" | tail -n 30
-    note "csharp package: FAILED"
-    status=1
-  fi
+  run_once "csharp package" https sh "$root/examples/run_bindings_examples.sh" "$build" --prefix "$p/unpacked" csharp
 }
 
 # A GOPATH-less module "threecx" in a temp dir: the idiomatic package at the
