@@ -167,6 +167,7 @@ THREECX_GO_HANDLE_OUT(threecx_query)
 THREECX_GO_HANDLE_OUT(threecx_request)
 THREECX_GO_HANDLE_OUT(threecx_response)
 THREECX_GO_HANDLE_OUT(threecx_pager)
+THREECX_GO_HANDLE_OUT(threecx_cancel)
 THREECX_GO_HANDLE_OUT(const threecx_operation)
 
 /* The #define constants would go through the status typemaps of `int`; the

@@ -156,7 +156,7 @@ void ClientCore::check_scheme() const {
          "threecx_client_allow_http(client, 1) to permit it");
 }
 
-Token ClientCore::fetch_token() {
+Token ClientCore::fetch_token(const CallControl *ctl) {
   check_scheme();
   TransportOptions opt = transport_options();
   std::string url;
@@ -194,6 +194,7 @@ Token ClientCore::fetch_token() {
   req.url = url;
   req.body = &form;
   req.content_type = "application/x-www-form-urlencoded";
+  req.ctl = ctl;
   resp = transport_.perform(req, opt, log_);
 
   cJSON *j = cJSON_ParseWithLength(resp.body.data(), resp.body.size());
@@ -238,8 +239,8 @@ Token ClientCore::fetch_token() {
   return t;
 }
 
-std::string ClientCore::token(uint64_t *generation) {
-  return tokens_.get([this] { return fetch_token(); }, generation);
+std::string ClientCore::token(uint64_t *generation, const CallControl *ctl) {
+  return tokens_.get([this, ctl] { return fetch_token(ctl); }, generation, ctl);
 }
 
 namespace {
@@ -251,6 +252,7 @@ uint64_t jitter_random() {
 
 HttpResponse ClientCore::send(HttpRequest &req) {
   check_scheme();
+  const CallControl *ctl = req.ctl;
   TransportOptions opt = transport_options();
   RetryPolicy policy;
   {
@@ -266,16 +268,22 @@ HttpResponse ClientCore::send(HttpRequest &req) {
   auto may_retry = [&](std::optional<int64_t> retry_after_ms, const std::string &why) {
     if (retries >= policy.max_retries) return false;
     int64_t ms = retry_delay_ms(policy, retries + 1, retry_after_ms, jitter_random());
-    if (std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > deadline) return false;
+    auto wake = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    if (wake > deadline || (ctl && ctl->deadline && wake > *ctl->deadline)) return false;
     ++retries;
     log_.log(THREECX_LOG_INFO, req.method + " " + req.url + ": " + why + "; retry " +
                                    std::to_string(retries) + " in " + std::to_string(ms) + " ms");
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    if (ctl && ctl->cancel) {
+      if (!ctl->cancel->sleep_for(std::chrono::milliseconds(ms)))
+        fail(THREECX_E_CANCELLED, req.method + " " + req.url + ": cancelled");
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
     return true;
   };
   for (;;) {
     uint64_t gen = 0;
-    std::string tok = token(&gen);
+    std::string tok = token(&gen, ctl);
     req.secret_headers.clear();
     std::string bearer;  // reserved: the token is copied once, moved after
     bearer.reserve(7 + tok.size());

@@ -39,6 +39,7 @@ constexpr CodeInfo kCodes[] = {
     {"THREECX_E_IO", "local I/O failure"},
     {"THREECX_E_ABORTED", "aborted by callback"},
     {"THREECX_E_INTERNAL", "internal error"},
+    {"THREECX_E_CANCELLED", "cancelled"},
 };
 static_assert(sizeof(kCodes) / sizeof(kCodes[0]) == THREECX_E__LAST + 1,
               "every status code needs a name and a text");

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "request/query.hpp"
 #include "response/response.hpp"
 
@@ -29,6 +30,8 @@ class Request {
   Query &mutable_query() { return query_; }
   void add_header(const std::string &name, const std::string &value);
   void set_body(const char *json);  // nullptr removes it
+  void set_cancel(std::shared_ptr<CancelToken> token) { cancel_ = std::move(token); }
+  void set_deadline_ms(int64_t ms);  // 0: the client's timeout
 
   std::string url() const;
   // Sends; throws for transport failures. A non-2xx status is returned.
@@ -51,6 +54,8 @@ class Request {
   Query query_;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::optional<std::string> body_;
+  std::shared_ptr<CancelToken> cancel_;
+  int64_t deadline_ms_ = 0;
 };
 
 // Refuses malformed JSON with THREECX_E_INVALID_JSON, saying where it broke.

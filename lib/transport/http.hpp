@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "common/log.hpp"
 #include "threecx/catalog.h"
 
@@ -30,6 +31,8 @@ struct HttpRequest {
   // Streams 2xx bodies here instead of buffering them.
   threecx_write_fn sink = nullptr;
   void *sink_user_data = nullptr;
+  // Cancel token and deadline of the call (may be null).
+  const CallControl *ctl = nullptr;
 };
 
 struct HttpResponse {
@@ -49,8 +52,9 @@ class Transport {
   Transport(const Transport &) = delete;
   Transport &operator=(const Transport &) = delete;
 
-  // Performs the exchange. Throws Error(NETWORK/TLS/TIMEOUT/ABORTED/...)
-  // when no HTTP answer was received.
+  // Performs the exchange. Throws Error(NETWORK/TLS/TIMEOUT/ABORTED/
+  // CANCELLED/...) when no HTTP answer was received. req.ctl's deadline
+  // replaces opt.timeout_ms; its token aborts the transfer when triggered.
   HttpResponse perform(const HttpRequest &req, const TransportOptions &opt,
                        const Logger &log);
 
