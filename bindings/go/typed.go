@@ -306,6 +306,10 @@ func encodeBody(v interface{}) (string, error) {
 	return string(b), nil
 }
 
+// strictDecode (set by the tests) refuses answer fields the model lacks,
+// besides the OData annotations @odata.context and @odata.etag.
+var strictDecode bool
+
 func decode(resp *Response, v interface{}) error {
 	defer resp.Close()
 	b, err := resp.Bytes()
@@ -315,10 +319,42 @@ func decode(resp *Response, v interface{}) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil // 204 or an empty answer: nothing to decode
 	}
-	if err := json.Unmarshal(b, v); err != nil {
+	if strictDecode {
+		err = strictUnmarshal(b, v)
+	} else {
+		err = json.Unmarshal(b, v)
+	}
+	if err != nil {
 		return newError(EProtocol, fmt.Sprintf("decoding the answer into %T: %v", v, err))
 	}
 	return nil
+}
+
+func strictUnmarshal(b []byte, v interface{}) error {
+	var m interface{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	b, _ = json.Marshal(stripAnnotations(m))
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+func stripAnnotations(v interface{}) interface{} {
+	switch t := v.(type) {
+	case map[string]interface{}:
+		delete(t, "@odata.context")
+		delete(t, "@odata.etag")
+		for k, x := range t {
+			t[k] = stripAnnotations(x)
+		}
+	case []interface{}:
+		for i, x := range t {
+			t[i] = stripAnnotations(x)
+		}
+	}
+	return v
 }
 
 // callInto sends a typed operation and decodes the answer into a new T.
