@@ -152,10 +152,12 @@ func TestErrorsAndDownloads(t *testing.T) {
 	check(err == nil && u != nil && u.Id != nil && Deref(u.FirstName) == "Ada", "CreateUser", err)
 	if u != nil && u.Id != nil {
 		resp, err := cl.JSON().GetUser(ctx, *u.Id, nil)
-		check(err == nil, "GetUser raw for the ETag", err)
-		etag := resp.ETag()
+		check(err == nil, "GetUser raw", err)
+		rawTag := resp.ETag()
 		resp.Close()
-		check(etag != "", "ETag", etag)
+		var etag string
+		_, err = cl.GetUser(ctx, *u.Id, nil, ETag(&etag))
+		check(err == nil && etag != "" && etag == rawTag, "typed GetUser with ETag(&etag)", etag, rawTag, err)
 		err = cl.UpdateUser(ctx, *u.Id, &User{LastName: Ptr("Lovelace")}, IfMatch(`W/"no-such-etag"`))
 		check(errors.Is(err, ErrPreconditionFailed), "stale If-Match: ErrPreconditionFailed", err)
 		err = cl.UpdateUser(ctx, *u.Id, &User{LastName: Ptr("Lovelace")}, IfMatch(etag))

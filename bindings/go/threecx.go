@@ -449,7 +449,7 @@ func (cl *Client) NewRequest(method, path string) (*Request, error) {
 	}); err != nil {
 		return nil, err
 	}
-	return &Request{newHandle("request", r, freeRequest)}, nil
+	return &Request{h: newHandle("request", r, freeRequest)}, nil
 }
 
 // NewOperation makes a request for an operationId of the catalog.
@@ -460,7 +460,7 @@ func (cl *Client) NewOperation(operationID string) (*Request, error) {
 	}); err != nil {
 		return nil, err
 	}
-	return &Request{newHandle("request", r, freeRequest)}, nil
+	return &Request{h: newHandle("request", r, freeRequest)}, nil
 }
 
 func (cl *Client) exchange(ctx context.Context, method, path string, q *Query, body *string) (string, error) {
@@ -614,7 +614,17 @@ func (q *Query) Close() {
 
 // Request is one request; Send may be called again. A Request is used by
 // one goroutine at a time (Close from another one waits for its call).
-type Request struct{ h *handle }
+type Request struct {
+	h     *handle
+	after []func(*Response) // OnResponse hooks of the call options
+}
+
+// answered runs the OnResponse hooks on a successful answer.
+func (r *Request) answered(resp *Response) {
+	for _, f := range r.after {
+		f(resp)
+	}
+}
 
 func freeRequest(p uintptr) { c.Threecx_request_free(c.SwigcptrStruct_SS_threecx_request(p)) }
 

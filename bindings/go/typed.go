@@ -28,6 +28,31 @@ func WithHeader(name, value string) CallOption {
 	return func(r *Request) error { return r.AddHeader(name, value) }
 }
 
+// OnResponse calls f with the successful answer (status, headers) before
+// the typed result is decoded from it; f must not keep or close it.
+func OnResponse(f func(*Response)) CallOption {
+	return func(r *Request) error {
+		if f != nil {
+			r.after = append(r.after, f)
+		}
+		return nil
+	}
+}
+
+// ETag stores the answer's ETag header in *dst ("" when absent): the
+// version to send back with IfMatch.
+//
+//	var etag string
+//	u, err := cl.GetUser(ctx, id, nil, threecx.ETag(&etag))
+//	err = cl.UpdateUser(ctx, id, &threecx.User{LastName: threecx.Ptr("Lovelace")}, threecx.IfMatch(etag))
+func ETag(dst *string) CallOption {
+	return OnResponse(func(resp *Response) {
+		if dst != nil {
+			*dst = resp.ETag()
+		}
+	})
+}
+
 // ---------------------------------------------------------------- values
 
 // Ptr returns a pointer to v: the models' optional fields are pointers.
@@ -288,7 +313,11 @@ func (cl *Client) call(ctx context.Context, operationID string, args []opArg, q 
 		return nil, err
 	}
 	defer r.Close()
-	return r.Send(ctx)
+	resp, err := r.Send(ctx)
+	if err == nil {
+		r.answered(resp)
+	}
+	return resp, err
 }
 
 // encodeBody marshals a typed body (nil: none).
@@ -413,6 +442,7 @@ func callDownload(ctx context.Context, cl *Client, op string, args []opArg, q *Q
 	defer r.Close()
 	resp, n, err := r.Download(ctx, w)
 	if resp != nil {
+		r.answered(resp)
 		resp.Close()
 	}
 	return n, err

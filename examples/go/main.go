@@ -62,12 +62,10 @@ func run() error {
 	fmt.Printf("created: user %d, extension %s\n", id, threecx.Deref(u.Number))
 
 	// 3. update it with If-Match (the ETag of the version we read)
-	resp, err := cl.JSON().GetUser(ctx, id, nil)
-	if err != nil {
+	var etag string
+	if _, err := cl.GetUser(ctx, id, nil, threecx.ETag(&etag)); err != nil {
 		return fmt.Errorf("get user: %w", err)
 	}
-	etag := resp.ETag()
-	resp.Close()
 	err = cl.UpdateUser(ctx, id, &threecx.User{LastName: threecx.Ptr("Lovelace")}, threecx.IfMatch(etag))
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
