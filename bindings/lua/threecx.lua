@@ -388,7 +388,8 @@ local function send_body(self, method, path, opts)
   return result(self, resp, opts)
 end
 
---- client:get(path [, opts]) -> body, status, headers; or nil, err
+--- client:get(path [, {params=, query=, headers=, body=, deadline=, decode=}])
+--   -> body, status, headers; or nil, err
 -- body: the JSON text (a Lua table with decode = true); headers: a table
 -- read by case-insensitive name (headers.ETag, headers["odata-version"]).
 function Client:get(path, opts) return send_body(self, "GET", path, opts) end
@@ -409,11 +410,12 @@ M.null = setmetatable({}, { __tostring = function() return "threecx.null" end })
 
 local KIND_OF_TYPE  -- catalog parameter type -> Request:param kind
 
---- client:call(operation_id [, {params=, query=, headers=, body=}])
---   -> body string, status   (or nil, err)
+--- client:call(operation_id [, {params=, query=, headers=, body=, deadline=, decode=}])
+--   -> body, status, headers   (or nil, err)
 -- Sends one operation of the catalog. Parameters are given by their spec
 -- names and rendered by their catalog type (a date-time or GUID parameter
--- takes a string, threecx.null sends null), so
+-- takes a string, threecx.null sends null; an int32 parameter takes an
+-- integer only: 2.5, "2" or "abc" is nil, err naming it), so
 --   c:call("GetLogs", { params = { startDate = "2026-01-01T00:00:00Z",
 --     endDate = "2026-01-02T00:00:00Z", extension = threecx.null,
 --     call = threecx.null, severity = threecx.null } })
