@@ -26591,7 +26591,7 @@ namespace Threecx
         /// <summary>GET /Fax(Number={Number}): Get entity from Fax by key (Number) (operationId GetFaxByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Fax GetFaxByNumber(string number, Query query = null)
         {
-            using (var q = client.Prepare("GetFaxByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var q = client.Prepare("GetFaxByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.String, number)))
             using (var r = q.Send())
                 return (global::Threecx.Models.Fax)Decode("GetFaxByNumber", r.Status, r.Bytes);
         }
@@ -27387,7 +27387,7 @@ namespace Threecx
         /// <summary>GET /Parkings(Number={Number}): Get entity from Parkings by key (Number) (operationId GetParkingByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Parking GetParkingByNumber(string number, Query query = null)
         {
-            using (var q = client.Prepare("GetParkingByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var q = client.Prepare("GetParkingByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.String, number)))
             using (var r = q.Send())
                 return (global::Threecx.Models.Parking)Decode("GetParkingByNumber", r.Status, r.Bytes);
         }
@@ -27399,7 +27399,7 @@ namespace Threecx
         /// <summary>GET /Peers(Number={Number}): Get entity from Peers by key (Number) (operationId GetPeerByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Peer GetPeerByNumber(string number, Query query = null)
         {
-            using (var q = client.Prepare("GetPeerByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var q = client.Prepare("GetPeerByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.String, number)))
             using (var r = q.Send())
                 return (global::Threecx.Models.Peer)Decode("GetPeerByNumber", r.Status, r.Bytes);
         }
@@ -27635,7 +27635,7 @@ namespace Threecx
         /// <summary>GET /Queues(Number={Number}): Get entity from Queues by key (Number) (operationId GetQueueByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Queue GetQueueByNumber(string number, Query query = null)
         {
-            using (var q = client.Prepare("GetQueueByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var q = client.Prepare("GetQueueByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.String, number)))
             using (var r = q.Send())
                 return (global::Threecx.Models.Queue)Decode("GetQueueByNumber", r.Status, r.Bytes);
         }
@@ -27739,7 +27739,7 @@ namespace Threecx
         /// <summary>GET /Receptionists(Number={Number}): Get entity from Receptionists by key (Number) (operationId GetReceptionistByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Receptionist GetReceptionistByNumber(string number, Query query = null)
         {
-            using (var q = client.Prepare("GetReceptionistByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var q = client.Prepare("GetReceptionistByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.String, number)))
             using (var r = q.Send())
                 return (global::Threecx.Models.Receptionist)Decode("GetReceptionistByNumber", r.Status, r.Bytes);
         }
@@ -27851,7 +27851,7 @@ namespace Threecx
         /// <summary>GET /RingGroups(Number={Number}): Get entity from RingGroups by key (Number) (operationId GetRingGroupByNumber); the answer decoded.</summary>
         public global::Threecx.Models.RingGroup GetRingGroupByNumber(string number, Query query = null)
         {
-            using (var q = client.Prepare("GetRingGroupByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var q = client.Prepare("GetRingGroupByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.String, number)))
             using (var r = q.Send())
                 return (global::Threecx.Models.RingGroup)Decode("GetRingGroupByNumber", r.Status, r.Bytes);
         }
@@ -28071,7 +28071,7 @@ namespace Threecx
         /// <summary>GET /Trunks(Number={Number}): Get entity from Trunks by key (Number) (operationId GetTrunkByNumber); the answer decoded.</summary>
         public global::Threecx.Models.Trunk GetTrunkByNumber(string number, Query query = null)
         {
-            using (var q = client.Prepare("GetTrunkByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var q = client.Prepare("GetTrunkByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.String, number)))
             using (var r = q.Send())
                 return (global::Threecx.Models.Trunk)Decode("GetTrunkByNumber", r.Status, r.Bytes);
         }
@@ -28171,7 +28171,7 @@ namespace Threecx
         /// <summary>GET /Users(Number={Number}): Get entity from Users by key (Number) (operationId GetUserByNumber); the answer decoded.</summary>
         public global::Threecx.Models.User GetUserByNumber(string number, Query query = null)
         {
-            using (var q = client.Prepare("GetUserByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.NullableString, number)))
+            using (var q = client.Prepare("GetUserByNumber", query, null, null, new ThreecxClient.OpArg("Number", ThreecxClient.ArgKind.String, number)))
             using (var r = q.Send())
                 return (global::Threecx.Models.User)Decode("GetUserByNumber", r.Status, r.Bytes);
         }

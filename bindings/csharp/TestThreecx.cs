@@ -89,6 +89,7 @@ static class TestThreecx
             string url = (http ? "http://" : "https://") + "127.0.0.1:" + port;
             Lifetime(url, http, ca);
             Run(http, port, ca);
+            if (!http) TlsSetters(url, ca);
         }
         catch (Exception e)
         {
@@ -106,6 +107,29 @@ static class TestThreecx
     // Latency of the simulator's slow answers (long enough to act while a
     // native call waits for one).
     const int SlowMs = 1500;
+
+    // The TLS setters: a CA bundle from memory, a pinned key that is not the
+    // server's (refused before anything is sent).
+    static void TlsSetters(string url, string ca)
+    {
+        using (var c = new ThreecxClient(url, "test", "k3y-cs"))
+        {
+            c.CaPem(File.ReadAllText(ca)).TimeoutMs(20000);
+            ThreecxException e1 = null;
+            try { c.Authenticate(); } catch (ThreecxException e) { e1 = e; }
+            Check(e1 == null, "TLS: CA from memory", e1);
+            ThreecxArgumentException e2 = null;
+            try { c.CaPem("not a certificate"); } catch (ThreecxArgumentException e) { e2 = e; }
+            Check(e2 != null && e2.Code == ErrorCodes.InvalidArgument, "TLS: no PEM refused (an ArgumentException)", e2);
+        }
+        using (var c = new ThreecxClient(url, "test", "k3y-cs"))
+        {
+            c.CaFile(ca).TimeoutMs(20000).PinnedPublicKey("sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+            ThreecxException e3 = null;
+            try { c.Authenticate(); } catch (ThreecxException e) { e3 = e; }
+            Check(e3 != null && e3.Code == ErrorCodes.Tls, "TLS: wrong pin refused", e3);
+        }
+    }
 
     static ThreecxClient NewClient(string url, bool http, string ca)
     {

@@ -25,7 +25,7 @@ namespace Threecx
             InvalidDomain = 5, OptionRepeated = 6, UnknownParameter = 7, MissingParameter = 8,
             Insecure = 9, Network = 10, Tls = 11, Timeout = 12, Auth = 13, Http = 14,
             Protocol = 15, NotFound = 16, Unsupported = 17, State = 18, Io = 19, Aborted = 20,
-            Internal = 21, Cancelled = 22;
+            Internal = 21, Uncertain = 22, RetryLater = 23, Cancelled = 24;
     }
 
     /// <summary>A libthreecx failure: Code (THREECX_E_*), Name ("THREECX_E_HTTP"),
@@ -368,13 +368,17 @@ namespace Threecx
         public ThreecxClient AllowHttp(bool allow = true) { Checked(h => Native.threecx_client_allow_http(h, allow ? 1 : 0)); return this; }
         public ThreecxClient CaFile(string path) { Checked(h => Native.threecx_client_set_ca_file(h, path)); return this; }
         public ThreecxClient CaPath(string dir) { Checked(h => Native.threecx_client_set_ca_path(h, dir)); return this; }
+        /// <summary>Trusts the PEM certificates in pem (a CA bundle from memory).</summary>
+        public ThreecxClient CaPem(string pem) { Checked(h => Native.threecx_client_set_ca_pem(h, pem, (uint)System.Text.Encoding.UTF8.GetByteCount(pem ?? ""))); return this; }
+        /// <summary>Pins the server's public key: "sha256//&lt;base64&gt;", several separated by ';'.</summary>
+        public ThreecxClient PinnedPublicKey(string pins) { Checked(h => Native.threecx_client_set_pinned_public_key(h, pins)); return this; }
         public ThreecxClient TimeoutMs(long ms) { Checked(h => Native.threecx_client_set_timeout_ms(h, ms)); return this; }
         /// <summary>Largest response body kept in memory (0 = no limit).</summary>
         public ThreecxClient MaxResponseBytes(long bytes) { Checked(h => Native.threecx_client_set_max_response_bytes(h, bytes)); return this; }
         public ThreecxClient ConnectTimeoutMs(long ms) { Checked(h => Native.threecx_client_set_connect_timeout_ms(h, ms)); return this; }
         public ThreecxClient UserAgent(string ua) { Checked(h => Native.threecx_client_set_user_agent(h, ua)); return this; }
         public ThreecxClient InsecureSkipTlsVerify(bool skip) { Checked(h => Native.threecx_client_set_insecure_skip_tls_verify(h, skip ? 1 : 0)); return this; }
-        public ThreecxClient Retry(int maxRetries, long baseDelayMs = 250, long maxDelayMs = 30000, long deadlineMs = 120000)
+        public ThreecxClient Retry(int maxRetries, long baseDelayMs = 250, long maxDelayMs = 20000, long deadlineMs = 60000)
         {
             Checked(h => Native.threecx_client_set_retry(h, maxRetries, baseDelayMs, maxDelayMs, deadlineMs));
             return this;

@@ -63,6 +63,12 @@ var (
 	ErrInsecure           = errors.New("threecx: plain HTTP refused")
 	ErrProtocol           = errors.New("threecx: unusable server answer")
 	ErrClosed             = errors.New("threecx: use of a closed handle")
+	// ErrUncertain: a write was sent and no complete answer came; it may or
+	// may not have been applied (it is not repeated automatically).
+	ErrUncertain = errors.New("threecx: the request may or may not have been applied")
+	// ErrRetryLater: the server asked (Retry-After) to wait past the retry
+	// deadline; the response carries the delay.
+	ErrRetryLater = errors.New("threecx: the server asks to retry later")
 )
 
 // Is reports whether e is of the kind of a sentinel error.
@@ -90,6 +96,10 @@ func (e *Error) Is(target error) bool {
 		return e.Code == ETimeout
 	case ErrCanceled:
 		return e.Code == ECancelled
+	case ErrUncertain:
+		return e.Code == EUncertain
+	case ErrRetryLater:
+		return e.Code == ERetryLater
 	case ErrNetwork:
 		return e.Code == ENetwork
 	case ErrTLS:

@@ -1300,9 +1300,9 @@ func (j JSONClient) GetFax(ctx context.Context, id int32, q *Query, opts ...Call
 }
 
 // GetFaxByNumber: GET /Fax(Number={Number}): Get entity from Fax by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (j JSONClient) GetFaxByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Response, error) {
-	return j.cl.call(ctx, "GetFaxByNumber", []opArg{{"Number", argNullableString, number}}, q, "", opts)
+// (q may be nil)
+func (j JSONClient) GetFaxByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFaxByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetFaxFilesSize: GET /FaxServerSettings/Pbx.GetFaxFilesSize(): Invoke function GetFaxFilesSize
@@ -1657,15 +1657,15 @@ func (j JSONClient) GetParking(ctx context.Context, id int32, q *Query, opts ...
 }
 
 // GetParkingByNumber: GET /Parkings(Number={Number}): Get entity from Parkings by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (j JSONClient) GetParkingByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Response, error) {
-	return j.cl.call(ctx, "GetParkingByNumber", []opArg{{"Number", argNullableString, number}}, q, "", opts)
+// (q may be nil)
+func (j JSONClient) GetParkingByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetParkingByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetPeerByNumber: GET /Peers(Number={Number}): Get entity from Peers by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (j JSONClient) GetPeerByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Response, error) {
-	return j.cl.call(ctx, "GetPeerByNumber", []opArg{{"Number", argNullableString, number}}, q, "", opts)
+// (q may be nil)
+func (j JSONClient) GetPeerByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPeerByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetPhoneBookSettings: GET /PhoneBookSettings: Get PhoneBookSettings
@@ -1768,9 +1768,9 @@ func (j JSONClient) GetQueueAnsweredCallsByWaitTimeData(ctx context.Context, que
 }
 
 // GetQueueByNumber: GET /Queues(Number={Number}): Get entity from Queues by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (j JSONClient) GetQueueByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Response, error) {
-	return j.cl.call(ctx, "GetQueueByNumber", []opArg{{"Number", argNullableString, number}}, q, "", opts)
+// (q may be nil)
+func (j JSONClient) GetQueueByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetQueueCallbacksData: GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function GetQueueCallbacksData
@@ -1810,9 +1810,9 @@ func (j JSONClient) GetReceptionist(ctx context.Context, id int32, q *Query, opt
 }
 
 // GetReceptionistByNumber: GET /Receptionists(Number={Number}): Get entity from Receptionists by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (j JSONClient) GetReceptionistByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Response, error) {
-	return j.cl.call(ctx, "GetReceptionistByNumber", []opArg{{"Number", argNullableString, number}}, q, "", opts)
+// (q may be nil)
+func (j JSONClient) GetReceptionistByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetReceptionistByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetRecordingRepositorySettings: GET /Recordings/Pbx.GetRecordingRepositorySettings(): Invoke function GetRecordingRepositorySettings
@@ -1859,9 +1859,9 @@ func (j JSONClient) GetRingGroup(ctx context.Context, id int32, q *Query, opts .
 }
 
 // GetRingGroupByNumber: GET /RingGroups(Number={Number}): Get entity from RingGroups by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (j JSONClient) GetRingGroupByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Response, error) {
-	return j.cl.call(ctx, "GetRingGroupByNumber", []opArg{{"Number", argNullableString, number}}, q, "", opts)
+// (q may be nil)
+func (j JSONClient) GetRingGroupByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRingGroupByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetRingGroupStatisticsData: GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function GetRingGroupStatisticsData
@@ -1958,9 +1958,9 @@ func (j JSONClient) GetTrunk(ctx context.Context, id int32, q *Query, opts ...Ca
 }
 
 // GetTrunkByNumber: GET /Trunks(Number={Number}): Get entity from Trunks by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (j JSONClient) GetTrunkByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Response, error) {
-	return j.cl.call(ctx, "GetTrunkByNumber", []opArg{{"Number", argNullableString, number}}, q, "", opts)
+// (q may be nil)
+func (j JSONClient) GetTrunkByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetTrunkByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetTrunkTemplate: GET /TrunkTemplates({Id}): Get entity from TrunkTemplates by key
@@ -2002,9 +2002,9 @@ func (j JSONClient) GetUserActivity(ctx context.Context, clientTimeZone *string,
 }
 
 // GetUserByNumber: GET /Users(Number={Number}): Get entity from Users by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (j JSONClient) GetUserByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Response, error) {
-	return j.cl.call(ctx, "GetUserByNumber", []opArg{{"Number", argNullableString, number}}, q, "", opts)
+// (q may be nil)
+func (j JSONClient) GetUserByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUserByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetUsersByPrincipalNames: POST /Microsoft365Integration/Pbx.GetUsersByPrincipalNames: Invoke action GetUsersByPrincipalNames

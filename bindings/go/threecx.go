@@ -60,7 +60,9 @@ const (
 	EIO              = 19
 	EAborted         = 20
 	EInternal        = 21
-	ECancelled       = 22
+	EUncertain       = 22
+	ERetryLater      = 23
+	ECancelled       = 24
 )
 
 // handle owns one native pointer and frees it exactly once.
@@ -340,6 +342,19 @@ func (cl *Client) SetCAPath(dir string) error {
 // SetTimeout bounds each HTTP exchange (0 = none).
 func (cl *Client) SetTimeout(d time.Duration) error {
 	return cl.setMs(d, c.Threecx_client_set_timeout_ms)
+}
+
+// SetCAPEM trusts the PEM certificates in pem (a CA bundle from memory).
+func (cl *Client) SetCAPEM(pem string) error {
+	return cl.use(func(p c.Struct_SS_threecx_client) error {
+		return c.Threecx_client_set_ca_pem(p, pem, int64(len(pem)))
+	})
+}
+
+// SetPinnedPublicKey pins the server's public key: "sha256//<base64>",
+// several separated by ';'.
+func (cl *Client) SetPinnedPublicKey(pins string) error {
+	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_pinned_public_key(p, pins) })
 }
 
 // SetConnectTimeout bounds connecting (0 = libcurl's default).

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -47,6 +48,23 @@ func TestScenarios(t *testing.T) {
 	}
 	check(client.SetTimeout(20*time.Second) == nil, "timeout")
 	check(client.SetMaxResponseBytes(-1) != nil && client.SetMaxResponseBytes(1<<24) == nil, "max response bytes")
+	if !http {
+		// TLS setters: the CA from memory works, a wrong pin is a TLS error
+		pem, rerr := os.ReadFile(ca)
+		tc, _ := NewClient("127.0.0.1:"+port, "test", "k3y-go")
+		check(rerr == nil && tc.SetCAPEM(string(pem)) == nil, "ca pem")
+		_, gerr := tc.Get(ctx, "/Defs", nil)
+		check(gerr == nil, "get with the CA from memory", gerr)
+		check(tc.SetCAPEM("not a certificate") != nil, "ca pem refused")
+		tc.Close()
+		tc, _ = NewClient("127.0.0.1:"+port, "test", "k3y-go")
+		check(tc.SetCAFile(ca) == nil, "ca file")
+		check(tc.SetPinnedPublicKey("sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=") == nil, "pin set")
+		aerr := tc.Authenticate(ctx)
+		e, _ := aerr.(*Error)
+		check(e != nil && e.Code == ETLS, "wrong pin: TLS error", aerr)
+		tc.Close()
+	}
 
 	// 2. list with $top/$count/$select
 	q := NewQuery().Top(5).Count(true).Select("Id,Username")

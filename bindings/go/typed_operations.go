@@ -1263,8 +1263,8 @@ func (cl *Client) GetFax(ctx context.Context, id int32, q *Query, opts ...CallOp
 }
 
 // GetFaxByNumber: GET /Fax(Number={Number}): Get entity from Fax by key (Number)
-func (cl *Client) GetFaxByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Fax, error) {
-	return callInto[Fax](ctx, cl, "GetFaxByNumber", []opArg{{"Number", argNullableString, number}}, q, nil, opts)
+func (cl *Client) GetFaxByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Fax, error) {
+	return callInto[Fax](ctx, cl, "GetFaxByNumber", []opArg{{"Number", argString, number}}, q, nil, opts)
 }
 
 // GetFaxFilesSize: GET /FaxServerSettings/Pbx.GetFaxFilesSize(): Invoke function GetFaxFilesSize
@@ -1629,13 +1629,13 @@ func (cl *Client) GetParking(ctx context.Context, id int32, q *Query, opts ...Ca
 }
 
 // GetParkingByNumber: GET /Parkings(Number={Number}): Get entity from Parkings by key (Number)
-func (cl *Client) GetParkingByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Parking, error) {
-	return callInto[Parking](ctx, cl, "GetParkingByNumber", []opArg{{"Number", argNullableString, number}}, q, nil, opts)
+func (cl *Client) GetParkingByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Parking, error) {
+	return callInto[Parking](ctx, cl, "GetParkingByNumber", []opArg{{"Number", argString, number}}, q, nil, opts)
 }
 
 // GetPeerByNumber: GET /Peers(Number={Number}): Get entity from Peers by key (Number)
-func (cl *Client) GetPeerByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Peer, error) {
-	return callInto[Peer](ctx, cl, "GetPeerByNumber", []opArg{{"Number", argNullableString, number}}, q, nil, opts)
+func (cl *Client) GetPeerByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Peer, error) {
+	return callInto[Peer](ctx, cl, "GetPeerByNumber", []opArg{{"Number", argString, number}}, q, nil, opts)
 }
 
 // GetPhoneBookSettings: GET /PhoneBookSettings: Get PhoneBookSettings
@@ -1749,8 +1749,8 @@ func (cl *Client) GetQueueAnsweredCallsByWaitTimeDataPager(queueDnStr *string, s
 }
 
 // GetQueueByNumber: GET /Queues(Number={Number}): Get entity from Queues by key (Number)
-func (cl *Client) GetQueueByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Queue, error) {
-	return callInto[Queue](ctx, cl, "GetQueueByNumber", []opArg{{"Number", argNullableString, number}}, q, nil, opts)
+func (cl *Client) GetQueueByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Queue, error) {
+	return callInto[Queue](ctx, cl, "GetQueueByNumber", []opArg{{"Number", argString, number}}, q, nil, opts)
 }
 
 // GetQueueCallbacksData: GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function GetQueueCallbacksData
@@ -1809,8 +1809,8 @@ func (cl *Client) GetReceptionist(ctx context.Context, id int32, q *Query, opts 
 }
 
 // GetReceptionistByNumber: GET /Receptionists(Number={Number}): Get entity from Receptionists by key (Number)
-func (cl *Client) GetReceptionistByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Receptionist, error) {
-	return callInto[Receptionist](ctx, cl, "GetReceptionistByNumber", []opArg{{"Number", argNullableString, number}}, q, nil, opts)
+func (cl *Client) GetReceptionistByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Receptionist, error) {
+	return callInto[Receptionist](ctx, cl, "GetReceptionistByNumber", []opArg{{"Number", argString, number}}, q, nil, opts)
 }
 
 // GetRecordingRepositorySettings: GET /Recordings/Pbx.GetRecordingRepositorySettings(): Invoke function GetRecordingRepositorySettings
@@ -1859,8 +1859,8 @@ func (cl *Client) GetRingGroup(ctx context.Context, id int32, q *Query, opts ...
 }
 
 // GetRingGroupByNumber: GET /RingGroups(Number={Number}): Get entity from RingGroups by key (Number)
-func (cl *Client) GetRingGroupByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*RingGroup, error) {
-	return callInto[RingGroup](ctx, cl, "GetRingGroupByNumber", []opArg{{"Number", argNullableString, number}}, q, nil, opts)
+func (cl *Client) GetRingGroupByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*RingGroup, error) {
+	return callInto[RingGroup](ctx, cl, "GetRingGroupByNumber", []opArg{{"Number", argString, number}}, q, nil, opts)
 }
 
 // GetRingGroupStatisticsData: GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function GetRingGroupStatisticsData
@@ -1964,8 +1964,8 @@ func (cl *Client) GetTrunk(ctx context.Context, id int32, q *Query, opts ...Call
 }
 
 // GetTrunkByNumber: GET /Trunks(Number={Number}): Get entity from Trunks by key (Number)
-func (cl *Client) GetTrunkByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*Trunk, error) {
-	return callInto[Trunk](ctx, cl, "GetTrunkByNumber", []opArg{{"Number", argNullableString, number}}, q, nil, opts)
+func (cl *Client) GetTrunkByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Trunk, error) {
+	return callInto[Trunk](ctx, cl, "GetTrunkByNumber", []opArg{{"Number", argString, number}}, q, nil, opts)
 }
 
 // GetTrunkTemplate: GET /TrunkTemplates({Id}): Get entity from TrunkTemplates by key
@@ -2009,8 +2009,8 @@ func (cl *Client) GetUserActivityPager(clientTimeZone *string, periodFrom time.T
 }
 
 // GetUserByNumber: GET /Users(Number={Number}): Get entity from Users by key (Number)
-func (cl *Client) GetUserByNumber(ctx context.Context, number *string, q *Query, opts ...CallOption) (*User, error) {
-	return callInto[User](ctx, cl, "GetUserByNumber", []opArg{{"Number", argNullableString, number}}, q, nil, opts)
+func (cl *Client) GetUserByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*User, error) {
+	return callInto[User](ctx, cl, "GetUserByNumber", []opArg{{"Number", argString, number}}, q, nil, opts)
 }
 
 // GetUsersByPrincipalNames: POST /Microsoft365Integration/Pbx.GetUsersByPrincipalNames: Invoke action GetUsersByPrincipalNames

@@ -536,7 +536,7 @@ var typedCases = []typedCase{
 		}},
 	{"GetFaxByNumber", "GET", "/Fax(Number={Number})", "Fax", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
-			return cl.GetFaxByNumber(ctx, a.nstr("Number", 109), a.query(false))
+			return cl.GetFaxByNumber(ctx, a.str("Number", 109), a.query(false))
 		}},
 	{"GetFaxFilesSize", "GET", "/FaxServerSettings/Pbx.GetFaxFilesSize()", "FaxServerSettings", 3, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
@@ -774,11 +774,11 @@ var typedCases = []typedCase{
 		}},
 	{"GetParkingByNumber", "GET", "/Parkings(Number={Number})", "Parkings", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
-			return cl.GetParkingByNumber(ctx, a.nstr("Number", 168), a.query(false))
+			return cl.GetParkingByNumber(ctx, a.str("Number", 168), a.query(false))
 		}},
 	{"GetPeerByNumber", "GET", "/Peers(Number={Number})", "Peers", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
-			return cl.GetPeerByNumber(ctx, a.nstr("Number", 169), a.query(false))
+			return cl.GetPeerByNumber(ctx, a.str("Number", 169), a.query(false))
 		}},
 	{"GetPhoneBookSettings", "GET", "/PhoneBookSettings", "", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
@@ -842,7 +842,7 @@ var typedCases = []typedCase{
 		}},
 	{"GetQueueByNumber", "GET", "/Queues(Number={Number})", "Queues", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
-			return cl.GetQueueByNumber(ctx, a.nstr("Number", 185), a.query(false))
+			return cl.GetQueueByNumber(ctx, a.str("Number", 185), a.query(false))
 		}},
 	{"GetQueueCallbacksData", "GET", "/ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})", "", 1, true, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
@@ -870,7 +870,7 @@ var typedCases = []typedCase{
 		}},
 	{"GetReceptionistByNumber", "GET", "/Receptionists(Number={Number})", "Receptionists", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
-			return cl.GetReceptionistByNumber(ctx, a.nstr("Number", 192), a.query(false))
+			return cl.GetReceptionistByNumber(ctx, a.str("Number", 192), a.query(false))
 		}},
 	{"GetRecordingRepositorySettings", "GET", "/Recordings/Pbx.GetRecordingRepositorySettings()", "Recordings", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
@@ -906,7 +906,7 @@ var typedCases = []typedCase{
 		}},
 	{"GetRingGroupByNumber", "GET", "/RingGroups(Number={Number})", "RingGroups", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
-			return cl.GetRingGroupByNumber(ctx, a.nstr("Number", 201), a.query(false))
+			return cl.GetRingGroupByNumber(ctx, a.str("Number", 201), a.query(false))
 		}},
 	{"GetRingGroupStatisticsData", "GET", "/ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})", "", 1, true, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
@@ -966,7 +966,7 @@ var typedCases = []typedCase{
 		}},
 	{"GetTrunkByNumber", "GET", "/Trunks(Number={Number})", "Trunks", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
-			return cl.GetTrunkByNumber(ctx, a.nstr("Number", 216), a.query(false))
+			return cl.GetTrunkByNumber(ctx, a.str("Number", 216), a.query(false))
 		}},
 	{"GetTrunkTemplate", "GET", "/TrunkTemplates({Id})", "TrunkTemplates", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
@@ -998,7 +998,7 @@ var typedCases = []typedCase{
 		}},
 	{"GetUserByNumber", "GET", "/Users(Number={Number})", "Users", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {
-			return cl.GetUserByNumber(ctx, a.nstr("Number", 224), a.query(false))
+			return cl.GetUserByNumber(ctx, a.str("Number", 224), a.query(false))
 		}},
 	{"GetVectorStore", "GET", "/AISettings/Pbx.GetVectorStore(id={id})", "AISettings", 2, false, ``,
 		func(ctx context.Context, cl *Client, a *opArgs) (interface{}, error) {

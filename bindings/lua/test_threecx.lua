@@ -332,6 +332,28 @@ do
   check(b12 == nil and e12 and e12.message:find("deadline", 1, true), "a negative deadline is refused", e12)
 end
 
+-- 13. TLS setters: a CA bundle from memory; a pinned key that is not the server's
+if not http then
+  local f = assert(io.open(ca, "rb"))
+  local pem = f:read("*a")
+  f:close()
+  local base = "https://127.0.0.1:" .. port
+  local c10, e10 = threecx.client(base, "test", "k3y-lua", { ca_pem = pem, timeout_ms = 20000 })
+  check(c10 ~= nil, "client with ca_pem", e10)
+  if c10 then
+    local ok10, ea = c10:authenticate()
+    check(ok10 ~= nil and ea == nil, "authenticate with the CA from memory", ea)
+    c10:close()
+  end
+  local c11, e11 = threecx.client(base, "test", "k3y-lua", { ca_pem = "not a certificate" })
+  check(c11 == nil and e11 and e11.name == "THREECX_E_INVALID_ARGUMENT", "ca_pem without PEM refused", e11)
+  local c12 = assert(threecx.client(base, "test", "k3y-lua",
+    { ca_file = ca, pinned_public_key = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }))
+  local ok12, e12 = c12:authenticate()
+  check(ok12 == nil and e12 and e12.name == "THREECX_E_TLS", "wrong pin: TLS error", e12)
+  c12:close()
+end
+
 client:close()
 client:close() -- idempotent
 collectgarbage()

@@ -170,6 +170,7 @@ local CLIENT_OPTIONS = {
   insecure_skip_tls_verify = { "threecx_client_set_insecure_skip_tls_verify", flag, "bool" },
   ca_file = { "threecx_client_set_ca_file", nil, "string" },
   ca_path = { "threecx_client_set_ca_path", nil, "string" },
+  pinned_public_key = { "threecx_client_set_pinned_public_key", nil, "string" },
   user_agent = { "threecx_client_set_user_agent", nil, "string" },
   timeout = { "threecx_client_set_timeout_ms", ms, "seconds" },
   connect_timeout = { "threecx_client_set_connect_timeout_ms", ms, "seconds" },
@@ -205,6 +206,11 @@ local function apply_options(c, opts)
       if not ok then return nil, e end
       if spec[2] then v = spec[2](v) end
       ok, e = call(native[spec[1]], h, v)
+      if not ok then return nil, e end
+    elseif k == "ca_pem" then  -- PEM text: a CA bundle from memory
+      local ok, e = check_kind("option 'ca_pem'", v, "string")
+      if not ok then return nil, e end
+      ok, e = call(native.threecx_client_set_ca_pem, h, v, #v)
       if not ok then return nil, e end
     elseif k == "retry" then
       local ok, e = check_kind("option 'retry'", v, "table")
@@ -255,7 +261,8 @@ end
 --- threecx.client{domain=, client_id=, api_key= [, option = value ...]}
 --- threecx.client(domain, client_id, api_key [, options])
 -- Options (every client option of libthreecx):
---   ca_file, ca_path (strings), allow_http, insecure_skip_tls_verify (booleans),
+--   ca_file, ca_path, ca_pem (PEM text), pinned_public_key ("sha256//...")
+--   (strings), allow_http, insecure_skip_tls_verify (booleans),
 --   timeout, connect_timeout (seconds, may be fractional; or timeout_ms,
 --   connect_timeout_ms in integer ms), max_response_bytes, refresh_margin
 --   (integers), user_agent (string),

@@ -47,7 +47,13 @@
  *     threecx_last_error() is per thread.
  *
  *  6. Secrets. The API key and access tokens never appear in log messages,
- *     error messages or URLs produced by this library. TLS certificate
+ *     error messages or URLs produced by this library: text quoted from a
+ *     server (error bodies, headers, OData error details) is scrubbed of
+ *     the key, the current and previous token and anything shaped like
+ *     "Bearer ...", access_token or client_secret before it is stored.
+ *     Response accessors (threecx_response_body, _header, _error_*) return
+ *     the server's bytes as sent. Redirects are never followed, so neither
+ *     the key nor a token goes to another host. TLS certificate
  *     verification is on unless
  *     threecx_client_set_insecure_skip_tls_verify(client, 1) is
  *     called; plain http:// is refused unless threecx_client_allow_http() is.
@@ -94,8 +100,20 @@ extern "C" {
 #define THREECX_E_IO 19               /* a local file could not be written */
 #define THREECX_E_ABORTED 20          /* a callback asked to stop */
 #define THREECX_E_INTERNAL 21         /* a bug in libthreecx */
-#define THREECX_E_CANCELLED 22        /* a cancel token stopped the call */
-#define THREECX_E__LAST 22            /* highest code in this version */
+#define THREECX_E_UNCERTAIN 22        /* a write was sent, no answer came:
+                                         it may or may not have been applied */
+#define THREECX_E_RETRY_LATER 23      /* the server asked to wait past the
+                                         retry deadline (Retry-After) */
+#define THREECX_E_CANCELLED 24        /* a cancel token stopped the call */
+#define THREECX_E__LAST 24            /* highest code in this version */
+/* Out of memory: every allocation of libthreecx itself (its C++ objects and
+ * strings, its copies of response bodies and headers, the JSON documents it
+ * parses with cJSON, option strings it hands to libcurl) that fails makes
+ * the call return THREECX_E_NO_MEMORY, with nothing leaked. An allocation
+ * that fails deep inside libcurl or OpenSSL is reported as libcurl reports
+ * it: usually THREECX_E_NO_MEMORY, sometimes THREECX_E_NETWORK (a transfer
+ * libcurl abandoned); with libcurl 7.88 a failure inside its URL parser may
+ * even send the request without its query string. */
 
 /* Fixed English text for a code ("unknown status code" for others). Static. */
 THREECX_API const char *threecx_strerror(int code);
@@ -177,8 +195,23 @@ THREECX_API int threecx_client_set_ca_file(threecx_client *client,
 /* Directory of hashed CA certificates; NULL restores the default. */
 THREECX_API int threecx_client_set_ca_path(threecx_client *client,
                                            const char *dir);
-/* Connect timeout in milliseconds (0 = libcurl's default, 300 s; at most
- * 2147483647). */
+/* CA bundle from memory: `size` bytes of PEM certificates (no file needed,
+ * for embedded systems); copied. Used instead of the default trust store
+ * and together with threecx_client_set_ca_file/_ca_path if set. NULL
+ * removes it. INVALID_ARGUMENT when no PEM certificate is in it. */
+THREECX_API int threecx_client_set_ca_pem(threecx_client *client,
+                                          const char *pem, size_t size);
+/* Public-key pinning: the PBX's certificate must carry one of these public
+ * keys, given as "sha256//<base64 of the SHA-256 of the DER
+ * SubjectPublicKeyInfo>", several separated by ';' (compute one with
+ * `openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform
+ * der | openssl dgst -sha256 -binary | base64`). Checked in addition to the
+ * CA verification; a mismatch is THREECX_E_TLS before anything is sent.
+ * NULL removes the pins. */
+THREECX_API int threecx_client_set_pinned_public_key(threecx_client *client,
+                                                     const char *pins);
+/* Connect timeout in milliseconds (TCP and TLS handshake; default 10000;
+ * 0 = libcurl's own, 300 s; at most 2147483647). */
 THREECX_API int threecx_client_set_connect_timeout_ms(threecx_client *client,
                                                       int64_t ms);
 /* Total timeout of one HTTP exchange in milliseconds (0 = none, the
@@ -186,6 +219,16 @@ THREECX_API int threecx_client_set_connect_timeout_ms(threecx_client *client,
  * a token request, which other threads sharing the client wait for. */
 THREECX_API int threecx_client_set_timeout_ms(threecx_client *client,
                                               int64_t ms);
+/* Stall detector: an exchange (the token request included) is abandoned
+ * with THREECX_E_TIMEOUT when fewer than `min_bytes_per_second` bytes per
+ * second arrive, on average, for `seconds` seconds in a row - a server that
+ * accepts and never answers, or stops sending midway. A long download
+ * that keeps flowing is never cut. Default: 1 byte/s over 60 s. seconds 0
+ * (or min_bytes_per_second 0) turns it off. A write abandoned this way
+ * after it was sent is THREECX_E_UNCERTAIN. */
+THREECX_API int threecx_client_set_stall_timeout(threecx_client *client,
+                                                 int64_t min_bytes_per_second,
+                                                 int64_t seconds);
 /* Largest response body kept in memory, in bytes (0 = no limit, the
  * default). A larger answer stops the transfer at the limit and fails with
  * THREECX_E_PROTOCOL, whatever its status; bodies streamed by
@@ -216,20 +259,39 @@ THREECX_API int threecx_client_set_log(threecx_client *client, int32_t level,
 THREECX_API int threecx_client_set_refresh_margin(threecx_client *client,
                                                   int64_t seconds);
 
-/* Retries of transient failures (off by default: max_retries 0). When on,
- * an answer of 408, 429, 502, 503 or 504 is retried for GET, DELETE and PUT
- * (429 for any method, since 3CX did not process it), and so are network
- * failures and timeouts of GET/DELETE/PUT, up to `max_retries` times. The wait
- * honours Retry-After (capped at max_delay_ms), otherwise grows as
- * base_delay_ms * 2^n with jitter, capped at max_delay_ms; no wait may end
- * later than deadline_ms after the first try. Streamed downloads are not
- * retried. Defaults when first enabled: 250, 30000, 120000. Every delay and
- * the deadline must be 0..2147483647 ms (INVALID_ARGUMENT otherwise). */
+/* Retries of transient failures, on by default (3 retries, 250, 20000,
+ * 60000). Retried: answers 408, 429, 500, 502, 503 and 504, network
+ * failures and timeouts - for requests that may be repeated (GET, PUT, a
+ * DELETE with If-Match, or any request marked so with
+ * threecx_request_set_idempotent) and for the token request. A POST, PATCH
+ * or DELETE without If-Match is retried only when nothing was sent
+ * (connection refused, DNS, TLS handshake timeout) or on 429 (not
+ * processed); once sent without an answer it is THREECX_E_UNCERTAIN. The
+ * library never lets libcurl resend a request on its own, so a request
+ * with N retries reaches the server at most N+1 times. Waits: the server's
+ * Retry-After exactly as given - if it ends past the deadline the call
+ * fails at once with THREECX_E_RETRY_LATER, the answer in *out and its
+ * delay from threecx_response_retry_after_ms() - otherwise "full jitter":
+ * a random wait in 0..min(max_delay_ms, base_delay_ms * 2^n). No wait ends
+ * later than deadline_ms after the first try. Retries also draw on the
+ * client's retry budget (threecx_client_set_retry_budget). Streamed
+ * downloads are not retried once the request was sent. max_retries 0 turns
+ * retries off; 0..100 retries, every delay and the deadline
+ * 0..2147483647 ms (INVALID_ARGUMENT otherwise). */
 THREECX_API int threecx_client_set_retry(threecx_client *client,
                                          int32_t max_retries,
                                          int64_t base_delay_ms,
                                          int64_t max_delay_ms,
                                          int64_t deadline_ms);
+/* The client-wide retry budget (the AWS SDKs' retry quota): a bucket of
+ * `capacity` tokens shared by every thread using the client; each retry
+ * takes 5 (10 after a timeout), each success gives back what its retry
+ * took (1 for a first-try success), never above capacity. With the bucket
+ * empty, failures are returned without retrying, so an outage does not
+ * multiply the load. Default 500; 0 = no budget (only the policy limits
+ * retries); at most 2147483647. Setting it refills the bucket. */
+THREECX_API int threecx_client_set_retry_budget(threecx_client *client,
+                                                int64_t capacity);
 
 /* Fetches a token now (otherwise done on first request). Errors: AUTH with
  * 3CX's error / error_description in threecx_last_error(), NETWORK, TLS... */
@@ -266,11 +328,30 @@ THREECX_API void threecx_query_free(threecx_query *query);
  * $top / $skip must be >= 0. */
 THREECX_API int threecx_query_set_top(threecx_query *query, int64_t top);
 THREECX_API int threecx_query_set_skip(threecx_query *query, int64_t skip);
-/* Search phrase; quoted automatically ("...", with \" and \\ escaped) when it
- * contains spaces or quotes. */
+/* Search expression, sent as written (OData $search): words, AND, OR, NOT
+ * (upper case), parentheses and "phrases" (inside a phrase write \" for "
+ * and \\ for \). "blue car" (without quotes) finds items with both words,
+ * "blue OR car" either, "\"blue car\"" the phrase; threecx_search_phrase()
+ * makes a phrase of any text. Each word and phrase is percent-encoded as the
+ * OData ABNF requires (e.g. ; ' + & # % and non-ASCII), blanks between terms
+ * become %20. An expression that does not parse (unbalanced parentheses or
+ * quotes, an empty phrase, AND/OR/NOT without operand, terms not separated
+ * by a blank) is refused with THREECX_E_INVALID_ARGUMENT, naming the offset.
+ * Changed after 0.1.0: the text used to be sent as one quoted phrase whenever it
+ * held a blank; wrap it with threecx_search_phrase() for that. */
 THREECX_API int threecx_query_set_search(threecx_query *query,
                                          const char *search);
-/* Filter expression as written, e.g. "Name eq 'O''Brien'". */
+/* The search phrase that matches `text` literally, for
+ * threecx_query_set_search(): "text" with \ and " escaped by a backslash.
+ * E.g. blue "car" -> "blue \"car\"". Empty or non-UTF-8 text is refused
+ * (THREECX_E_INVALID_ARGUMENT). Free *out with threecx_free(). Thread-safe
+ * (pure function). */
+THREECX_API int threecx_search_phrase(const char *text, char **out);
+/* Filter expression as written, e.g. "Name eq 'O''Brien'". Inside string
+ * literals ('...') everything but unreserved characters, ! ( ) * , ; $ = : @
+ * and the '' pairs is percent-encoded (so 'a/b' goes out as 'a%2Fb', as the
+ * OData ABNF's string rule requires); outside them & # + % space and
+ * non-ASCII are. $orderby, $select and $expand are encoded the same way. */
 THREECX_API int threecx_query_set_filter(threecx_query *query,
                                          const char *filter);
 THREECX_API int threecx_query_set_count(threecx_query *query, int32_t count);
@@ -341,7 +422,10 @@ THREECX_API void threecx_request_free(threecx_request *request);
  *  guid:     8-4-4-4-12 hex, validated, bare
  *  datetime: ISO 8601 with seconds and an offset (Z or +hh:mm), validated;
  *            '+' is sent as %2B
- *  null:     null (for nullable parameters) */
+ *  null:     null (for nullable parameters; never for a key: a slot in the
+ *            parentheses of a segment that is not namespace-qualified, as
+ *            {Number} in /Users(Number={Number}), is refused with
+ *            THREECX_E_INVALID_ARGUMENT whatever the spec says) */
 THREECX_API int threecx_request_set_param_string(threecx_request *request,
                                                  const char *name,
                                                  const char *value);
@@ -382,13 +466,32 @@ THREECX_API int threecx_request_set_cancel(threecx_request *request,
  * 2147483647. Copied by threecx_pager_new, where it bounds each page fetch. */
 THREECX_API int threecx_request_set_deadline_ms(threecx_request *request,
                                                 int64_t ms);
+/* Whether the request may be sent more than once. By default (-1) GET, PUT
+ * and a DELETE carrying If-Match may be repeated by the retries; POST,
+ * PATCH and a DELETE without If-Match are sent at most once: they are
+ * retried only when nothing was sent (connection refused, DNS) or on 429,
+ * and when one was sent but no complete answer came back the send returns
+ * THREECX_E_UNCERTAIN (it may or may not have been applied) instead of
+ * trying again. 1 declares the request safe to repeat (e.g. a PATCH that
+ * sets absolute values), 0 forbids repeating it after it was sent. */
+THREECX_API int threecx_request_set_idempotent(threecx_request *request,
+                                               int32_t idempotent);
 /* The full URL that would be requested. Free with threecx_free(). */
 THREECX_API int threecx_request_url(threecx_request *request, char **out);
 /* Sends the request (fetching or refreshing the token as needed; a 401
- * answer causes one token refresh and one retry). On THREECX_OK (2xx) and
- * on THREECX_E_HTTP (any other status) *out receives the response, which
- * the caller frees with threecx_response_free(); on other errors *out is
- * NULL. May be called again to send the same request again. */
+ * answer causes one token refresh and one retry; transient failures are
+ * retried per threecx_client_set_retry). On THREECX_OK (2xx),
+ * THREECX_E_HTTP (any other status) and THREECX_E_RETRY_LATER *out
+ * receives the response, which the caller frees with
+ * threecx_response_free(); on other errors *out is NULL. A 2xx answer that
+ * does not have the shape the operation returns - a JSON operation
+ * answered with another content type or a body that is not JSON, or an
+ * HTML page for a request by path - is THREECX_E_PROTOCOL with the start
+ * of the body in the message; file operations are exempt, and so is any
+ * non-HTML, non-JSON answer to a path the catalog does not know.
+ * THREECX_E_UNCERTAIN: a request that is not repeated (see
+ * threecx_request_set_idempotent) was sent and no complete answer came.
+ * May be called again to send the same request again. */
 THREECX_API int threecx_request_send(threecx_request *request,
                                      threecx_response **out);
 
@@ -411,6 +514,11 @@ THREECX_API int threecx_response_body_size(const threecx_response *response,
  * Free with threecx_free(). */
 THREECX_API int threecx_response_header(const threecx_response *response,
                                         const char *name, char **out);
+/* The answer's Retry-After in milliseconds (delta-seconds or an HTTP date,
+ * 0 for a date in the past); THREECX_E_NOT_FOUND when absent or
+ * unparsable. After THREECX_E_RETRY_LATER this is the server's delay. */
+THREECX_API int threecx_response_retry_after_ms(
+    const threecx_response *response, int64_t *out);
 /* The OData error of a non-2xx answer: error.code, error.message and
  * error.details (a JSON array, "[]" when absent). THREECX_E_NOT_FOUND when
  * the body carries no OData error. Free with threecx_free(). */

@@ -1,11 +1,53 @@
 #include "auth/token.hpp"
 
 #include <algorithm>
+#include <cstring>
+
+#include <cjson/cJSON.h>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "request/json.hpp"
 
 namespace threecx {
+
+Token parse_token_response(const char *body, size_t size) {
+  cJSON *j = parse_json(std::string_view(body, size));  // std::bad_alloc when cJSON ran out of memory
+  struct Del {
+    cJSON *j;
+    ~Del() { cJSON_Delete(j); }
+  } del{j};
+  if (!cJSON_IsObject(j)) fail(THREECX_E_PROTOCOL, "token response: the body is not a JSON object");
+  const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
+  if (!cJSON_IsString(at) || at->valuestring[0] == '\0')
+    fail(THREECX_E_PROTOCOL, "token response carries no access_token");
+  Token t;
+  t.access_token = at->valuestring;
+  std::memset(at->valuestring, 0, t.access_token.size());  // the parsed copy
+  const cJSON *ex = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
+  if (!ex || cJSON_IsNull(ex)) {
+    t.lifetime_s = kDefaultLifetimeS;
+    t.lifetime_assumed = true;
+    return t;
+  }
+  // checked as a double before any conversion: NaN, fractions, 0, negative
+  // and huge values (1e300) are refused, never cast
+  double d = cJSON_IsNumber(ex) ? ex->valuedouble : 0;
+  // (the cast happens only once the range is known; no libm needed)
+  if (!cJSON_IsNumber(ex) || !(d >= 1 && d <= static_cast<double>(kMaxLifetimeS)) ||
+      static_cast<double>(static_cast<int64_t>(d)) != d) {
+    std::string shown;
+    if (char *p = cJSON_PrintUnformatted(ex)) {
+      shown.assign(p, std::min<size_t>(std::strlen(p), 40));
+      cJSON_free(p);
+    }
+    wipe(t.access_token);
+    fail(THREECX_E_PROTOCOL, "token response: expires_in " + shown +
+                                 " is not a whole number of seconds in 1.." + std::to_string(kMaxLifetimeS));
+  }
+  t.lifetime_s = static_cast<int64_t>(d);
+  return t;
+}
 
 std::string TokenCache::get(const Fetch &fetch, uint64_t *generation, const CallControl *ctl) {
   std::unique_lock<std::mutex> lk(mu_);
@@ -63,8 +105,9 @@ std::string TokenCache::get(const Fetch &fetch, uint64_t *generation, const Call
   threecx::wipe(t.access_token);
   ++generation_;
   auto now = Clock::now();
-  int64_t life = std::max<int64_t>(t.lifetime_s, 1);
-  int64_t margin = margin_s_ >= 0 ? margin_s_ : std::min<int64_t>(60, life / 5);
+  // bounded again here: no time_point addition can overflow
+  int64_t life = std::clamp<int64_t>(t.lifetime_s, 1, kMaxLifetimeS);
+  int64_t margin = margin_s_ >= 0 ? std::min(margin_s_, life) : std::min<int64_t>(60, life / 5);
   if (margin >= life) margin = life / 2;
   expires_at_ = now + std::chrono::seconds(life);
   refresh_at_ = expires_at_ - std::chrono::seconds(margin);

@@ -18,7 +18,21 @@ namespace threecx {
 struct Token {
   std::string access_token;
   int64_t lifetime_s = 0;
+  bool lifetime_assumed = false;  // expires_in was absent: kDefaultLifetimeS
 };
+
+// Bounds of a token lifetime (expires_in): whole seconds, 1 s to a year.
+constexpr int64_t kMaxLifetimeS = 366LL * 24 * 3600;
+// Lifetime assumed (and logged) when a token response has no expires_in.
+constexpr int64_t kDefaultLifetimeS = 3600;
+
+// Parses a 200 answer of /connect/token: access_token must be a non-empty
+// string; expires_in absent or null assumes kDefaultLifetimeS, otherwise it
+// must be a JSON number holding a whole number of seconds in
+// 1..kMaxLifetimeS, else THREECX_E_PROTOCOL naming the value. The parsed
+// document's copy of the token is wiped. A plain function of the body (no
+// client, no network) so that it can be tested and fuzzed on any buffer.
+Token parse_token_response(const char *body, size_t size);
 
 class TokenCache {
  public:

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <unistd.h>
 #include <fcntl.h>
 
@@ -13,6 +14,7 @@
 #include "catalog/catalog.hpp"
 #include "common/error.hpp"
 #include "request/odata.hpp"
+#include "transport/retry.hpp"
 #include "threecx/catalog.h"
 #include "threecx/threecx.h"
 #include "threecx/version.h"
@@ -38,11 +40,15 @@ int finish_send(threecx::Response resp, const threecx_request *req, threecx_resp
   bool ok = resp.ok();
   std::string what = req->rep.method() + " " +
                      (req->rep.operation() ? std::string(req->rep.operation()->id) : std::string("request"));
-  std::string msg = ok ? std::string() : resp.describe(what);
+  std::string msg = ok ? std::string() : req->rep.scrub(resp.describe(what));
+  int code = ok ? THREECX_OK : resp.retry_later_ms() >= 0 ? THREECX_E_RETRY_LATER : THREECX_E_HTTP;
+  if (code == THREECX_E_RETRY_LATER)
+    msg += " - the server asks to retry in " + std::to_string(resp.retry_later_ms()) +
+           " ms, past the retry deadline (threecx_response_retry_after_ms)";
   *out = new threecx_response{std::move(resp)};
   if (ok) return THREECX_OK;
-  threecx::set_last_error(THREECX_E_HTTP, msg);
-  return THREECX_E_HTTP;
+  threecx::set_last_error(code, msg);
+  return code;
 }
 
 void set_param_checked(threecx_request *r, const char *name, int type, std::string lit) {
@@ -119,6 +125,28 @@ CLIENT_SETTER(threecx_client_set_insecure_skip_tls_verify, int32_t, set_tls_veri
 CLIENT_SETTER(threecx_client_set_refresh_margin, int64_t, set_refresh_margin(value))
 #undef CLIENT_SETTER
 
+int threecx_client_set_ca_pem(threecx_client *client, const char *pem, size_t size) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(client);
+    client->rep->set_ca_pem(pem, pem ? size : 0);
+  });
+}
+
+int threecx_client_set_pinned_public_key(threecx_client *client, const char *pins) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(client);
+    client->rep->set_pinned_public_key(pins);
+  });
+}
+
+int threecx_client_set_stall_timeout(threecx_client *client, int64_t min_bytes_per_second,
+                                     int64_t seconds) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(client);
+    client->rep->set_stall_timeout(min_bytes_per_second, seconds);
+  });
+}
+
 int threecx_client_set_retry(threecx_client *client, int32_t max_retries, int64_t base_delay_ms,
                              int64_t max_delay_ms, int64_t deadline_ms) {
   return guard(__func__, [&] {
@@ -129,6 +157,13 @@ int threecx_client_set_retry(threecx_client *client, int32_t max_retries, int64_
     p.max_delay_ms = max_delay_ms;
     p.deadline_ms = deadline_ms;
     client->rep->set_retry(p);
+  });
+}
+
+int threecx_client_set_retry_budget(threecx_client *client, int64_t capacity) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(client);
+    client->rep->set_retry_budget(capacity);
   });
 }
 
@@ -184,6 +219,17 @@ int threecx_odata_string(const char *text, char **out) {
     THREECX_REQUIRE(text);
     THREECX_REQUIRE(out);
     *out = threecx::dup_out(threecx::odata::quote_string(text));
+  });
+}
+
+int threecx_search_phrase(const char *text, char **out) {
+  null_out(out);
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(text);
+    THREECX_REQUIRE(out);
+    if (!threecx::odata::valid_utf8(text))
+      fail(THREECX_E_INVALID_ARGUMENT, "text is not valid UTF-8");
+    *out = threecx::dup_out(threecx::odata::search_phrase(text));
   });
 }
 
@@ -377,6 +423,15 @@ int threecx_request_set_deadline_ms(threecx_request *request, int64_t ms) {
   });
 }
 
+int threecx_request_set_idempotent(threecx_request *request, int32_t idempotent) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(request);
+    if (idempotent < -1 || idempotent > 1)
+      fail(THREECX_E_INVALID_ARGUMENT, "idempotent must be -1 (by method), 0 or 1");
+    request->rep.set_idempotent(idempotent);
+  });
+}
+
 int threecx_request_url(threecx_request *request, char **out) {
   null_out(out);
   return guard(__func__, [&] {
@@ -540,6 +595,18 @@ int threecx_response_header(const threecx_response *response, const char *name, 
     const std::string *v = response->rep.header(name);
     if (!v) fail(THREECX_E_NOT_FOUND, std::string("no header '") + name + "' in the response");
     *out = threecx::dup_out(*v);
+  });
+}
+
+int threecx_response_retry_after_ms(const threecx_response *response, int64_t *out) {
+  if (out) *out = 0;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(response);
+    THREECX_REQUIRE(out);
+    const std::string *v = response->rep.header("Retry-After");
+    auto ms = v ? threecx::parse_retry_after(*v, std::time(nullptr)) : std::nullopt;
+    if (!ms) fail(THREECX_E_NOT_FOUND, "the response has no usable Retry-After");
+    *out = *ms;
   });
 }
 

@@ -5,11 +5,13 @@
 
 #include <cctype>
 #include <chrono>
+#include <memory>
 #include <random>
 #include <thread>
 #include <cstring>
 
 #include "common/error.hpp"
+#include "request/json.hpp"
 #include "request/odata.hpp"
 #include "threecx/version.h"
 
@@ -76,6 +78,10 @@ ClientCore::ClientCore(Endpoint ep, std::string client_id, std::string api_key)
   wipe(api_key);
   topt_.user_agent = std::string("libthreecx/") + THREECX_VERSION;
   log_.add_secret(api_key_.view());
+  // as the token request sends it, in case a server echoes the form
+  std::string encoded = odata::url_encode(api_key_.view());
+  if (encoded != api_key_.view()) log_.add_secret(encoded);
+  wipe(encoded);
 }
 
 ClientCore::~ClientCore() = default;
@@ -88,6 +94,36 @@ void ClientCore::set_ca_path(const char *dir) {
   std::lock_guard<std::mutex> lk(mu_);
   topt_.ca_path = dir ? dir : "";
 }
+void ClientCore::set_ca_pem(const char *pem, size_t size) {
+  std::string v = pem ? std::string(pem, size) : std::string();
+  if (pem && v.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    fail(THREECX_E_INVALID_ARGUMENT, "CA bundle: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.ca_pem = std::move(v);
+}
+void ClientCore::set_pinned_public_key(const char *pins) {
+  std::string v = pins ? pins : "";
+  if (pins) {
+    // sha256//<base64 of 32 bytes>, ';'-separated
+    size_t start = 0;
+    for (;;) {
+      size_t end = v.find(';', start);
+      std::string one = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      bool ok = one.size() == 8 + 44 && one.compare(0, 8, "sha256//") == 0 && one.back() == '=';
+      for (size_t i = 8; ok && i + 1 < one.size(); ++i)
+        ok = std::isalnum(static_cast<unsigned char>(one[i])) || one[i] == '+' || one[i] == '/';
+      if (!ok)
+        fail(THREECX_E_INVALID_ARGUMENT,
+             "pinned public key: expected sha256//<base64 of the SHA-256 of the DER public key>, "
+             "several separated by ';'");
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.pinned_keys = std::move(v);
+}
+
 namespace {
 // The longest timeout, delay or deadline accepted: what a 32-bit long (the
 // type libcurl takes) holds, about 24.8 days; no time computation overflows.
@@ -103,6 +139,13 @@ void ClientCore::set_timeout_ms(int64_t ms) {
   if (ms < 0 || ms > kMaxMs) fail(THREECX_E_INVALID_ARGUMENT, "timeout must be 0..2147483647 ms");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.timeout_ms = ms;
+}
+void ClientCore::set_stall_timeout(int64_t bytes_per_s, int64_t seconds) {
+  if (bytes_per_s < 0 || bytes_per_s > kMaxMs || seconds < 0 || seconds > kMaxMs / 1000)
+    fail(THREECX_E_INVALID_ARGUMENT, "stall timeout: 0..2147483647 bytes/s, 0..2147483 s");
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.stall_bytes_per_s = bytes_per_s;
+  topt_.stall_seconds = seconds;
 }
 void ClientCore::set_max_response_bytes(int64_t bytes) {
   if (bytes < 0) fail(THREECX_E_INVALID_ARGUMENT, "maximum response size must be >= 0");
@@ -132,6 +175,11 @@ void ClientCore::set_retry(const RetryPolicy &p) {
          "retry: 0..100 retries, delays and deadline 0..2147483647 ms");
   std::lock_guard<std::mutex> lk(mu_);
   retry_ = p;
+}
+
+void ClientCore::set_retry_budget(int64_t capacity) {
+  if (capacity < 0 || capacity > kMaxMs) fail(THREECX_E_INVALID_ARGUMENT, "retry budget must be 0..2147483647");
+  budget_.set_capacity(capacity);
 }
 
 void ClientCore::set_refresh_margin(int64_t seconds) {
@@ -195,43 +243,34 @@ Token ClientCore::fetch_token(const CallControl *ctl) {
   req.body = &form;
   req.content_type = "application/x-www-form-urlencoded";
   req.ctl = ctl;
-  resp = transport_.perform(req, opt, log_);
+  resp = token_exchange(req, opt);
 
-  cJSON *j = cJSON_ParseWithLength(resp.body.data(), resp.body.size());
-  struct Del {
-    cJSON *j;
-    ~Del() { cJSON_Delete(j); }
-  } del{j};
   if (resp.status != 200) {
+    // std::bad_alloc when cJSON ran out of memory (the document is freed on any exit)
+    std::unique_ptr<cJSON, void (*)(cJSON *)> doc(parse_json(resp.body), cJSON_Delete);
+    const cJSON *j = doc.get();
     std::string msg = std::string(resp.status >= 500 ? "token request failed" : "token request refused") +
                       ": HTTP " + std::to_string(resp.status);
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "error_description");
     if (cJSON_IsString(e)) msg += std::string(": ") + e->valuestring;
     if (cJSON_IsString(d)) msg += std::string(": ") + d->valuestring;
+    doc.reset();
+    msg = log_.scrub(msg);
     log_.log(THREECX_LOG_ERROR, msg);
     // THREECX_E_AUTH for any status: E_HTTP promises an XAPI response to
     // the caller, and this is the token endpoint's (the message has it)
-    fail(THREECX_E_AUTH, log_.scrub(msg));
+    fail(THREECX_E_AUTH, msg);
   }
-  const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
-  if (!cJSON_IsString(at) || at->valuestring[0] == '\0')
-    fail(THREECX_E_PROTOCOL, "token response carries no access_token");
-  Token t;
-  t.access_token = at->valuestring;
-  // wipe the copy inside the parsed document
-  std::memset(at->valuestring, 0, t.access_token.size());
-  const cJSON *ex = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
-  if (cJSON_IsNumber(ex) && ex->valuedouble > 0) {
-    t.lifetime_s = static_cast<int64_t>(ex->valuedouble);
-  } else {
-    t.lifetime_s = 3600;
-    log_.log(THREECX_LOG_WARN, "token response has no expires_in; assuming 3600 s");
-  }
+  Token t = parse_token_response(resp.body.data(), resp.body.size());
+  if (t.lifetime_assumed)
+    log_.log(THREECX_LOG_WARN, "token response has no expires_in; assuming " +
+                                   std::to_string(kDefaultLifetimeS) + " s");
   {
     std::lock_guard<std::mutex> lk(mu_);
-    log_.remove_secret(logged_token_.view());
-    logged_token_.assign(t.access_token);
+    log_.remove_secret(previous_token_.view());
+    previous_token_ = std::move(current_token_);
+    current_token_.assign(t.access_token);
   }
   log_.add_secret(t.access_token);
   log_.log(THREECX_LOG_INFO, "access token received, valid for " +
@@ -250,37 +289,107 @@ uint64_t jitter_random() {
 }
 }  // namespace
 
-HttpResponse ClientCore::send(HttpRequest &req) {
-  check_scheme();
-  const CallControl *ctl = req.ctl;
-  TransportOptions opt = transport_options();
-  RetryPolicy policy;
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    policy = retry_;
+// The retry decisions of one call: the policy's count and deadline, the
+// client's budget, the server's Retry-After.
+class ClientCore::Retrier {
+ public:
+  Retrier(ClientCore &core, std::string what, const CallControl *ctl)
+      : core_(core), what_(std::move(what)), ctl_(ctl), start_(std::chrono::steady_clock::now()) {
+    std::lock_guard<std::mutex> lk(core.mu_);
+    policy_ = core.retry_;
   }
-  const bool idempotent = idempotent_method(req.method);
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + std::chrono::milliseconds(policy.deadline_ms);
-  int retries = 0;
-  bool refreshed = false;
-  // Waits before the next try if the policy and the deadline allow it.
-  auto may_retry = [&](std::optional<int64_t> retry_after_ms, const std::string &why) {
-    if (retries >= policy.max_retries) return false;
-    int64_t ms = retry_delay_ms(policy, retries + 1, retry_after_ms, jitter_random());
-    auto wake = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    if (wake > deadline || (ctl && ctl->deadline && wake > *ctl->deadline)) return false;
-    ++retries;
-    log_.log(THREECX_LOG_INFO, req.method + " " + req.url + ": " + why + "; retry " +
-                                   std::to_string(retries) + " in " + std::to_string(ms) + " ms");
-    if (ctl && ctl->cancel) {
-      if (!ctl->cancel->sleep_for(std::chrono::milliseconds(ms)))
-        fail(THREECX_E_CANCELLED, req.method + " " + req.url + ": cancelled");
+  // Waits and returns true if one more try is allowed after a failure;
+  // false to give up. A Retry-After (ms) is honoured as given; if it ends
+  // past the deadline, *retry_later gets it and false is returned at once.
+  bool again(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+             int64_t *retry_later = nullptr) {
+    if (retries_ >= policy_.max_retries) return false;
+    int64_t ms = retry_after ? *retry_after : retry_delay_ms(policy_, retries_ + 1, jitter_random());
+    // compared in ms left (a Retry-After may be absurdly large: no time
+    // point arithmetic that could overflow)
+    int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start_).count();
+    // the call's own deadline (threecx_request_set_deadline_ms) bounds it too
+    const bool past_call_deadline = ctl_ && ctl_->deadline && ms >= 0 &&
+                                    std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > *ctl_->deadline;
+    if (ms < 0 || ms > policy_.deadline_ms - elapsed || past_call_deadline) {
+      if (retry_after && retry_later) *retry_later = *retry_after;
+      core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; no retry: a wait of " +
+                                            std::to_string(ms) + " ms ends past the deadline");
+      return false;
+    }
+    int64_t cost = core_.budget_.acquire(timeout);
+    if (cost == 0) {
+      core_.log_.log(THREECX_LOG_WARN, what_ + ": " + why + "; no retry: the client's retry budget is spent");
+      return false;
+    }
+    cost_ = cost;
+    ++retries_;
+    core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; retry " + std::to_string(retries_) + " in " +
+                                         std::to_string(ms) + " ms");
+    if (ctl_ && ctl_->cancel) {
+      if (!ctl_->cancel->sleep_for(std::chrono::milliseconds(ms)))
+        fail(THREECX_E_CANCELLED, what_ + ": cancelled");
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
     return true;
-  };
+  }
+  void succeeded() { core_.budget_.on_success(retries_ ? cost_ : 0); }
+
+ private:
+  ClientCore &core_;
+  std::string what_;
+  const CallControl *ctl_;
+  RetryPolicy policy_;
+  std::chrono::steady_clock::time_point start_;
+  int retries_ = 0;
+  int64_t cost_ = 0;
+};
+
+namespace {
+bool transient(const Error &e) { return e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT; }
+std::optional<int64_t> retry_after_of(const HttpResponse &resp) {
+  if (const std::string *ra = resp.header("Retry-After")) return parse_retry_after(*ra, std::time(nullptr));
+  return std::nullopt;
+}
+}  // namespace
+
+HttpResponse ClientCore::token_exchange(const HttpRequest &req, const TransportOptions &opt) {
+  // Repeating a token request is harmless (no token was received), so
+  // every transient failure is retried, sent or not.
+  Retrier retry(*this, "token request", req.ctl);
+  for (;;) {
+    HttpResponse resp;
+    try {
+      resp = transport_.perform(req, opt, log_);
+    } catch (const TransportError &e) {
+      if (transient(e) && retry.again(e.what(), e.code() == THREECX_E_TIMEOUT, std::nullopt)) continue;
+      throw;
+    }
+    if (retryable_status(resp.status)) {
+      int64_t later = -1;
+      if (retry.again("HTTP " + std::to_string(resp.status), false, retry_after_of(resp), &later)) {
+        wipe(resp.body);
+        continue;
+      }
+      if (later >= 0)
+        fail(THREECX_E_RETRY_LATER, "token request: HTTP " + std::to_string(resp.status) +
+                                        ", the server asks to wait " + std::to_string(later) +
+                                        " ms, past the retry deadline");
+    }
+    if (resp.status == 200) retry.succeeded();
+    return resp;
+  }
+}
+
+HttpResponse ClientCore::send(HttpRequest &req) {
+  check_scheme();
+  const CallControl *ctl = req.ctl;
+  TransportOptions opt = transport_options();
+  const bool idempotent = req.idempotent >= 0 ? req.idempotent != 0 : repeatable_request(req);
+  Retrier retry(*this, req.method + " " + req.url, ctl);
+  bool refreshed = false;
   for (;;) {
     uint64_t gen = 0;
     std::string tok = token(&gen, ctl);
@@ -293,11 +402,25 @@ HttpResponse ClientCore::send(HttpRequest &req) {
     HttpResponse resp;
     try {
       resp = transport_.perform(req, opt, log_);
-    } catch (const Error &e) {
+    } catch (const TransportError &e) {
       wipe(req.secret_headers.back().second);
       req.secret_headers.clear();
-      bool transient = e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT;
-      if (transient && idempotent && !req.sink && may_retry(std::nullopt, e.what())) continue;
+      // a request that never left may always be tried again; one that was
+      // sent only if repeating it is harmless
+      bool repeatable = !e.sent() || (idempotent && !req.sink);
+      if (transient(e) && repeatable && retry.again(e.what(), e.code() == THREECX_E_TIMEOUT, std::nullopt))
+        continue;
+      if (e.sent() && !idempotent && e.code() != THREECX_E_ABORTED && e.code() != THREECX_E_PROTOCOL &&
+          e.code() != THREECX_E_CANCELLED)
+        fail(THREECX_E_UNCERTAIN,
+             std::string(e.what()) + " - the request may or may not have been applied" +
+                 (e.status() ? " (the server's answer began with HTTP " + std::to_string(e.status()) + ")"
+                             : std::string()) +
+                 "; it was sent once and is not repeated (threecx_request_set_idempotent)");
+      throw;
+    } catch (...) {  // cancelled, out of memory: the bearer copy is wiped all the same
+      wipe(req.secret_headers.back().second);
+      req.secret_headers.clear();
       throw;
     }
     wipe(req.secret_headers.back().second);
@@ -305,7 +428,7 @@ HttpResponse ClientCore::send(HttpRequest &req) {
     if (log_.enabled(THREECX_LOG_DEBUG))
       log_.log(THREECX_LOG_DEBUG, req.method + " " + req.url + " -> " +
                                       std::to_string(resp.status) + " (" +
-                                      std::to_string(static_cast<long>(resp.seconds * 1000)) +
+                                      std::to_string(resp.elapsed_ms) +
                                       " ms)");
     if (resp.status == 401 && !refreshed) {
       log_.log(THREECX_LOG_INFO, "401 from the XAPI: refreshing the token and retrying once");
@@ -315,11 +438,11 @@ HttpResponse ClientCore::send(HttpRequest &req) {
     }
     // 429 means the request was not processed, so any method may repeat it.
     if (retryable_status(resp.status) && (idempotent || resp.status == 429) && !resp.streamed) {
-      std::optional<int64_t> after;
-      if (const std::string *ra = resp.header("Retry-After"))
-        after = parse_retry_after(*ra, std::time(nullptr));
-      if (may_retry(after, "HTTP " + std::to_string(resp.status))) continue;
+      int64_t later = -1;
+      if (retry.again("HTTP " + std::to_string(resp.status), false, retry_after_of(resp), &later)) continue;
+      if (later >= 0) resp.retry_later_ms = later;
     }
+    if (resp.status >= 200 && resp.status < 300) retry.succeeded();
     return resp;
   }
 }

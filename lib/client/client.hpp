@@ -28,14 +28,18 @@ class ClientCore {
   // Options (thread-safe; take effect for requests started afterwards).
   void set_ca_file(const char *path);
   void set_ca_path(const char *dir);
+  void set_ca_pem(const char *pem, size_t size);
+  void set_pinned_public_key(const char *pins);
   void set_connect_timeout_ms(int64_t ms);
   void set_timeout_ms(int64_t ms);
+  void set_stall_timeout(int64_t bytes_per_s, int64_t seconds);
   void set_max_response_bytes(int64_t bytes);
   void set_user_agent(const char *ua);
   void allow_http(bool allow);
   void set_tls_verify(bool verify);
   void set_refresh_margin(int64_t seconds);
   void set_retry(const RetryPolicy &p);
+  void set_retry_budget(int64_t capacity);
 
   std::string base_url() const;  // https://host:port/xapi/v1
   TransportOptions transport_options() const;
@@ -46,23 +50,34 @@ class ClientCore {
   int64_t token_requests() const { return tokens_.fetches(); }
 
   // Sends an XAPI exchange with the bearer token; on 401 refreshes the token
-  // once and retries once; retries per the RetryPolicy (off by default).
+  // once and retries once; retries per the RetryPolicy and the budget. A
+  // Retry-After past the deadline sets retry_later_ms on the answer.
   // req.ctl's token and deadline bound the whole call, token fetch included.
   HttpResponse send(HttpRequest &req);
 
   Logger &logger() { return log_; }
+  // Text from a server (or carrying request data) made fit for an error
+  // message: the key, the current and previous tokens and any credential
+  // recognisable by its shape replaced with [REDACTED].
+  std::string scrub(std::string text) const { return log_.scrub(std::move(text)); }
 
  private:
+  class Retrier;
   Token fetch_token(const CallControl *ctl);
+  // The token request with its retries (any transient failure).
+  HttpResponse token_exchange(const HttpRequest &req, const TransportOptions &opt);
   void check_scheme() const;
 
   mutable std::mutex mu_;
   Endpoint ep_;
   std::string client_id_;
   Secret api_key_;       // kept out of core dumps
-  Secret logged_token_;  // the token the logger scrubs besides the key
+  // the current and the previous access token, which the logger scrubs
+  // besides the key (the older ones are dropped)
+  Secret current_token_, previous_token_;
   TransportOptions topt_;
   RetryPolicy retry_;
+  RetryBudget budget_;
   bool allow_http_ = false;
   Logger log_;
   TokenCache tokens_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/scrub.hpp"
+
 namespace threecx {
 
 void Logger::set(int32_t level, threecx_log_fn fn, void *user_data) {
@@ -43,6 +45,7 @@ void scrub_locked(std::string &text, const std::vector<Secret> &secrets) {
       pos += 10;
     }
   }
+  scrub_patterns(text);
 }
 }  // namespace
 

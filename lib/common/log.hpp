@@ -14,7 +14,8 @@ class Logger {
  public:
   void set(int32_t level, threecx_log_fn fn, void *user_data);
   bool enabled(int32_t level) const noexcept;
-  // Emits `message` after replacing every registered secret with
+  // Emits `message` after replacing every registered secret, and every
+  // credential recognisable by its shape (scrub_patterns), with
   // "[REDACTED]". Never throws.
   void log(int32_t level, const std::string &message) const noexcept;
   // Secrets to scrub: the API key, issued tokens. Empty strings ignored.

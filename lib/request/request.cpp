@@ -1,5 +1,9 @@
 #include "request/request.hpp"
+#include "request/json.hpp"
 
+#include <cjson/cJSON.h>
+
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -8,6 +12,7 @@
 #include "catalog/catalog.hpp"
 #include "client/client.hpp"
 #include "common/error.hpp"
+#include "common/scrub.hpp"
 #include "request/odata.hpp"
 #include "threecx/catalog.h"
 
@@ -27,7 +32,7 @@ const char *type_name(int t) {
 
 Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
                  const std::string &path, const threecx_operation *op)
-    : client_(std::move(client)), op_(op) {
+    : client_(std::move(client)), path_(path), op_(op) {
   static const char *kMethods[] = {"GET", "POST", "PATCH", "DELETE", "PUT"};
   for (const char *m : kMethods)
     if (strcasecmp(m, method.c_str()) == 0) method_ = m;
@@ -46,12 +51,19 @@ Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
       std::string name = path.substr(i + 1, close - i - 1);
       for (const auto &s : slots_)
         if (s.name == name) fail(THREECX_E_INVALID_ARGUMENT, "path: placeholder {" + name + "} twice");
+      // Key slot: Segment({x}) or Segment(Name={x},...) with no '.' in
+      // Segment (Pbx.Func(x={x}) is a function call).
+      size_t seg = path.rfind('/', i), paren = path.rfind('(', i);
+      bool key = paren != std::string::npos && seg != std::string::npos && paren > seg &&
+                 path.find(')', paren) > i && path.substr(seg, paren - seg).find('.') == std::string::npos;
       text_.push_back(cur);
       cur.clear();
-      slots_.push_back({name, std::nullopt});
+      slots_.push_back({name, std::nullopt, key});
       i = close;
-    } else if (c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '}' || c == '"' ||
-               c == '\\') {
+    } else if (c == 0 || !(std::isalnum(c) || std::strchr("-._~!$&'()*+,;=:@/", c) ||
+                 (c == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+                  std::isxdigit(static_cast<unsigned char>(path[i + 2]))))) {
+      // only what RFC 3986 allows in a path (pchar, '/'), as it goes out
       fail(THREECX_E_INVALID_ARGUMENT,
            std::string("path: character '") + (c >= 0x20 && c < 0x7f ? std::string(1, c) : "\\x" + std::to_string(c)) +
                "' must be passed as a {parameter} (query options go through threecx_query)");
@@ -60,6 +72,17 @@ Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
     }
   }
   text_.push_back(cur);
+  if (op_) {
+    response_kind_ = op_->response_kind;
+  } else {
+    for (size_t i = 0, n = catalog::count(); i < n; ++i) {
+      const threecx_operation *o = catalog::at(i);
+      if (method_ == o->method && path == o->path) {
+        response_kind_ = o->response_kind;
+        break;
+      }
+    }
+  }
 }
 
 void Request::set_param(const std::string &name, int type, std::string literal) {
@@ -70,6 +93,21 @@ void Request::set_param(const std::string &name, int type, std::string literal) 
     std::string where = op_ ? std::string("operation ") + op_->id : "the path";
     fail(THREECX_E_UNKNOWN_PARAMETER, where + " has no parameter '" + name + "'");
   }
+  if (type == 0 && !op_ && slot->key) {
+    // Function imports look like keys (GetUpdateDetails(key={key})): the
+    // catalog tells them apart for its own paths (key slots are never
+    // nullable there).
+    bool nullable_elsewhere = false;
+    for (size_t k = 0; k < catalog::count() && !nullable_elsewhere; ++k) {
+      const threecx_operation *o = catalog::at(k);
+      if (path_ != o->path) continue;
+      int idx = catalog::param_index(o, name);
+      nullable_elsewhere = idx >= 0 && o->params[idx].nullable;
+    }
+    if (!nullable_elsewhere)
+      fail(THREECX_E_INVALID_ARGUMENT, "parameter '" + name +
+                                           "' is an entity key, and a key is never null");
+  }
   if (op_) {
     int idx = catalog::param_index(op_, name);
     if (idx < 0)
@@ -78,7 +116,8 @@ void Request::set_param(const std::string &name, int type, std::string literal) 
     const auto &p = op_->params[idx];
     if (type == 0 && !p.nullable)
       fail(THREECX_E_INVALID_ARGUMENT, std::string("parameter '") + name + "' of " + op_->id +
-                                           " is not nullable");
+                                           (slot->key ? " is a key, and a key is never null"
+                                                      : " is not nullable"));
     if (type != 0 && type != p.type)
       fail(THREECX_E_INVALID_ARGUMENT,
            std::string("parameter '") + name + "' of " + op_->id + " is " + type_name(p.type) +
@@ -147,6 +186,8 @@ std::string Request::url() const {
   return out;
 }
 
+std::string Request::scrub(std::string text) const { return client_->scrub(std::move(text)); }
+
 Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   if (op_ && op_->body_required && !body_)
     fail(THREECX_E_MISSING_PARAMETER,
@@ -167,7 +208,45 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
     }
     req.ctl = &ctl;
   }
-  return Response(client_->send(req));
+  req.idempotent = idempotent_;
+  HttpResponse http = client_->send(req);
+  if (http.status >= 200 && http.status < 300 && !http.streamed) {
+    try {
+      check_response_shape(http, response_kind_);
+    } catch (const Error &e) {
+      fail(e.code(), scrub(method_ + " " + req.url + ": " + e.what()));
+    }
+  }
+  return Response(std::move(http));
+}
+
+namespace {
+// The whole body is one JSON value (trailing garbage and NULs refused).
+bool json_parses(const std::string &body) {
+  if (body.find('\0') != std::string::npos) return false;
+  cJSON *j = cJSON_ParseWithLengthOpts(body.c_str(), body.size() + 1, nullptr, 1);
+  cJSON_Delete(j);
+  if (!j) cJSON_Delete(parse_json(body));  // std::bad_alloc if that was cJSON running out of memory
+  return j != nullptr;
+}
+}  // namespace
+
+void check_response_shape(const HttpResponse &resp, int kind) {
+  if (kind == THREECX_RESPONSE_FILE || resp.body.empty()) return;
+  const std::string *ct = resp.header("Content-Type");
+  std::string type = ct ? *ct : std::string();
+  for (char &c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool json_kind = kind == THREECX_RESPONSE_COLLECTION || kind == THREECX_RESPONSE_ENTITY ||
+                         kind == THREECX_RESPONSE_VALUE;
+  const bool labelled_json = type.find("json") != std::string::npos;
+  auto refuse = [&](const std::string &why) {
+    fail(THREECX_E_PROTOCOL, "HTTP " + std::to_string(resp.status) + " " + why + " (Content-Type '" +
+                                 (ct ? ct->substr(0, 80) : std::string("none")) +
+                                 "'): " + body_excerpt(resp.body.data(), resp.body.size()));
+  };
+  if (json_kind && !labelled_json) refuse("where JSON was expected");
+  if (!labelled_json && type.find("text/html") != std::string::npos) refuse("is an HTML page, not an XAPI answer");
+  if (labelled_json && !json_parses(resp.body)) refuse("is not valid JSON");
 }
 
 }  // namespace threecx

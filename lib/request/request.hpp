@@ -32,21 +32,28 @@ class Request {
   void set_body(const char *json);  // nullptr removes it
   void set_cancel(std::shared_ptr<CancelToken> token) { cancel_ = std::move(token); }
   void set_deadline_ms(int64_t ms);  // 0: the client's timeout
+  void set_idempotent(int v) { idempotent_ = v < 0 ? -1 : (v ? 1 : 0); }
 
   std::string url() const;
   // Sends; throws for transport failures. A non-2xx status is returned.
   Response send(threecx_write_fn sink = nullptr, void *sink_user_data = nullptr) const;
 
   const threecx_operation *operation() const { return op_; }
+  // The client's scrubber (ClientCore::scrub), for messages quoting a server.
+  std::string scrub(std::string text) const;
   const std::string &method() const { return method_; }
 
  private:
   struct Slot {
     std::string name;
     std::optional<std::string> literal;
+    // In the parentheses of a segment that is not namespace-qualified:
+    // an entity key or alternate key, which is never null.
+    bool key = false;
   };
   std::shared_ptr<ClientCore> client_;
   std::string method_;
+  std::string path_;
   // The template cut at its {name} slots: text_[0] slot_[0] text_[1] ...
   std::vector<std::string> text_;
   std::vector<Slot> slots_;
@@ -56,7 +63,19 @@ class Request {
   std::optional<std::string> body_;
   std::shared_ptr<CancelToken> cancel_;
   int64_t deadline_ms_ = 0;
+  int idempotent_ = -1;
+  // THREECX_RESPONSE_* of the operation (looked up by method and template
+  // for a request by path), -1 when the catalog does not know it
+  int response_kind_ = -1;
 };
+
+// Checks a 2xx answer against what the operation returns: for a JSON kind
+// (collection, entity, value) a non-empty body must have a JSON content
+// type and parse; a file is exempt; for an unknown kind (-1, a raw path
+// the catalog does not know) and for "none", a body labelled JSON must
+// parse and an HTML page is refused. THREECX_E_PROTOCOL with the content
+// type and the start of the body (unscrubbed: callers scrub).
+void check_response_shape(const HttpResponse &resp, int response_kind);
 
 // Refuses malformed JSON with THREECX_E_INVALID_JSON, saying where it broke.
 void check_json(const char *json);

@@ -3,10 +3,40 @@
 #include <cjson/cJSON.h>
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 
 #include "common/error.hpp"
+#include "common/scrub.hpp"
+#include "request/json.hpp"
 
 namespace threecx {
+
+Page parse_page(const char *body, size_t size) {
+  Page p;
+  p.doc = std::unique_ptr<cJSON, void (*)(cJSON *)>(parse_json(std::string_view(body, size)), cJSON_Delete);  // std::bad_alloc when cJSON ran out of memory
+  if (!p.doc)
+    fail(THREECX_E_PROTOCOL, "pager: the page is not JSON: " + body_excerpt(body, size));
+  p.value = cJSON_GetObjectItemCaseSensitive(p.doc.get(), "value");
+  if (!cJSON_IsArray(p.value)) fail(THREECX_E_PROTOCOL, "pager: the page has no \"value\" array");
+  const cJSON *count = cJSON_GetObjectItemCaseSensitive(p.doc.get(), "@odata.count");
+  if (count && !cJSON_IsNull(count)) {
+    double d = cJSON_IsNumber(count) ? count->valuedouble : -1;
+    if (!cJSON_IsNumber(count) || !(d >= 0 && d <= static_cast<double>(kMaxODataCount)) ||
+        static_cast<double>(static_cast<int64_t>(d)) != d) {  // cast only once in range
+      std::string shown;
+      if (char *s = cJSON_PrintUnformatted(count)) {
+        shown.assign(s, std::min<size_t>(std::strlen(s), 40));
+        cJSON_free(s);
+      }
+      fail(THREECX_E_PROTOCOL, "pager: @odata.count " + shown + " is not a whole number in 0.." +
+                                   std::to_string(kMaxODataCount));
+    }
+    p.count = static_cast<int64_t>(d);
+  }
+  p.items = cJSON_GetArraySize(p.value);
+  return p;
+}
 
 Pager::Pager(const Request &req, int64_t page_size) : req_(req), page_size_(page_size) {
   if (page_size <= 0) fail(THREECX_E_INVALID_ARGUMENT, "page size must be > 0");
@@ -36,15 +66,21 @@ bool Pager::fetch() {
   Response r = req_.send();
   if (!r.ok()) {
     failed_ = r;  // for threecx_pager_last_response
-    fail(THREECX_E_HTTP, r.describe("pager"));
+    if (r.retry_later_ms() >= 0)
+      fail(THREECX_E_RETRY_LATER, req_.scrub(r.describe("pager")) + " - the server asks to retry in " +
+                                      std::to_string(r.retry_later_ms()) + " ms, past the retry deadline");
+    fail(THREECX_E_HTTP, req_.scrub(r.describe("pager")));
   }
-  doc_ = cJSON_ParseWithLength(r.body().data(), r.body().size());
-  if (!doc_) fail(THREECX_E_PROTOCOL, "pager: the page is not JSON");
-  cJSON *value = cJSON_GetObjectItemCaseSensitive(doc_, "value");
-  if (!cJSON_IsArray(value)) fail(THREECX_E_PROTOCOL, "pager: the page has no \"value\" array");
-  const cJSON *count = cJSON_GetObjectItemCaseSensitive(doc_, "@odata.count");
-  if (cJSON_IsNumber(count)) total_ = static_cast<int64_t>(count->valuedouble);
-  int64_t n = cJSON_GetArraySize(value);
+  Page page;
+  try {
+    page = parse_page(r.body().data(), r.body().size());
+  } catch (const Error &e) {
+    fail(e.code(), req_.scrub(e.what()));
+  }
+  if (page.count) total_ = page.count;
+  int64_t n = page.items;
+  cJSON *value = page.value;
+  doc_ = page.doc.release();
   offset_ += n;
   if (limit_) *limit_ -= n;
   // With @odata.count known, a short page (a server-side cap) does not end
@@ -73,10 +109,9 @@ std::optional<std::string> Pager::next_item() {
   while (!cursor_) {
     if (!fetch()) return std::nullopt;
   }
-  char *s = cJSON_PrintUnformatted(cursor_);
+  std::unique_ptr<char, void (*)(void *)> s(cJSON_PrintUnformatted(cursor_), cJSON_free);
   if (!s) throw std::bad_alloc();
-  std::string out(s);
-  cJSON_free(s);
+  std::string out(s.get());  // may throw: s is freed anyway
   cursor_ = cursor_->next;
   return out;
 }

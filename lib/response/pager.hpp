@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,25 @@
 typedef struct cJSON cJSON;
 
 namespace threecx {
+
+// One page of a collection, parsed: {"@odata.count"?: n, "value": [...]}.
+struct Page {
+  std::unique_ptr<cJSON, void (*)(cJSON *)> doc{nullptr, nullptr};
+  cJSON *value = nullptr;         // the "value" array inside doc
+  std::optional<int64_t> count;   // @odata.count when present
+  int64_t items = 0;              // elements of "value"
+};
+
+// Largest @odata.count accepted: every integer up to it is exact in a
+// JSON number (a double), 2^53 - 1.
+constexpr int64_t kMaxODataCount = (INT64_C(1) << 53) - 1;
+
+// Parses a page body. THREECX_E_PROTOCOL when it is not JSON, has no
+// "value" array, or carries an @odata.count that is not a whole number in
+// 0..kMaxODataCount (the value is named; nothing is cast unchecked). The
+// message quotes the start of a non-JSON body (callers scrub it). A plain
+// function of the buffer, for tests and fuzzing.
+Page parse_page(const char *body, size_t size);
 
 class Pager {
  public:

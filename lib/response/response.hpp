@@ -26,7 +26,10 @@ class Response {
   const std::string &body() const { return http_.body; }
   const std::string *header(const std::string &name) const { return http_.header(name); }
   const std::optional<ODataError> &error() const { return error_; }
-  // "HTTP 404 (NotFound): message" for the thread's last error.
+  // The server's Retry-After past the retry deadline (no retry made), or -1.
+  int64_t retry_later_ms() const { return http_.retry_later_ms; }
+  // "HTTP 404 (NotFound): message" for the thread's last error. Quotes the
+  // server: pass it through the client's scrubber (Request::scrub).
   std::string describe(const std::string &what) const;
 
  private:

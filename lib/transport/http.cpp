@@ -2,6 +2,10 @@
 
 #include <curl/curl.h>
 
+#if LIBCURL_VERSION_NUM < 0x075000
+#error "libcurl 7.80 or later is needed (CURLOPT_PREREQFUNCTION, CURLOPT_CAINFO_BLOB)"
+#endif
+
 #include <chrono>
 #include <cstring>
 #include <mutex>
@@ -29,10 +33,26 @@ struct Exchange {
   HttpResponse *resp;
   bool aborted = false;
   bool too_big = false;
+  bool oom = false;  // our copy of a body or header chunk failed to allocate
   int64_t max_body = 0;
   bool status_known = false;
   bool stream = false;
+  int requests = 0;          // pre-request callbacks: requests about to be sent
+  bool resend_refused = false;
 };
+
+// Called by libcurl right before it sends a request on a connection (new
+// or reused). A second call within one perform is libcurl resending on its
+// own after a reused connection closed without an answer: refused, so that
+// nothing is ever sent twice behind the library's back.
+int on_prereq(void *ud, char *, char *, int, int) {
+  auto *ex = static_cast<Exchange *>(ud);
+  if (++ex->requests > 1) {
+    ex->resend_refused = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
+}
 
 size_t on_body(char *data, size_t size, size_t n, void *ud) {
   auto *ex = static_cast<Exchange *>(ud);
@@ -59,6 +79,7 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
   try {
     ex->resp->body.append(data, len);
   } catch (...) {
+    ex->oom = true;
     return 0;
   }
   return len;
@@ -67,24 +88,25 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
 size_t on_header(char *data, size_t size, size_t n, void *ud) {
   auto *ex = static_cast<Exchange *>(ud);
   size_t len = size * n;
-  std::string line(data, len);
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
-    line.pop_back();
+  std::string_view line(data, len);
   if (line.rfind("HTTP/", 0) == 0) {
     ex->resp->headers.clear();  // a new response (after 100-continue etc.)
     return len;
   }
-  auto colon = line.find(':');
-  if (colon == std::string::npos) return len;
-  std::string name = line.substr(0, colon);
-  size_t v = colon + 1;
-  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
   try {
-    ex->resp->headers.emplace_back(std::move(name), line.substr(v));
+    std::pair<std::string, std::string> h;
+    if (parse_header_line(line, &h)) ex->resp->headers.push_back(std::move(h));
   } catch (...) {
+    ex->oom = true;
     return 0;
   }
   return len;
+}
+
+// Options whose string libcurl copies fail only for lack of memory (which
+// would otherwise surface later as a malformed URL or a refused protocol).
+void must(CURLcode rc) {
+  if (rc == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
 }
 
 int map_curl_error(CURLcode rc) {
@@ -113,6 +135,20 @@ int map_curl_error(CURLcode rc) {
 }
 
 }  // namespace
+
+bool parse_header_line(std::string_view line, std::pair<std::string, std::string> *out) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.rfind("HTTP/", 0) == 0) return false;
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  size_t v = colon + 1;
+  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+  size_t end = line.size();
+  while (end > v && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
+  out->first.assign(line.substr(0, colon));
+  out->second.assign(line.substr(v, end - v));
+  return true;
+}
 
 const std::string *HttpResponse::header(const std::string &name) const {
   for (const auto &h : headers)
@@ -255,32 +291,43 @@ HttpResponse Transport::perform(const HttpRequest &req,
   if (req.body) add_header(std::string("Content-Type: ") + req.content_type);
   add_header("Expect:");
 
-  curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+  must(curl_easy_setopt(c, CURLOPT_URL, req.url.c_str()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  must(curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https"));
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, rel.headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &ex);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &ex);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, opt.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, &ex);
+  must(curl_easy_setopt(c, CURLOPT_USERAGENT, opt.user_agent.c_str()));
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, opt.tls_verify ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, opt.tls_verify ? 2L : 0L);
-  if (!opt.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_file.c_str());
-  if (!opt.ca_path.empty()) curl_easy_setopt(c, CURLOPT_CAPATH, opt.ca_path.c_str());
+  if (!opt.ca_file.empty()) must(curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_file.c_str()));
+  if (!opt.ca_path.empty()) must(curl_easy_setopt(c, CURLOPT_CAPATH, opt.ca_path.c_str()));
+  if (!opt.ca_pem.empty()) {
+    curl_blob blob{const_cast<char *>(opt.ca_pem.data()), opt.ca_pem.size(), CURL_BLOB_COPY};
+    must(curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob));
+  }
+  if (!opt.pinned_keys.empty()) must(curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, opt.pinned_keys.c_str()));
   if (opt.connect_timeout_ms > 0)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout_ms));
   // a per-call deadline replaces the client's total timeout
   int64_t total_ms = req.ctl && req.ctl->deadline ? req.ctl->remaining_ms() : opt.timeout_ms;
   if (total_ms > 0)
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(total_ms));
+  if (opt.stall_seconds > 0 && opt.stall_bytes_per_s > 0) {
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(opt.stall_bytes_per_s));
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(opt.stall_seconds));
+  }
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 
   if (req.method == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    must(curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str()));
     if (req.body || req.method == "POST" || req.method == "PATCH" ||
         req.method == "PUT") {
       static const std::string kEmpty;
@@ -300,18 +347,32 @@ HttpResponse Transport::perform(const HttpRequest &req,
 
   auto t0 = std::chrono::steady_clock::now();
   CURLcode rc = run_transfer(pooled, req.ctl, req.method + " " + req.url);
-  resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  resp.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   if (rc != CURLE_OK) {
-    if (ex.aborted) fail(THREECX_E_ABORTED, "the write callback stopped the transfer");
+    if (ex.oom) throw std::bad_alloc();
+    long seen = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &seen);
+    const bool sent = ex.requests > 0;
+    auto failure = [&](int code, const std::string &msg) {
+      throw TransportError(code, req.method + " " + req.url + ": " + msg, sent, seen);
+    };
+    if (ex.aborted) failure(THREECX_E_ABORTED, "the write callback stopped the transfer");
     if (ex.too_big)
-      fail(THREECX_E_PROTOCOL, req.method + " " + req.url + ": the response body is larger than " +
-                                   std::to_string(opt.max_body_bytes) +
-                                   " bytes (threecx_client_set_max_response_bytes)");
+      failure(THREECX_E_PROTOCOL, "the response body is larger than " +
+                                      std::to_string(opt.max_body_bytes) +
+                                      " bytes (threecx_client_set_max_response_bytes)");
+    if (ex.resend_refused)
+      failure(THREECX_E_NETWORK,
+              "the connection closed without an answer (a reused keep-alive connection)");
+    if (rc == CURLE_OPERATION_TIMEDOUT && std::strncmp(errbuf, "Operation too slow", 18) == 0)
+      failure(THREECX_E_TIMEOUT, "stalled: fewer than " + std::to_string(opt.stall_bytes_per_s) +
+                                     " bytes/s for " + std::to_string(opt.stall_seconds) +
+                                     " s (threecx_client_set_stall_timeout)");
     std::string msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     int code = map_curl_error(rc);
     if (code == THREECX_E_TIMEOUT && req.ctl && req.ctl->deadline)
       msg += " (the call's deadline of " + std::to_string(req.ctl->deadline_ms) + " ms)";
-    fail(code, req.method + " " + req.url + ": " + msg);
+    failure(code, msg);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   if (log.enabled(THREECX_LOG_TRACE)) {

@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/cancel.hpp"
+#include "common/error.hpp"
 #include "common/log.hpp"
 #include "threecx/catalog.h"
 
@@ -16,7 +18,12 @@ namespace threecx {
 
 struct TransportOptions {
   std::string ca_file, ca_path, user_agent;
-  int64_t connect_timeout_ms = 0, timeout_ms = 0;
+  std::string ca_pem;       // CA bundle from memory (CURLOPT_CAINFO_BLOB)
+  std::string pinned_keys;  // "sha256//...;sha256//..." (CURLOPT_PINNEDPUBLICKEY)
+  int64_t connect_timeout_ms = 10000, timeout_ms = 0;
+  // stall detector: abort when fewer than stall_bytes_per_s arrive per
+  // second over stall_seconds (CURLOPT_LOW_SPEED_*); 0 seconds = off
+  int64_t stall_bytes_per_s = 1, stall_seconds = 60;
   int64_t max_body_bytes = 0;  // buffered bodies only; 0 = no limit
   bool tls_verify = true;
 };
@@ -33,6 +40,9 @@ struct HttpRequest {
   void *sink_user_data = nullptr;
   // Cancel token and deadline of the call (may be null).
   const CallControl *ctl = nullptr;
+  // 1: may be sent again (retries), 0: at most once, -1: by method (GET,
+  // PUT, DELETE with If-Match). See ClientCore::send.
+  int idempotent = -1;
 };
 
 struct HttpResponse {
@@ -40,9 +50,37 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool streamed = false;
-  double seconds = 0;
+  int64_t elapsed_ms = 0;  // time of the exchange
+  // >= 0: the server's Retry-After (ms) that ends past the retry deadline,
+  // so no retry was made (THREECX_E_RETRY_LATER).
+  int64_t retry_later_ms = -1;
   // Case-insensitive look-up; nullptr when absent.
   const std::string *header(const std::string &name) const;
+};
+
+// One response header line as libcurl delivers it ("Name: value\r\n"):
+// name and value with surrounding blanks and the line end removed. false
+// for a status line, a blank line or a line without a name. A plain
+// function of the buffer (tests, fuzzing); values such as ETag and
+// X-3CX-Version are taken verbatim, Retry-After is parsed by
+// parse_retry_after (transport/retry.hpp).
+bool parse_header_line(std::string_view line, std::pair<std::string, std::string> *out);
+
+// A failed exchange (no complete HTTP answer), with what is known about
+// how far it got: whether the request may have reached the server.
+class TransportError : public Error {
+ public:
+  TransportError(int code, std::string message, bool sent, long status)
+      : Error(code, std::move(message)), sent_(sent), status_(status) {}
+  // false: nothing was sent (DNS, connect, TLS handshake failed), so the
+  // request cannot have been applied.
+  bool sent() const noexcept { return sent_; }
+  // The status line's code if one arrived before the failure, else 0.
+  long status() const noexcept { return status_; }
+
+ private:
+  bool sent_;
+  long status_;
 };
 
 class Transport {
@@ -52,9 +90,13 @@ class Transport {
   Transport(const Transport &) = delete;
   Transport &operator=(const Transport &) = delete;
 
-  // Performs the exchange. Throws Error(NETWORK/TLS/TIMEOUT/ABORTED/
-  // CANCELLED/...) when no HTTP answer was received. req.ctl's deadline
-  // replaces opt.timeout_ms; its token aborts the transfer when triggered.
+  // Performs the exchange, sending the request at most once: libcurl's own
+  // resend of a request whose reused connection died without an answer is
+  // refused (a pre-request callback that lets one request through), so
+  // every repetition is the caller's decision. Throws TransportError
+  // (NETWORK/TLS/TIMEOUT/ABORTED/...) when no complete answer arrived.
+  // req.ctl's deadline replaces opt.timeout_ms; its token aborts the
+  // transfer when triggered (Error CANCELLED).
   HttpResponse perform(const HttpRequest &req, const TransportOptions &opt,
                        const Logger &log);
 

@@ -3,15 +3,25 @@
 #include <cctype>
 #include <cstring>
 #include <ctime>
+#include <strings.h>
 
 namespace threecx {
 
 bool retryable_status(long status) noexcept {
-  return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+  return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
+         status == 504;
 }
 
 bool idempotent_method(const std::string &m) noexcept {
   return m == "GET" || m == "DELETE" || m == "PUT";
+}
+
+bool repeatable_request(const HttpRequest &req) noexcept {
+  if (req.method == "GET" || req.method == "PUT") return true;
+  if (req.method != "DELETE") return false;
+  for (const auto &h : req.headers)
+    if (strcasecmp(h.first.c_str(), "If-Match") == 0) return true;
+  return false;
 }
 
 std::optional<int64_t> parse_retry_after(const std::string &value, std::time_t now) {
@@ -39,19 +49,39 @@ std::optional<int64_t> parse_retry_after(const std::string &value, std::time_t n
   return d > 0 ? d * 1000 : 0;
 }
 
-int64_t retry_delay_ms(const RetryPolicy &p, int attempt, std::optional<int64_t> retry_after_ms,
-                       uint64_t random) noexcept {
+int64_t retry_delay_ms(const RetryPolicy &p, int attempt, uint64_t random) noexcept {
   int64_t cap = p.max_delay_ms > 0 ? p.max_delay_ms : 0;
-  if (retry_after_ms) return *retry_after_ms < 0 ? 0 : (*retry_after_ms > cap ? cap : *retry_after_ms);
   if (attempt < 1) attempt = 1;
-  int64_t base = p.base_delay_ms > 0 ? p.base_delay_ms : 0;
+  int64_t d = p.base_delay_ms > 0 ? p.base_delay_ms : 0;
   // base * 2^(attempt-1), saturating at cap
-  int64_t d = base;
   for (int k = 1; k < attempt && d < cap; ++k) d = d > cap / 2 ? cap : d * 2;
   if (d > cap) d = cap;
-  int64_t half = d / 2;
-  uint64_t span = static_cast<uint64_t>(d - half) + 1;
-  return half + static_cast<int64_t>(random % span);
+  return static_cast<int64_t>(random % (static_cast<uint64_t>(d) + 1));
+}
+
+void RetryBudget::set_capacity(int64_t capacity) {
+  std::lock_guard<std::mutex> lk(mu_);
+  capacity_ = tokens_ = capacity;
+}
+
+int64_t RetryBudget::acquire(bool timeout) {
+  std::lock_guard<std::mutex> lk(mu_);
+  int64_t cost = timeout ? kTimeoutCost : kRetryCost;
+  if (capacity_ == 0) return cost;  // no budget
+  if (tokens_ < cost) return 0;
+  tokens_ -= cost;
+  return cost;
+}
+
+void RetryBudget::on_success(int64_t retry_cost) {
+  std::lock_guard<std::mutex> lk(mu_);
+  tokens_ += retry_cost > 0 ? retry_cost : kSuccessRefund;
+  if (tokens_ > capacity_) tokens_ = capacity_;
+}
+
+int64_t RetryBudget::available() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return tokens_;
 }
 
 }  // namespace threecx

@@ -114,7 +114,10 @@ static void test_dropped_connection(void **state) {
 static void test_truncated_body(void **state) {
   (void)state;
   fault("{\"path\":\"^/SecurityTokens\",\"truncate\":true}");
+  long mark = sim_wire_mark(&g_sim);
   assert_int_equal(sim_get(g_c, "/SecurityTokens", NULL, NULL, NULL), THREECX_E_NETWORK);
+  /* a GET: tried again by default (3 retries), and never more */
+  assert_int_equal(sim_wire_count(&g_sim, mark, "GET", "/SecurityTokens"), 4);
   assert_int_equal(sim_call(&g_sim, "DELETE", "/_sim/faults", NULL, NULL), 200);
   assert_int_equal(sim_get(g_c, "/SecurityTokens", NULL, NULL, NULL), THREECX_OK);
 }
@@ -139,6 +142,9 @@ static void test_latency_timeout(void **state) {
   assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
   assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
   assert_int_equal(threecx_client_set_timeout_ms(c, 300), THREECX_OK);
+  /* retries off: on (the default), the timed-out GET would be sent again
+   * and, the fault being spent, succeed */
+  assert_int_equal(threecx_client_set_retry(c, 0, 0, 0, 0), THREECX_OK);
   assert_int_equal(sim_get(c, "/SecurityTokens", NULL, NULL, NULL), THREECX_E_TIMEOUT);
   threecx_client_free(c);
 }
@@ -158,6 +164,8 @@ static void test_pager_http_error(void **state) {
   threecx_free(page);
   assert_int_equal(threecx_pager_last_response(p, &resp), THREECX_E_NOT_FOUND);
   assert_null(resp);
+  /* retries off for this walk (on by default, the 503 would be retried) */
+  assert_int_equal(threecx_client_set_retry(g_c, 0, 0, 0, 0), THREECX_OK);
   fault("{\"path\":\"^/SecurityTokens\",\"status\":503,\"code\":\"Busy\",\"message\":\"try later\","
         "\"retry_after\":\"7\",\"times\":1}");
   assert_int_equal(threecx_pager_next_page(p, &page), THREECX_E_HTTP);
@@ -179,6 +187,7 @@ static void test_pager_http_error(void **state) {
   threecx_free(page);
   assert_int_equal(threecx_pager_last_response(p, &resp), THREECX_E_NOT_FOUND);
   threecx_pager_free(p);
+  assert_int_equal(threecx_client_set_retry(g_c, 3, 250, 20000, 60000), THREECX_OK);
 }
 
 /* A response above the client's limit stops the transfer: PROTOCOL, no
@@ -216,6 +225,9 @@ static void test_token_endpoint_fault(void **state) {
   fault("{\"path\":\"^/connect/token\",\"status\":500,\"code\":\"ServerError\",\"message\":\"down\",\"times\":1}");
   threecx_client *c;
   assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  /* retries off: on (the default), the token request is retried and gets
+   * through (integration_retry_defaults) */
+  assert_int_equal(threecx_client_set_retry(c, 0, 0, 0, 0), THREECX_OK);
   assert_int_equal(threecx_client_authenticate(c), THREECX_E_AUTH);
   assert_non_null(strstr(threecx_last_error(), "token request failed: HTTP 500"));
   assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
@@ -225,6 +237,7 @@ static void test_token_endpoint_fault(void **state) {
    * XAPI response in *out) */
   fault("{\"path\":\"^/connect/token\",\"status\":503,\"times\":1}");
   assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  assert_int_equal(threecx_client_set_retry(c, 0, 0, 0, 0), THREECX_OK);
   threecx_request *r;
   threecx_response *resp = (threecx_response *)(void *)&resp;
   assert_int_equal(threecx_request_new(c, "GET", "/SecurityTokens", &r), THREECX_OK);

@@ -406,11 +406,15 @@ static void test_headers(void **state) {
   threecx_request_free(r);
   threecx_query_free(q);
 
-  /* Retry-After and a 503 from a fault rule */
+  /* Retry-After and a 503 from a fault rule, seen by a client with retries
+   * off (on by default, they would wait the 7 s and succeed) */
+  threecx_client *once;
+  assert_int_equal(sim_client(&g_sim, &once), THREECX_OK);
+  assert_int_equal(threecx_client_set_retry(once, 0, 0, 0, 0), THREECX_OK);
   assert_int_equal(sim_call(&g_sim, "POST", "/_sim/faults",
                             "{\"path\":\"^/Defs\",\"status\":503,\"code\":\"Busy\",\"message\":\"later\","
                             "\"retry_after\":\"7\",\"times\":1}", NULL), 201);
-  assert_int_equal(threecx_request_new(g_c, "GET", "/Defs", &r), THREECX_OK);
+  assert_int_equal(threecx_request_new(once, "GET", "/Defs", &r), THREECX_OK);
   assert_int_equal(threecx_request_send(r, &resp), THREECX_E_HTTP);
   assert_int_equal(threecx_response_header(resp, "Retry-After", &ver), THREECX_OK);
   assert_string_equal(ver, "7");
@@ -424,6 +428,7 @@ static void test_headers(void **state) {
   assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
   threecx_response_free(resp);
   threecx_request_free(r);
+  threecx_client_free(once);
 }
 
 static void test_server_errors_surface(void **state) {

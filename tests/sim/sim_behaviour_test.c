@@ -91,8 +91,22 @@ static double now_s(void) {
 
 /* METHOD base+target; `bearer` (may be NULL) is sent as Authorization;
  * `form` (may be NULL) is a form body, else `json` (may be NULL). */
+static reply exchange_full(const sim *s, const char *method, const char *target, const char *bearer,
+                           const char *ctype, const char *data, const char *const *mime_fields,
+                           const char *extra_header);
+
 static reply exchange(const sim *s, const char *method, const char *target, const char *bearer,
                       const char *form, const char *json) {
+  if (form) return exchange_full(s, method, target, bearer, "application/x-www-form-urlencoded", form, NULL, NULL);
+  return exchange_full(s, method, target, bearer, json ? "application/json" : NULL, json, NULL, NULL);
+}
+
+/* The general form: `ctype` (may be NULL: none sent) with `data`, or a
+ * multipart/form-data body of name/value pairs (NULL-terminated) when
+ * `mime_fields` is set; `extra_header` (may be NULL) one more header line. */
+static reply exchange_full(const sim *s, const char *method, const char *target, const char *bearer,
+                           const char *ctype, const char *data, const char *const *mime_fields,
+                           const char *extra_header) {
   reply r;
   memset(&r, 0, sizeof r);
   CURL *c = curl_easy_init();
@@ -103,8 +117,24 @@ static reply exchange(const sim *s, const char *method, const char *target, cons
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
     h = curl_slist_append(h, auth);
   }
-  if (form) h = curl_slist_append(h, "Content-Type: application/x-www-form-urlencoded");
-  else if (json) h = curl_slist_append(h, "Content-Type: application/json");
+  char ct[160];
+  if (ctype && !mime_fields) {
+    snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
+    h = curl_slist_append(h, ct);
+  } else if (data && !mime_fields) {
+    h = curl_slist_append(h, "Content-Type:"); /* none at all (curl would add a form type) */
+  }
+  if (extra_header) h = curl_slist_append(h, extra_header);
+  curl_mime *mime = NULL;
+  if (mime_fields) {
+    mime = curl_mime_init(c);
+    for (int i = 0; mime_fields[i] && mime_fields[i + 1]; i += 2) {
+      curl_mimepart *part = curl_mime_addpart(mime);
+      curl_mime_name(part, mime_fields[i]);
+      curl_mime_data(part, mime_fields[i + 1], CURL_ZERO_TERMINATED);
+    }
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+  }
   curl_easy_setopt(c, CURLOPT_URL, url);
   curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -114,8 +144,8 @@ static reply exchange(const sim *s, const char *method, const char *target, cons
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
   curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
   if (s->https) curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
-  if (form) curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
-  else if (json) curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
+  if (data && !mime_fields) curl_easy_setopt(c, CURLOPT_POSTFIELDS, data);
+  if (mime_fields) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -126,6 +156,7 @@ static reply exchange(const sim *s, const char *method, const char *target, cons
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
   curl_slist_free_all(h);
   curl_easy_cleanup(c);
+  curl_mime_free(mime);
   if (!r.body) r.body = calloc(1, 1);
   return r;
 }
@@ -571,6 +602,167 @@ static void test_reset(const sim *s) {
   free(t2);
 }
 
+/* ---- token request encodings: URL-encoded and multipart/form-data (3CX's
+ * own sample client sends FormData); everything else refused ---- */
+static void test_token_forms(const sim *s) {
+  const char *good[] = {"client_id", TEST_CLIENT_ID, "client_secret", TEST_API_KEY, "grant_type", "client_credentials", NULL};
+  reply r = exchange_full(s, "POST", "/connect/token", NULL, NULL, NULL, good, NULL);
+  check(r.status == 200 && *jstr(r.body, "access_token", NULL), "multipart/form-data token request: 200 (got %ld %s)",
+        r.status, r.body);
+  char *t = strdup(jstr(r.body, "access_token", NULL));
+  drop_reply(&r);
+  check(xapi_status(s, TOKENS, t) == 200, "the multipart token works");
+  free(t);
+  struct {
+    const char *what;
+    const char *const *mime;
+    const char *ctype, *data;
+    const char *error;
+  } bad[] = {
+      {"multipart without client_secret",
+       (const char *const[]){"client_id", TEST_CLIENT_ID, "grant_type", "client_credentials", NULL}, NULL, NULL,
+       "invalid_request"},
+      {"multipart without grant_type",
+       (const char *const[]){"client_id", TEST_CLIENT_ID, "client_secret", TEST_API_KEY, NULL}, NULL, NULL,
+       "invalid_request"},
+      {"multipart with grant_type password",
+       (const char *const[]){"client_id", TEST_CLIENT_ID, "client_secret", TEST_API_KEY, "grant_type", "password", NULL},
+       NULL, NULL, "unsupported_grant_type"},
+      {"multipart with a wrong secret",
+       (const char *const[]){"client_id", TEST_CLIENT_ID, "client_secret", "wrong-5a4b", "grant_type",
+                             "client_credentials", NULL},
+       NULL, NULL, "invalid_client"},
+      {"JSON body", NULL, "application/json",
+       "{\"client_id\":\"" TEST_CLIENT_ID "\",\"client_secret\":\"" TEST_API_KEY "\",\"grant_type\":\"client_credentials\"}",
+       "invalid_request"},
+      {"text/plain with a form inside", NULL, "text/plain",
+       "client_id=" TEST_CLIENT_ID "&client_secret=" TEST_API_KEY "&grant_type=client_credentials", "invalid_request"},
+      {"no Content-Type", NULL, NULL,
+       "client_id=" TEST_CLIENT_ID "&client_secret=" TEST_API_KEY "&grant_type=client_credentials", "invalid_request"},
+      {"form with client_id twice", NULL, "application/x-www-form-urlencoded",
+       "client_id=" TEST_CLIENT_ID "&client_id=" OTHER_ID "&client_secret=" TEST_API_KEY "&grant_type=client_credentials",
+       "invalid_request"},
+      {"form without grant_type", NULL, "application/x-www-form-urlencoded",
+       "client_id=" TEST_CLIENT_ID "&client_secret=" TEST_API_KEY, "invalid_request"},
+      {"form with an unknown grant_type", NULL, "application/x-www-form-urlencoded",
+       "client_id=" TEST_CLIENT_ID "&client_secret=" TEST_API_KEY "&grant_type=magic", "unsupported_grant_type"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+    r = exchange_full(s, "POST", "/connect/token", NULL, bad[i].ctype, bad[i].data, bad[i].mime, NULL);
+    check(r.status == 400 && strcmp(jstr(r.body, "error", NULL), bad[i].error) == 0 &&
+              *jstr(r.body, "error_description", NULL) && !strstr(r.body, TEST_API_KEY),
+          "%s: 400 %s (got %ld %s)", bad[i].what, bad[i].error, r.status, r.body);
+    drop_reply(&r);
+  }
+}
+
+/* ---- DN numbers: unique across every kind of DN, fixed once created,
+ * the next free one when none is given; ids never reused ---- */
+static double create(const sim *s, const char *token, const char *set, const char *json, long *status, char *number,
+                     size_t cap) {
+  char target[128];
+  snprintf(target, sizeof target, "/xapi/v1/%s", set);
+  reply r = exchange(s, "POST", target, token, NULL, json);
+  *status = r.status;
+  double id = r.status == 201 ? jnum(r.body, "Id") : -1;
+  if (number) snprintf(number, cap, "%s", r.status == 201 ? jstr(r.body, "Number", NULL) : "");
+  if (r.status != 201 && r.status != 400) printf("note: POST %s %s -> %ld %s\n", set, json, r.status, r.body);
+  drop_reply(&r);
+  return id;
+}
+
+static void test_numbers(const sim *s) {
+  char *t = get_token(s, TEST_CLIENT_ID, TEST_API_KEY, NULL);
+  long st;
+  char num[64], body[400], target[320];
+  /* a number one DN has cannot go to another, of any kind */
+  double uid = create(s, t, "Users", "{\"FirstName\":\"Nora\",\"LastName\":\"Num\",\"Number\":\"4711\"}", &st, num, sizeof num);
+  check(st == 201 && strcmp(num, "4711") == 0, "create a user with Number 4711 (got %ld, '%s')", st, num);
+  const char *kinds[] = {"Users", "Groups", "Queues", "RingGroups", "Parkings", "Receptionists", "Fax", "Trunks",
+                         "ServicePrincipals", "CallFlowApps"};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; ++i) {
+    snprintf(target, sizeof target, "/xapi/v1/%s", kinds[i]);
+    reply r = exchange(s, "POST", target, t, NULL, "{\"Number\":\"4711\"}");
+    check(r.status == 400 && is_odata_error(r.body, "WARNINGS.XAPI.ALREADY_IN_USE", NULL),
+          "POST %s with the taken Number 4711: 400 ALREADY_IN_USE (got %ld %s)", kinds[i], r.status, r.body);
+    drop_reply(&r);
+  }
+  /* a parking's number is taken for users too */
+  create(s, t, "Parkings", "{\"Number\":\"SP4711\"}", &st, num, sizeof num);
+  check(st == 201, "create a parking SP4711 (got %ld)", st);
+  create(s, t, "Parkings", "{\"Number\":\"SP4711\"}", &st, NULL, 0);
+  check(st == 400, "a second parking SP4711: 400 (got %ld)", st);
+  create(s, t, "Users", "{\"Number\":\"SP4711\"}", &st, NULL, 0);
+  check(st == 400, "a user with the parking's number SP4711: 400 (got %ld)", st);
+
+  /* PATCH: the same number is fine, another is refused and changes nothing */
+  snprintf(target, sizeof target, "/xapi/v1/Users(%.0f)", uid);
+  reply r = exchange(s, "PATCH", target, t, NULL, "{\"Number\":\"4711\",\"LastName\":\"Same\"}");
+  check(r.status == 204, "PATCH with the same Number: 204 (got %ld %s)", r.status, r.body);
+  drop_reply(&r);
+  r = exchange(s, "PATCH", target, t, NULL, "{\"Number\":\"4712\",\"LastName\":\"Moved\"}");
+  check(r.status == 400 && is_odata_error(r.body, "WARNINGS.XAPI.NOT_SUPPORTED", NULL),
+        "PATCH changing Number: 400 NOT_SUPPORTED (got %ld %s)", r.status, r.body);
+  drop_reply(&r);
+  r = exchange(s, "PATCH", "/xapi/v1/Users(1)", t, NULL, "{\"Number\":\"4711\"}");
+  check(r.status == 400, "PATCH onto another user's number: 400 (got %ld)", r.status);
+  drop_reply(&r);
+  snprintf(body, sizeof body, "%s?$select=Number,LastName", target);
+  r = exchange(s, "GET", body, t, NULL, NULL);
+  check(strcmp(jstr(r.body, "Number", NULL), "4711") == 0 && strcmp(jstr(r.body, "LastName", NULL), "Same") == 0,
+        "the refused PATCH changed nothing: %s", r.body);
+  drop_reply(&r);
+  r = exchange(s, "POST", "/xapi/v1/Users/Pbx.BulkUpdate", t, NULL, "{\"ids\":[1],\"user\":{\"Number\":\"4799\"}}");
+  check(r.status == 400, "BulkUpdate changing Number: 400 (got %ld %s)", r.status, r.body);
+  drop_reply(&r);
+
+  /* no Number: the first available one, as GetFirstAvailableExtensionNumber says */
+  r = exchange(s, "GET", "/xapi/v1/Users/Pbx.GetFirstAvailableExtensionNumber()", t, NULL, NULL);
+  char next[64];
+  snprintf(next, sizeof next, "%s", jstr(r.body, "Number", NULL));
+  drop_reply(&r);
+  create(s, t, "Users", "{\"FirstName\":\"Auto\"}", &st, num, sizeof num);
+  check(st == 201 && *next && strcmp(num, next) == 0, "a user without Number gets %s (got %ld '%s')", next, st, num);
+  create(s, t, "Users", "{\"FirstName\":\"Auto2\"}", &st, body, sizeof body);
+  check(st == 201 && *body && strcmp(body, num) != 0, "the next one another (%s, then %s)", num, body);
+  create(s, t, "Queues", "{\"Name\":\"Auto queue\"}", &st, body, sizeof body);
+  check(st == 201 && *body, "a queue without Number gets one (%s)", body);
+  snprintf(target, sizeof target, "/xapi/v1/Users?$filter=Number%%20eq%%20'%.64s'&$count=true&$top=0", body);
+  r = exchange(s, "GET", target, t, NULL, NULL);
+  check(jnum(r.body, "@odata.count") == 0, "the queue's number is no user's: %s", r.body);
+  drop_reply(&r);
+
+  /* ids: a deleted entity's id is never handed out again */
+  const char *sets[] = {"Users", "Groups", "Queues"};
+  for (size_t i = 0; i < 3; ++i) {
+    double a = create(s, t, sets[i], "{}", &st, NULL, 0);
+    snprintf(target, sizeof target, "/xapi/v1/%s(%.0f)", sets[i], a);
+    r = exchange(s, "DELETE", target, t, NULL, NULL);
+    check(a > 0 && r.status == 204, "create and delete %s(%.0f): %ld", sets[i], a, r.status);
+    drop_reply(&r);
+    double b = create(s, t, sets[i], "{}", &st, NULL, 0);
+    check(b > a, "%s: the next id after deleting %.0f is %.0f (never reused)", sets[i], a, b);
+  }
+  free(t);
+}
+
+/* ---- @odata.context names the host and port the request came to ---- */
+static void test_context(const sim *s) {
+  char *t = get_token(s, TEST_CLIENT_ID, TEST_API_KEY, NULL);
+  char want[256];
+  snprintf(want, sizeof want, "%s/xapi/v1/$metadata#Users", s->base);
+  reply r = exchange(s, "GET", "/xapi/v1/Users?$top=1", t, NULL, NULL);
+  check(strcmp(jstr(r.body, "@odata.context", NULL), want) == 0, "@odata.context is %s (got %s)", want,
+        jstr(r.body, "@odata.context", NULL));
+  drop_reply(&r);
+  snprintf(want, sizeof want, "%s://pbx.example.test:8443/xapi/v1/$metadata#Users", s->https ? "https" : "http");
+  r = exchange_full(s, "GET", "/xapi/v1/Users?$top=1", t, NULL, NULL, NULL, "Host: pbx.example.test:8443");
+  check(strcmp(jstr(r.body, "@odata.context", NULL), want) == 0, "with Host pbx.example.test:8443: %s (got %s)", want,
+        jstr(r.body, "@odata.context", NULL));
+  drop_reply(&r);
+  free(t);
+}
+
 int main(void) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const char *clients[] = {"--client", OTHER_ID ":" OTHER_KEY ":SystemOwner", "--client",
@@ -585,6 +777,9 @@ int main(void) {
     fflush(stdout);
     if (strncmp(s.domain, "127.0.0.1:", 10) != 0) check(0, "simulator on 127.0.0.1");
     test_tokens(&s);
+    test_token_forms(&s);
+    test_numbers(&s);
+    test_context(&s);
     sim_call(&s, "POST", "/_sim/reset", "{}", NULL);
     test_faults(&s);
     sim_call(&s, "POST", "/_sim/reset", "{}", NULL);

@@ -2,7 +2,10 @@
 # sim_behaviour_test: starts the real threecx-sim on an ephemeral loopback
 # port (HTTPS with its generated CA) and checks with curl: the token rules,
 # every fault kind, the recorder, string keys with If-Match, the phase-2
-# spec routes, --state, --fault and a clean exit on SIGTERM.
+# spec routes, --state, --fault and a clean exit on SIGTERM; the default CA
+# in a private directory, planted symlinks never followed, --tls-dir, the
+# export line, GET /, $metadata, fault patterns that would backtrack forever,
+# range-checked numbers, 40 half-open connections, --log-requests.
 # usage: sim_behaviour_test.sh PATH/TO/threecx-sim SPEC.json (the vendored spec, for --spec)
 set -u
 SIM=${1:?usage: sim_behaviour_test.sh threecx-sim SPEC.json}
@@ -252,8 +255,9 @@ contains "THREECX_XAPI_SPEC unreadable: names the path" "$(cat "$DIR/nospec2.err
 "$SIM" --port 0 --quiet --spec "$DIR" >/dev/null 2>"$DIR/nospec3.err"
 contains "--spec DIR: names the path" "$(cat "$DIR/nospec3.err")" "cannot read the specification $DIR: Is a directory"
 
-# ---- without --ca-out: the CA goes to $TMPDIR/threecx-sim-ca-PORT.pem, is
-# printed, verifies the server, and is removed at exit ----
+# ---- without --ca-out: the CA goes to ca.pem in a new private directory
+# (mode 0700) under $TMPDIR, is printed with ready-to-paste export lines,
+# verifies the server, and is removed at exit ----
 mkdir -p "$DIR/tmp"
 TMPDIR="$DIR/tmp" "$SIM" --host 127.0.0.1 --port 0 --ready-file "$DIR/ca.port" --client test:secret \
   >"$DIR/ca.out" 2>"$DIR/ca.err" &
@@ -262,12 +266,136 @@ i=0
 while [ ! -s "$DIR/ca.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 CAPORT=$(cat "$DIR/ca.port" 2>/dev/null)
 CAFILE=$(sed -n 's/^CA certificate: //p' "$DIR/ca.out")
-expect "default CA path" "$CAFILE" "$DIR/tmp/threecx-sim-ca-$CAPORT.pem"
+case "$CAFILE" in "$DIR/tmp/threecx-sim-"*/ca.pem) ok ;; *) bad "default CA path: '$CAFILE'" ;; esac
+CADIR=$(dirname "$CAFILE")
+expect "default CA directory is private" "$(ls -ld "$CADIR" | cut -c1-10)" drwx------
 [ -s "$CAFILE" ] && ok || bad "default CA file not written: '$CAFILE'"
 expect "default CA verifies the server" "$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' --cacert "$CAFILE" \
   -d client_id=test -d client_secret=secret -d grant_type=client_credentials "https://127.0.0.1:$CAPORT/connect/token")" 200
+EXPORTS=$(grep '^export ' "$DIR/ca.out")
+expect "export line" "$EXPORTS" "export THREECX_DOMAIN='127.0.0.1:$CAPORT' THREECX_CLIENT_ID='test' THREECX_API_KEY='secret' THREECX_CA_FILE='$CAFILE'"
+# the pasted line is enough to connect
+expect "the export line works" "$(eval "$EXPORTS"; curl -sS --max-time 10 -o /dev/null -w '%{http_code}' \
+  --cacert "$THREECX_CA_FILE" -d "client_id=$THREECX_CLIENT_ID" -d "client_secret=$THREECX_API_KEY" \
+  -d grant_type=client_credentials "https://$THREECX_DOMAIN/connect/token")" 200
 stop_sim
 [ ! -e "$CAFILE" ] && ok || bad "default CA file left behind: $CAFILE"
+[ ! -e "$CADIR" ] && ok || bad "default CA directory left behind: $CADIR"
+
+# ---- planted symlinks at the old predictable names are never followed ----
+ln -s "$DIR/victim1" "$DIR/tmp/threecx-sim-ca-$CAPORT.pem.tmp"
+ln -s "$DIR/victim2" "$DIR/tmp/threecx-sim-ca-$CAPORT.pem"
+mkdir -p "$DIR/out"
+ln -s "$DIR/victim3" "$DIR/out/ca.pem.tmp"
+TMPDIR="$DIR/tmp" "$SIM" --host 127.0.0.1 --port "$CAPORT" --ready-file "$DIR/sym.port" --quiet >/dev/null 2>&1 &
+PID=$!
+i=0
+while [ ! -s "$DIR/sym.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+stop_sim
+rm -f "$DIR/sym.port"
+start_sim symout --ca-out "$DIR/out/ca.pem"
+[ -f "$DIR/out/ca.pem" ] && [ ! -L "$DIR/out/ca.pem" ] && ok || bad "--ca-out: not a regular file"
+stop_sim
+for v in victim1 victim2 victim3; do
+  [ ! -e "$DIR/$v" ] && ok || bad "a planted symlink was followed: $DIR/$v written"
+done
+
+# ---- --tls-dir: the CA and certificate are kept across restarts ----
+start_sim tls1 --tls-dir "$DIR/tls"
+FIRST=$(cat "$DIR/tls/ca.pem" 2>/dev/null)
+[ -n "$FIRST" ] && ok || bad "--tls-dir: no ca.pem"
+expect "--tls-dir: directory mode" "$(ls -ld "$DIR/tls" | cut -c1-10)" drwx------
+expect "--tls-dir: CA key mode" "$(ls -l "$DIR/tls/ca.key" | cut -c1-10)" -rw-------
+expect "--tls-dir: server key mode" "$(ls -l "$DIR/tls/server.key" | cut -c1-10)" -rw-------
+cmp -s "$DIR/ca.pem" "$DIR/tls/ca.pem" && ok || bad "--tls-dir with --ca-out: another CA written"
+stop_sim
+start_sim tls2 --tls-dir "$DIR/tls"
+expect "--tls-dir: same CA after a restart" "$(cat "$DIR/tls/ca.pem")" "$FIRST"
+expect "--tls-dir: the kept CA verifies the restarted server" "$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' \
+  --cacert "$DIR/tls/ca.pem" "https://127.0.0.1:$PORT/")" 200
+
+# ---- GET /, $metadata ----
+expect "GET /" "$(status GET /)" 200
+contains "GET / says what it is" "$(body)" "threecx-sim"
+contains "GET / says how to connect" "$(body)" "/connect/token"
+expect "\$metadata needs a token" "$(status GET '/xapi/v1/$metadata')" 401
+T=$(C -d client_id=test -d client_secret=secret -d grant_type=client_credentials "$BASE/connect/token" |
+  sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+expect "\$metadata" "$(status GET '/xapi/v1/$metadata' -H "Authorization: Bearer $T")" 200
+contains "\$metadata is CSDL" "$(body)" '<edmx:Edmx Version="4.0"'
+contains "\$metadata: entity sets" "$(body)" '<EntitySet Name="Users" EntityType="Pbx.User"/>'
+contains "\$metadata: entity keys" "$(body)" '<EntityType Name="User"><Key><PropertyRef Name="Id"/></Key>'
+contains "\$metadata: bound functions" "$(body)" '<Function Name="DownloadRecording" IsBound="true"><Parameter Name="bindingParameter" Type="Collection(Pbx.Recording)"/><Parameter Name="recId" Type="Edm.Int32" Nullable="false"/>'
+contains "\$metadata: actions" "$(body)" '<Action Name="BatchDelete" IsBound="true">'
+
+# ---- hardening: fault paths in linear time, outside the global lock ----
+expect "catastrophic pattern accepted" "$(status POST /_sim/faults -d '{"path":"^/(a*)*b$","status":500}')" 201
+AAA=/xapi/v1/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+expect "a path that would backtrack forever is answered" "$(status GET "$AAA" -H "Authorization: Bearer $T")" 404
+expect "a token request meanwhile" "$(status POST /connect/token -d client_id=test -d client_secret=secret -d grant_type=client_credentials)" 200
+expect "the pattern still matches what it should" "$(status GET /xapi/v1/aab -H "Authorization: Bearer $T")" 500
+status DELETE /_sim/faults >/dev/null
+expect "a too long pattern is refused" "$(status POST /_sim/faults -d "{\"path\":\"$(printf '%0600d' 0)\"}")" 400
+expect "back-references are refused" "$(status POST /_sim/faults -d '{"path":"(a)\\1"}')" 400
+
+# ---- hardening: every number from the control API is range-checked ----
+for bad_body in '{"token_lifetime":1e300}' '{"token_lifetime":-5}' '{"token_lifetime":2.5}' '{"token_lifetime":"1e300"}' \
+  '{"token_lifetime":0}'; do
+  expect "config $bad_body" "$(status POST /_sim/config -d "$bad_body")" 400
+  contains "config $bad_body names the field" "$(body)" token_lifetime
+done
+for field in status latency_ms times retry_after; do
+  expect "fault $field 1e300" "$(status POST /_sim/faults -d "{\"path\":\"^/x\",\"$field\":1e300}")" 400
+  contains "fault $field 1e300 names the field" "$(body)" "$field"
+done
+expect "fault latency_ms -1" "$(status POST /_sim/faults -d '{"path":"^/x","latency_ms":-1}')" 400
+expect "requests since=1e300" "$(status GET '/_sim/requests?since=1e300')" 400
+expect "config in range" "$(status POST /_sim/config -d '{"token_lifetime":120}')" 200
+contains "the lifetime applies" "$(C -d client_id=test -d client_secret=secret -d grant_type=client_credentials "$BASE/connect/token")" '"expires_in":120,'
+for args in "--port 1e300" "--port 70000" "--port -1" "--token-lifetime 1e300" "--token-lifetime 0" "--users -1" "--users 1e9"; do
+  # shellcheck disable=SC2086
+  "$SIM" --quiet $args >/dev/null 2>"$DIR/args.err"
+  expect "command line $args: exit 2" "$?" 2
+done
+stop_sim
+
+# ---- hardening: 40 half-open connections do not stall a normal request ----
+for mode in --http ""; do
+  # shellcheck disable=SC2086
+  start_sim slow $mode
+  SCHEME=https
+  [ -n "$mode" ] && SCHEME=http
+  HOLDERS=
+  n=0
+  rm -f "$DIR/hold"
+  mkfifo "$DIR/hold"
+  exec 7<>"$DIR/hold"  # a stdin that never has data nor ends
+  while [ $n -lt 40 ]; do  # connected, sending nothing
+    curl -s --max-time 30 "telnet://127.0.0.1:$PORT" <&7 >/dev/null 2>&1 &
+    HOLDERS="$HOLDERS $!"
+    n=$((n + 1))
+  done
+  sleep 1
+  expect "after 40 half-open connections ($SCHEME) a request is answered" "$(curl -sS --max-time 4 -o /dev/null \
+    -w '%{http_code}' --cacert "$DIR/ca.pem" -d client_id=test -d client_secret=secret -d grant_type=client_credentials \
+    "$SCHEME://127.0.0.1:$PORT/connect/token")" 200
+  # shellcheck disable=SC2086
+  kill $HOLDERS 2>/dev/null
+  exec 7>&-
+  stop_sim
+done
+
+# ---- --log-requests: one line per request, never a secret ----
+start_sim log --log-requests --client logc:s3cr3t-k3y-55
+T=$(C -d client_id=logc -d client_secret=s3cr3t-k3y-55 -d grant_type=client_credentials "$BASE/connect/token" |
+  sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+status GET '/xapi/v1/Users?$filter=FirstName%20eq%20%27secretname%27' -H "Authorization: Bearer $T" >/dev/null
+stop_sim
+LOG=$(grep -v '^export \|^client_id=\|^threecx-sim\|^specification\|^CA cert' "$DIR/log.out")
+contains "log: token request" "$LOG" "POST /connect/token 200 "
+contains "log: XAPI request" "$LOG" "GET /xapi/v1/Users 200 "
+contains "log: time" "$LOG" " ms"
+case "$LOG" in *s3cr3t-k3y-55* | *"$T"* | *secretname*) bad "a secret or query in the request log" ;; *) ok ;; esac
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "simproc.h"
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
@@ -156,6 +157,10 @@ int sim_call(const sim *s, const char *method, const char *path, const char *bod
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
   if (s->https) curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
+  if (s->https && s->control_unverified) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
   if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
@@ -183,6 +188,40 @@ int64_t sim_stat(const sim *s, const char *field) {
   int64_t v = p ? strtoll(p + strlen(key), NULL, 10) : -1;
   free(body);
   return v;
+}
+
+long sim_wire_mark(const sim *s) {
+  char *body = NULL;
+  long next = -1;
+  if (sim_call(s, "GET", "/_sim/requests?since=999999999999", NULL, &body) == 200) {
+    cJSON *j = cJSON_Parse(body);
+    if (cJSON_IsNumber(cJSON_GetObjectItem(j, "next"))) next = (long)cJSON_GetObjectItem(j, "next")->valuedouble;
+    cJSON_Delete(j);
+  }
+  free(body);
+  return next;
+}
+
+int sim_wire_count(const sim *s, long mark, const char *method, const char *prefix) {
+  char url[64], *body = NULL, want[256];
+  snprintf(url, sizeof url, "/_sim/requests?since=%ld", mark);
+  snprintf(want, sizeof want, "/xapi/v1%s", prefix);
+  if (sim_call(s, "GET", url, NULL, &body) != 200) {
+    free(body);
+    return -1;
+  }
+  cJSON *j = cJSON_Parse(body);
+  free(body);
+  if (!j) return -1;
+  int n = 0;
+  cJSON *e;
+  cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, "requests")) {
+    const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(e, "method"));
+    const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(e, "path"));
+    if (m && p && strcmp(m, method) == 0 && strncmp(p, want, strlen(want)) == 0) ++n;
+  }
+  cJSON_Delete(j);
+  return n;
 }
 
 void test_log_sink(void *user_data, int32_t level, const char *message) {

@@ -19,6 +19,8 @@ typedef struct sim {
   char base[96];       /* "https://127.0.0.1:PORT" */
   char ca_file[512];   /* CA to trust */
   char dir[256];       /* scratch dir */
+  int control_unverified; /* sim_call without TLS verification (a test
+                             serving a bad certificate on purpose) */
 } sim;
 
 /* Starts the simulator (HTTPS with the test CA unless `http`), with extra
@@ -32,6 +34,13 @@ int sim_call(const sim *s, const char *method, const char *path,
              const char *body, char **out);
 /* Convenience: a JSON number field of GET /_sim/stats, -1 on failure. */
 int64_t sim_stat(const sim *s, const char *field);
+
+/* The wire as the simulator recorded it (/_sim/requests): the sequence
+ * number the next XAPI request will get, and how many requests with
+ * `method` whose path starts with /xapi/v1 + `prefix` arrived since `mark`
+ * (-1 on failure). */
+long sim_wire_mark(const sim *s);
+int sim_wire_count(const sim *s, long mark, const char *method, const char *prefix);
 
 /* Test CA files (from the test_ca fixture). */
 const char *test_ca_dir(void);

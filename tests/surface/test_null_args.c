@@ -170,6 +170,33 @@ CHECK(threecx_client_set_log) {
   EXPECT_OK(threecx_client_set_log(C, THREECX_LOG_DEBUG, NULL, NULL)); /* fn NULL: logs off */
 }
 CHECK(threecx_client_set_refresh_margin) { EXPECT_INVALID(threecx_client_set_refresh_margin(NULL, 30)); }
+CHECK(threecx_client_set_ca_pem) {
+  EXPECT_INVALID(threecx_client_set_ca_pem(NULL, "x", 1));
+  EXPECT_INVALID(threecx_client_set_ca_pem(C, "not a certificate", 17));
+  EXPECT_OK(threecx_client_set_ca_pem(C, NULL, 5)); /* NULL removes it */
+}
+CHECK(threecx_client_set_pinned_public_key) {
+  EXPECT_INVALID(threecx_client_set_pinned_public_key(NULL, NULL));
+  EXPECT_INVALID(threecx_client_set_pinned_public_key(C, "sha256//short="));
+  EXPECT_INVALID(threecx_client_set_pinned_public_key(C, "/etc/key.pem"));
+  EXPECT_OK(threecx_client_set_pinned_public_key(C, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+  EXPECT_OK(threecx_client_set_pinned_public_key(C, NULL));
+}
+CHECK(threecx_client_set_stall_timeout) {
+  EXPECT_INVALID(threecx_client_set_stall_timeout(NULL, 1, 60));
+  EXPECT_INVALID(threecx_client_set_stall_timeout(C, -1, 60));
+  EXPECT_INVALID(threecx_client_set_stall_timeout(C, 1, -1));
+  EXPECT_INVALID(threecx_client_set_stall_timeout(C, 1, INT64_MAX));
+  EXPECT_OK(threecx_client_set_stall_timeout(C, 0, 0));
+  EXPECT_OK(threecx_client_set_stall_timeout(C, 1, 60));
+}
+CHECK(threecx_client_set_retry_budget) {
+  EXPECT_INVALID(threecx_client_set_retry_budget(NULL, 500));
+  EXPECT_INVALID(threecx_client_set_retry_budget(C, -1));
+  EXPECT_INVALID(threecx_client_set_retry_budget(C, INT64_MAX));
+  EXPECT_OK(threecx_client_set_retry_budget(C, 0));
+  EXPECT_OK(threecx_client_set_retry_budget(C, 500));
+}
 CHECK(threecx_client_set_retry) {
   EXPECT_INVALID(threecx_client_set_retry(NULL, 3, 250, 30000, 120000));
   /* out-of-range values are refused, not overflowed into "no retries" */
@@ -196,6 +223,11 @@ CHECK(threecx_odata_string) {
   char *s;
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_odata_string(NULL, &s));
   EXPECT_INVALID(threecx_odata_string("x", NULL));
+}
+CHECK(threecx_search_phrase) {
+  char *s;
+  EXPECT_INVALID_PTR_OUT(char *, s, threecx_search_phrase(NULL, &s));
+  EXPECT_INVALID(threecx_search_phrase("x", NULL));
 }
 CHECK(threecx_url_encode) {
   char *s;
@@ -287,6 +319,13 @@ CHECK(threecx_request_set_body) {
   EXPECT_INVALID(threecx_request_set_body(NULL, "{}"));
   EXPECT_OK(threecx_request_set_body(R, NULL)); /* NULL removes the body */
 }
+CHECK(threecx_request_set_idempotent) {
+  EXPECT_INVALID(threecx_request_set_idempotent(NULL, 1));
+  EXPECT_INVALID(threecx_request_set_idempotent(R, 2));
+  EXPECT_INVALID(threecx_request_set_idempotent(R, -2));
+  EXPECT_OK(threecx_request_set_idempotent(R, 1));
+  EXPECT_OK(threecx_request_set_idempotent(R, -1));
+}
 CHECK(threecx_request_url) {
   char *s;
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_request_url(NULL, &s));
@@ -344,6 +383,11 @@ CHECK(threecx_response_header) {
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_response_header(NULL, "ETag", &s));
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_response_header(NULL, NULL, &s));
   EXPECT_INVALID(threecx_response_header(NULL, "ETag", NULL));
+}
+CHECK(threecx_response_retry_after_ms) {
+  int64_t v;
+  EXPECT_INVALID_NUM_OUT(v, threecx_response_retry_after_ms(NULL, &v));
+  EXPECT_INVALID(threecx_response_retry_after_ms(NULL, NULL));
 }
 CHECK(threecx_response_error_code) {
   char *s;
@@ -506,6 +550,7 @@ static const struct {
     E(threecx_client_set_refresh_margin), E(threecx_client_set_retry), E(threecx_client_authenticate),
     E(threecx_client_invalidate_token), E(threecx_client_token_requests),
     E(threecx_client_base_url), E(threecx_odata_string), E(threecx_url_encode),
+    E(threecx_search_phrase),
     E(threecx_query_new), E(threecx_query_free), E(threecx_query_set_top),
     E(threecx_query_set_skip), E(threecx_query_set_search), E(threecx_query_set_filter),
     E(threecx_query_set_count), E(threecx_query_set_orderby), E(threecx_query_set_select),
@@ -524,6 +569,9 @@ static const struct {
     E(threecx_cancel_new), E(threecx_cancel_free), E(threecx_cancel_trigger),
     E(threecx_cancel_is_triggered), E(threecx_request_set_cancel),
     E(threecx_request_set_deadline_ms), E(threecx_pager_set_cancel),
+    E(threecx_request_set_idempotent), E(threecx_response_retry_after_ms),
+    E(threecx_client_set_stall_timeout), E(threecx_client_set_retry_budget),
+    E(threecx_client_set_ca_pem), E(threecx_client_set_pinned_public_key),
     /* catalog.h */
     E(threecx_operation_count), E(threecx_operation_at), E(threecx_operation_find),
     E(threecx_operation_id), E(threecx_operation_method), E(threecx_operation_path),

@@ -16,23 +16,19 @@ void Simulator::control(const std::string &path, const httplib::Request &req, ht
   } del{body};
   if (!body) return odata_error(res, 400, "BadRequest", "control body is not JSON");
   std::lock_guard<std::mutex> lk(mu_);
-  auto num = [body](const char *k, long def) {
-    const cJSON *v = cJSON_GetObjectItem(body, k);
-    if (cJSON_IsNumber(v)) return static_cast<long>(v->valuedouble);
-    if (cJSON_IsString(v)) return std::atol(v->valuestring);
-    return def;
-  };
   if (path == "/_sim/faults" && req.method == "POST") {
     Fault f;
     std::string err;
     if (!make_fault(body, &f, &err)) return odata_error(res, 400, "BadRequest", err);
+    std::lock_guard<std::mutex> fl(faults_mu_);
     f.id = next_fault_++;
-    faults_.push_back(f);
+    faults_.push_back(std::make_shared<Fault>(f));
     cJSON *r = cJSON_CreateObject();
     cJSON_AddNumberToObject(r, "id", static_cast<double>(f.id));
     return send_json(res, 201, r);
   }
   if (path == "/_sim/faults" && req.method == "DELETE") {
+    std::lock_guard<std::mutex> fl(faults_mu_);
     faults_.clear();
     return send_json(res, 200, cJSON_CreateObject());
   }
@@ -42,18 +38,29 @@ void Simulator::control(const std::string &path, const httplib::Request &req, ht
     return send_json(res, 200, cJSON_CreateObject());
   }
   if (path == "/_sim/config" && req.method == "POST") {
-    opt_.token_lifetime = num("token_lifetime", opt_.token_lifetime);
+    const cJSON *v = cJSON_GetObjectItem(body, "token_lifetime");
+    long lifetime = opt_.token_lifetime;
+    if (v && !json_long(v, 1, kMaxTokenLifetime, &lifetime))
+      return odata_error(res, 400, "BadRequest",
+                         "token_lifetime must be a whole number of seconds from 1 to " + std::to_string(kMaxTokenLifetime) + ".",
+                         "token_lifetime");
+    opt_.token_lifetime = lifetime;
     return send_json(res, 200, cJSON_CreateObject());
   }
   if (path == "/_sim/stats" && req.method == "GET") {
     cJSON *r = cJSON_CreateObject();
+    stats_["faults_applied"] = faults_applied_;
     for (const char *k : {"token_requests", "tokens_issued", "xapi_requests", "unauthorized", "faults_applied"})
       cJSON_AddNumberToObject(r, k, static_cast<double>(stats_[k]));
     return send_json(res, 200, r);
   }
   if (path == "/_sim/reset" && req.method == "POST") {
     stats_.clear();
-    faults_.clear();
+    faults_applied_ = 0;
+    {
+      std::lock_guard<std::mutex> fl(faults_mu_);
+      faults_.clear();
+    }
     opt_.token_lifetime = default_lifetime_;
     seed();
     save_state();
@@ -63,7 +70,8 @@ void Simulator::control(const std::string &path, const httplib::Request &req, ht
     long since = 0;
     auto q = split_query(req.target.find('?') == std::string::npos ? "" : req.target.substr(req.target.find('?') + 1));
     for (auto &[k, v] : q)
-      if (k == "since") since = std::atol(v.c_str());
+      if (k == "since" && !parse_long(v, 0, 1L << 52, &since))
+        return odata_error(res, 400, "BadRequest", "since must be a whole number from 0.", "since");
     cJSON *r = cJSON_CreateObject();
     cJSON_AddNumberToObject(r, "next", static_cast<double>(next_seq_));
     cJSON *arr = cJSON_AddArrayToObject(r, "requests");

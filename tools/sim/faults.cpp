@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <thread>
@@ -55,22 +56,28 @@ bool make_fault(const cJSON *body, Fault *f, std::string *err) {
     const cJSON *v = cJSON_GetObjectItem(body, k);
     return cJSON_IsString(v) ? std::string(v->valuestring) : std::string();
   };
-  auto num = [body](const char *k, long def) {
+  // numbers: absent -> the default; present -> range-checked, else an error naming the field
+  std::string bad_field;
+  auto num = [body, &bad_field](const char *k, long def, long lo, long hi) {
     const cJSON *v = cJSON_GetObjectItem(body, k);
-    if (cJSON_IsNumber(v)) return static_cast<long>(v->valuedouble);
-    if (cJSON_IsString(v)) return std::atol(v->valuestring);
-    return def;
+    long out = def;
+    if (v && !json_long(v, lo, hi, &out) && bad_field.empty())
+      bad_field = std::string(k) + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    return out;
   };
   f->path_text = str("path");
-  try {
-    f->path = std::regex(f->path_text.empty() ? std::string(".*") : f->path_text, std::regex::ECMAScript);
-  } catch (const std::regex_error &) {
-    *err = "bad path regex '" + f->path_text + "'";
+  std::string why;
+  if (!f->path.compile(f->path_text, &why)) {
+    *err = "bad path regex '" + f->path_text.substr(0, 80) + "': " + why;
     return false;
   }
   f->method = str("method");
   for (char &c : f->method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  f->status = static_cast<int>(num("status", 0));
+  f->status = static_cast<int>(num("status", 0, 0, 599));
+  if (!bad_field.empty()) {
+    *err = bad_field;
+    return false;
+  }
   if (f->status != 0 && (f->status < 100 || f->status > 599)) {
     *err = "bad status";
     return false;
@@ -79,13 +86,17 @@ bool make_fault(const cJSON *body, Fault *f, std::string *err) {
   f->message = str("message");
   f->retry_after = str("retry_after");
   if (f->retry_after.empty() && cJSON_IsNumber(cJSON_GetObjectItem(body, "retry_after")))
-    f->retry_after = std::to_string(num("retry_after", 0));
-  f->latency_ms = num("latency_ms", 0);
+    f->retry_after = std::to_string(num("retry_after", 0, 0, 86400L * 365));
+  f->latency_ms = num("latency_ms", 0, 0, 600000);
   f->drop = cJSON_IsTrue(cJSON_GetObjectItem(body, "drop"));
   f->truncate = cJSON_IsTrue(cJSON_GetObjectItem(body, "truncate"));
   f->malformed = cJSON_IsTrue(cJSON_GetObjectItem(body, "malformed"));
   f->expire_token = cJSON_IsTrue(cJSON_GetObjectItem(body, "expire_token"));
-  f->times = num("times", -1);
+  f->times = num("times", -1, -1, 1000000000L);
+  if (!bad_field.empty()) {
+    *err = bad_field;
+    return false;
+  }
   if (f->times == 0) {
     *err = "times must be positive";
     return false;
@@ -94,17 +105,29 @@ bool make_fault(const cJSON *body, Fault *f, std::string *err) {
 }
 
 bool Simulator::apply_fault(const std::string &path, const httplib::Request &req, httplib::Response &res) {
+  // matched on a copy of the rule list, with no lock held (linear time anyway)
+  std::vector<std::shared_ptr<Fault>> rules;
+  {
+    std::lock_guard<std::mutex> lk(faults_mu_);
+    if (faults_.empty()) return false;
+    rules = faults_;
+  }
+  std::shared_ptr<Fault> hit;
+  for (const auto &r : rules)
+    if ((r->method.empty() || r->method == req.method) && r->path.search(path)) {
+      hit = r;
+      break;
+    }
+  if (!hit) return false;
   Fault f;
   {
-    std::lock_guard<std::mutex> lk(mu_);
-    auto it = faults_.begin();
-    for (; it != faults_.end(); ++it)
-      if ((it->method.empty() || it->method == req.method) && std::regex_search(path, it->path)) break;
-    if (it == faults_.end()) return false;
-    f = *it;
-    if (it->times > 0 && --it->times == 0) faults_.erase(it);
-    ++stats_["faults_applied"];
+    std::lock_guard<std::mutex> lk(faults_mu_);
+    auto it = std::find(faults_.begin(), faults_.end(), hit);
+    if (it == faults_.end()) return false;  // used up or removed meanwhile
+    f = **it;
+    if ((*it)->times > 0 && --(*it)->times == 0) faults_.erase(it);
   }
+  ++faults_applied_;
   if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
   if (f.expire_token) {  // forced expiry of the token this request presents
     std::string auth = req.get_header_value("Authorization");

@@ -2,6 +2,10 @@
 // seeded from the schemas, reads by key and alternate key, create, update,
 // delete with If-Match, singletons, navigations, functions and actions.
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <set>
+#include <unordered_map>
 #include <cstring>
 #include <strings.h>
 
@@ -99,6 +103,10 @@ std::string display_name(const cJSON *e) {
   return "";
 }
 
+// Lists of DNs by number: queue agents and managers, ring group members.
+const std::pair<const char *, const char *> kMemberLists[] = {
+    {"Queues", "Agents"}, {"Queues", "Managers"}, {"RingGroups", "Members"}};
+
 // A DN's membership of a group (an item of the DN's Groups), filled into m.
 cJSON *membership(cJSON *m, const cJSON *group, const cJSON *dn, int id) {
   set_prop(m, "Id", cJSON_CreateNumber(id));
@@ -111,6 +119,98 @@ cJSON *membership(cJSON *m, const cJSON *group, const cJSON *dn, int id) {
 }
 
 }  // namespace
+
+bool Simulator::is_dn_set(const std::string &name) const {
+  auto it = sets_.find(name);
+  return it != sets_.end() && it->second.type && dn_types_.count(it->second.type->name) &&
+         it->second.key != "Number";
+}
+
+// The DN (of any set) that has this extension number, other than `except`.
+const cJSON *Simulator::number_owner(const std::string &number, const cJSON *except) const {
+  for (const auto &[name, set] : sets_) {
+    if (!is_dn_set(name)) continue;
+    for (const cJSON *e : set.items) {
+      const char *n = str_prop(e, "Number");
+      if (e != except && n && number == n) return e;
+    }
+  }
+  return nullptr;
+}
+
+// The lowest free number at or above the set's base (3CX's "first
+// available number"); numbers are shared by every kind of DN.
+std::string Simulator::next_free_number(const std::string &set_name) const {
+  std::set<long> taken;
+  for (const auto &[name, set] : sets_) {
+    if (!is_dn_set(name)) continue;
+    for (const cJSON *e : set.items) {
+      const char *n = str_prop(e, "Number");
+      char *end = nullptr;
+      long v = n && *n ? std::strtol(n, &end, 10) : -1;
+      if (end && !*end && v >= 0) taken.insert(v);
+    }
+  }
+  auto it = sets_.find(set_name);
+  long candidate = it != sets_.end() && it->second.number_base > 0 ? it->second.number_base : 1000;
+  while (taken.count(candidate)) ++candidate;
+  return std::to_string(candidate);
+}
+
+std::string Simulator::origin(const httplib::Request &req) const {
+  std::string host = req.get_header_value("Host");
+  bool ok = !host.empty() && host.size() < 256;
+  for (char c : host)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || std::strchr(".-_:[]", c));
+  if (!ok) host = req.local_addr.find(':') != std::string::npos ? "[" + req.local_addr + "]:" + std::to_string(req.local_port)
+                                                               : req.local_addr + ":" + std::to_string(req.local_port);
+  return std::string(opt_.https ? "https" : "http") + "://" + host;
+}
+
+// Why the entity a function's parameter names does not exist ("" when it
+// does, or when the parameter names nothing the simulator stores): dnNumber
+// is any DN's Number, groupNumber a group's; <x>Id and <x>Key name the
+// set whose type is <x> (userId: Users), else the bound set when its type
+// or name starts with <x> (recId: Recordings, playlistKey: Playlists), and
+// a bare id the bound set.
+std::string Simulator::missing_entity(const Route &r, const std::string &slot, const Value &v) const {
+  std::string low = slot;
+  for (char &c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (low == "dnnumber" || low == "groupnumber") {
+    if (v.kind != Value::String) return "";
+    for (const auto &[name, set] : sets_) {
+      if (!is_dn_set(name) || (low == "groupnumber" && name != "Groups")) continue;
+      for (const cJSON *e : set.items)
+        if (const char *n = str_prop(e, "Number"); n && v.s == n) return "";
+    }
+    return std::string("No ") + (low == "groupnumber" ? "group" : "DN") + " with number " + describe(v) + ".";
+  }
+  std::string prefix;
+  if (low.size() >= 2 && low.compare(low.size() - 2, 2, "id") == 0) prefix = low.substr(0, low.size() - 2);
+  else if (low.size() >= 3 && low.compare(low.size() - 3, 3, "key") == 0) prefix = low.substr(0, low.size() - 3);
+  else return "";
+  while (!prefix.empty() && prefix.back() == '_') prefix.pop_back();
+  auto short_name = [](const std::string &type) {
+    std::string t = type.rfind("Pbx.", 0) == 0 ? type.substr(4) : type;
+    for (char &c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  const Set *target = nullptr;
+  std::string target_name;
+  auto bound = r.segs.size() == 2 && !r.segs[0].parens ? sets_.find(r.segs[0].name) : sets_.end();
+  if (!prefix.empty())
+    for (const auto &[name, set] : sets_)
+      if (set.listed && set.type && short_name(set.type->name) == prefix) target = &set, target_name = name;
+  if (!target && bound != sets_.end() && bound->second.listed && bound->second.type) {
+    std::string bt = short_name(bound->second.type->name), bn = bound->first;
+    for (char &c : bn) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (bt.rfind(prefix, 0) == 0 || bn.rfind(prefix, 0) == 0) target = &bound->second, target_name = bound->first;
+  }
+  if (!target || target->key.empty()) return "";
+  for (const cJSON *e : target->items)
+    if (same_key(cJSON_GetObjectItemCaseSensitive(e, target->key.c_str()), v)) return "";
+  return "No " + target->type->name + " with " + target->key + " " + describe(v) + " in " + target_name + ".";
+}
 
 // Fills the navigation properties of a seeded entity: collections with two
 // entities of the target type, single navigations with one.
@@ -141,6 +241,23 @@ void Simulator::add_navs(cJSON *e, const std::string &type_name, Lcg &g) {
 
 void Simulator::seed_spec() {
   if (!spec_.loaded()) return;
+  // the types derived from Pbx.DN (through allOf) share one numbering plan
+  dn_types_.clear();
+  for (const auto &[tname, t] : spec_.types()) {
+    const cJSON *sch = spec_.schema(tname);
+    for (int depth = 0; sch && depth < 8; ++depth) {
+      const cJSON *next = nullptr;
+      for (const cJSON *a = cJSON_GetObjectItemCaseSensitive(sch, "allOf") ? cJSON_GetObjectItemCaseSensitive(sch, "allOf")->child : nullptr; a; a = a->next) {
+        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(a, "$ref");
+        if (!cJSON_IsString(ref)) continue;
+        std::string base = ref->valuestring;
+        base = base.substr(base.rfind('/') + 1);
+        if (base == "Pbx.DN") dn_types_.insert(tname);
+        next = spec_.schema(base);
+      }
+      sch = next;
+    }
+  }
   int numbered_sets = 0;
   for (const auto &[name, info] : spec_.sets()) {
     if (sets_.count(name)) continue;  // phase-1 sets keep their seed
@@ -177,6 +294,7 @@ void Simulator::seed_spec() {
       if (cJSON_IsString(num) && info.key != "Number") {
         if (i == 1 && name != "Users") ++numbered_sets;
         int base = name == "Users" ? 99 : 790 + numbered_sets * 10;
+        if (i == 1) set.number_base = base + 1;
         cJSON_ReplaceItemInObjectCaseSensitive(e, "Number", cJSON_CreateString(std::to_string(base + i).c_str()));
       }
       if (name == "Groups" && cJSON_GetObjectItemCaseSensitive(e, "Name")) {  // departments
@@ -187,6 +305,7 @@ void Simulator::seed_spec() {
       cJSON_AddStringToObject(e, "@odata.etag", new_etag().c_str());
       set.items.push_back(e);
     }
+    set.next_id = count + 1;
     sets_[name] = std::move(set);
   }
   for (const Route &r : spec_.routes()) {
@@ -207,6 +326,9 @@ void Simulator::link_seeded() {
     if (set.listed && !set.items.empty()) set_of_type.emplace(set.type->name, name);
   const Set *groups = sets_.count("Groups") ? &sets_.at("Groups") : nullptr;
   bool tokens_linked = link_tokens();
+  tokens_linked_ = tokens_linked;
+  links_.clear();
+  trunks_linked_ = sets_.count("Trunks") && sets_.count("InboundRules") && !sets_.at("Trunks").items.empty();
   for (auto &[name, set] : sets_) {
     size_t i = 0;
     for (cJSON *e : set.items) {
@@ -229,6 +351,10 @@ void Simulator::link_seeded() {
         }
         auto so = set_of_type.find(target->name);
         if (so == set_of_type.end() || so->second == name) continue;
+        // trunks and their inbound rules are linked by number (below)
+        if (trunks_linked_ && ((name == "InboundRules" && nav == "TrunkDN") || (name == "Trunks" && nav == "RoutingRules")))
+          continue;
+        if (i == 0) links_.push_back({name, nav, so->second});
         const std::vector<cJSON *> &pool = sets_.at(so->second).items;
         if (cJSON_IsArray(cur)) {
           cJSON *list = cJSON_CreateArray();
@@ -242,15 +368,53 @@ void Simulator::link_seeded() {
       ++i;
     }
   }
+  // inbound rules name a trunk (as a Peer); queue agents and managers and
+  // ring group members are users
+  auto peer_of = [](const cJSON *dn, const char *type) {
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToObject(p, "Id", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(dn, "Id"), 1));
+    cJSON_AddStringToObject(p, "Name", display_name(dn).c_str());
+    const char *n = str_prop(dn, "Number");
+    cJSON_AddItemToObject(p, "Number", n ? cJSON_CreateString(n) : cJSON_CreateNull());
+    cJSON_AddStringToObject(p, "Type", type);
+    cJSON_AddBoolToObject(p, "Hidden", false);
+    return p;
+  };
+  if (trunks_linked_) {
+    const std::vector<cJSON *> &trunks = sets_.at("Trunks").items;
+    size_t k = 0;
+    for (cJSON *rule : sets_.at("InboundRules").items) set_prop(rule, "TrunkDN", peer_of(trunks[k++ % trunks.size()], "ExternalLine"));
+    auto dids = sets_.find("DidNumbers");  // a DID belongs to a trunk
+    if (dids != sets_.end())
+      for (cJSON *d : dids->second.items)
+        if (cJSON_GetObjectItemCaseSensitive(d, "TrunkId"))
+          set_prop(d, "TrunkId", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(trunks[k++ % trunks.size()], "Id"), 1));
+  }
+  auto users = sets_.find("Users");
+  if (users != sets_.end() && !users->second.items.empty()) {
+    const std::vector<cJSON *> &pool = users->second.items;
+    size_t k = 0;
+    for (const auto &[set_name, nav] : kMemberLists) {
+      auto s = sets_.find(set_name);
+      if (s == sets_.end()) continue;
+      for (cJSON *e : s->second.items) {
+        cJSON *list = cJSON_GetObjectItemCaseSensitive(e, nav);
+        for (cJSON *m = cJSON_IsArray(list) ? list->child : nullptr; m; m = m->next) {
+          const cJSON *u = pool[k++ % pool.size()];
+          set_prop(m, "Number", cJSON_CreateString(str_prop(u, "Number") ? str_prop(u, "Number") : ""));
+          set_prop(m, "Name", cJSON_CreateString(display_name(u).c_str()));
+        }
+      }
+    }
+  }
   // the calling user (MyUser) is the first of Users
   auto me = singletons_.find("MyUser");
-  auto users = sets_.find("Users");
   if (me != singletons_.end() && users != sets_.end() && !users->second.items.empty()) {
     cJSON_Delete(me->second);
     me->second = cJSON_Duplicate(users->second.items.front(), 1);
     cJSON_DeleteItemFromObjectCaseSensitive(me->second, "@odata.etag");
   }
-  sync_groups();
+  sync_relations();
 }
 
 // PATCH Groups(..) with Members: the group's members become exactly the DNs
@@ -353,7 +517,7 @@ bool Simulator::set_action(const Route &r, const cJSON *body, Set &set, httplib:
     // a collection answer lists what could not be deleted (UserDeleteError)
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "@odata.context",
-                            ("https://pbx/xapi/v1/$metadata#Collection(" + r.item_type + ")").c_str());
+                            (origin_ + "/xapi/v1/$metadata#Collection(" + r.item_type + ")").c_str());
     cJSON *value = cJSON_AddArrayToObject(out, "value");
     for (const cJSON *id : missing) {
       cJSON *err = cJSON_CreateObject();
@@ -383,6 +547,14 @@ bool Simulator::set_action(const Route &r, const cJSON *body, Set &set, httplib:
     for (const cJSON *f = body->child; f; f = f->next)
       if (cJSON_IsObject(f)) patch = f;
     if (!patch) return false;
+    const cJSON *num = cJSON_GetObjectItemCaseSensitive(patch, "Number");
+    if (num && is_dn_set(r.set))
+      for (const cJSON *e : set.items)
+        if (listed(e) && !cJSON_Compare(num, cJSON_GetObjectItemCaseSensitive(e, "Number"), 1)) {
+          odata_error(res, 400, "WARNINGS.XAPI.NOT_SUPPORTED",
+                      "Number:\nThe number of an existing " + set.type->name + " cannot be changed.", "Number");
+          return true;
+        }
     for (cJSON *e : set.items) {
       if (!listed(e)) continue;
       for (const cJSON *f = patch->child; f; f = f->next)
@@ -399,13 +571,13 @@ bool Simulator::set_action(const Route &r, const cJSON *body, Set &set, httplib:
 void Simulator::sync_groups() {
   auto gs = sets_.find("Groups");
   if (gs == sets_.end()) return;
-  std::map<double, cJSON *> members;  // group id -> its Members array
+  std::map<double, std::pair<cJSON *, int>> members;  // group id -> its Members array, its size
   for (cJSON *g : gs->second.items) {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "Id");
     if (!cJSON_IsNumber(id)) continue;
     cJSON *list = cJSON_CreateArray();
     set_prop(g, "Members", list);
-    members[id->valuedouble] = list;
+    members[id->valuedouble] = {list, 0};
   }
   for (auto &[name, set] : sets_) {
     if (name == "Groups" || !set.type->navs.count("Groups")) continue;
@@ -420,14 +592,14 @@ void Simulator::sync_groups() {
           cJSON_Delete(cJSON_DetachItemViaPointer(mine, m));  // the group is gone
         } else {
           cJSON *x = cJSON_CreateObject();
-          cJSON_AddNumberToObject(x, "Id", cJSON_GetArraySize(it->second) + 1);
+          cJSON_AddNumberToObject(x, "Id", ++it->second.second);
           cJSON_AddNumberToObject(x, "GroupId", gid->valuedouble);
           std::string who = display_name(e);
           cJSON_AddStringToObject(x, "Name", who.c_str());
           cJSON_AddStringToObject(x, "MemberName", who.c_str());
           const char *number = str_prop(e, "Number");
           cJSON_AddItemToObject(x, "Number", number ? cJSON_CreateString(number) : cJSON_CreateNull());
-          cJSON_AddItemToArray(it->second, x);
+          cJSON_AddItemToArray(it->second.first, x);
         }
         m = next;
       }
@@ -436,7 +608,7 @@ void Simulator::sync_groups() {
   for (cJSON *g : gs->second.items) {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(g, "Members");
     if (gs->second.type->properties.count("HasMembers"))
-      set_prop(g, "HasMembers", cJSON_CreateBool(cJSON_GetArraySize(list) > 0));
+      set_prop(g, "HasMembers", cJSON_CreateBool(list && list->child));
   }
 }
 
@@ -484,7 +656,7 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
 
   auto set_it = r.set.empty() ? sets_.end() : sets_.find(r.set);
   Set *set = set_it == sets_.end() ? nullptr : &set_it->second;
-  std::string context = "https://pbx/xapi/v1/$metadata#" + r.set;
+  std::string context = origin_ + "/xapi/v1/$metadata#" + r.set;
 
   // the entity addressed by the first segment's key, if any
   std::vector<cJSON *>::iterator ent;
@@ -516,6 +688,15 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
     if (ent == set->items.end())
       return odata_error(res, 404, "NotFound",
                          "No " + set->type->name + " with " + prop + " " + describe(v) + " in " + r.set + ".");
+  }
+  // a function or action naming an entity by a parameter (recId, userId,
+  // playlistKey, dnNumber, groupNumber): 404 when there is no such entity
+  if ((r.kind == Route::Function || r.kind == Route::Action) && r.segs.back().name.rfind("Pbx.", 0) == 0) {
+    for (const std::string &slot : r.segs.back().params) {
+      const Value &v = m.args[slot];
+      std::string missing = v.kind == Value::Null ? "" : missing_entity(r, slot, v);
+      if (!missing.empty()) return odata_error(res, 404, "NotFound", missing, slot);
+    }
   }
   auto check_props = [&](const cJSON *b, const EntityType &t, bool allow_key) -> bool {
     for (const cJSON *f = b->child; f; f = f->next) {
@@ -552,6 +733,8 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
     case Route::Create:
       if (set && cJSON_IsObject(body)) {
         if (!check_props(body, *set->type, true)) return;
+        std::string ref_target, ref = bad_reference(r.set, body, &ref_target);
+        if (!ref.empty()) return odata_error(res, 400, "WARNINGS.XAPI.NOT_FOUND", ref, ref_target);
         Lcg g{fnv1a(r.set) + set->items.size() + static_cast<uint64_t>(etag_counter_)};
         cJSON *e = spec_.generate(spec_.schema(set->type->name), g, 0);
         if (!cJSON_IsObject(e)) {
@@ -561,13 +744,28 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
         for (const cJSON *f = body->child; f; f = f->next)
           set_prop(e, f->string, cJSON_Duplicate(f, 1));
         const cJSON *given = cJSON_GetObjectItemCaseSensitive(body, set->key.c_str());
-        if (!set->key.empty() && set->key_type == "integer") {  // the server assigns integer keys
-          double next = 1;
+        if (is_dn_set(r.set)) {  // extension numbers: unique across every kind of DN
+          const cJSON *num = cJSON_GetObjectItemCaseSensitive(body, "Number");
+          if (cJSON_IsString(num) && *num->valuestring) {
+            if (const cJSON *owner = number_owner(num->valuestring, nullptr)) {
+              (void)owner;
+              cJSON_Delete(e);
+              return odata_error(res, 400, "WARNINGS.XAPI.ALREADY_IN_USE",
+                                 std::string("Number:\nThe number ") + num->valuestring + " is already in use.", "Number");
+            }
+          } else {
+            set_prop(e, "Number", cJSON_CreateString(next_free_number(r.set).c_str()));
+          }
+        }
+        if (!set->key.empty() && set->key_type == "integer") {
+          // the server assigns integer keys, never one it gave before
+          double next = set->next_id;
           for (const cJSON *x : set->items) {
             const cJSON *k = cJSON_GetObjectItemCaseSensitive(x, set->key.c_str());
             if (cJSON_IsNumber(k) && k->valuedouble >= next) next = k->valuedouble + 1;
           }
           set_prop(e, set->key.c_str(), cJSON_CreateNumber(next));
+          set->next_id = next + 1;
         } else if (!set->key.empty() && set->key_type != "integer" && !cJSON_IsString(given)) {
           cJSON_Delete(e);
           return odata_error(res, 400, "BadRequest", "The key property '" + set->key + "' is required.");
@@ -593,6 +791,15 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
         std::string etag = cJSON_GetObjectItem(*ent, "@odata.etag")->valuestring;
         if (!match.empty() && match != "*" && match != etag)
           return odata_error(res, 412, "PreconditionFailed", "The ETag in If-Match does not match the entity.");
+        std::string ref_target, ref = bad_reference(r.set, body, &ref_target);
+        if (!ref.empty()) return odata_error(res, 400, "WARNINGS.XAPI.NOT_FOUND", ref, ref_target);
+        if (is_dn_set(r.set)) {  // a DN's number is fixed once created
+          const cJSON *num = cJSON_GetObjectItemCaseSensitive(body, "Number");
+          const cJSON *cur = cJSON_GetObjectItemCaseSensitive(*ent, "Number");
+          if (num && !(cJSON_IsString(cur) && cJSON_Compare(num, cur, 1)))
+            return odata_error(res, 400, "WARNINGS.XAPI.NOT_SUPPORTED",
+                               "Number:\nThe number of an existing " + set->type->name + " cannot be changed.", "Number");
+        }
         for (const cJSON *f = body->child; f; f = f->next) {
           if (std::strncmp(f->string, "@odata.", 7) == 0) continue;
           set_prop(*ent, f->string, cJSON_Duplicate(f, 1));
@@ -612,8 +819,23 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
             if (g.kind == Route::Singleton && g.set == r.set) t = spec_.type(g.type);
         }
         if (t && !check_props(body, *t, true)) return;
-        for (const cJSON *f = body->child; f; f = f->next)
+        // MyUser is a user: the change is the user's (Users(Id) shows it)
+        cJSON *user = nullptr;
+        if (r.set == "MyUser" && sets_.count("Users"))
+          for (cJSON *u : sets_.at("Users").items)
+            if (cJSON_Compare(cJSON_GetObjectItemCaseSensitive(u, "Id"), cJSON_GetObjectItemCaseSensitive(s, "Id"), 1)) user = u;
+        if (user) {
+          const cJSON *num = cJSON_GetObjectItemCaseSensitive(body, "Number");
+          if (num && !cJSON_Compare(num, cJSON_GetObjectItemCaseSensitive(user, "Number"), 1))
+            return odata_error(res, 400, "WARNINGS.XAPI.NOT_SUPPORTED",
+                               "Number:\nThe number of an existing Pbx.User cannot be changed.", "Number");
+        }
+        for (const cJSON *f = body->child; f; f = f->next) {
           set_prop(s, f->string, cJSON_Duplicate(f, 1));
+          if (user && std::strcmp(f->string, "Id") != 0 && std::strncmp(f->string, "@odata.", 7) != 0)
+            set_prop(user, f->string, cJSON_Duplicate(f, 1));
+        }
+        if (user) cJSON_ReplaceItemInObject(user, "@odata.etag", cJSON_CreateString(new_etag().c_str()));
         res.status = 204;
         return;
       }
@@ -662,6 +884,15 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
   if (r.kind == Route::Action && set && r.segs.size() == 2 && cJSON_IsObject(body) && set_action(r, body, *set, res))
     return;
 
+  // Pbx.GetFirstAvailable*Number(): the number a create without one gets
+  if (r.kind == Route::Function && set && r.segs.size() == 2 && is_dn_set(r.set) &&
+      r.segs[1].name.rfind("Pbx.GetFirstAvailable", 0) == 0) {
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "@odata.context", (origin_ + "/xapi/v1/$metadata#Pbx.FirstAvailableNumber").c_str());
+    cJSON_AddStringToObject(out, "Number", next_free_number(r.set).c_str());
+    return send_json(res, 200, out);
+  }
+
   // generated answers: navigations, functions, actions, and anything above
   // without a store
   if (r.status == 204) {
@@ -676,7 +907,7 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
   }
   Lcg g{fnv1a(seed_text)};
   if ((!set || r.kind == Route::Function || r.kind == Route::Action) && !r.item_type.empty())
-    context = "https://pbx/xapi/v1/$metadata#Collection(" + r.item_type + ")";
+    context = origin_ + "/xapi/v1/$metadata#Collection(" + r.item_type + ")";
   if (r.collection) {
     const EntityType *t = spec_.type(r.item_type);
     // a few items of the collection's item schema
@@ -714,6 +945,175 @@ void Simulator::spec_xapi(const std::string &raw_path, const Query &q, const htt
     gen = shaped;
   }
   send_json(res, r.status, gen);
+}
+
+}  // namespace sim
+
+namespace sim {
+
+void Simulator::sync_tokens() {
+  auto ts = sets_.find("SecurityTokens"), cs = sets_.find("OAuthClients");
+  const EntityType *tt = spec_.type("Pbx.RefreshToken"), *ct = spec_.type("Pbx.OAuthClient");
+  if (ts == sets_.end() || cs == sets_.end() || !tt || !ct) return;
+  std::map<std::string, cJSON *> lists;  // client id -> its RefreshTokens
+  for (cJSON *c : cs->second.items) {
+    cJSON *list = cJSON_CreateArray();
+    set_prop(c, "RefreshTokens", list);
+    if (const char *id = str_prop(c, "Id")) lists[id] = list;
+  }
+  for (cJSON *t : ts->second.items) {
+    const char *fk = str_prop(t, "ClientId");
+    cJSON *client = nullptr;
+    if (fk)
+      for (cJSON *c : cs->second.items)
+        if (const char *id = str_prop(c, "Id"); id && std::strcmp(id, fk) == 0) client = related_copy(c, *ct);
+    set_prop(t, "Client", client ? client : cJSON_CreateNull());
+    auto l = fk ? lists.find(fk) : lists.end();
+    if (l != lists.end()) cJSON_AddItemToArray(l->second, related_copy(t, *tt));
+  }
+}
+
+void Simulator::sync_relations() {
+  // trunks and the inbound rules naming them: a rule's TrunkDN follows the
+  // trunk; a deleted trunk takes its rules with it; a trunk's RoutingRules
+  // are the rules naming it
+  if (trunks_linked_) {
+    auto &trunks = sets_.at("Trunks").items;
+    auto &rules = sets_.at("InboundRules").items;
+    std::map<std::string, cJSON *> by_number;
+    for (cJSON *t : trunks)
+      if (const char *n = str_prop(t, "Number")) by_number[n] = t;
+    std::map<const cJSON *, cJSON *> routing;
+    for (cJSON *t : trunks) {
+      cJSON *list = cJSON_CreateArray();
+      set_prop(t, "RoutingRules", list);
+      routing[t] = list;
+    }
+    const EntityType *rt = sets_.at("InboundRules").type;
+    for (auto it = rules.begin(); it != rules.end();) {
+      cJSON *dn = cJSON_GetObjectItemCaseSensitive(*it, "TrunkDN");
+      const char *n = str_prop(dn, "Number");
+      if (!cJSON_IsObject(dn) || !n) {
+        ++it;
+        continue;
+      }
+      auto t = by_number.find(n);
+      if (t == by_number.end()) {  // its trunk is gone
+        cJSON_Delete(*it);
+        it = rules.erase(it);
+        continue;
+      }
+      set_prop(dn, "Id", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t->second, "Id"), 1));
+      set_prop(dn, "Name", cJSON_CreateString(display_name(t->second).c_str()));
+      cJSON_AddItemToArray(routing[t->second], related_copy(*it, *rt));
+      ++it;
+    }
+    // a DID of a deleted trunk goes with it
+    auto dids = sets_.find("DidNumbers");
+    if (dids != sets_.end()) {
+      std::set<double> ids;
+      for (const cJSON *t : trunks)
+        if (const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "Id"); cJSON_IsNumber(id)) ids.insert(id->valuedouble);
+      auto &items = dids->second.items;
+      for (auto it = items.begin(); it != items.end();) {
+        const cJSON *tid = cJSON_GetObjectItemCaseSensitive(*it, "TrunkId");
+        if (cJSON_IsNumber(tid) && !ids.count(tid->valuedouble)) {
+          cJSON_Delete(*it);
+          it = items.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+  // generic copies: each follows its original; a deleted original goes
+  for (const Link &l : links_) {
+    auto s = sets_.find(l.set), t = sets_.find(l.target);
+    if (s == sets_.end() || t == sets_.end() || t->second.key.empty()) continue;
+    const EntityType *tt = t->second.type;
+    std::map<std::string, const cJSON *> by_key;
+    for (const cJSON *x : t->second.items)
+      if (const cJSON *k = cJSON_GetObjectItemCaseSensitive(x, t->second.key.c_str())) by_key[json_text(k)] = x;
+    auto fresh = [&](const cJSON *copy) -> cJSON * {
+      const cJSON *k = cJSON_GetObjectItemCaseSensitive(copy, t->second.key.c_str());
+      auto f = k ? by_key.find(json_text(k)) : by_key.end();
+      return f == by_key.end() ? nullptr : related_copy(f->second, *tt);
+    };
+    for (cJSON *e : s->second.items) {
+      cJSON *cur = cJSON_GetObjectItemCaseSensitive(e, l.nav.c_str());
+      if (cJSON_IsArray(cur)) {
+        cJSON *list = cJSON_CreateArray();
+        for (const cJSON *x = cur->child; x; x = x->next)
+          if (cJSON *c = fresh(x)) cJSON_AddItemToArray(list, c);
+        set_prop(e, l.nav.c_str(), list);
+      } else if (cJSON_IsObject(cur)) {
+        cJSON *c = fresh(cur);
+        set_prop(e, l.nav.c_str(), c ? c : cJSON_CreateNull());
+      }
+    }
+  }
+  if (tokens_linked_) sync_tokens();
+  // MyUser (the calling user) is a copy of its user in Users
+  auto me = singletons_.find("MyUser");
+  auto users = sets_.find("Users");
+  if (me != singletons_.end() && me->second && users != sets_.end())
+    for (const cJSON *u : users->second.items)
+      if (cJSON_Compare(cJSON_GetObjectItemCaseSensitive(u, "Id"), cJSON_GetObjectItemCaseSensitive(me->second, "Id"), 1)) {
+        cJSON_Delete(me->second);
+        me->second = cJSON_Duplicate(u, 1);
+        cJSON_DeleteItemFromObjectCaseSensitive(me->second, "@odata.etag");
+        break;
+      }
+  // DN lists by number: names follow the DN, a deleted DN leaves the list
+  std::unordered_map<std::string, const cJSON *> dns;
+  for (const auto &[name, set] : sets_)
+    if (is_dn_set(name))
+      for (const cJSON *e : set.items)
+        if (const char *n = str_prop(e, "Number")) dns.emplace(n, e);
+  for (const auto &[set_name, nav] : kMemberLists) {
+    auto s = sets_.find(set_name);
+    if (s == sets_.end()) continue;
+    for (cJSON *e : s->second.items) {
+      cJSON *list = cJSON_GetObjectItemCaseSensitive(e, nav);
+      for (cJSON *m = cJSON_IsArray(list) ? list->child : nullptr; m;) {
+        cJSON *next = m->next;
+        const char *n = str_prop(m, "Number");
+        auto d = n ? dns.find(n) : dns.end();
+        if (d == dns.end()) cJSON_Delete(cJSON_DetachItemViaPointer(list, m));
+        else set_prop(m, "Name", cJSON_CreateString(display_name(d->second).c_str()));
+        m = next;
+      }
+    }
+  }
+  sync_groups();
+}
+
+std::string Simulator::bad_reference(const std::string &set, const cJSON *body, std::string *target) const {
+  if (set == "InboundRules" && trunks_linked_) {
+    const cJSON *dn = cJSON_GetObjectItemCaseSensitive(body, "TrunkDN");
+    if (cJSON_IsObject(dn)) {
+      const char *n = str_prop(dn, "Number");
+      bool found = false;
+      for (const cJSON *t : sets_.at("Trunks").items)
+        if (const char *tn = str_prop(t, "Number"); n && tn && std::strcmp(n, tn) == 0) found = true;
+      if (!found) {
+        *target = "TrunkDN";
+        return std::string("TrunkDN:\nNo trunk has the number ") + (n ? n : "(none)") + ".";
+      }
+    }
+  }
+  for (const auto &[set_name, nav] : kMemberLists) {
+    if (set != set_name) continue;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, nav);
+    for (const cJSON *m = cJSON_IsArray(list) ? list->child : nullptr; m; m = m->next) {
+      const char *n = str_prop(m, "Number");
+      if (!n || !number_owner(n, nullptr)) {
+        *target = nav;
+        return std::string(nav) + ":\nNo DN has the number " + (n ? n : "(none)") + ".";
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace sim

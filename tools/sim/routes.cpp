@@ -21,9 +21,10 @@ void send(httplib::Response &res, int status, cJSON *body) {
 void Simulator::xapi(const std::string &raw_path, const std::string &raw_query, const httplib::Request &req,
                      httplib::Response &res) {
   std::lock_guard<std::mutex> lk(mu_);
+  origin_ = origin(req);
   xapi_locked(raw_path, raw_query, req, res);
   if (req.method != "GET" && res.status >= 200 && res.status < 300) {
-    sync_groups();  // a change may have moved DNs between groups: Members follow (not on reads)
+    sync_relations();  // relations follow the change (not on reads)
     save_state();
   }
 }
@@ -50,6 +51,13 @@ void Simulator::xapi_locked(const std::string &raw_path, const std::string &raw_
       return odata_error(res, 403, "Forbidden", "The role of this client does not allow " + std::string(p + 1) + ".");
   }
 
+  if (raw_path == "/$metadata" || raw_path == "/%24metadata") {
+    if (req.method != "GET") return odata_error(res, 405, "MethodNotAllowed", "$metadata is read-only.");
+    res.status = 200;
+    res.set_header("OData-Version", "4.0");
+    res.set_content(metadata(), "application/xml");
+    return;
+  }
   Query q;
   try {
     q = parse_query(split_query(raw_query));
@@ -84,7 +92,7 @@ void Simulator::xapi_locked(const std::string &raw_path, const std::string &raw_
       return spec_xapi(raw_path, q, req, res);
     Set &set = set_it->second;
     const EntityType &type = *set.type;
-    std::string context = "https://pbx/xapi/v1/$metadata#" + name;
+    std::string context = origin_ + "/xapi/v1/$metadata#" + name;
 
     if (!by_key) {
       if (req.method == "GET") {

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,6 +60,27 @@ std::string iso(int day_offset, int hour) {
 
 }  // namespace
 
+bool parse_long(const std::string &text, long lo, long hi, long *out) {
+  size_t i = text[0] == '-' ? 1 : 0;
+  if (text.size() <= i || text.size() > 19) return false;
+  for (size_t k = i; k < text.size(); ++k)
+    if (!std::isdigit(static_cast<unsigned char>(text[k]))) return false;
+  errno = 0;
+  long long v = std::strtoll(text.c_str(), nullptr, 10);
+  if (errno || v < lo || v > hi) return false;
+  *out = static_cast<long>(v);
+  return true;
+}
+
+bool json_long(const cJSON *v, long lo, long hi, long *out) {
+  if (cJSON_IsString(v)) return parse_long(v->valuestring, lo, hi, out);
+  if (!cJSON_IsNumber(v)) return false;
+  double d = v->valuedouble;
+  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || d != std::floor(d)) return false;
+  *out = static_cast<long>(d);
+  return true;
+}
+
 std::string pct_decode(const std::string &s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -88,16 +111,18 @@ std::vector<std::pair<std::string, std::string>> split_query(const std::string &
   return out;
 }
 
-void odata_error(httplib::Response &res, int status, const std::string &code, const std::string &message) {
+void odata_error(httplib::Response &res, int status, const std::string &code, const std::string &message,
+                 const std::string &target) {
   cJSON *root = cJSON_CreateObject();
   cJSON *e = cJSON_AddObjectToObject(root, "error");
   cJSON_AddStringToObject(e, "code", code.c_str());
   cJSON_AddStringToObject(e, "message", message.c_str());
+  if (!target.empty()) cJSON_AddStringToObject(e, "target", target.c_str());
   cJSON *details = cJSON_AddArrayToObject(e, "details");
   cJSON *d = cJSON_CreateObject();
   cJSON_AddStringToObject(d, "code", code.c_str());
   cJSON_AddStringToObject(d, "message", message.c_str());
-  cJSON_AddStringToObject(d, "target", "");
+  cJSON_AddStringToObject(d, "target", target.c_str());
   cJSON_AddItemToArray(details, d);
   send_json(res, status, root);
 }
@@ -141,7 +166,7 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
     }
   seed();
   load_state();
-  sync_groups();  // a state file from an older run: Members follow the DNs
+  sync_relations();  // a state file from an older run: relations follow the data
   for (const auto &rule : opt_.fault_rules) {
     cJSON *j = cJSON_Parse(rule.c_str());
     Fault f;
@@ -150,7 +175,7 @@ Simulator::Simulator(Options opt) : opt_(std::move(opt)), default_lifetime_(opt_
     cJSON_Delete(j);
     if (!ok) throw std::runtime_error("--fault " + rule + ": " + (j ? err : std::string("not JSON")));
     f.id = next_fault_++;
-    faults_.push_back(f);
+    faults_.push_back(std::make_shared<Fault>(std::move(f)));
   }
 }
 
@@ -258,6 +283,10 @@ void Simulator::seed() {
   }
   sets_["WebsiteLinks"] = std::move(links);
   seed_spec();
+  if (opt_.users > 0) {
+    seed_large();
+    sync_relations();
+  }
 }
 
 void Simulator::record(const httplib::Request &req, const std::string &path, const std::string &query) {
@@ -299,6 +328,22 @@ void Simulator::handle(const httplib::Request &req, httplib::Response &res) {
     record(req, raw_path, raw_query);
   }
   if (apply_fault(fault_path, req, res)) return;
+  if (raw_path == "/" && req.method == "GET") {
+    res.status = 200;
+    res.set_content(
+        "threecx-sim " + std::string(kSimVersion) +
+            ": a local simulator of the 3CX V20 Configuration API (XAPI), for tests and demos.\n\n"
+            "Connect as to a PBX: the domain is the host and port of this page, the client id and API key are the\n"
+            "--client values printed at start (default test / secret), and with HTTPS the CA certificate printed\n"
+            "at start must be trusted.\n\n"
+            "  POST /connect/token       client_id, client_secret, grant_type=client_credentials\n"
+            "                            (application/x-www-form-urlencoded or multipart/form-data)\n"
+            "  GET  /xapi/v1/Users       with Authorization: Bearer <access_token>\n"
+            "  GET  /xapi/v1/$metadata   the entity sets, types and operations (OData CSDL XML)\n"
+            "  /_sim/...                 the simulator's control API (faults, reset, stats, recorder)\n",
+        "text/plain; charset=utf-8");
+    return;
+  }
   if (raw_path == "/connect/token") {
     token(req, res);
   } else if (is_xapi) {
@@ -319,11 +364,31 @@ void Simulator::token(const httplib::Request &req, httplib::Response &res) {
   std::lock_guard<std::mutex> lk(mu_);
   ++stats_["token_requests"];
   if (req.method != "POST") return fail(405, "invalid_request", "The token endpoint accepts POST only.");
+  // 3CX takes the form either URL-encoded or as multipart/form-data (its
+  // own sample client sends a FormData body); any other body is refused
+  std::string ctype = req.get_header_value("Content-Type");
+  ctype = ctype.substr(0, ctype.find(';'));
+  while (!ctype.empty() && ctype.back() == ' ') ctype.pop_back();
+  for (char &c : ctype) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::map<std::string, std::string> form;
-  std::string body = req.body;
-  for (char &c : body)
-    if (c == '+') c = ' ';  // form encoding: '+' is a space, before %XX decoding
-  for (auto &[k, v] : split_query(body)) form[k] = v;
+  std::string repeated;  // RFC 6749 3.2: a parameter must not be repeated
+  auto put = [&](const std::string &k, const std::string &v) {
+    if (!form.emplace(k, v).second && repeated.empty()) repeated = k;
+  };
+  if (ctype == "multipart/form-data") {
+    for (const auto &[name, part] : req.files) put(name, part.content);
+  } else if (ctype == "application/x-www-form-urlencoded") {
+    std::string body = req.body;
+    for (char &c : body)
+      if (c == '+') c = ' ';  // form encoding: '+' is a space, before %XX decoding
+    for (auto &[k, v] : split_query(body)) put(k, v);
+  } else {
+    return fail(400, "invalid_request",
+                "The token request must be sent as application/x-www-form-urlencoded or multipart/form-data.");
+  }
+  if (!repeated.empty() && repeated.size() < 64)
+    return fail(400, "invalid_request", ("The parameter " + repeated + " is repeated.").c_str());
+  if (!repeated.empty()) return fail(400, "invalid_request", "A parameter is repeated.");
   if (form["client_id"].empty() || form["client_secret"].empty())
     return fail(400, "invalid_request", "client_id and client_secret are required.");
   if (form["grant_type"].empty()) return fail(400, "invalid_request", "grant_type is required.");

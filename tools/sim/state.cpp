@@ -1,5 +1,7 @@
 // threecx-sim: --state FILE, the entity stores and singletons as JSON,
 // loaded at start and written (atomically) after every change.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -15,6 +17,8 @@ void Simulator::save_state() {
   if (opt_.state_path.empty()) return;
   cJSON *root = cJSON_CreateObject();
   cJSON_AddNumberToObject(root, "etag_counter", static_cast<double>(etag_counter_));
+  cJSON *ids = cJSON_AddObjectToObject(root, "next_ids");  // ids are never reused, across restarts too
+  for (const auto &[name, set] : sets_) cJSON_AddNumberToObject(ids, name.c_str(), set.next_id);
   cJSON *sets = cJSON_AddObjectToObject(root, "sets");
   for (const auto &[name, set] : sets_) {
     cJSON *arr = cJSON_AddArrayToObject(sets, name.c_str());
@@ -58,6 +62,12 @@ void Simulator::load_state() {
         cJSON_AddStringToObject(copy, "@odata.etag", new_etag().c_str());
       it->second.items.push_back(copy);
     }
+  }
+  const cJSON *ids = cJSON_GetObjectItem(root, "next_ids");
+  for (const cJSON *n = ids ? ids->child : nullptr; n; n = n->next) {
+    auto it = sets_.find(n->string);
+    if (it != sets_.end() && cJSON_IsNumber(n) && n->valuedouble >= 1 && n->valuedouble < 2147483647.0)
+      it->second.next_id = std::max(it->second.next_id, std::floor(n->valuedouble));
   }
   const cJSON *singles = cJSON_GetObjectItem(root, "singletons");
   for (const cJSON *s = singles ? singles->child : nullptr; s; s = s->next) {

@@ -21,7 +21,16 @@ struct Credentials {
 void generate(Credentials &out);
 // Loads a PEM certificate and key. Throws std::runtime_error.
 void load(Credentials &out, const std::string &cert_file, const std::string &key_file);
-// Writes a certificate as PEM (atomically). Throws std::runtime_error.
+// Writes a certificate as PEM, atomically: a new file made with O_EXCL
+// (mkstemp, so no planted file or symlink is followed) renamed over path.
+// Throws std::runtime_error.
 void write_pem(X509 *cert, const std::string &path);
+// --tls-dir DIR: loads ca.pem, ca.key, server.pem and server.key from DIR;
+// on first use (or when the server certificate has expired) creates them
+// (DIR mode 0700, keys 0600; CA valid 10 years, server certificate 825
+// days). Throws std::runtime_error.
+void load_or_create(Credentials &out, const std::string &dir);
+// A new private directory (mkdtemp, mode 0700) under $TMPDIR or /tmp.
+std::string private_dir();
 
 }  // namespace sim

@@ -43,34 +43,34 @@ typedef _gostring_ swig_type_13;
 typedef _gostring_ swig_type_14;
 typedef _gostring_ swig_type_15;
 typedef _gostring_ swig_type_16;
-typedef long long swig_type_17;
-typedef _gostring_ swig_type_18;
-typedef long long swig_type_19;
+typedef _gostring_ swig_type_17;
+typedef long long swig_type_18;
+typedef _gostring_ swig_type_19;
 typedef _gostring_ swig_type_20;
-typedef long long swig_type_21;
-typedef _gostring_ swig_type_22;
+typedef _gostring_ swig_type_21;
+typedef long long swig_type_22;
 typedef _gostring_ swig_type_23;
-typedef _gostring_ swig_type_24;
+typedef long long swig_type_24;
 typedef _gostring_ swig_type_25;
-typedef _gostring_ swig_type_26;
+typedef long long swig_type_26;
 typedef long long swig_type_27;
 typedef _gostring_ swig_type_28;
 typedef long long swig_type_29;
-typedef long long swig_type_30;
-typedef long long swig_type_31;
+typedef _gostring_ swig_type_30;
+typedef _gostring_ swig_type_31;
 typedef _gostring_ swig_type_32;
 typedef _gostring_ swig_type_33;
 typedef _gostring_ swig_type_34;
-typedef _gostring_ swig_type_35;
+typedef long long swig_type_35;
 typedef _gostring_ swig_type_36;
-typedef _gostring_ swig_type_37;
-typedef _gostring_ swig_type_38;
-typedef _gostring_ swig_type_39;
+typedef long long swig_type_37;
+typedef long long swig_type_38;
+typedef long long swig_type_39;
 typedef _gostring_ swig_type_40;
-typedef _gostring_ swig_type_41;
-typedef long long swig_type_42;
+typedef long long swig_type_41;
+typedef _gostring_ swig_type_42;
 typedef _gostring_ swig_type_43;
-typedef long long swig_type_44;
+typedef _gostring_ swig_type_44;
 typedef _gostring_ swig_type_45;
 typedef _gostring_ swig_type_46;
 typedef _gostring_ swig_type_47;
@@ -78,9 +78,9 @@ typedef _gostring_ swig_type_48;
 typedef _gostring_ swig_type_49;
 typedef _gostring_ swig_type_50;
 typedef _gostring_ swig_type_51;
-typedef _gostring_ swig_type_52;
+typedef long long swig_type_52;
 typedef _gostring_ swig_type_53;
-typedef _gostring_ swig_type_54;
+typedef long long swig_type_54;
 typedef _gostring_ swig_type_55;
 typedef _gostring_ swig_type_56;
 typedef _gostring_ swig_type_57;
@@ -97,7 +97,7 @@ typedef _gostring_ swig_type_67;
 typedef _gostring_ swig_type_68;
 typedef _gostring_ swig_type_69;
 typedef _gostring_ swig_type_70;
-typedef long long swig_type_71;
+typedef _gostring_ swig_type_71;
 typedef _gostring_ swig_type_72;
 typedef _gostring_ swig_type_73;
 typedef _gostring_ swig_type_74;
@@ -109,14 +109,14 @@ typedef _gostring_ swig_type_79;
 typedef _gostring_ swig_type_80;
 typedef _gostring_ swig_type_81;
 typedef _gostring_ swig_type_82;
-typedef _gostring_ swig_type_83;
+typedef long long swig_type_83;
 typedef _gostring_ swig_type_84;
 typedef _gostring_ swig_type_85;
 typedef _gostring_ swig_type_86;
 typedef _gostring_ swig_type_87;
 typedef _gostring_ swig_type_88;
 typedef _gostring_ swig_type_89;
-typedef long long swig_type_90;
+typedef _gostring_ swig_type_90;
 typedef _gostring_ swig_type_91;
 typedef _gostring_ swig_type_92;
 typedef _gostring_ swig_type_93;
@@ -136,22 +136,22 @@ typedef _gostring_ swig_type_106;
 typedef _gostring_ swig_type_107;
 typedef _gostring_ swig_type_108;
 typedef _gostring_ swig_type_109;
-typedef long long swig_type_110;
+typedef _gostring_ swig_type_110;
 typedef _gostring_ swig_type_111;
 typedef _gostring_ swig_type_112;
 typedef _gostring_ swig_type_113;
 typedef _gostring_ swig_type_114;
 typedef _gostring_ swig_type_115;
-typedef _gostring_ swig_type_116;
+typedef long long swig_type_116;
 typedef _gostring_ swig_type_117;
 typedef _gostring_ swig_type_118;
 typedef _gostring_ swig_type_119;
 typedef _gostring_ swig_type_120;
-typedef long long swig_type_121;
+typedef _gostring_ swig_type_121;
 typedef _gostring_ swig_type_122;
-typedef long long swig_type_123;
-typedef _gostring_ swig_type_124;
-typedef long long swig_type_125;
+typedef _gostring_ swig_type_123;
+typedef long long swig_type_124;
+typedef _gostring_ swig_type_125;
 typedef _gostring_ swig_type_126;
 typedef _gostring_ swig_type_127;
 typedef _gostring_ swig_type_128;
@@ -161,6 +161,20 @@ typedef _gostring_ swig_type_131;
 typedef _gostring_ swig_type_132;
 typedef _gostring_ swig_type_133;
 typedef _gostring_ swig_type_134;
+typedef long long swig_type_135;
+typedef _gostring_ swig_type_136;
+typedef long long swig_type_137;
+typedef _gostring_ swig_type_138;
+typedef long long swig_type_139;
+typedef _gostring_ swig_type_140;
+typedef _gostring_ swig_type_141;
+typedef _gostring_ swig_type_142;
+typedef _gostring_ swig_type_143;
+typedef _gostring_ swig_type_144;
+typedef _gostring_ swig_type_145;
+typedef _gostring_ swig_type_146;
+typedef _gostring_ swig_type_147;
+typedef _gostring_ swig_type_148;
 extern void _wrap_Swig_free_threecxc_184bf5857dd0d49f(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_threecxc_184bf5857dd0d49f(swig_intgo arg1);
 extern swig_type_1 _wrap_threecx_strerror_threecxc_184bf5857dd0d49f(swig_intgo arg1);
@@ -176,86 +190,93 @@ extern swig_type_11 _wrap_threecx_client_new_from_env_threecxc_184bf5857dd0d49f(
 extern void _wrap_threecx_client_free_threecxc_184bf5857dd0d49f(uintptr_t arg1);
 extern swig_type_12 _wrap_threecx_client_set_ca_file_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_13 arg2);
 extern swig_type_14 _wrap_threecx_client_set_ca_path_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_15 arg2);
-extern swig_type_16 _wrap_threecx_client_set_connect_timeout_ms_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_17 arg2);
-extern swig_type_18 _wrap_threecx_client_set_timeout_ms_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_19 arg2);
-extern swig_type_20 _wrap_threecx_client_set_max_response_bytes_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_21 arg2);
-extern swig_type_22 _wrap_threecx_client_set_user_agent_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_23 arg2);
-extern swig_type_24 _wrap_threecx_client_allow_http_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2);
-extern swig_type_25 _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2);
-extern swig_type_26 _wrap_threecx_client_set_refresh_margin_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_27 arg2);
-extern swig_type_28 _wrap_threecx_client_set_retry_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2, swig_type_29 arg3, swig_type_30 arg4, swig_type_31 arg5);
-extern swig_type_32 _wrap_threecx_client_authenticate_threecxc_184bf5857dd0d49f(uintptr_t arg1);
-extern swig_type_33 _wrap_threecx_client_invalidate_token_threecxc_184bf5857dd0d49f(uintptr_t arg1);
-extern swig_type_34 _wrap_threecx_client_token_requests_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_35 _wrap_threecx_client_base_url_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_36 _wrap_threecx_odata_string_threecxc_184bf5857dd0d49f(swig_type_37 arg1, swig_voidp arg2);
-extern swig_type_38 _wrap_threecx_url_encode_threecxc_184bf5857dd0d49f(swig_type_39 arg1, swig_voidp arg2);
-extern swig_type_40 _wrap_threecx_query_new_threecxc_184bf5857dd0d49f(swig_voidp arg1);
+extern swig_type_16 _wrap_threecx_client_set_ca_pem_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_17 arg2, swig_type_18 arg3);
+extern swig_type_19 _wrap_threecx_client_set_pinned_public_key_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_20 arg2);
+extern swig_type_21 _wrap_threecx_client_set_connect_timeout_ms_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_22 arg2);
+extern swig_type_23 _wrap_threecx_client_set_timeout_ms_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_24 arg2);
+extern swig_type_25 _wrap_threecx_client_set_stall_timeout_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_26 arg2, swig_type_27 arg3);
+extern swig_type_28 _wrap_threecx_client_set_max_response_bytes_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_29 arg2);
+extern swig_type_30 _wrap_threecx_client_set_user_agent_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_31 arg2);
+extern swig_type_32 _wrap_threecx_client_allow_http_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2);
+extern swig_type_33 _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2);
+extern swig_type_34 _wrap_threecx_client_set_refresh_margin_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_35 arg2);
+extern swig_type_36 _wrap_threecx_client_set_retry_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2, swig_type_37 arg3, swig_type_38 arg4, swig_type_39 arg5);
+extern swig_type_40 _wrap_threecx_client_set_retry_budget_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_41 arg2);
+extern swig_type_42 _wrap_threecx_client_authenticate_threecxc_184bf5857dd0d49f(uintptr_t arg1);
+extern swig_type_43 _wrap_threecx_client_invalidate_token_threecxc_184bf5857dd0d49f(uintptr_t arg1);
+extern swig_type_44 _wrap_threecx_client_token_requests_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_45 _wrap_threecx_client_base_url_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_46 _wrap_threecx_odata_string_threecxc_184bf5857dd0d49f(swig_type_47 arg1, swig_voidp arg2);
+extern swig_type_48 _wrap_threecx_url_encode_threecxc_184bf5857dd0d49f(swig_type_49 arg1, swig_voidp arg2);
+extern swig_type_50 _wrap_threecx_query_new_threecxc_184bf5857dd0d49f(swig_voidp arg1);
 extern void _wrap_threecx_query_free_threecxc_184bf5857dd0d49f(uintptr_t arg1);
-extern swig_type_41 _wrap_threecx_query_set_top_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_42 arg2);
-extern swig_type_43 _wrap_threecx_query_set_skip_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_44 arg2);
-extern swig_type_45 _wrap_threecx_query_set_search_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_46 arg2);
-extern swig_type_47 _wrap_threecx_query_set_filter_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_48 arg2);
-extern swig_type_49 _wrap_threecx_query_set_count_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2);
-extern swig_type_50 _wrap_threecx_query_set_orderby_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_51 arg2);
-extern swig_type_52 _wrap_threecx_query_set_select_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_53 arg2);
-extern swig_type_54 _wrap_threecx_query_set_expand_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_55 arg2);
-extern swig_type_56 _wrap_threecx_query_add_param_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_57 arg2, swig_type_58 arg3);
-extern swig_type_59 _wrap_threecx_query_to_string_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_60 _wrap_threecx_cancel_new_threecxc_184bf5857dd0d49f(swig_voidp arg1);
-extern swig_type_61 _wrap_threecx_cancel_trigger_threecxc_184bf5857dd0d49f(uintptr_t arg1);
-extern swig_type_62 _wrap_threecx_cancel_is_triggered_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_51 _wrap_threecx_query_set_top_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_52 arg2);
+extern swig_type_53 _wrap_threecx_query_set_skip_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_54 arg2);
+extern swig_type_55 _wrap_threecx_query_set_search_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_56 arg2);
+extern swig_type_57 _wrap_threecx_search_phrase_threecxc_184bf5857dd0d49f(swig_type_58 arg1, swig_voidp arg2);
+extern swig_type_59 _wrap_threecx_query_set_filter_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_60 arg2);
+extern swig_type_61 _wrap_threecx_query_set_count_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2);
+extern swig_type_62 _wrap_threecx_query_set_orderby_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_63 arg2);
+extern swig_type_64 _wrap_threecx_query_set_select_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_65 arg2);
+extern swig_type_66 _wrap_threecx_query_set_expand_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_67 arg2);
+extern swig_type_68 _wrap_threecx_query_add_param_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_69 arg2, swig_type_70 arg3);
+extern swig_type_71 _wrap_threecx_query_to_string_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_72 _wrap_threecx_cancel_new_threecxc_184bf5857dd0d49f(swig_voidp arg1);
+extern swig_type_73 _wrap_threecx_cancel_trigger_threecxc_184bf5857dd0d49f(uintptr_t arg1);
+extern swig_type_74 _wrap_threecx_cancel_is_triggered_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
 extern void _wrap_threecx_cancel_free_threecxc_184bf5857dd0d49f(uintptr_t arg1);
-extern swig_type_63 _wrap_threecx_request_new_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_64 arg2, swig_type_65 arg3, swig_voidp arg4);
+extern swig_type_75 _wrap_threecx_request_new_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_76 arg2, swig_type_77 arg3, swig_voidp arg4);
 extern void _wrap_threecx_request_free_threecxc_184bf5857dd0d49f(uintptr_t arg1);
-extern swig_type_66 _wrap_threecx_request_set_param_string_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_67 arg2, swig_type_68 arg3);
-extern swig_type_69 _wrap_threecx_request_set_param_int_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_70 arg2, swig_type_71 arg3);
-extern swig_type_72 _wrap_threecx_request_set_param_bool_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_73 arg2, int arg3);
-extern swig_type_74 _wrap_threecx_request_set_param_guid_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_75 arg2, swig_type_76 arg3);
-extern swig_type_77 _wrap_threecx_request_set_param_datetime_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_78 arg2, swig_type_79 arg3);
-extern swig_type_80 _wrap_threecx_request_set_param_null_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_81 arg2);
-extern swig_type_82 _wrap_threecx_request_set_query_threecxc_184bf5857dd0d49f(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_83 _wrap_threecx_request_add_header_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_84 arg2, swig_type_85 arg3);
-extern swig_type_86 _wrap_threecx_request_set_body_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_87 arg2);
-extern swig_type_88 _wrap_threecx_request_set_cancel_threecxc_184bf5857dd0d49f(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_89 _wrap_threecx_request_set_deadline_ms_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_90 arg2);
-extern swig_type_91 _wrap_threecx_request_url_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_92 _wrap_threecx_request_send_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_78 _wrap_threecx_request_set_param_string_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_79 arg2, swig_type_80 arg3);
+extern swig_type_81 _wrap_threecx_request_set_param_int_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_82 arg2, swig_type_83 arg3);
+extern swig_type_84 _wrap_threecx_request_set_param_bool_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_85 arg2, int arg3);
+extern swig_type_86 _wrap_threecx_request_set_param_guid_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_87 arg2, swig_type_88 arg3);
+extern swig_type_89 _wrap_threecx_request_set_param_datetime_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_90 arg2, swig_type_91 arg3);
+extern swig_type_92 _wrap_threecx_request_set_param_null_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_93 arg2);
+extern swig_type_94 _wrap_threecx_request_set_query_threecxc_184bf5857dd0d49f(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_95 _wrap_threecx_request_add_header_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_96 arg2, swig_type_97 arg3);
+extern swig_type_98 _wrap_threecx_request_set_body_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_99 arg2);
+extern swig_type_100 _wrap_threecx_request_set_cancel_threecxc_184bf5857dd0d49f(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_101 _wrap_threecx_request_set_deadline_ms_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_102 arg2);
+extern swig_type_103 _wrap_threecx_request_set_idempotent_threecxc_184bf5857dd0d49f(uintptr_t arg1, int arg2);
+extern swig_type_104 _wrap_threecx_request_url_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_105 _wrap_threecx_request_send_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
 extern void _wrap_threecx_response_free_threecxc_184bf5857dd0d49f(uintptr_t arg1);
-extern swig_type_93 _wrap_threecx_response_status_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_94 _wrap_threecx_response_body_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_95 _wrap_threecx_response_body_size_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_96 _wrap_threecx_response_header_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_97 arg2, swig_voidp arg3);
-extern swig_type_98 _wrap_threecx_response_error_code_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_99 _wrap_threecx_response_error_message_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_100 _wrap_threecx_response_error_details_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_101 _wrap_threecx_pager_new_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_102 arg2, swig_voidp arg3);
+extern swig_type_106 _wrap_threecx_response_status_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_107 _wrap_threecx_response_body_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_108 _wrap_threecx_response_body_size_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_109 _wrap_threecx_response_header_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_110 arg2, swig_voidp arg3);
+extern swig_type_111 _wrap_threecx_response_retry_after_ms_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_112 _wrap_threecx_response_error_code_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_113 _wrap_threecx_response_error_message_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_114 _wrap_threecx_response_error_details_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_115 _wrap_threecx_pager_new_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_116 arg2, swig_voidp arg3);
 extern void _wrap_threecx_pager_free_threecxc_184bf5857dd0d49f(uintptr_t arg1);
-extern swig_type_103 _wrap_threecx_pager_next_page_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_104 _wrap_threecx_pager_next_item_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_105 _wrap_threecx_pager_total_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_106 _wrap_threecx_pager_set_cancel_threecxc_184bf5857dd0d49f(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_107 _wrap_threecx_pager_last_response_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_108 _wrap_threecx_operation_count_threecxc_184bf5857dd0d49f(swig_voidp arg1);
-extern swig_type_109 _wrap_threecx_operation_at_threecxc_184bf5857dd0d49f(swig_type_110 arg1, swig_voidp arg2);
-extern swig_type_111 _wrap_threecx_operation_find_threecxc_184bf5857dd0d49f(swig_type_112 arg1, swig_voidp arg2);
-extern swig_type_113 _wrap_threecx_operation_id_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_114 _wrap_threecx_operation_method_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_115 _wrap_threecx_operation_path_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_116 _wrap_threecx_operation_tag_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_117 _wrap_threecx_operation_summary_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_118 _wrap_threecx_operation_function_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_119 _wrap_threecx_operation_param_count_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_120 _wrap_threecx_operation_param_name_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_121 arg2, swig_voidp arg3);
-extern swig_type_122 _wrap_threecx_operation_param_type_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_123 arg2, swig_voidp arg3);
-extern swig_type_124 _wrap_threecx_operation_param_nullable_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_125 arg2, swig_voidp arg3);
-extern swig_type_126 _wrap_threecx_operation_options_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_127 _wrap_threecx_operation_has_body_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_128 _wrap_threecx_operation_has_if_match_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_129 _wrap_threecx_operation_response_kind_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_130 _wrap_threecx_request_new_op_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_131 arg2, swig_voidp arg3);
-extern swig_type_132 _wrap_threecx_response_body_bytes_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_133 _wrap_threecx_request_send_to_file_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_134 arg2, swig_voidp arg3);
+extern swig_type_117 _wrap_threecx_pager_next_page_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_118 _wrap_threecx_pager_next_item_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_119 _wrap_threecx_pager_total_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_120 _wrap_threecx_pager_set_cancel_threecxc_184bf5857dd0d49f(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_121 _wrap_threecx_pager_last_response_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_122 _wrap_threecx_operation_count_threecxc_184bf5857dd0d49f(swig_voidp arg1);
+extern swig_type_123 _wrap_threecx_operation_at_threecxc_184bf5857dd0d49f(swig_type_124 arg1, swig_voidp arg2);
+extern swig_type_125 _wrap_threecx_operation_find_threecxc_184bf5857dd0d49f(swig_type_126 arg1, swig_voidp arg2);
+extern swig_type_127 _wrap_threecx_operation_id_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_128 _wrap_threecx_operation_method_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_129 _wrap_threecx_operation_path_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_130 _wrap_threecx_operation_tag_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_131 _wrap_threecx_operation_summary_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_132 _wrap_threecx_operation_function_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_133 _wrap_threecx_operation_param_count_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_134 _wrap_threecx_operation_param_name_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_135 arg2, swig_voidp arg3);
+extern swig_type_136 _wrap_threecx_operation_param_type_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_137 arg2, swig_voidp arg3);
+extern swig_type_138 _wrap_threecx_operation_param_nullable_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_139 arg2, swig_voidp arg3);
+extern swig_type_140 _wrap_threecx_operation_options_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_141 _wrap_threecx_operation_has_body_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_142 _wrap_threecx_operation_has_if_match_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_143 _wrap_threecx_operation_response_kind_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_144 _wrap_threecx_request_new_op_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_145 arg2, swig_voidp arg3);
+extern swig_type_146 _wrap_threecx_response_body_bytes_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_147 _wrap_threecx_request_send_to_file_threecxc_184bf5857dd0d49f(uintptr_t arg1, swig_type_148 arg2, swig_voidp arg3);
 #undef intgo
 */
 import "C"
@@ -506,11 +527,40 @@ func Threecx_client_set_ca_path(arg1 Struct_SS_threecx_client, arg2 string) (_sw
 	return swig_r_1
 }
 
+func Threecx_client_set_ca_pem(arg1 Struct_SS_threecx_client, arg2 string, arg3 int64) (_swig_ret error) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r_p := C._wrap_threecx_client_set_ca_pem_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1)), C.swig_type_18(_swig_i_2))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	var swig_r_1 error
+ swig_r_1 = statusError(swigCopyString(swig_r)) 
+	return swig_r_1
+}
+
+func Threecx_client_set_pinned_public_key(arg1 Struct_SS_threecx_client, arg2 string) (_swig_ret error) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r_p := C._wrap_threecx_client_set_pinned_public_key_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	var swig_r_1 error
+ swig_r_1 = statusError(swigCopyString(swig_r)) 
+	return swig_r_1
+}
+
 func Threecx_client_set_connect_timeout_ms(arg1 Struct_SS_threecx_client, arg2 int64) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_connect_timeout_ms_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_17(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_connect_timeout_ms_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_22(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -521,7 +571,19 @@ func Threecx_client_set_timeout_ms(arg1 Struct_SS_threecx_client, arg2 int64) (_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_timeout_ms_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_19(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_timeout_ms_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_24(_swig_i_1))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 error
+ swig_r_1 = statusError(swigCopyString(swig_r)) 
+	return swig_r_1
+}
+
+func Threecx_client_set_stall_timeout(arg1 Struct_SS_threecx_client, arg2 int64, arg3 int64) (_swig_ret error) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r_p := C._wrap_threecx_client_set_stall_timeout_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1), C.swig_type_27(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -532,7 +594,7 @@ func Threecx_client_set_max_response_bytes(arg1 Struct_SS_threecx_client, arg2 i
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_max_response_bytes_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_21(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_max_response_bytes_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_29(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -543,7 +605,7 @@ func Threecx_client_set_user_agent(arg1 Struct_SS_threecx_client, arg2 string) (
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_user_agent_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_user_agent_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -579,7 +641,7 @@ func Threecx_client_set_refresh_margin(arg1 Struct_SS_threecx_client, arg2 int64
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_refresh_margin_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_27(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_refresh_margin_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_35(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -593,7 +655,18 @@ func Threecx_client_set_retry(arg1 Struct_SS_threecx_client, arg2 int32, arg3 in
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r_p := C._wrap_threecx_client_set_retry_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.int(_swig_i_1), C.swig_type_29(_swig_i_2), C.swig_type_30(_swig_i_3), C.swig_type_31(_swig_i_4))
+	swig_r_p := C._wrap_threecx_client_set_retry_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.int(_swig_i_1), C.swig_type_37(_swig_i_2), C.swig_type_38(_swig_i_3), C.swig_type_39(_swig_i_4))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 error
+ swig_r_1 = statusError(swigCopyString(swig_r)) 
+	return swig_r_1
+}
+
+func Threecx_client_set_retry_budget(arg1 Struct_SS_threecx_client, arg2 int64) (_swig_ret error) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r_p := C._wrap_threecx_client_set_retry_budget_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_41(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -671,7 +744,7 @@ func Threecx_odata_string(arg1 string, arg2 *string) (_swig_ret error) {
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_odata_string_threecxc_184bf5857dd0d49f(*(*C.swig_type_37)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_odata_string_threecxc_184bf5857dd0d49f(*(*C.swig_type_47)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -695,7 +768,7 @@ func Threecx_url_encode(arg1 string, arg2 *string) (_swig_ret error) {
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_url_encode_threecxc_184bf5857dd0d49f(*(*C.swig_type_39)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_url_encode_threecxc_184bf5857dd0d49f(*(*C.swig_type_49)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -739,7 +812,7 @@ func Threecx_query_set_top(arg1 Struct_SS_threecx_query, arg2 int64) (_swig_ret 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_top_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_42(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_set_top_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_52(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -750,7 +823,7 @@ func Threecx_query_set_skip(arg1 Struct_SS_threecx_query, arg2 int64) (_swig_ret
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_skip_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_44(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_set_skip_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_54(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -761,10 +834,34 @@ func Threecx_query_set_search(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_search_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_46)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_search_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
+	}
+	var swig_r_1 error
+ swig_r_1 = statusError(swigCopyString(swig_r)) 
+	return swig_r_1
+}
+
+func Threecx_search_phrase(arg1 string, arg2 *string) (_swig_ret error) {
+	var swig_r string
+	_swig_i_0 := arg1
+	var _swig_i_1 *string
+
+	if arg2 != nil {
+		_swig_i_1 = new(string)
+	}
+
+	swig_r_p := C._wrap_threecx_search_phrase_threecxc_184bf5857dd0d49f(*(*C.swig_type_58)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+
+	if _swig_i_1 != nil {
+		*arg2 = swigCopyString(*_swig_i_1)
+	}
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg1
 	}
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -775,7 +872,7 @@ func Threecx_query_set_filter(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_filter_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_filter_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -800,7 +897,7 @@ func Threecx_query_set_orderby(arg1 Struct_SS_threecx_query, arg2 string) (_swig
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_orderby_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_orderby_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -814,7 +911,7 @@ func Threecx_query_set_select(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_select_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_select_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -828,7 +925,7 @@ func Threecx_query_set_expand(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_expand_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_expand_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -843,7 +940,7 @@ func Threecx_query_add_param(arg1 Struct_SS_threecx_query, arg2 string, arg3 str
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_query_add_param_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_query_add_param_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -944,7 +1041,7 @@ func Threecx_request_new(arg1 Struct_SS_threecx_client, arg2 string, arg3 string
 		_swig_i_3 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_new_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
+	swig_r_p := C._wrap_threecx_request_new_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_3 != nil {
@@ -972,7 +1069,7 @@ func Threecx_request_set_param_string(arg1 Struct_SS_threecx_request, arg2 strin
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_string_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_string_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -990,7 +1087,7 @@ func Threecx_request_set_param_int(arg1 Struct_SS_threecx_request, arg2 string, 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_int_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1)), C.swig_type_71(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_set_param_int_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), C.swig_type_83(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1005,7 +1102,7 @@ func Threecx_request_set_param_bool(arg1 Struct_SS_threecx_request, arg2 string,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_bool_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1)), C.int(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_set_param_bool_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), C.int(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1020,7 +1117,7 @@ func Threecx_request_set_param_guid(arg1 Struct_SS_threecx_request, arg2 string,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_guid_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_75)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_guid_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1038,7 +1135,7 @@ func Threecx_request_set_param_datetime(arg1 Struct_SS_threecx_request, arg2 str
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_datetime_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_datetime_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1055,7 +1152,7 @@ func Threecx_request_set_param_null(arg1 Struct_SS_threecx_request, arg2 string)
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_param_null_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_request_set_param_null_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1081,7 +1178,7 @@ func Threecx_request_add_header(arg1 Struct_SS_threecx_request, arg2 string, arg
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_add_header_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_84)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_add_header_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_96)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1098,7 +1195,7 @@ func Threecx_request_set_body(arg1 Struct_SS_threecx_request, arg2 string) (_swi
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_body_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_request_set_body_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1123,7 +1220,18 @@ func Threecx_request_set_deadline_ms(arg1 Struct_SS_threecx_request, arg2 int64)
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_deadline_ms_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_90(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_deadline_ms_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 error
+ swig_r_1 = statusError(swigCopyString(swig_r)) 
+	return swig_r_1
+}
+
+func Threecx_request_set_idempotent(arg1 Struct_SS_threecx_request, arg2 int32) (_swig_ret error) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r_p := C._wrap_threecx_request_set_idempotent_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1250,7 +1358,7 @@ func Threecx_response_header(arg1 Struct_SS_threecx_response, arg2 string, arg3 
 		_swig_i_2 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_header_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_response_header_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1260,6 +1368,27 @@ func Threecx_response_header(arg1 Struct_SS_threecx_response, arg2 string, arg3 
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
+	var swig_r_1 error
+ swig_r_1 = statusError(swigCopyString(swig_r)) 
+	return swig_r_1
+}
+
+func Threecx_response_retry_after_ms(arg1 Struct_SS_threecx_response, arg2 *int64) (_swig_ret error) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	var _swig_i_1 *int64
+
+	if arg2 != nil {
+		_swig_i_1 = new(int64)
+	}
+
+	swig_r_p := C._wrap_threecx_response_retry_after_ms_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+
+	if _swig_i_1 != nil {
+		*arg2 = *_swig_i_1
+	}
+
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
 	return swig_r_1
@@ -1338,7 +1467,7 @@ func Threecx_pager_new(arg1 Struct_SS_threecx_request, arg2 int64, arg3 *uintptr
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_new_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_pager_new_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_116(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1479,7 +1608,7 @@ func Threecx_operation_at(arg1 int64, arg2 *uintptr) (_swig_ret error) {
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_at_threecxc_184bf5857dd0d49f(C.swig_type_110(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_at_threecxc_184bf5857dd0d49f(C.swig_type_124(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1500,7 +1629,7 @@ func Threecx_operation_find(arg1 string, arg2 *uintptr) (_swig_ret error) {
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_find_threecxc_184bf5857dd0d49f(*(*C.swig_type_112)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_find_threecxc_184bf5857dd0d49f(*(*C.swig_type_126)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1672,7 +1801,7 @@ func Threecx_operation_param_name(arg1 Struct_SS_threecx_operation, arg2 int64, 
 		_swig_i_2 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_name_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_name_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_135(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1694,7 +1823,7 @@ func Threecx_operation_param_type(arg1 Struct_SS_threecx_operation, arg2 int64, 
 		_swig_i_2 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_type_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_123(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_type_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_137(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1716,7 +1845,7 @@ func Threecx_operation_param_nullable(arg1 Struct_SS_threecx_operation, arg2 int
 		_swig_i_2 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_nullable_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_nullable_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), C.swig_type_139(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1822,7 +1951,7 @@ func Threecx_request_new_op(arg1 Struct_SS_threecx_client, arg2 string, arg3 *ui
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_new_op_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_new_op_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1868,7 +1997,7 @@ func Threecx_request_send_to_file(arg1 Struct_SS_threecx_request, arg2 string, a
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_send_to_file_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_134)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_send_to_file_threecxc_184bf5857dd0d49f(C.uintptr_t(_swig_i_0), *(*C.swig_type_148)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {

@@ -485,6 +485,62 @@ _gostring_ _wrap_threecx_client_set_ca_path_threecxc_184bf5857dd0d49f(struct thr
 }
 
 
+_gostring_ _wrap_threecx_client_set_ca_pem_threecxc_184bf5857dd0d49f(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+  threecx_client *arg1 = (threecx_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  size_t arg3 ;
+  int result;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(threecx_client **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  arg3 = (size_t)_swig_go_2; 
+  
+  result = (int)threecx_client_set_ca_pem(arg1,(char const *)arg2,arg3);
+  
+  {
+    char fb[24];
+    char *s = result > THREECX_DONE ? threecx_swig_encode_status(result, fb) : NULL;
+    _swig_go_result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
+    threecx_swig_status_free(s, fb);
+  }
+  
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_threecx_client_set_pinned_public_key_threecxc_184bf5857dd0d49f(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+  threecx_client *arg1 = (threecx_client *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(threecx_client **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (int)threecx_client_set_pinned_public_key(arg1,(char const *)arg2);
+  
+  {
+    char fb[24];
+    char *s = result > THREECX_DONE ? threecx_swig_encode_status(result, fb) : NULL;
+    _swig_go_result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
+    threecx_swig_status_free(s, fb);
+  }
+  
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
 _gostring_ _wrap_threecx_client_set_connect_timeout_ms_threecxc_184bf5857dd0d49f(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
@@ -517,6 +573,30 @@ _gostring_ _wrap_threecx_client_set_timeout_ms_threecxc_184bf5857dd0d49f(struct 
   arg2 = (int64_t)_swig_go_1; 
   
   result = (int)threecx_client_set_timeout_ms(arg1,arg2);
+  
+  {
+    char fb[24];
+    char *s = result > THREECX_DONE ? threecx_swig_encode_status(result, fb) : NULL;
+    _swig_go_result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
+    threecx_swig_status_free(s, fb);
+  }
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_threecx_client_set_stall_timeout_threecxc_184bf5857dd0d49f(struct threecx_client *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+  threecx_client *arg1 = (threecx_client *) 0 ;
+  int64_t arg2 ;
+  int64_t arg3 ;
+  int result;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(threecx_client **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  arg3 = (int64_t)_swig_go_2; 
+  
+  result = (int)threecx_client_set_stall_timeout(arg1,arg2,arg3);
   
   {
     char fb[24];
@@ -660,6 +740,28 @@ _gostring_ _wrap_threecx_client_set_retry_threecxc_184bf5857dd0d49f(struct three
   arg5 = (int64_t)_swig_go_4; 
   
   result = (int)threecx_client_set_retry(arg1,arg2,arg3,arg4,arg5);
+  
+  {
+    char fb[24];
+    char *s = result > THREECX_DONE ? threecx_swig_encode_status(result, fb) : NULL;
+    _swig_go_result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
+    threecx_swig_status_free(s, fb);
+  }
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_threecx_client_set_retry_budget_threecxc_184bf5857dd0d49f(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+  threecx_client *arg1 = (threecx_client *) 0 ;
+  int64_t arg2 ;
+  int result;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(threecx_client **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  result = (int)threecx_client_set_retry_budget(arg1,arg2);
   
   {
     char fb[24];
@@ -926,6 +1028,38 @@ _gostring_ _wrap_threecx_query_set_search_threecxc_184bf5857dd0d49f(struct three
   }
   
   free(arg2); 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_threecx_search_phrase_threecxc_184bf5857dd0d49f(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
+  char *arg1 = (char *) 0 ;
+  char **arg2 = (char **) 0 ;
+  char *tmp2 = NULL ;
+  int result;
+  _gostring_ _swig_go_result;
+  
+  
+  arg1 = (char *)malloc(_swig_go_0.n + 1);
+  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
+  arg1[_swig_go_0.n] = '\0';
+  
+  arg2 = (char **)&tmp2; 
+  
+  result = (int)threecx_search_phrase((char const *)arg1,arg2);
+  
+  {
+    char fb[24];
+    char *s = result > THREECX_DONE ? threecx_swig_encode_status(result, fb) : NULL;
+    _swig_go_result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
+    threecx_swig_status_free(s, fb);
+  }
+  
+  
+  if (_swig_go_1) *_swig_go_1 = Swig_AllocateString(tmp2 ? tmp2 : "", tmp2 ? strlen(tmp2) : 0);
+  
+  free(arg1); 
+  threecx_free(tmp2); 
   return _swig_go_result;
 }
 
@@ -1559,6 +1693,28 @@ _gostring_ _wrap_threecx_request_set_deadline_ms_threecxc_184bf5857dd0d49f(struc
 }
 
 
+_gostring_ _wrap_threecx_request_set_idempotent_threecxc_184bf5857dd0d49f(struct threecx_request *_swig_go_0, int _swig_go_1) {
+  threecx_request *arg1 = (threecx_request *) 0 ;
+  int32_t arg2 ;
+  int result;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(threecx_request **)&_swig_go_0; 
+  arg2 = (int32_t)_swig_go_1; 
+  
+  result = (int)threecx_request_set_idempotent(arg1,arg2);
+  
+  {
+    char fb[24];
+    char *s = result > THREECX_DONE ? threecx_swig_encode_status(result, fb) : NULL;
+    _swig_go_result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
+    threecx_swig_status_free(s, fb);
+  }
+  
+  return _swig_go_result;
+}
+
+
 _gostring_ _wrap_threecx_request_url_threecxc_184bf5857dd0d49f(struct threecx_request *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char **arg2 = (char **) 0 ;
@@ -1725,6 +1881,30 @@ _gostring_ _wrap_threecx_response_header_threecxc_184bf5857dd0d49f(struct threec
   
   free(arg2); 
   threecx_free(tmp3); 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_threecx_response_retry_after_ms_threecxc_184bf5857dd0d49f(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
+  threecx_response *arg1 = (threecx_response *) 0 ;
+  int64_t *arg2 = (int64_t *) 0 ;
+  int64_t tmp2 = 0 ;
+  int result;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(threecx_response **)&_swig_go_0; 
+  arg2 = (int64_t *)&tmp2; 
+  
+  result = (int)threecx_response_retry_after_ms((struct threecx_response const *)arg1,arg2);
+  
+  {
+    char fb[24];
+    char *s = result > THREECX_DONE ? threecx_swig_encode_status(result, fb) : NULL;
+    _swig_go_result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
+    threecx_swig_status_free(s, fb);
+  }
+  
+  if (_swig_go_1) *_swig_go_1 = (int64_t)tmp2; 
   return _swig_go_result;
 }
 
