@@ -116,6 +116,7 @@ THREECX_HANDLE_OUT(threecx_query)
 THREECX_HANDLE_OUT(threecx_request)
 THREECX_HANDLE_OUT(threecx_response)
 THREECX_HANDLE_OUT(threecx_pager)
+THREECX_HANDLE_OUT(threecx_cancel)
 THREECX_HANDLE_OUT(const threecx_operation)
 
 /* ------------------------------------------------------------------------ */
