@@ -241,6 +241,15 @@ THREECX_API int threecx_client_set_user_agent(threecx_client *client,
 /* Permit plain http:// domains (1) or refuse them (0, the default). */
 THREECX_API int threecx_client_allow_http(threecx_client *client,
                                           int32_t allow);
+/* HTTP versions for threecx_client_set_http_version. */
+#define THREECX_HTTP_1_1 1 /* HTTP/1.1 only */
+#define THREECX_HTTP_2 2   /* HTTP/2 over TLS when the PBX offers it (ALPN), else 1.1 */
+/* Which HTTP version to ask for: THREECX_HTTP_2 (the default: HTTP/2 when
+ * the PBX offers it during the TLS handshake, HTTP/1.1 otherwise and over
+ * plain http://) or THREECX_HTTP_1_1. Other values: INVALID_ARGUMENT.
+ * Takes effect for requests started afterwards. */
+THREECX_API int threecx_client_set_http_version(threecx_client *client,
+                                                int32_t version);
 /* INSECURE: skip_verify 1 turns TLS peer and host verification OFF; 0 (the
  * default) verifies. Turned off, the API key goes to whoever answers; this
  * is logged at WARN level on every token request. Prefer

@@ -123,6 +123,7 @@ CLIENT_SETTER(threecx_client_set_user_agent, const char *, set_user_agent(value)
 CLIENT_SETTER(threecx_client_allow_http, int32_t, allow_http(value != 0))
 CLIENT_SETTER(threecx_client_set_insecure_skip_tls_verify, int32_t, set_tls_verify(value == 0))
 CLIENT_SETTER(threecx_client_set_refresh_margin, int64_t, set_refresh_margin(value))
+CLIENT_SETTER(threecx_client_set_http_version, int32_t, set_http_version(value))
 #undef CLIENT_SETTER
 
 int threecx_client_set_ca_pem(threecx_client *client, const char *pem, size_t size) {
@@ -592,9 +593,9 @@ int threecx_response_header(const threecx_response *response, const char *name, 
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(name);
     THREECX_REQUIRE(out);
-    const std::string *v = response->rep.header(name);
+    auto v = response->rep.header(name);
     if (!v) fail(THREECX_E_NOT_FOUND, std::string("no header '") + name + "' in the response");
-    *out = threecx::dup_out(*v);
+    *out = threecx::dup_out(std::string(*v));
   });
 }
 
@@ -603,8 +604,8 @@ int threecx_response_retry_after_ms(const threecx_response *response, int64_t *o
   return guard(__func__, [&] {
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(out);
-    const std::string *v = response->rep.header("Retry-After");
-    auto ms = v ? threecx::parse_retry_after(*v, std::time(nullptr)) : std::nullopt;
+    auto v = response->rep.header("Retry-After");
+    auto ms = v ? threecx::parse_retry_after(std::string(*v), std::time(nullptr)) : std::nullopt;
     if (!ms) fail(THREECX_E_NOT_FOUND, "the response has no usable Retry-After");
     *out = *ms;
   });

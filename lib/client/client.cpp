@@ -77,6 +77,7 @@ ClientCore::ClientCore(Endpoint ep, std::string client_id, std::string api_key)
     : ep_(std::move(ep)), client_id_(std::move(client_id)), api_key_(api_key) {
   wipe(api_key);
   topt_.user_agent = std::string("libthreecx/") + THREECX_VERSION;
+  ++topt_.generation;
   log_.add_secret(api_key_.view());
   // as the token request sends it, in case a server echoes the form
   std::string encoded = odata::url_encode(api_key_.view());
@@ -89,10 +90,12 @@ ClientCore::~ClientCore() = default;
 void ClientCore::set_ca_file(const char *path) {
   std::lock_guard<std::mutex> lk(mu_);
   topt_.ca_file = path ? path : "";
+  ++topt_.generation;
 }
 void ClientCore::set_ca_path(const char *dir) {
   std::lock_guard<std::mutex> lk(mu_);
   topt_.ca_path = dir ? dir : "";
+  ++topt_.generation;
 }
 void ClientCore::set_ca_pem(const char *pem, size_t size) {
   std::string v = pem ? std::string(pem, size) : std::string();
@@ -100,6 +103,7 @@ void ClientCore::set_ca_pem(const char *pem, size_t size) {
     fail(THREECX_E_INVALID_ARGUMENT, "CA bundle: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.ca_pem = std::move(v);
+  ++topt_.generation;
 }
 void ClientCore::set_pinned_public_key(const char *pins) {
   std::string v = pins ? pins : "";
@@ -122,6 +126,7 @@ void ClientCore::set_pinned_public_key(const char *pins) {
   }
   std::lock_guard<std::mutex> lk(mu_);
   topt_.pinned_keys = std::move(v);
+  ++topt_.generation;
 }
 
 namespace {
@@ -134,23 +139,28 @@ void ClientCore::set_connect_timeout_ms(int64_t ms) {
   if (ms < 0 || ms > kMaxMs) fail(THREECX_E_INVALID_ARGUMENT, "connect timeout must be 0..2147483647 ms");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.connect_timeout_ms = ms;
+  ++topt_.generation;
 }
 void ClientCore::set_timeout_ms(int64_t ms) {
   if (ms < 0 || ms > kMaxMs) fail(THREECX_E_INVALID_ARGUMENT, "timeout must be 0..2147483647 ms");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.timeout_ms = ms;
+  ++topt_.generation;
 }
 void ClientCore::set_stall_timeout(int64_t bytes_per_s, int64_t seconds) {
   if (bytes_per_s < 0 || bytes_per_s > kMaxMs || seconds < 0 || seconds > kMaxMs / 1000)
     fail(THREECX_E_INVALID_ARGUMENT, "stall timeout: 0..2147483647 bytes/s, 0..2147483 s");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.stall_bytes_per_s = bytes_per_s;
+  ++topt_.generation;
   topt_.stall_seconds = seconds;
+  ++topt_.generation;
 }
 void ClientCore::set_max_response_bytes(int64_t bytes) {
   if (bytes < 0) fail(THREECX_E_INVALID_ARGUMENT, "maximum response size must be >= 0");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.max_body_bytes = bytes;
+  ++topt_.generation;
 }
 void ClientCore::set_user_agent(const char *ua) {
   std::string v = ua ? ua : std::string("libthreecx/") + THREECX_VERSION;
@@ -158,6 +168,14 @@ void ClientCore::set_user_agent(const char *ua) {
     if (c == '\r' || c == '\n') fail(THREECX_E_INVALID_ARGUMENT, "user agent contains CR/LF");
   std::lock_guard<std::mutex> lk(mu_);
   topt_.user_agent = v;
+  ++topt_.generation;
+}
+void ClientCore::set_http_version(int version) {
+  if (version != THREECX_HTTP_1_1 && version != THREECX_HTTP_2)
+    fail(THREECX_E_INVALID_ARGUMENT, "HTTP version must be THREECX_HTTP_1_1 or THREECX_HTTP_2");
+  std::lock_guard<std::mutex> lk(mu_);
+  topt_.http_version = version;
+  ++topt_.generation;
 }
 void ClientCore::allow_http(bool allow) {
   std::lock_guard<std::mutex> lk(mu_);
@@ -166,6 +184,7 @@ void ClientCore::allow_http(bool allow) {
 void ClientCore::set_tls_verify(bool verify) {
   std::lock_guard<std::mutex> lk(mu_);
   topt_.tls_verify = verify;
+  ++topt_.generation;
 }
 void ClientCore::set_retry(const RetryPolicy &p) {
   auto bad_ms = [](int64_t ms) { return ms < 0 || ms > kMaxMs; };
@@ -350,7 +369,7 @@ class ClientCore::Retrier {
 namespace {
 bool transient(const Error &e) { return e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT; }
 std::optional<int64_t> retry_after_of(const HttpResponse &resp) {
-  if (const std::string *ra = resp.header("Retry-After")) return parse_retry_after(*ra, std::time(nullptr));
+  if (auto ra = resp.header("Retry-After")) return parse_retry_after(std::string(*ra), std::time(nullptr));
   return std::nullopt;
 }
 }  // namespace

@@ -36,6 +36,7 @@ class ClientCore {
   void set_max_response_bytes(int64_t bytes);
   void set_user_agent(const char *ua);
   void allow_http(bool allow);
+  void set_http_version(int version);  // THREECX_HTTP_1_1 / THREECX_HTTP_2
   void set_tls_verify(bool verify);
   void set_refresh_margin(int64_t seconds);
   void set_retry(const RetryPolicy &p);

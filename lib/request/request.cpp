@@ -233,15 +233,15 @@ bool json_parses(const std::string &body) {
 
 void check_response_shape(const HttpResponse &resp, int kind) {
   if (kind == THREECX_RESPONSE_FILE || resp.body.empty()) return;
-  const std::string *ct = resp.header("Content-Type");
-  std::string type = ct ? *ct : std::string();
+  auto ct = resp.header("Content-Type");
+  std::string type = ct ? std::string(*ct) : std::string();
   for (char &c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const bool json_kind = kind == THREECX_RESPONSE_COLLECTION || kind == THREECX_RESPONSE_ENTITY ||
                          kind == THREECX_RESPONSE_VALUE;
   const bool labelled_json = type.find("json") != std::string::npos;
   auto refuse = [&](const std::string &why) {
     fail(THREECX_E_PROTOCOL, "HTTP " + std::to_string(resp.status) + " " + why + " (Content-Type '" +
-                                 (ct ? ct->substr(0, 80) : std::string("none")) +
+                                 (ct ? std::string(ct->substr(0, 80)) : std::string("none")) +
                                  "'): " + body_excerpt(resp.body.data(), resp.body.size()));
   };
   if (json_kind && !labelled_json) refuse("where JSON was expected");

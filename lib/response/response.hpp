@@ -24,7 +24,8 @@ class Response {
   bool ok() const { return http_.status >= 200 && http_.status < 300; }
   long status() const { return http_.status; }
   const std::string &body() const { return http_.body; }
-  const std::string *header(const std::string &name) const { return http_.header(name); }
+  std::optional<std::string_view> header(std::string_view name) const { return http_.header(name); }
+  const HttpResponse &http() const { return http_; }
   const std::optional<ODataError> &error() const { return error_; }
   // The server's Retry-After past the retry deadline (no retry made), or -1.
   int64_t retry_later_ms() const { return http_.retry_later_ms; }

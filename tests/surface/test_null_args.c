@@ -164,6 +164,11 @@ CHECK(threecx_client_set_user_agent) {
   EXPECT_OK(threecx_client_set_user_agent(C, NULL));
 }
 CHECK(threecx_client_allow_http) { EXPECT_INVALID(threecx_client_allow_http(NULL, 1)); }
+CHECK(threecx_client_set_http_version) {
+  EXPECT_INVALID(threecx_client_set_http_version(NULL, THREECX_HTTP_2));
+  EXPECT_INVALID(threecx_client_set_http_version(C, 3)); /* not a version */
+  EXPECT_OK(threecx_client_set_http_version(C, THREECX_HTTP_1_1));
+}
 CHECK(threecx_client_set_insecure_skip_tls_verify) { EXPECT_INVALID(threecx_client_set_insecure_skip_tls_verify(NULL, 1)); }
 CHECK(threecx_client_set_log) {
   EXPECT_INVALID(threecx_client_set_log(NULL, THREECX_LOG_DEBUG, log_cb, NULL));
@@ -545,7 +550,7 @@ static const struct {
     E(threecx_client_new), E(threecx_client_new_from_env), E(threecx_client_free),
     E(threecx_client_set_ca_file), E(threecx_client_set_ca_path),
     E(threecx_client_set_connect_timeout_ms), E(threecx_client_set_timeout_ms),
-    E(threecx_client_set_user_agent), E(threecx_client_allow_http),
+    E(threecx_client_set_user_agent), E(threecx_client_allow_http), E(threecx_client_set_http_version),
     E(threecx_client_set_insecure_skip_tls_verify), E(threecx_client_set_log),
     E(threecx_client_set_refresh_margin), E(threecx_client_set_retry), E(threecx_client_authenticate),
     E(threecx_client_invalidate_token), E(threecx_client_token_requests),
