@@ -308,71 +308,66 @@ uint64_t jitter_random() {
 }
 }  // namespace
 
-// The retry decisions of one call: the policy's count and deadline, the
-// client's budget, the server's Retry-After.
-class ClientCore::Retrier {
- public:
-  Retrier(ClientCore &core, std::string what, const CallControl *ctl)
-      : core_(core), what_(std::move(what)), ctl_(ctl), start_(std::chrono::steady_clock::now()) {
-    std::lock_guard<std::mutex> lk(core.mu_);
-    policy_ = core.retry_;
-  }
-  // Waits and returns true if one more try is allowed after a failure;
-  // false to give up. A Retry-After (ms) is honoured as given; if it ends
-  // past the deadline, *retry_later gets it and false is returned at once.
-  bool again(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
-             int64_t *retry_later = nullptr) {
-    if (retries_ >= policy_.max_retries) return false;
-    int64_t ms = retry_after ? *retry_after : retry_delay_ms(policy_, retries_ + 1, jitter_random());
-    // compared in ms left (a Retry-After may be absurdly large: no time
-    // point arithmetic that could overflow)
-    int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now() - start_).count();
-    // the call's own deadline (threecx_request_set_deadline_ms) bounds it too
-    const bool past_call_deadline = ctl_ && ctl_->deadline && ms >= 0 &&
-                                    std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > *ctl_->deadline;
-    if (ms < 0 || ms > policy_.deadline_ms - elapsed || past_call_deadline) {
-      if (retry_after && retry_later) *retry_later = *retry_after;
-      core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; no retry: a wait of " +
-                                            std::to_string(ms) + " ms ends past the deadline");
-      return false;
-    }
-    int64_t cost = core_.budget_.acquire(timeout);
-    if (cost == 0) {
-      core_.log_.log(THREECX_LOG_WARN, what_ + ": " + why + "; no retry: the client's retry budget is spent");
-      return false;
-    }
-    cost_ = cost;
-    ++retries_;
-    core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; retry " + std::to_string(retries_) + " in " +
-                                         std::to_string(ms) + " ms");
-    if (ctl_ && ctl_->cancel) {
-      if (!ctl_->cancel->sleep_for(std::chrono::milliseconds(ms)))
-        fail(THREECX_E_CANCELLED, what_ + ": cancelled");
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    }
-    return true;
-  }
-  void succeeded() { core_.budget_.on_success(retries_ ? cost_ : 0); }
+ClientCore::Retrier::Retrier(ClientCore &core, std::string what, const CallControl *ctl)
+    : core_(core), what_(std::move(what)), ctl_(ctl), start_(std::chrono::steady_clock::now()) {
+  std::lock_guard<std::mutex> lk(core.mu_);
+  policy_ = core.retry_;
+}
 
- private:
-  ClientCore &core_;
-  std::string what_;
-  const CallControl *ctl_;
-  RetryPolicy policy_;
-  std::chrono::steady_clock::time_point start_;
-  int retries_ = 0;
-  int64_t cost_ = 0;
-};
+int64_t ClientCore::Retrier::decide(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+                                    int64_t *retry_later) {
+  if (retries_ >= policy_.max_retries) return -1;
+  int64_t ms = retry_after ? *retry_after : retry_delay_ms(policy_, retries_ + 1, jitter_random());
+  // compared in ms left (a Retry-After may be absurdly large: no time
+  // point arithmetic that could overflow)
+  int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start_).count();
+  // the call's own deadline (threecx_request_set_deadline_ms) bounds it too
+  const bool past_call_deadline = ctl_ && ctl_->deadline && ms >= 0 &&
+                                  std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > *ctl_->deadline;
+  if (ms < 0 || ms > policy_.deadline_ms - elapsed || past_call_deadline) {
+    if (retry_after && retry_later) *retry_later = *retry_after;
+    core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; no retry: a wait of " +
+                                          std::to_string(ms) + " ms ends past the deadline");
+    return -1;
+  }
+  int64_t cost = core_.budget_.acquire(timeout);
+  if (cost == 0) {
+    core_.log_.log(THREECX_LOG_WARN, what_ + ": " + why + "; no retry: the client's retry budget is spent");
+    return -1;
+  }
+  cost_ = cost;
+  ++retries_;
+  core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; retry " + std::to_string(retries_) + " in " +
+                                       std::to_string(ms) + " ms");
+  return ms;
+}
+
+bool ClientCore::Retrier::again(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+                                int64_t *retry_later) {
+  int64_t ms = decide(why, timeout, retry_after, retry_later);
+  if (ms < 0) return false;
+  if (ctl_ && ctl_->cancel) {
+    if (!ctl_->cancel->sleep_for(std::chrono::milliseconds(ms)))
+      fail(THREECX_E_CANCELLED, what_ + ": cancelled");
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
+  return true;
+}
+
+void ClientCore::Retrier::succeeded() { core_.budget_.on_success(retries_ ? cost_ : 0); }
+
+bool transient_failure(const Error &e) { return e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT; }
 
 namespace {
-bool transient(const Error &e) { return e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT; }
+bool transient(const Error &e) { return transient_failure(e); }
+}  // namespace
+
 std::optional<int64_t> retry_after_of(const HttpResponse &resp) {
   if (auto ra = resp.header("Retry-After")) return parse_retry_after(std::string(*ra), std::time(nullptr));
   return std::nullopt;
 }
-}  // namespace
 
 HttpResponse ClientCore::token_exchange(const HttpRequest &req, const TransportOptions &opt) {
   // Repeating a token request is harmless (no token was received), so

@@ -1,7 +1,9 @@
 // Private: the shared state behind a threecx_client handle.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 
@@ -19,6 +21,11 @@ struct Endpoint {
 
 // Parses "host", "host:port", "https://host[:port][/]", "http://...".
 Endpoint parse_domain(const std::string &domain);
+
+// NETWORK or TIMEOUT: worth another try.
+bool transient_failure(const Error &e);
+// The server's Retry-After in ms, if any and parsable.
+std::optional<int64_t> retry_after_of(const HttpResponse &resp);
 
 class ClientCore {
  public:
@@ -57,17 +64,44 @@ class ClientCore {
   HttpResponse send(HttpRequest &req);
 
   Logger &logger() { return log_; }
+  Transport &transport() { return transport_; }
+  // THREECX_E_INSECURE for http:// unless allowed.
+  void check_scheme() const;
+
+  // The retry decisions of one call: the policy's count and deadline, the
+  // client's budget, the server's Retry-After.
+  class Retrier {
+   public:
+    Retrier(ClientCore &core, std::string what, const CallControl *ctl);
+    // The wait (ms) before one more try after a failure, counted as a
+    // retry (budget taken, logged); -1 to give up. A Retry-After (ms) is
+    // honoured as given; if it ends past the deadline, *retry_later gets it.
+    int64_t decide(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+                   int64_t *retry_later = nullptr);
+    // decide() and the wait (interrupted by the call's cancel token: Error
+    // CANCELLED); false to give up.
+    bool again(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+               int64_t *retry_later = nullptr);
+    void succeeded();
+
+   private:
+    ClientCore &core_;
+    std::string what_;
+    const CallControl *ctl_;
+    RetryPolicy policy_;
+    std::chrono::steady_clock::time_point start_;
+    int retries_ = 0;
+    int64_t cost_ = 0;
+  };
   // Text from a server (or carrying request data) made fit for an error
   // message: the key, the current and previous tokens and any credential
   // recognisable by its shape replaced with [REDACTED].
   std::string scrub(std::string text) const { return log_.scrub(std::move(text)); }
 
  private:
-  class Retrier;
   Token fetch_token(const CallControl *ctl);
   // The token request with its retries (any transient failure).
   HttpResponse token_exchange(const HttpRequest &req, const TransportOptions &opt);
-  void check_scheme() const;
 
   mutable std::mutex mu_;
   Endpoint ep_;

@@ -319,23 +319,21 @@ void wipe_headers(PooledHandle *h) {
 
 }  // namespace
 
-void Transport::lock_share(void *, int data, int, void *self) {
-  auto *t = static_cast<Transport *>(self);
-  t->share_mu_[static_cast<unsigned>(data) % 8].lock();
+namespace {
+void lock_share(CURL *, curl_lock_data data, curl_lock_access, void *self) {
+  static_cast<Transport *>(self)->share_lock(data).lock();
 }
-void Transport::unlock_share(void *, int data, void *self) {
-  auto *t = static_cast<Transport *>(self);
-  t->share_mu_[static_cast<unsigned>(data) % 8].unlock();
+void unlock_share(CURL *, curl_lock_data data, void *self) {
+  static_cast<Transport *>(self)->share_lock(data).unlock();
 }
+}  // namespace
 
 Transport::Transport() {
   global_init();
   CURLSH *sh = curl_share_init();
   if (!sh) throw std::bad_alloc();
-  using LockFn = void (*)(CURL *, curl_lock_data, curl_lock_access, void *);
-  using UnlockFn = void (*)(CURL *, curl_lock_data, void *);
-  curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, reinterpret_cast<LockFn>(&Transport::lock_share));
-  curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, reinterpret_cast<UnlockFn>(&Transport::unlock_share));
+  curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, lock_share);
+  curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, unlock_share);
   curl_share_setopt(sh, CURLSHOPT_USERDATA, this);
   // The connection cache is not shared: libcurl does not support sharing
   // connections between concurrent threads (CURLSHOPT_SHARE(3)); each

@@ -137,8 +137,11 @@ class Transport {
   void release(PooledHandle *handle);
   void *share_;  // CURLSH: DNS cache and TLS sessions of every handle
   std::mutex share_mu_[8];
-  static void lock_share(void *, int data, int, void *self);
-  static void unlock_share(void *, int data, void *self);
+
+ public:
+  std::mutex &share_lock(int data) { return share_mu_[static_cast<unsigned>(data) % 8]; }
+
+ private:
   std::mutex mu_;
   std::vector<PooledHandle *> idle_;  // oldest first
 };
