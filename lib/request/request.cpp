@@ -199,6 +199,8 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   if (body_) req.body = &*body_;
   req.sink = sink;
   req.sink_user_data = sink_user_data;
+  req.progress = progress_;
+  req.progress_user_data = progress_user_data_;
   CallControl ctl;
   if (cancel_ || deadline_ms_ > 0) {
     ctl.cancel = cancel_;

@@ -25,6 +25,7 @@ class Response {
   long status() const { return http_.status; }
   const std::string &body() const { return http_.body; }
   const std::string *header(const std::string &name) const { return http_.header(name); }
+  const std::vector<std::pair<std::string, std::string>> &headers() const { return http_.headers; }
   const std::optional<ODataError> &error() const { return error_; }
   // The server's Retry-After past the retry deadline (no retry made), or -1.
   int64_t retry_later_ms() const { return http_.retry_later_ms; }
