@@ -546,7 +546,10 @@ THREECX_API int threecx_response_retry_after_ms(
     const threecx_response *response, int64_t *out);
 /* The OData error of a non-2xx answer: error.code, error.message and
  * error.details (a JSON array, "[]" when absent). THREECX_E_NOT_FOUND when
- * the body carries no OData error. Free with threecx_free(). */
+ * the body carries no OData error. Free with threecx_free(). Being error
+ * text, they are scrubbed like threecx_last_error(): the API key, the
+ * current and previous tokens and any Bearer value echoed by the server
+ * read [REDACTED] (the body, threecx_response_body, is left as received). */
 THREECX_API int threecx_response_error_code(const threecx_response *response,
                                             char **out);
 THREECX_API int threecx_response_error_message(

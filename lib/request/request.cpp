@@ -219,7 +219,9 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
       fail(e.code(), scrub(method_ + " " + req.url + ": " + e.what()));
     }
   }
-  return Response(std::move(http));
+  Response resp(std::move(http));
+  resp.scrub_error([this](std::string t) { return scrub(std::move(t)); });
+  return resp;
 }
 
 namespace {
