@@ -196,6 +196,8 @@ void Request::prepare(HttpRequest &req, CallControl &ctl) const {
   req.url = url();
   req.headers = headers_;
   req.body = body_ ? &*body_ : nullptr;
+  req.progress = progress_;
+  req.progress_user_data = progress_user_data_;
   req.ctl = nullptr;
   if (cancel_ || deadline_ms_ > 0) {
     ctl.cancel = cancel_;
@@ -216,7 +218,9 @@ Response Request::finish(HttpResponse http, const std::string &url) const {
       fail(e.code(), scrub(method_ + " " + url + ": " + e.what()));
     }
   }
-  return Response(std::move(http));
+  Response resp(std::move(http));
+  resp.scrub_error([this](std::string t) { return scrub(std::move(t)); });
+  return resp;
 }
 
 int Request::outcome(const Response &resp, std::string *message) const {
