@@ -12,6 +12,10 @@
 #   --json     where to write the results (default bench/results/latest.json,
 #              quick mode bench/results/quick.json)
 #   --build    the CMake build tree (default build/, configured if absent)
+#   --exec CMD instead of the driver, run the shell command CMD with nginx up
+#              and BENCH_DRIVER, BENCH_HTTP_PORT, BENCH_HTTPS_PORT,
+#              BENCH_SLOW_PORT, BENCH_CA, BENCH_DIR set (to profile one
+#              contender: see bench/README.md)
 #
 # Everything runs as the invoking user from a private temporary directory:
 # a throwaway CA and server certificate (openssl), the page files, nginx's
@@ -19,14 +23,15 @@
 # loopback ports and is stopped on exit.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-quick="" rounds="" json="" build="$src/build"
+quick="" rounds="" json="" build="$src/build" exec_cmd=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=--quick ;;
     --rounds) rounds="--rounds $2"; shift ;;
     --json) json=$2; shift ;;
     --build) build=$2; shift ;;
-    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+    --exec) exec_cmd=$2; shift ;;
+    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
   esac
   shift
 done
@@ -158,6 +163,13 @@ mkdir -p "$(dirname "$json")"
 ver=$("$nginx" -v 2>&1 | sed 's|.*nginx/||')
 ulimit -n 8192 2>/dev/null || true
 rc=0
+if [ -n "$exec_cmd" ]; then
+  # the pages of the quick and full sizes, as the driver would write them
+  for n in 10000 50000 100000 1000000; do "$build/bench/bench_xapi" gen-pages "$tmp/www/pages" $n; done
+  BENCH_DRIVER="$build/bench/bench_xapi" BENCH_HTTP_PORT=$http BENCH_HTTPS_PORT=$https BENCH_SLOW_PORT=$slow \
+    BENCH_CA="$tmp/ca.pem" BENCH_DIR="$tmp" TMPDIR="$tmp" sh -c "$exec_cmd" || rc=$?
+  exit $rc
+fi
 TMPDIR="$tmp" "$build/bench/bench_xapi" run $quick $rounds --json "$json" --http-port "$http" --https-port "$https" \
   $slowarg --ca "$tmp/ca.pem" --pages "$tmp/www/pages" --nginx "$ver" $lua || rc=$?
 if [ -s "$tmp/error.log" ] && grep -q '\[\(error\|crit\|alert\|emerg\)\]' "$tmp/error.log"; then
