@@ -5,7 +5,8 @@ set -eu
 pkgs="cmake make g++ pkg-config python3 openssl ca-certificates curl valgrind
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libcpp-httplib-dev libssl-dev
   python3-yaml zlib1g-dev swig golang-go mono-mcs mono-runtime lua5.4 liblua5.4-dev
-  man-db groff-base bsdutils time bash zsh fish dpkg-dev file nginx-light"
+  man-db groff-base bsdutils time bash zsh fish dpkg-dev file
+  clang libclang-rt-14-dev nginx-light"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

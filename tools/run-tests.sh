@@ -4,6 +4,8 @@
 #                                 bindings' tests (Lua, C#, Go)
 #   tools/run-tests.sh asan       AddressSanitizer + UBSan build in build-asan/
 #   tools/run-tests.sh valgrind   every test binary under valgrind (build-vg/)
+#   tools/run-tests.sh tsan       ThreadSanitizer build in build-tsan/: the C
+#                                 tests that run threads (integration, unit)
 set -eu
 cd "$(dirname "$0")/.."
 mode=${1:-normal}
@@ -23,5 +25,10 @@ case "$mode" in
     cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=Debug -DTHREECX_VALGRIND=ON
     cmake --build build-vg -j"$jobs"
     ctest --test-dir build-vg --output-on-failure -j"$jobs" ;;
-  *) echo "usage: $0 [normal|asan|valgrind]" >&2; exit 2 ;;
+  tsan)
+    cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DTHREECX_TSAN=ON
+    cmake --build build-tsan -j"$jobs"
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+      ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L 'integration|unit' ;;
+  *) echo "usage: $0 [normal|asan|valgrind|tsan]" >&2; exit 2 ;;
 esac

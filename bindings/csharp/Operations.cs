@@ -1117,7 +1117,7 @@ namespace Threecx
         /// <summary>GET /Fax(Number={Number}): Get entity from Fax by key (Number) (operationId GetFaxByNumber).</summary>
         [Operation("GetFaxByNumber")]
         public Response GetFaxByNumber(string number, Query query = null) =>
-            Call("GetFaxByNumber", query, null, null, new OpArg("Number", ArgKind.NullableString, number));
+            Call("GetFaxByNumber", query, null, null, new OpArg("Number", ArgKind.String, number));
 
         /// <summary>GET /FaxServerSettings/Pbx.GetFaxFilesSize(): Invoke function GetFaxFilesSize (operationId GetFaxFilesSize).</summary>
         [Operation("GetFaxFilesSize")]
@@ -1432,12 +1432,12 @@ namespace Threecx
         /// <summary>GET /Parkings(Number={Number}): Get entity from Parkings by key (Number) (operationId GetParkingByNumber).</summary>
         [Operation("GetParkingByNumber")]
         public Response GetParkingByNumber(string number, Query query = null) =>
-            Call("GetParkingByNumber", query, null, null, new OpArg("Number", ArgKind.NullableString, number));
+            Call("GetParkingByNumber", query, null, null, new OpArg("Number", ArgKind.String, number));
 
         /// <summary>GET /Peers(Number={Number}): Get entity from Peers by key (Number) (operationId GetPeerByNumber).</summary>
         [Operation("GetPeerByNumber")]
         public Response GetPeerByNumber(string number, Query query = null) =>
-            Call("GetPeerByNumber", query, null, null, new OpArg("Number", ArgKind.NullableString, number));
+            Call("GetPeerByNumber", query, null, null, new OpArg("Number", ArgKind.String, number));
 
         /// <summary>GET /PhoneBookSettings: Get PhoneBookSettings (operationId GetPhoneBookSettings).</summary>
         [Operation("GetPhoneBookSettings")]
@@ -1527,7 +1527,7 @@ namespace Threecx
         /// <summary>GET /Queues(Number={Number}): Get entity from Queues by key (Number) (operationId GetQueueByNumber).</summary>
         [Operation("GetQueueByNumber")]
         public Response GetQueueByNumber(string number, Query query = null) =>
-            Call("GetQueueByNumber", query, null, null, new OpArg("Number", ArgKind.NullableString, number));
+            Call("GetQueueByNumber", query, null, null, new OpArg("Number", ArgKind.String, number));
 
         /// <summary>GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function GetQueueCallbacksData (operationId GetQueueCallbacksData).</summary>
         [Operation("GetQueueCallbacksData")]
@@ -1562,7 +1562,7 @@ namespace Threecx
         /// <summary>GET /Receptionists(Number={Number}): Get entity from Receptionists by key (Number) (operationId GetReceptionistByNumber).</summary>
         [Operation("GetReceptionistByNumber")]
         public Response GetReceptionistByNumber(string number, Query query = null) =>
-            Call("GetReceptionistByNumber", query, null, null, new OpArg("Number", ArgKind.NullableString, number));
+            Call("GetReceptionistByNumber", query, null, null, new OpArg("Number", ArgKind.String, number));
 
         /// <summary>GET /Recordings/Pbx.GetRecordingRepositorySettings(): Invoke function GetRecordingRepositorySettings (operationId GetRecordingRepositorySettings).</summary>
         [Operation("GetRecordingRepositorySettings")]
@@ -1607,7 +1607,7 @@ namespace Threecx
         /// <summary>GET /RingGroups(Number={Number}): Get entity from RingGroups by key (Number) (operationId GetRingGroupByNumber).</summary>
         [Operation("GetRingGroupByNumber")]
         public Response GetRingGroupByNumber(string number, Query query = null) =>
-            Call("GetRingGroupByNumber", query, null, null, new OpArg("Number", ArgKind.NullableString, number));
+            Call("GetRingGroupByNumber", query, null, null, new OpArg("Number", ArgKind.String, number));
 
         /// <summary>GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function GetRingGroupStatisticsData (operationId GetRingGroupStatisticsData).</summary>
         [Operation("GetRingGroupStatisticsData")]
@@ -1692,7 +1692,7 @@ namespace Threecx
         /// <summary>GET /Trunks(Number={Number}): Get entity from Trunks by key (Number) (operationId GetTrunkByNumber).</summary>
         [Operation("GetTrunkByNumber")]
         public Response GetTrunkByNumber(string number, Query query = null) =>
-            Call("GetTrunkByNumber", query, null, null, new OpArg("Number", ArgKind.NullableString, number));
+            Call("GetTrunkByNumber", query, null, null, new OpArg("Number", ArgKind.String, number));
 
         /// <summary>GET /TrunkTemplates({Id}): Get entity from TrunkTemplates by key (operationId GetTrunkTemplate).</summary>
         [Operation("GetTrunkTemplate")]
@@ -1732,7 +1732,7 @@ namespace Threecx
         /// <summary>GET /Users(Number={Number}): Get entity from Users by key (Number) (operationId GetUserByNumber).</summary>
         [Operation("GetUserByNumber")]
         public Response GetUserByNumber(string number, Query query = null) =>
-            Call("GetUserByNumber", query, null, null, new OpArg("Number", ArgKind.NullableString, number));
+            Call("GetUserByNumber", query, null, null, new OpArg("Number", ArgKind.String, number));
 
         /// <summary>POST /Microsoft365Integration/Pbx.GetUsersByPrincipalNames: Invoke action GetUsersByPrincipalNames (operationId GetUsersByPrincipalNames).</summary>
         [Operation("GetUsersByPrincipalNames")]

@@ -1295,9 +1295,9 @@ func (cl *Client) GetFax(id int32, q *Query) (*Response, error) {
 }
 
 // GetFaxByNumber: GET /Fax(Number={Number}): Get entity from Fax by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetFaxByNumber(number *string, q *Query) (*Response, error) {
-	return cl.call("GetFaxByNumber", []opArg{{"Number", argNullableString, number}}, q, "", "")
+// (q may be nil)
+func (cl *Client) GetFaxByNumber(number string, q *Query) (*Response, error) {
+	return cl.call("GetFaxByNumber", []opArg{{"Number", argString, number}}, q, "", "")
 }
 
 // GetFaxFilesSize: GET /FaxServerSettings/Pbx.GetFaxFilesSize(): Invoke function GetFaxFilesSize
@@ -1652,15 +1652,15 @@ func (cl *Client) GetParking(id int32, q *Query) (*Response, error) {
 }
 
 // GetParkingByNumber: GET /Parkings(Number={Number}): Get entity from Parkings by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetParkingByNumber(number *string, q *Query) (*Response, error) {
-	return cl.call("GetParkingByNumber", []opArg{{"Number", argNullableString, number}}, q, "", "")
+// (q may be nil)
+func (cl *Client) GetParkingByNumber(number string, q *Query) (*Response, error) {
+	return cl.call("GetParkingByNumber", []opArg{{"Number", argString, number}}, q, "", "")
 }
 
 // GetPeerByNumber: GET /Peers(Number={Number}): Get entity from Peers by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetPeerByNumber(number *string, q *Query) (*Response, error) {
-	return cl.call("GetPeerByNumber", []opArg{{"Number", argNullableString, number}}, q, "", "")
+// (q may be nil)
+func (cl *Client) GetPeerByNumber(number string, q *Query) (*Response, error) {
+	return cl.call("GetPeerByNumber", []opArg{{"Number", argString, number}}, q, "", "")
 }
 
 // GetPhoneBookSettings: GET /PhoneBookSettings: Get PhoneBookSettings
@@ -1763,9 +1763,9 @@ func (cl *Client) GetQueueAnsweredCallsByWaitTimeData(queueDnStr *string, startD
 }
 
 // GetQueueByNumber: GET /Queues(Number={Number}): Get entity from Queues by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueueByNumber(number *string, q *Query) (*Response, error) {
-	return cl.call("GetQueueByNumber", []opArg{{"Number", argNullableString, number}}, q, "", "")
+// (q may be nil)
+func (cl *Client) GetQueueByNumber(number string, q *Query) (*Response, error) {
+	return cl.call("GetQueueByNumber", []opArg{{"Number", argString, number}}, q, "", "")
 }
 
 // GetQueueCallbacksData: GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function GetQueueCallbacksData
@@ -1805,9 +1805,9 @@ func (cl *Client) GetReceptionist(id int32, q *Query) (*Response, error) {
 }
 
 // GetReceptionistByNumber: GET /Receptionists(Number={Number}): Get entity from Receptionists by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetReceptionistByNumber(number *string, q *Query) (*Response, error) {
-	return cl.call("GetReceptionistByNumber", []opArg{{"Number", argNullableString, number}}, q, "", "")
+// (q may be nil)
+func (cl *Client) GetReceptionistByNumber(number string, q *Query) (*Response, error) {
+	return cl.call("GetReceptionistByNumber", []opArg{{"Number", argString, number}}, q, "", "")
 }
 
 // GetRecordingRepositorySettings: GET /Recordings/Pbx.GetRecordingRepositorySettings(): Invoke function GetRecordingRepositorySettings
@@ -1854,9 +1854,9 @@ func (cl *Client) GetRingGroup(id int32, q *Query) (*Response, error) {
 }
 
 // GetRingGroupByNumber: GET /RingGroups(Number={Number}): Get entity from RingGroups by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetRingGroupByNumber(number *string, q *Query) (*Response, error) {
-	return cl.call("GetRingGroupByNumber", []opArg{{"Number", argNullableString, number}}, q, "", "")
+// (q may be nil)
+func (cl *Client) GetRingGroupByNumber(number string, q *Query) (*Response, error) {
+	return cl.call("GetRingGroupByNumber", []opArg{{"Number", argString, number}}, q, "", "")
 }
 
 // GetRingGroupStatisticsData: GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function GetRingGroupStatisticsData
@@ -1953,9 +1953,9 @@ func (cl *Client) GetTrunk(id int32, q *Query) (*Response, error) {
 }
 
 // GetTrunkByNumber: GET /Trunks(Number={Number}): Get entity from Trunks by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetTrunkByNumber(number *string, q *Query) (*Response, error) {
-	return cl.call("GetTrunkByNumber", []opArg{{"Number", argNullableString, number}}, q, "", "")
+// (q may be nil)
+func (cl *Client) GetTrunkByNumber(number string, q *Query) (*Response, error) {
+	return cl.call("GetTrunkByNumber", []opArg{{"Number", argString, number}}, q, "", "")
 }
 
 // GetTrunkTemplate: GET /TrunkTemplates({Id}): Get entity from TrunkTemplates by key
@@ -1997,9 +1997,9 @@ func (cl *Client) GetUserActivity(clientTimeZone *string, periodFrom time.Time, 
 }
 
 // GetUserByNumber: GET /Users(Number={Number}): Get entity from Users by key (Number)
-// (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetUserByNumber(number *string, q *Query) (*Response, error) {
-	return cl.call("GetUserByNumber", []opArg{{"Number", argNullableString, number}}, q, "", "")
+// (q may be nil)
+func (cl *Client) GetUserByNumber(number string, q *Query) (*Response, error) {
+	return cl.call("GetUserByNumber", []opArg{{"Number", argString, number}}, q, "", "")
 }
 
 // GetUsersByPrincipalNames: POST /Microsoft365Integration/Pbx.GetUsersByPrincipalNames: Invoke action GetUsersByPrincipalNames

@@ -1556,7 +1556,7 @@ THREECX_API int threecx_xapi_get_fax(threecx_client *client, int32_t id,
 
 /* Get entity from Fax by key (Number)
  * GET /Fax(Number={Number})  (operationId GetFaxByNumber)
- *  number: string, nullable (NULL = null)
+ *  number: string
  *  query: may be NULL; accepts $select $expand
  * Response: entity (one JSON object). Free *out with threecx_response_free(). */
 THREECX_API int threecx_xapi_get_fax_by_number(threecx_client *client, const char *number,
@@ -2787,7 +2787,7 @@ THREECX_API int threecx_xapi_get_parking(threecx_client *client, int32_t id,
 
 /* Get entity from Parkings by key (Number)
  * GET /Parkings(Number={Number})  (operationId GetParkingByNumber)
- *  number: string, nullable (NULL = null)
+ *  number: string
  *  query: may be NULL; accepts $select $expand
  * Response: entity (one JSON object). Free *out with threecx_response_free(). */
 THREECX_API int threecx_xapi_get_parking_by_number(threecx_client *client,
@@ -2826,7 +2826,7 @@ THREECX_API int threecx_xapi_update_parking(threecx_client *client, int32_t id,
 
 /* Get entity from Peers by key (Number)
  * GET /Peers(Number={Number})  (operationId GetPeerByNumber)
- *  number: string, nullable (NULL = null)
+ *  number: string
  *  query: may be NULL; accepts $select $expand
  * Response: entity (one JSON object). Free *out with threecx_response_free(). */
 THREECX_API int threecx_xapi_get_peer_by_number(threecx_client *client, const char *number,
@@ -3177,7 +3177,7 @@ THREECX_API int threecx_xapi_get_queue(threecx_client *client, int32_t id,
 
 /* Get entity from Queues by key (Number)
  * GET /Queues(Number={Number})  (operationId GetQueueByNumber)
- *  number: string, nullable (NULL = null)
+ *  number: string
  *  query: may be NULL; accepts $select $expand
  * Response: entity (one JSON object). Free *out with threecx_response_free(). */
 THREECX_API int threecx_xapi_get_queue_by_number(threecx_client *client,
@@ -3263,7 +3263,7 @@ THREECX_API int threecx_xapi_get_receptionist(threecx_client *client, int32_t id
 
 /* Get entity from Receptionists by key (Number)
  * GET /Receptionists(Number={Number})  (operationId GetReceptionistByNumber)
- *  number: string, nullable (NULL = null)
+ *  number: string
  *  query: may be NULL; accepts $select $expand
  * Response: entity (one JSON object). Free *out with threecx_response_free(). */
 THREECX_API int threecx_xapi_get_receptionist_by_number(threecx_client *client,
@@ -4692,7 +4692,7 @@ THREECX_API int threecx_xapi_get_ring_group(threecx_client *client, int32_t id,
 
 /* Get entity from RingGroups by key (Number)
  * GET /RingGroups(Number={Number})  (operationId GetRingGroupByNumber)
- *  number: string, nullable (NULL = null)
+ *  number: string
  *  query: may be NULL; accepts $select $expand
  * Response: entity (one JSON object). Free *out with threecx_response_free(). */
 THREECX_API int threecx_xapi_get_ring_group_by_number(threecx_client *client,
@@ -5305,7 +5305,7 @@ THREECX_API int threecx_xapi_get_trunk(threecx_client *client, int32_t id,
 
 /* Get entity from Trunks by key (Number)
  * GET /Trunks(Number={Number})  (operationId GetTrunkByNumber)
- *  number: string, nullable (NULL = null)
+ *  number: string
  *  query: may be NULL; accepts $select $expand
  * Response: entity (one JSON object). Free *out with threecx_response_free(). */
 THREECX_API int threecx_xapi_get_trunk_by_number(threecx_client *client,
@@ -5561,7 +5561,7 @@ THREECX_API int threecx_xapi_get_user(threecx_client *client, int32_t id,
 
 /* Get entity from Users by key (Number)
  * GET /Users(Number={Number})  (operationId GetUserByNumber)
- *  number: string, nullable (NULL = null)
+ *  number: string
  *  query: may be NULL; accepts $select $expand
  * Response: entity (one JSON object). Free *out with threecx_response_free(). */
 THREECX_API int threecx_xapi_get_user_by_number(threecx_client *client, const char *number,

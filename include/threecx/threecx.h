@@ -103,6 +103,14 @@ extern "C" {
 #define THREECX_E_RETRY_LATER 23      /* the server asked to wait past the
                                          retry deadline (Retry-After) */
 #define THREECX_E__LAST 23            /* highest code in this version */
+/* Out of memory: every allocation of libthreecx itself (its C++ objects and
+ * strings, its copies of response bodies and headers, the JSON documents it
+ * parses with cJSON, option strings it hands to libcurl) that fails makes
+ * the call return THREECX_E_NO_MEMORY, with nothing leaked. An allocation
+ * that fails deep inside libcurl or OpenSSL is reported as libcurl reports
+ * it: usually THREECX_E_NO_MEMORY, sometimes THREECX_E_NETWORK (a transfer
+ * libcurl abandoned); with libcurl 7.88 a failure inside its URL parser may
+ * even send the request without its query string. */
 
 /* Fixed English text for a code ("unknown status code" for others). Static. */
 THREECX_API const char *threecx_strerror(int code);
@@ -317,11 +325,30 @@ THREECX_API void threecx_query_free(threecx_query *query);
  * $top / $skip must be >= 0. */
 THREECX_API int threecx_query_set_top(threecx_query *query, int64_t top);
 THREECX_API int threecx_query_set_skip(threecx_query *query, int64_t skip);
-/* Search phrase; quoted automatically ("...", with \" and \\ escaped) when it
- * contains spaces or quotes. */
+/* Search expression, sent as written (OData $search): words, AND, OR, NOT
+ * (upper case), parentheses and "phrases" (inside a phrase write \" for "
+ * and \\ for \). "blue car" (without quotes) finds items with both words,
+ * "blue OR car" either, "\"blue car\"" the phrase; threecx_search_phrase()
+ * makes a phrase of any text. Each word and phrase is percent-encoded as the
+ * OData ABNF requires (e.g. ; ' + & # % and non-ASCII), blanks between terms
+ * become %20. An expression that does not parse (unbalanced parentheses or
+ * quotes, an empty phrase, AND/OR/NOT without operand, terms not separated
+ * by a blank) is refused with THREECX_E_INVALID_ARGUMENT, naming the offset.
+ * Changed after 0.1.0: the text used to be sent as one quoted phrase whenever it
+ * held a blank; wrap it with threecx_search_phrase() for that. */
 THREECX_API int threecx_query_set_search(threecx_query *query,
                                          const char *search);
-/* Filter expression as written, e.g. "Name eq 'O''Brien'". */
+/* The search phrase that matches `text` literally, for
+ * threecx_query_set_search(): "text" with \ and " escaped by a backslash.
+ * E.g. blue "car" -> "blue \"car\"". Empty or non-UTF-8 text is refused
+ * (THREECX_E_INVALID_ARGUMENT). Free *out with threecx_free(). Thread-safe
+ * (pure function). */
+THREECX_API int threecx_search_phrase(const char *text, char **out);
+/* Filter expression as written, e.g. "Name eq 'O''Brien'". Inside string
+ * literals ('...') everything but unreserved characters, ! ( ) * , ; $ = : @
+ * and the '' pairs is percent-encoded (so 'a/b' goes out as 'a%2Fb', as the
+ * OData ABNF's string rule requires); outside them & # + % space and
+ * non-ASCII are. $orderby, $select and $expand are encoded the same way. */
 THREECX_API int threecx_query_set_filter(threecx_query *query,
                                          const char *filter);
 THREECX_API int threecx_query_set_count(threecx_query *query, int32_t count);
@@ -365,7 +392,10 @@ THREECX_API void threecx_request_free(threecx_request *request);
  *  guid:     8-4-4-4-12 hex, validated, bare
  *  datetime: ISO 8601 with seconds and an offset (Z or +hh:mm), validated;
  *            '+' is sent as %2B
- *  null:     null (for nullable parameters) */
+ *  null:     null (for nullable parameters; never for a key: a slot in the
+ *            parentheses of a segment that is not namespace-qualified, as
+ *            {Number} in /Users(Number={Number}), is refused with
+ *            THREECX_E_INVALID_ARGUMENT whatever the spec says) */
 THREECX_API int threecx_request_set_param_string(threecx_request *request,
                                                  const char *name,
                                                  const char *value);

@@ -7,11 +7,12 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "request/json.hpp"
 
 namespace threecx {
 
 Token parse_token_response(const char *body, size_t size) {
-  cJSON *j = cJSON_ParseWithLength(body, size);
+  cJSON *j = parse_json(std::string_view(body, size));  // std::bad_alloc when cJSON ran out of memory
   struct Del {
     cJSON *j;
     ~Del() { cJSON_Delete(j); }

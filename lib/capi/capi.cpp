@@ -222,6 +222,17 @@ int threecx_odata_string(const char *text, char **out) {
   });
 }
 
+int threecx_search_phrase(const char *text, char **out) {
+  null_out(out);
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(text);
+    THREECX_REQUIRE(out);
+    if (!threecx::odata::valid_utf8(text))
+      fail(THREECX_E_INVALID_ARGUMENT, "text is not valid UTF-8");
+    *out = threecx::dup_out(threecx::odata::search_phrase(text));
+  });
+}
+
 int threecx_url_encode(const char *text, char **out) {
   null_out(out);
   return guard(__func__, [&] {

@@ -5,11 +5,13 @@
 
 #include <cctype>
 #include <chrono>
+#include <memory>
 #include <random>
 #include <thread>
 #include <cstring>
 
 #include "common/error.hpp"
+#include "request/json.hpp"
 #include "request/odata.hpp"
 #include "threecx/version.h"
 
@@ -243,14 +245,16 @@ Token ClientCore::fetch_token() {
   resp = token_exchange(req, opt);
 
   if (resp.status != 200) {
-    cJSON *j = cJSON_ParseWithLength(resp.body.data(), resp.body.size());
+    // std::bad_alloc when cJSON ran out of memory (the document is freed on any exit)
+    std::unique_ptr<cJSON, void (*)(cJSON *)> doc(parse_json(resp.body), cJSON_Delete);
+    const cJSON *j = doc.get();
     std::string msg = std::string(resp.status >= 500 ? "token request failed" : "token request refused") +
                       ": HTTP " + std::to_string(resp.status);
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "error_description");
     if (cJSON_IsString(e)) msg += std::string(": ") + e->valuestring;
     if (cJSON_IsString(d)) msg += std::string(": ") + d->valuestring;
-    cJSON_Delete(j);
+    doc.reset();
     msg = log_.scrub(msg);
     log_.log(THREECX_LOG_ERROR, msg);
     // THREECX_E_AUTH for any status: E_HTTP promises an XAPI response to

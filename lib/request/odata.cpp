@@ -16,18 +16,20 @@ bool unreserved(unsigned char c) {
          c == '~';
 }
 
+void append_encoded(std::string &out, unsigned char c, const char *keep) {
+  if (unreserved(c) || (c != 0 && std::strchr(keep, c) != nullptr)) {
+    out.push_back(static_cast<char>(c));
+  } else {
+    out.push_back('%');
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+}
+
 std::string encode_except(std::string_view s, const char *keep) {
   std::string out;
   out.reserve(s.size() * 3);  // never reallocates: no stray copies of secrets
-  for (unsigned char c : s) {
-    if (unreserved(c) || (c != 0 && std::strchr(keep, c) != nullptr)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
+  for (unsigned char c : s) append_encoded(out, c, keep);
   return out;
 }
 
@@ -129,17 +131,158 @@ std::string path_datetime(std::string_view s) {
   return url_encode(s);
 }
 
-std::string search_term(std::string_view s) {
-  bool quote = s.empty() || s == "AND" || s == "OR" || s == "NOT";
-  for (char c : s)
-    if (c == ' ' || c == '"' || c == '(' || c == ')' || c == '\t') quote = true;
-  if (!quote) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
+namespace {
+// Characters kept as they are in a searchWord (searchChar of the ABNF,
+// less '+', which form decoders read as a space, and '?'); the rest is
+// percent-encoded (pct-encoded-no-DQUOTE), ' and ; included.
+constexpr const char *kWordKeep = "!*,:@/$=";
+// Inside '...' of an expression: pchar-no-SQUOTE less '&' and '+'.
+constexpr const char *kStringKeep = "!()*,;$=:@";
+constexpr int kMaxSearchDepth = 64;
+
+bool blank(char c) { return c == ' ' || c == '\t'; }
+
+[[noreturn]] void bad_search(const std::string &why, size_t at) {
+  fail(THREECX_E_INVALID_ARGUMENT,
+       "$search: " + why + " at offset " + std::to_string(at) +
+           " (write words, AND, OR, NOT, ( ), \"phrases\"; threecx_search_phrase "
+           "makes a phrase of any text)");
+}
+
+struct SearchWriter {
+  std::string_view s;
+  size_t i = 0;
+  std::string out;
+
+  void skip_blanks() {
+    while (i < s.size() && blank(s[i])) ++i;
+  }
+  // The word at i (up to a blank, parenthesis or quote), not consumed.
+  std::string_view peek_word() const {
+    size_t j = i;
+    while (j < s.size() && !blank(s[j]) && s[j] != '(' && s[j] != ')' && s[j] != '"') ++j;
+    return s.substr(i, j - i);
+  }
+  void phrase() {
+    size_t start = i++;
+    std::string_view body;
+    for (size_t j = i;; ++j) {
+      if (j >= s.size()) bad_search("unterminated \"phrase\"", start);
+      if (s[j] == '\\') {
+        if (j + 1 >= s.size() || (s[j + 1] != '\\' && s[j + 1] != '"'))
+          bad_search("in a phrase, \\ must be followed by \\ or \"", j);
+        ++j;
+        continue;
+      }
+      if (s[j] == '"') {
+        body = s.substr(i, j - i);
+        i = j + 1;
+        break;
+      }
+    }
+    if (body.empty()) bad_search("empty phrase", start);
+    out += "%22";
+    for (unsigned char ch : body) append_encoded(out, ch, "(),':/@!*;$=");  // \ -> %5C, " -> %22
+    out += "%22";
+  }
+  // One operand: ( expr ), NOT operand, "phrase" or word.
+  void operand(int depth) {
+    if (i >= s.size()) bad_search("a search term is missing", i);
+    char c = s[i];
+    if (c == '(') {
+      if (depth >= kMaxSearchDepth) bad_search("parentheses nested too deeply", i);
+      size_t open = i++;
+      out += "(";
+      skip_blanks();
+      expr(depth + 1);
+      skip_blanks();
+      if (i >= s.size() || s[i] != ')') bad_search("unbalanced '('", open);
+      ++i;
+      out += ")";
+      return;
+    }
+    if (c == ')') bad_search("a search term is missing before ')'", i);
+    if (c == '"') return phrase();
+    std::string_view w = peek_word();
+    if (w == "AND" || w == "OR")
+      bad_search("operator " + std::string(w) + " where a search term is expected", i);
+    if (w == "NOT") {
+      size_t at = i;
+      i += 3;
+      if (i >= s.size() || !blank(s[i])) bad_search("NOT must be followed by a blank and a term", at);
+      skip_blanks();
+      out += "NOT%20";
+      return operand(depth);
+    }
+    i += w.size();
+    for (unsigned char ch : w) append_encoded(out, ch, kWordKeep);
+  }
+  void expr(int depth) {
+    operand(depth);
+    for (;;) {
+      size_t before = i;
+      skip_blanks();
+      if (i >= s.size() || s[i] == ')') return;  // trailing blanks dropped
+      if (i == before) bad_search("search terms must be separated by a blank", i);
+      std::string_view w = peek_word();
+      if (w == "AND" || w == "OR") {
+        size_t at = i;
+        i += w.size();
+        if (i >= s.size() || !blank(s[i]))
+          bad_search("operator " + std::string(w) + " must be followed by a blank and a term", at);
+        skip_blanks();
+        out += "%20";
+        out += w;
+        out += "%20";
+      } else {
+        out += "%20";  // implicit AND
+      }
+      operand(depth);
+    }
+  }
+};
+}  // namespace
+
+std::string search_encode(std::string_view expr) {
+  SearchWriter w{expr};
+  w.skip_blanks();
+  w.expr(0);
+  w.skip_blanks();
+  if (w.i < expr.size()) bad_search("unbalanced ')'", w.i);
+  return std::move(w.out);
+}
+
+std::string search_phrase(std::string_view text) {
+  if (text.empty()) fail(THREECX_E_INVALID_ARGUMENT, "a search phrase cannot be empty");
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
+  for (char c : text) {
     if (c == '"' || c == '\\') out.push_back('\\');
     out.push_back(c);
   }
   out.push_back('"');
+  return out;
+}
+
+std::string expr_encode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool in_string = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\'') {
+      out.push_back(c);
+      if (in_string && i + 1 < s.size() && s[i + 1] == '\'') {
+        out.push_back('\'');  // '' inside a literal
+        ++i;
+      } else {
+        in_string = !in_string;
+      }
+      continue;
+    }
+    append_encoded(out, static_cast<unsigned char>(c), in_string ? kStringKeep : "(),':/@!*;$=");
+  }
   return out;
 }
 

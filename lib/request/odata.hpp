@@ -31,9 +31,22 @@ std::string path_null();
 bool is_guid(std::string_view s) noexcept;
 bool is_datetime(std::string_view s) noexcept;
 
-// $search value: quoted "..." (with \" and \\ escaped) when it holds a
-// space, a double quote, a parenthesis or is an OData keyword (AND OR NOT).
-std::string search_term(std::string_view s);
+// $search: `expr` is a search expression as the caller writes it (words,
+// AND / OR / NOT, parentheses, "phrases" with \" and \\ escaped); returns
+// it as it goes on the wire, each word and phrase percent-encoded so that it
+// matches the OData ABNF (searchWord / searchPhrase), runs of blanks as one
+// %20. Throws THREECX_E_INVALID_ARGUMENT when `expr` is not a search
+// expression (unbalanced parentheses or quotes, an empty phrase, an operator
+// without operand, terms not separated by a blank, nested too deeply).
+std::string search_encode(std::string_view expr);
+// The search phrase matching `text` exactly: "text" with \ and " escaped
+// (caller-level syntax, for search_encode). Throws for an empty text.
+std::string search_phrase(std::string_view text);
+// A $filter / $orderby / $select / $expand expression as it goes on the
+// wire: query_encode() outside string literals; inside '...' only what the
+// ABNF's string rule allows stays (unreserved, ! ( ) * , ; $ = : @ and the
+// '' pairs), so / ? + & # % space and non-ASCII are percent-encoded.
+std::string expr_encode(std::string_view expr);
 
 // True when s is valid UTF-8 without NUL.
 bool valid_utf8(std::string_view s) noexcept;

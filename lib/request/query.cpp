@@ -41,7 +41,8 @@ void Query::set_skip(int64_t v) {
 }
 void Query::set_search(const std::string &v) {
   check_text("$search", v);
-  set_once(kSearch, odata::search_term(v));
+  odata::search_encode(v);  // refuses what is not a search expression
+  set_once(kSearch, v);
 }
 void Query::set_filter(const std::string &v) {
   check_text("$filter", v);
@@ -82,15 +83,24 @@ bool Query::empty() const noexcept { return mask() == 0 && extra_.empty(); }
 
 std::string Query::to_string() const {
   std::string out;
-  auto add = [&out](const std::string &k, const std::string &v) {
+  auto add = [&out](const std::string &k, const std::string &encoded) {
     if (!out.empty()) out.push_back('&');
     out += k;
     out.push_back('=');
-    out += odata::query_encode(v);
+    out += encoded;
   };
-  for (int i = 0; i < kSlotCount; ++i)
-    if (slots_[i]) add(kNames[i], *slots_[i]);
-  for (const auto &[k, v] : extra_) add(odata::url_encode(k), v);
+  for (int i = 0; i < kSlotCount; ++i) {
+    if (!slots_[i]) continue;
+    const std::string &v = *slots_[i];
+    switch (i) {
+      case kSearch: add(kNames[i], odata::search_encode(v)); break;
+      case kFilter: case kOrderby: case kSelect: case kExpand:
+        add(kNames[i], odata::expr_encode(v));
+        break;
+      default: add(kNames[i], odata::query_encode(v));
+    }
+  }
+  for (const auto &[k, v] : extra_) add(odata::url_encode(k), odata::query_encode(v));
   return out;
 }
 

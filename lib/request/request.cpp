@@ -1,4 +1,5 @@
 #include "request/request.hpp"
+#include "request/json.hpp"
 
 #include <cjson/cJSON.h>
 
@@ -29,7 +30,7 @@ const char *type_name(int t) {
 
 Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
                  const std::string &path, const threecx_operation *op)
-    : client_(std::move(client)), op_(op) {
+    : client_(std::move(client)), path_(path), op_(op) {
   static const char *kMethods[] = {"GET", "POST", "PATCH", "DELETE", "PUT"};
   for (const char *m : kMethods)
     if (strcasecmp(m, method.c_str()) == 0) method_ = m;
@@ -48,12 +49,19 @@ Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
       std::string name = path.substr(i + 1, close - i - 1);
       for (const auto &s : slots_)
         if (s.name == name) fail(THREECX_E_INVALID_ARGUMENT, "path: placeholder {" + name + "} twice");
+      // Key slot: Segment({x}) or Segment(Name={x},...) with no '.' in
+      // Segment (Pbx.Func(x={x}) is a function call).
+      size_t seg = path.rfind('/', i), paren = path.rfind('(', i);
+      bool key = paren != std::string::npos && seg != std::string::npos && paren > seg &&
+                 path.find(')', paren) > i && path.substr(seg, paren - seg).find('.') == std::string::npos;
       text_.push_back(cur);
       cur.clear();
-      slots_.push_back({name, std::nullopt});
+      slots_.push_back({name, std::nullopt, key});
       i = close;
-    } else if (c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '}' || c == '"' ||
-               c == '\\') {
+    } else if (c == 0 || !(std::isalnum(c) || std::strchr("-._~!$&'()*+,;=:@/", c) ||
+                 (c == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+                  std::isxdigit(static_cast<unsigned char>(path[i + 2]))))) {
+      // only what RFC 3986 allows in a path (pchar, '/'), as it goes out
       fail(THREECX_E_INVALID_ARGUMENT,
            std::string("path: character '") + (c >= 0x20 && c < 0x7f ? std::string(1, c) : "\\x" + std::to_string(c)) +
                "' must be passed as a {parameter} (query options go through threecx_query)");
@@ -83,6 +91,21 @@ void Request::set_param(const std::string &name, int type, std::string literal) 
     std::string where = op_ ? std::string("operation ") + op_->id : "the path";
     fail(THREECX_E_UNKNOWN_PARAMETER, where + " has no parameter '" + name + "'");
   }
+  if (type == 0 && !op_ && slot->key) {
+    // Function imports look like keys (GetUpdateDetails(key={key})): the
+    // catalog tells them apart for its own paths (key slots are never
+    // nullable there).
+    bool nullable_elsewhere = false;
+    for (size_t k = 0; k < catalog::count() && !nullable_elsewhere; ++k) {
+      const threecx_operation *o = catalog::at(k);
+      if (path_ != o->path) continue;
+      int idx = catalog::param_index(o, name);
+      nullable_elsewhere = idx >= 0 && o->params[idx].nullable;
+    }
+    if (!nullable_elsewhere)
+      fail(THREECX_E_INVALID_ARGUMENT, "parameter '" + name +
+                                           "' is an entity key, and a key is never null");
+  }
   if (op_) {
     int idx = catalog::param_index(op_, name);
     if (idx < 0)
@@ -91,7 +114,8 @@ void Request::set_param(const std::string &name, int type, std::string literal) 
     const auto &p = op_->params[idx];
     if (type == 0 && !p.nullable)
       fail(THREECX_E_INVALID_ARGUMENT, std::string("parameter '") + name + "' of " + op_->id +
-                                           " is not nullable");
+                                           (slot->key ? " is a key, and a key is never null"
+                                                      : " is not nullable"));
     if (type != 0 && type != p.type)
       fail(THREECX_E_INVALID_ARGUMENT,
            std::string("parameter '") + name + "' of " + op_->id + " is " + type_name(p.type) +
@@ -186,6 +210,7 @@ bool json_parses(const std::string &body) {
   if (body.find('\0') != std::string::npos) return false;
   cJSON *j = cJSON_ParseWithLengthOpts(body.c_str(), body.size() + 1, nullptr, 1);
   cJSON_Delete(j);
+  if (!j) cJSON_Delete(parse_json(body));  // std::bad_alloc if that was cJSON running out of memory
   return j != nullptr;
 }
 }  // namespace

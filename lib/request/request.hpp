@@ -44,9 +44,13 @@ class Request {
   struct Slot {
     std::string name;
     std::optional<std::string> literal;
+    // In the parentheses of a segment that is not namespace-qualified:
+    // an entity key or alternate key, which is never null.
+    bool key = false;
   };
   std::shared_ptr<ClientCore> client_;
   std::string method_;
+  std::string path_;
   // The template cut at its {name} slots: text_[0] slot_[0] text_[1] ...
   std::vector<std::string> text_;
   std::vector<Slot> slots_;

@@ -4,15 +4,17 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "common/error.hpp"
 #include "common/scrub.hpp"
+#include "request/json.hpp"
 
 namespace threecx {
 
 Page parse_page(const char *body, size_t size) {
   Page p;
-  p.doc = std::unique_ptr<cJSON, void (*)(cJSON *)>(cJSON_ParseWithLength(body, size), cJSON_Delete);
+  p.doc = std::unique_ptr<cJSON, void (*)(cJSON *)>(parse_json(std::string_view(body, size)), cJSON_Delete);  // std::bad_alloc when cJSON ran out of memory
   if (!p.doc)
     fail(THREECX_E_PROTOCOL, "pager: the page is not JSON: " + body_excerpt(body, size));
   p.value = cJSON_GetObjectItemCaseSensitive(p.doc.get(), "value");
@@ -107,10 +109,9 @@ std::optional<std::string> Pager::next_item() {
   while (!cursor_) {
     if (!fetch()) return std::nullopt;
   }
-  char *s = cJSON_PrintUnformatted(cursor_);
+  std::unique_ptr<char, void (*)(void *)> s(cJSON_PrintUnformatted(cursor_), cJSON_free);
   if (!s) throw std::bad_alloc();
-  std::string out(s);
-  cJSON_free(s);
+  std::string out(s.get());  // may throw: s is freed anyway
   cursor_ = cursor_->next;
   return out;
 }

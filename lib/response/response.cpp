@@ -2,16 +2,21 @@
 
 #include <cjson/cJSON.h>
 
+#include <memory>
+#include <new>
+
 #include "common/scrub.hpp"
+#include "request/json.hpp"
 
 namespace threecx {
 
 std::optional<ODataError> parse_odata_error(const std::string &body) {
   if (body.empty()) return std::nullopt;
-  cJSON *root = cJSON_ParseWithLength(body.data(), body.size());
+  // freed on every path, std::bad_alloc from a string copy included
+  std::unique_ptr<cJSON, void (*)(cJSON *)> root(parse_json(body), cJSON_Delete);
   if (!root) return std::nullopt;
   std::optional<ODataError> out;
-  const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+  const cJSON *err = cJSON_GetObjectItemCaseSensitive(root.get(), "error");
   if (cJSON_IsObject(err)) {
     ODataError e;
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(err, "code");
@@ -20,16 +25,13 @@ std::optional<ODataError> parse_odata_error(const std::string &body) {
     if (cJSON_IsString(code)) e.code = code->valuestring;
     if (cJSON_IsString(msg)) e.message = msg->valuestring;
     if (cJSON_IsArray(det)) {
-      char *s = cJSON_PrintUnformatted(det);
-      if (s) {
-        e.details = s;
-        cJSON_free(s);
-      }
+      std::unique_ptr<char, void (*)(void *)> s(cJSON_PrintUnformatted(det), cJSON_free);
+      if (!s) throw std::bad_alloc();
+      e.details = s.get();
     }
     if (e.details.empty()) e.details = "[]";
     if (cJSON_IsString(code) || cJSON_IsString(msg)) out = std::move(e);
   }
-  cJSON_Delete(root);
   return out;
 }
 

@@ -33,6 +33,7 @@ struct Exchange {
   HttpResponse *resp;
   bool aborted = false;
   bool too_big = false;
+  bool oom = false;  // our copy of a body or header chunk failed to allocate
   int64_t max_body = 0;
   bool status_known = false;
   bool stream = false;
@@ -78,6 +79,7 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
   try {
     ex->resp->body.append(data, len);
   } catch (...) {
+    ex->oom = true;
     return 0;
   }
   return len;
@@ -95,9 +97,16 @@ size_t on_header(char *data, size_t size, size_t n, void *ud) {
     std::pair<std::string, std::string> h;
     if (parse_header_line(line, &h)) ex->resp->headers.push_back(std::move(h));
   } catch (...) {
+    ex->oom = true;
     return 0;
   }
   return len;
+}
+
+// Options whose string libcurl copies fail only for lack of memory (which
+// would otherwise surface later as a malformed URL or a refused protocol).
+void must(CURLcode rc) {
+  if (rc == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
 }
 
 int map_curl_error(CURLcode rc) {
@@ -222,9 +231,9 @@ HttpResponse Transport::perform(const HttpRequest &req,
   if (req.body) add_header(std::string("Content-Type: ") + req.content_type);
   add_header("Expect:");
 
-  curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+  must(curl_easy_setopt(c, CURLOPT_URL, req.url.c_str()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  must(curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https"));
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, rel.headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -233,16 +242,16 @@ HttpResponse Transport::perform(const HttpRequest &req,
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &ex);
   curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
   curl_easy_setopt(c, CURLOPT_PREREQDATA, &ex);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, opt.user_agent.c_str());
+  must(curl_easy_setopt(c, CURLOPT_USERAGENT, opt.user_agent.c_str()));
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, opt.tls_verify ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, opt.tls_verify ? 2L : 0L);
-  if (!opt.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_file.c_str());
-  if (!opt.ca_path.empty()) curl_easy_setopt(c, CURLOPT_CAPATH, opt.ca_path.c_str());
+  if (!opt.ca_file.empty()) must(curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_file.c_str()));
+  if (!opt.ca_path.empty()) must(curl_easy_setopt(c, CURLOPT_CAPATH, opt.ca_path.c_str()));
   if (!opt.ca_pem.empty()) {
     curl_blob blob{const_cast<char *>(opt.ca_pem.data()), opt.ca_pem.size(), CURL_BLOB_COPY};
-    curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+    must(curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob));
   }
-  if (!opt.pinned_keys.empty()) curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, opt.pinned_keys.c_str());
+  if (!opt.pinned_keys.empty()) must(curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, opt.pinned_keys.c_str()));
   if (opt.connect_timeout_ms > 0)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout_ms));
   if (opt.timeout_ms > 0)
@@ -256,7 +265,7 @@ HttpResponse Transport::perform(const HttpRequest &req,
   if (req.method == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    must(curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str()));
     if (req.body || req.method == "POST" || req.method == "PATCH" ||
         req.method == "PUT") {
       static const std::string kEmpty;
@@ -278,6 +287,7 @@ HttpResponse Transport::perform(const HttpRequest &req,
   CURLcode rc = curl_easy_perform(c);
   resp.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   if (rc != CURLE_OK) {
+    if (ex.oom) throw std::bad_alloc();
     long seen = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &seen);
     const bool sent = ex.requests > 0;

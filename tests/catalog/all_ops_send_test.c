@@ -29,6 +29,7 @@
 
 #include "threecx/catalog.h"
 #include "threecx/operations.h"
+#include "odata_abnf.h"
 #include "simproc.h"
 
 #define MAX_PARAMS 24
@@ -142,10 +143,14 @@ static void qpct(struct buf *b, const char *s) { encode(b, s, QUERY_KEEP); }
  * $select $expand $count $top $skip. */
 static const struct {
   int32_t bit;
-  const char *name, *value, *wire;
+  const char *name, *value, *encoded; /* encoded: as on the wire, when not qpct(value) */
 } kOptions[] = {
-    {THREECX_OPT_FILTER, "$filter", "Name eq 'O''Brien & co' and Id gt 5", NULL},
-    {THREECX_OPT_SEARCH, "$search", "two words", "\"two words\""},
+    /* in a string literal / ? + & and space are percent-encoded (ABNF string rule) */
+    {THREECX_OPT_FILTER, "$filter", "Name eq 'O''Brien & co/x?+' and Id gt 5",
+     "Name%20eq%20'O''Brien%20%26%20co%2Fx%3F%2B'%20and%20Id%20gt%205"},
+    /* an expression, sent as written: words, operators, a phrase */
+    {THREECX_OPT_SEARCH, "$search", "two words OR (\"a;b\" AND NOT c;d)",
+     "two%20words%20OR%20(%22a;b%22%20AND%20NOT%20c%3Bd)"},
     {THREECX_OPT_ORDERBY, "$orderby", "Name desc,Id", NULL},
     {THREECX_OPT_SELECT, "$select", "Id,Name", NULL},
     {THREECX_OPT_EXPAND, "$expand", "Groups($select=Name;$top=5)", NULL},
@@ -217,9 +222,77 @@ static void expected_target(const threecx_operation *op, const struct op_args *a
       first = 0;
       puts_(b, kOptions[i].name);
       puts_(b, "=");
-      qpct(b, kOptions[i].wire ? kOptions[i].wire : kOptions[i].value);
+      if (kOptions[i].encoded) puts_(b, kOptions[i].encoded);
+      else qpct(b, kOptions[i].value);
     }
   }
+}
+
+/* Checks a recorded target against the OData ABNF (tests/support/odata_abnf.h):
+ * each path parameter value by its type (string literal, int32, boolean,
+ * guid, dateTimeOffset; null never in a key slot), every string literal of
+ * $filter/$orderby/$select/$expand, and $search as a searchExpr. Independent
+ * of the expected-target computation above. Returns NULL or what is wrong. */
+static const char *grammar_error(const threecx_operation *op, const char *target) {
+  static char why[256];
+  const char *path = NULL, *summary = NULL, *p, *t = target;
+  size_t slot = 0;
+  threecx_operation_path(op, &path);
+  threecx_operation_summary(op, &summary);
+  if (!abnf_url_chars(target, strlen(target))) return "characters outside RFC 3986";
+  if (strncmp(t, "/xapi/v1", 8) != 0) return "not under /xapi/v1";
+  t += 8;
+  for (p = path; *p; ++p) {
+    const char *end, *seg, *open;
+    int32_t type = 0, nullable = 0;
+    int is_key;
+    if (*p != '{') {
+      if (*t != *p) return "path text differs from the template";
+      ++t;
+      continue;
+    }
+    /* the value runs to the template's next character (')' or ',') */
+    end = strchr(t, p[strcspn(p, "}") + 1]);
+    if (!end) return "unterminated parameter value";
+    /* key: in the parentheses of a segment without '.', unless the
+     * operation is a function import (the spec's summary says so:
+     * "Invoke functionImport GetUpdateDetails") */
+    open = p;
+    while (open > path && *open != '(') --open;
+    seg = open;
+    while (seg > path && *seg != '/') --seg;
+    is_key = !memchr(seg, '.', (size_t)(open - seg)) && !(summary && strstr(summary, "functionImport"));
+    threecx_operation_param_type(op, slot, &type);
+    threecx_operation_param_nullable(op, slot, &nullable);
+    if (!abnf_param_value(t, (size_t)(end - t), type, is_key, nullable)) {
+      snprintf(why, sizeof why, "parameter %zu (%.*s) is not a%s value of its type", slot, (int)(end - t), t,
+               is_key ? " key" : "");
+      return why;
+    }
+    t = end;
+    p = strchr(p, '}');
+    ++slot;
+  }
+  if (*t == '?') {
+    const char *opt = t + 1;
+    while (*opt) {
+      const char *amp = strchr(opt, '&'), *eq = strchr(opt, '=');
+      size_t len = amp ? (size_t)(amp - opt) : strlen(opt);
+      if (!eq || eq > opt + len) return "query option without '='";
+      {
+        size_t vl = len - (size_t)(eq + 1 - opt);
+        if (!strncmp(opt, "$search=", 8) && !abnf_search(eq + 1, vl)) return "$search is not a searchExpr";
+        if ((!strncmp(opt, "$filter=", 8) || !strncmp(opt, "$expand=", 8) || !strncmp(opt, "$orderby=", 9) ||
+             !strncmp(opt, "$select=", 8)) &&
+            abnf_expr_strings(eq + 1, vl) < 0)
+          return "a string literal in an expression breaks the ABNF string rule";
+      }
+      opt += len + (amp ? 1 : 0);
+    }
+  } else if (*t) {
+    return "text after the path";
+  }
+  return NULL;
 }
 
 int main(void) {
@@ -230,6 +303,7 @@ int main(void) {
   long long since = 0;
   size_t count = 0, k, ops_ok = 0;
   int32_t opts_seen = 0;
+  size_t grammar_checked = 0;
 
   curl_global_init(CURL_GLOBAL_DEFAULT);
   if (sim_start(&s, 1, NULL) != 0) {
@@ -314,8 +388,13 @@ int main(void) {
     if (last) {
       const char *t = jstr(last, "target"), *m = jstr(last, "method"), *im = header(last, "If-Match");
       const char *body = jstr(last, "body");
-      CHECK(m && method && strcmp(m, method) == 0, "%s: method %s, want %s", kThunks[k].id, m, method);
-      CHECK(t && strcmp(t, want.p) == 0, "%s: target\n   got  %s\n   want %s", kThunks[k].id, t, want.p);
+      CHECK(m && method && strcmp(m, method) == 0, "%s: method %s, want %s", kThunks[k].id, m ? m : "(none)", method ? method : "");
+      CHECK(t && strcmp(t, want.p) == 0, "%s: target\n   got  %s\n   want %s", kThunks[k].id, t ? t : "(none)", want.p);
+      if (t) {
+        const char *why = grammar_error(op, t);
+        CHECK(why == NULL, "%s: %s: not OData ABNF: %s", kThunks[k].id, t, why ? why : "");
+        ++grammar_checked;
+      }
       if (has_if_match) CHECK(im && strcmp(im, a.if_match) == 0, "%s: If-Match %s", kThunks[k].id, im);
       if (has_body) CHECK(body && strcmp(body, a.body) == 0, "%s: body %s", kThunks[k].id, body);
       else CHECK(!body || !*body, "%s: unexpected body %s", kThunks[k].id, body);
@@ -325,6 +404,8 @@ int main(void) {
     if (failed == failed_before) ++ops_ok;
   }
   printf("%zu of %zu operations sent and recorded as expected\n", ops_ok, sizeof kThunks / sizeof kThunks[0]);
+  printf("%zu recorded targets checked against the OData ABNF\n", grammar_checked);
+  CHECK(grammar_checked == sizeof kThunks / sizeof kThunks[0], "grammar-checked %zu targets", grammar_checked);
   CHECK(opts_seen == 0xFF, "not every option was exercised: 0x%x", (unsigned)opts_seen);
   threecx_client_free(client);
   sim_stop(&s);

@@ -203,8 +203,19 @@ static void check_operation(const char *path, const char *method, const cJSON *o
     threecx_operation_param_type(e, slot, &t);
     CHECK(t == type_of(get(decl, "schema")) && t != 0, "%s: param %s type %d", id, name, (int)t);
     threecx_operation_param_nullable(e, slot, &nl);
-    CHECK(nl == cJSON_IsTrue(get(get(decl, "schema"), "nullable")), "%s: param %s nullable %d", id, name,
-          (int)nl);
+    {
+      /* a key (in the parentheses of a segment without '.', the operation
+       * not being a function import) is never nullable, whatever the spec */
+      const char *open = q, *seg;
+      const char *kind = str(op, "x-ms-docs-operation-type");
+      int is_key;
+      while (open > path && *open != '(') --open;
+      seg = open;
+      while (seg > path && *seg != '/') --seg;
+      is_key = *open == '(' && !memchr(seg, '.', (size_t)(open - seg)) && !(kind && !strcmp(kind, "functionImport"));
+      CHECK(nl == (cJSON_IsTrue(get(get(decl, "schema"), "nullable")) && !is_key), "%s: param %s nullable %d", id,
+            name, (int)nl);
+    }
     ++slot;
   }
   CHECK(count == slot, "%s: %zu params, spec %zu", id, count, slot);

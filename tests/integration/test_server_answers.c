@@ -42,6 +42,8 @@ typedef struct scenario {
 
 static scenario g_sc;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+/* the server thread reads the scenario under g_mu: the test writes it so too */
+#define LOCKED(stmt) do { pthread_mutex_lock(&g_mu); stmt; pthread_mutex_unlock(&g_mu); } while (0)
 
 /* JSON string body of `s` (quotes, backslashes, control characters). */
 static void json_escape(char *out, size_t cap, const char *s) {
@@ -237,7 +239,7 @@ static void test_expires_in_out_of_range(void **state) {
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
     snprintf(body, sizeof body,
              "{\"access_token\":\"TOK-X-SECRET\",\"token_type\":\"Bearer\",\"expires_in\":%s}", bad[i].value);
-    g_sc.token_body = body;
+    LOCKED(g_sc.token_body = body);
     threecx_client *c = client();
     assert_int_equal(threecx_client_authenticate(c), THREECX_E_PROTOCOL);
     const char *msg = threecx_last_error();
@@ -261,9 +263,9 @@ static void test_expires_in_valid_or_absent(void **state) {
       "{\"access_token\":\"TOK-V-SECRET\",\"token_type\":\"Bearer\",\"expires_in\":null}",
   };
   for (int i = 0; i < 3; ++i) {
-    g_sc.token_body = bodies[i];
-    g_sc.tokens = 0;
-    g_sc.xapi = OK_EMPTY;
+    LOCKED(g_sc.token_body = bodies[i]);
+    LOCKED(g_sc.tokens = 0);
+    LOCKED(g_sc.xapi = OK_EMPTY);
     threecx_client *c = client();
     for (int k = 0; k < 5; ++k) assert_int_equal(get(c, "/Defs"), THREECX_OK);
     int64_t n = 0;
@@ -289,10 +291,10 @@ static int first_page(threecx_client *c, threecx_pager **p, char **page) {
 static void test_odata_count_out_of_range(void **state) {
   (void)state;
   const char *bad[] = {"1e300", "-1", "2.5", "\"7\"", "9007199254740993", "[]"};
-  g_sc.xapi = PAGE_COUNT;
+  LOCKED(g_sc.xapi = PAGE_COUNT);
   threecx_client *c = client();
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
-    g_sc.count_text = bad[i];
+    LOCKED(g_sc.count_text = bad[i]);
     threecx_pager *p;
     char *page = NULL;
     assert_int_equal(first_page(c, &p, &page), THREECX_E_PROTOCOL);
@@ -301,7 +303,7 @@ static void test_odata_count_out_of_range(void **state) {
     threecx_pager_free(p);
   }
   /* a sane count is taken as given */
-  g_sc.count_text = "1";
+  LOCKED(g_sc.count_text = "1");
   threecx_pager *p;
   char *page = NULL;
   int64_t total = 0;
@@ -328,8 +330,8 @@ static void test_echoed_secrets_scrubbed(void **state) {
   (void)state;
   threecx_client *c = client();
   /* XAPI error whose message, details and headers echo the request */
-  g_sc.xapi = ECHO_400;
-  g_sc.unauthorized_first = 1; /* token 1 is refused: token 2 is the current one */
+  LOCKED(g_sc.xapi = ECHO_400);
+  LOCKED(g_sc.unauthorized_first = 1); /* token 1 is refused: token 2 is the current one */
   assert_int_equal(get(c, "/Defs"), THREECX_E_HTTP);
   assert_int_equal(g_sc.tokens, 2);
   assert_non_null(strstr(threecx_last_error(), "HTTP 400"));
@@ -342,14 +344,14 @@ static void test_echoed_secrets_scrubbed(void **state) {
   no_secret(threecx_last_error(), "last_error (pager 400 echo)");
   threecx_pager_free(p);
   /* a text/plain proxy error that quotes the raw request */
-  g_sc.xapi = ECHO_502_TEXT;
+  LOCKED(g_sc.xapi = ECHO_502_TEXT);
   assert_int_equal(get(c, "/Defs"), THREECX_E_HTTP);
   assert_non_null(strstr(threecx_last_error(), "HTTP 502"));
   no_secret(threecx_last_error(), "last_error (502 text echo)");
   threecx_client_free(c);
   /* the token endpoint echoing the form (client_secret=...) */
   c = client();
-  g_sc.token_status = 400;
+  LOCKED(g_sc.token_status = 400);
   assert_int_equal(threecx_client_authenticate(c), THREECX_E_AUTH);
   assert_non_null(strstr(threecx_last_error(), "invalid_client"));
   no_secret(threecx_last_error(), "last_error (token 400 echo)");
@@ -373,8 +375,8 @@ static void test_redirect_not_followed(void **state) {
   threecx_client *c = client();
   assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
   /* an XAPI answer pointing elsewhere: returned as it is (E_HTTP 302) */
-  g_sc.xapi = REDIRECT;
-  g_sc.redirect_to = rawsrv_base(other);
+  LOCKED(g_sc.xapi = REDIRECT);
+  LOCKED(g_sc.redirect_to = rawsrv_base(other));
   threecx_request *r;
   threecx_response *resp = NULL;
   assert_int_equal(threecx_request_new(c, "GET", "/Defs", &r), THREECX_OK);
@@ -406,7 +408,7 @@ static void test_non_json_2xx_refused(void **state) {
   (void)state;
   threecx_client *c = client();
   threecx_response *resp = (threecx_response *)(void *)&resp;
-  g_sc.xapi = HTML_200;
+  LOCKED(g_sc.xapi = HTML_200);
   assert_int_equal(send_op(c, "ListSecurityRefreshToken", &resp), THREECX_E_PROTOCOL);
   assert_null(resp);
   assert_non_null(strstr(threecx_last_error(), "text/html"));
@@ -415,13 +417,13 @@ static void test_non_json_2xx_refused(void **state) {
   assert_int_equal(get(c, "/SecurityTokens"), THREECX_E_PROTOCOL);
   /* a raw request by path the catalog does not know: HTML is refused too */
   assert_int_equal(get(c, "/NoSuchThing"), THREECX_E_PROTOCOL);
-  g_sc.xapi = BADJSON_200;
+  LOCKED(g_sc.xapi = BADJSON_200);
   assert_int_equal(send_op(c, "ListSecurityRefreshToken", &resp), THREECX_E_PROTOCOL);
   assert_non_null(strstr(threecx_last_error(), "not valid JSON"));
   assert_non_null(strstr(threecx_last_error(), "{\"value\":[{\"Id\":1,"));
   assert_int_equal(get(c, "/NoSuchThing"), THREECX_E_PROTOCOL);
   /* file operations are exempt: any bytes with any content type */
-  g_sc.xapi = FILE_200;
+  LOCKED(g_sc.xapi = FILE_200);
   threecx_request *r;
   assert_int_equal(threecx_request_new_op(c, "DownloadRecording", &r), THREECX_OK);
   assert_int_equal(threecx_request_set_param_int(r, "recId", 7), THREECX_OK);
@@ -441,11 +443,11 @@ static void test_stall_detected_trickle_unaffected(void **state) {
   assert_int_equal(threecx_client_set_stall_timeout(c, 1, 2), THREECX_OK);
   assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
   /* accepted, read, never answered: given up by the stall detector */
-  g_sc.xapi = HOLD;
+  LOCKED(g_sc.xapi = HOLD);
   assert_int_equal(get(c, "/Defs"), THREECX_E_TIMEOUT);
   assert_non_null(strstr(threecx_last_error(), "stall"));
   /* a slow but steady download lasting longer than the window goes through */
-  g_sc.xapi = TRICKLE;
+  LOCKED(g_sc.xapi = TRICKLE);
   threecx_request *r;
   threecx_response *resp = NULL;
   assert_int_equal(threecx_request_new_op(c, "DownloadRecording", &r), THREECX_OK);

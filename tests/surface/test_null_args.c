@@ -224,6 +224,11 @@ CHECK(threecx_odata_string) {
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_odata_string(NULL, &s));
   EXPECT_INVALID(threecx_odata_string("x", NULL));
 }
+CHECK(threecx_search_phrase) {
+  char *s;
+  EXPECT_INVALID_PTR_OUT(char *, s, threecx_search_phrase(NULL, &s));
+  EXPECT_INVALID(threecx_search_phrase("x", NULL));
+}
 CHECK(threecx_url_encode) {
   char *s;
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_url_encode(NULL, &s));
@@ -512,6 +517,7 @@ static const struct {
     E(threecx_client_set_refresh_margin), E(threecx_client_set_retry), E(threecx_client_authenticate),
     E(threecx_client_invalidate_token), E(threecx_client_token_requests),
     E(threecx_client_base_url), E(threecx_odata_string), E(threecx_url_encode),
+    E(threecx_search_phrase),
     E(threecx_query_new), E(threecx_query_free), E(threecx_query_set_top),
     E(threecx_query_set_skip), E(threecx_query_set_search), E(threecx_query_set_filter),
     E(threecx_query_set_count), E(threecx_query_set_orderby), E(threecx_query_set_select),

@@ -189,21 +189,37 @@ void test_datetime_invalid(void **) {
 }
 
 void test_search_term(void **) {
+  // search_phrase: caller-level phrase; search_encode: the wire form
   static const Golden g[] = {
-      {"word", "word"},
+      {"word", "\"word\""},
       {"two words", "\"two words\""},
       {"say \"hi\"", "\"say \\\"hi\\\"\""},
       {"back\\slash x", "\"back\\\\slash x\""},
-      {"a(b", "\"a(b\""},
-      {"tab\there", "\"tab\there\""},
       {"AND", "\"AND\""},
-      {"OR", "\"OR\""},
-      {"NOT", "\"NOT\""},
-      {"and", "and"},
-      {"", "\"\""},
-      {"Zo\xc3\xab", "Zo\xc3\xab"},
+      {"Zo\xc3\xab", "\"Zo\xc3\xab\""},
   };
-  for (const auto &t : g) assert_std_string_equal(search_term(t.in), t.out);
+  for (const auto &t : g) {
+    assert_std_string_equal(search_phrase(t.in), t.out);
+    // a phrase always parses back as one search phrase
+    std::string w = search_encode(search_phrase(t.in));
+    assert_true(w.size() > 6 && w.compare(0, 3, "%22") == 0 && w.compare(w.size() - 3, 3, "%22") == 0);
+  }
+  assert_int_equal(unit::code_of([] { search_phrase(""); }), THREECX_E_INVALID_ARGUMENT);
+  static const Golden e[] = {
+      {"a b", "a%20b"},
+      {"a\tOR\tb", "a%20OR%20b"},
+      {"NOT (x)", "NOT%20(x)"},
+      {"a&b", "a%26b"},
+      {"and", "and"},
+  };
+  for (const auto &t : e) assert_std_string_equal(search_encode(t.in), t.out);
+  std::string deep(200, '(');
+  deep += "a" + std::string(200, ')');
+  assert_int_equal(unit::code_of([&] { search_encode(deep); }), THREECX_E_INVALID_ARGUMENT);
+  std::string many;
+  for (int i = 0; i < 100000; ++i) many += "w OR ";
+  many += "w";
+  assert_true(search_encode(many).size() > many.size());  // no recursion per term
 }
 
 void test_valid_utf8(void **) {

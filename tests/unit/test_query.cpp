@@ -65,20 +65,27 @@ void test_each_option_alone(void **) {
 }
 
 void test_search_quoting(void **) {
+  // sent as written (an expression), each word/phrase percent-encoded
   struct {
     const char *in, *want;
   } cases[] = {
       {"word", "$search=word"},
-      {"two words", "$search=%22two%20words%22"},
-      {"say \"hi\" now", "$search=%22say%20%5C%22hi%5C%22%20now%22"},
-      {"a\\b c", "$search=%22a%5C%5Cb%20c%22"},
-      {"NOT", "$search=%22NOT%22"},
+      {"two words", "$search=two%20words"},
+      {"\"two words\"", "$search=%22two%20words%22"},
+      {"\"say \\\"hi\\\" now\"", "$search=%22say%20%5C%22hi%5C%22%20now%22"},
+      {"\"a\\\\b c\"", "$search=%22a%5C%5Cb%20c%22"},
+      {"a OR b", "$search=a%20OR%20b"},
+      {"\"NOT\"", "$search=%22NOT%22"},
   };
   for (auto &c : cases) {
     Query q;
     q.set_search(c.in);
     assert_std_string_equal(q.to_string(), c.want);
   }
+  Query q;
+  assert_int_equal(unit::code_of([&] { q.set_search("NOT"); }), THREECX_E_INVALID_ARGUMENT);
+  assert_int_equal(unit::code_of([&] { q.set_search("a;b"); }), THREECX_OK);
+  assert_std_string_equal(q.to_string(), "$search=a%3Bb");
 }
 
 void test_repeated(void **) {
@@ -161,7 +168,7 @@ void test_c_api(void **) {
   assert_int_equal(threecx_query_to_string(q, &s), THREECX_OK);
   assert_string_equal(s,
                       "$filter=Id%20gt%200"
-                      "&$search=%22Zo%C3%AB%20Smith%22"
+                      "&$search=Zo%C3%AB%20Smith"
                       "&$orderby=Username%20asc,Id%20desc"
                       "&$select=Id,Username"
                       "&$expand=Groups($select=Name;$top=5)"

@@ -192,6 +192,22 @@ def response_kind(spec, op_id, path, op):
     return 2
 
 
+
+def key_slots(path, op_type):
+    """Names of the {slots} of `path` that are entity keys or alternate keys:
+    those in the parentheses of a segment that is not namespace-qualified
+    (Pbx.Func(...) is a bound function), unless that segment is the function
+    import or action import the operation itself calls (GetUpdateDetails(...))."""
+    keys = set()
+    for m in re.finditer(r"/([^/(]*)\(([^)]*)\)", path):
+        seg, inside = m.group(1), m.group(2)
+        if "." in seg:
+            continue
+        if m.end() == len(path) and op_type in ("functionImport", "actionImport"):
+            continue
+        keys.update(re.findall(r"\{([^}]*)\}", inside))
+    return keys
+
 def load_operations(spec):
     ops = []
     for path in sorted(spec.doc["paths"]):
@@ -227,10 +243,13 @@ def load_operations(spec):
                 raise GenError("%s: path slots %r do not match parameters %r" % (where, slots, sorted(declared)))
             params = []
             cnames = set()
+            keys = key_slots(path, op.get("x-ms-docs-operation-type"))
             for name in slots:
                 p = declared[name]
                 t = param_type(p, "%s.%s" % (where, name))
-                nullable = bool(p.get("schema", {}).get("nullable", False))
+                # A key value is never null in OData (keyPredicate has no
+                # null), whatever the spec says of the parameter.
+                nullable = bool(p.get("schema", {}).get("nullable", False)) and name not in keys
                 cn = c_param_name(name)
                 if cn in cnames:
                     raise GenError("%s: parameter C name collision %s" % (where, cn))

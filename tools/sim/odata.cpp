@@ -709,7 +709,8 @@ bool Filter::matches(const cJSON *e) const { return truthy(root_->eval(e)); }
 
 Query parse_query(const std::vector<std::pair<std::string, std::string>> &params) {
   Query q;
-  for (const auto &[k, v] : params) {
+  for (const auto &kv : params) {  // no structured binding: lambdas capture k (C++20 only)
+    const std::string &k = kv.first, &v = kv.second;
     auto once = [&](bool &flag) {
       if (flag) throw BadQuery("Query option '" + k + "' was specified more than once, but it must be specified at most once.");
       flag = true;
