@@ -502,46 +502,38 @@ out:
   return result;
 }
 
-static void threads_round(int round) {
-  for (int ti = 0; ti < 4; ++ti) {
-    int T = C.thread_counts[ti];
-    char m[64];
-    snprintf(m, sizeof m, "3 threads %d HTTPS", T);
-    for (int k = 0; k < 2; ++k) {
-      int lib = (k + round) % 2;
-      long rc = 0;
-      double cpu = NAN;
-      double rate = thr_run(lib, T, 0, &rc, &cpu);
-      if (isnan(rate)) continue;
-      if (lib) {
-        rec(m, "req/s", "libthreecx, one shared client", ">= 0.95", rate);
-        rec(m, "reconnects/window", "libthreecx, one shared client", "0", (double)rc);
-        rec(m, "CPU us/req", "libthreecx, one shared client", NULL, cpu);
-      } else {
-        rec_base(m, "req/s", "raw libcurl, one handle per thread", rate);
-        rec_base(m, "reconnects/window", "raw libcurl, one handle per thread", (double)rc);
-        rec_base(m, "CPU us/req", "raw libcurl, one handle per thread", cpu);
-      }
+/* One thread-count or burst measure of a round, both contenders. */
+static void threads_measure(const char *m, int T, int burst, int round) {
+  const char *unit = burst ? "ms (lower=better)" : "req/s", *rcu = burst ? "reconnects" : "reconnects/window";
+  const char *raw = burst ? "raw libcurl, one warm handle per thread" : "raw libcurl, one handle per thread";
+  const char *lib_name = "libthreecx, one shared client";
+  for (int k = 0; k < 2; ++k) {
+    int lib = (k + round) % 2;
+    long rc = 0;
+    double cpu = NAN;
+    double v = thr_run(lib, T, burst, &rc, &cpu);
+    if (isnan(v)) continue;
+    if (lib) {
+      rec(m, unit, lib_name, burst ? "<= 1.05" : ">= 0.95", v);
+      rec(m, rcu, lib_name, "0", (double)rc);
+      if (!burst) rec(m, "CPU us/req", lib_name, NULL, cpu);
+    } else {
+      rec_base(m, unit, raw, v);
+      rec_base(m, rcu, raw, (double)rc);
+      if (!burst) rec_base(m, "CPU us/req", raw, cpu);
     }
   }
+}
+
+static void threads_round(int round) {
+  char m[64];
+  for (int ti = 0; ti < 4; ++ti) {
+    snprintf(m, sizeof m, "3 threads %d HTTPS", C.thread_counts[ti]);
+    threads_measure(m, C.thread_counts[ti], 0, round);
+  }
   for (int bi = 0; bi < 2; ++bi) {
-    int T = C.bursts[bi];
-    char m[64];
-    snprintf(m, sizeof m, "3 burst of %d after a pause HTTPS", T);
-    for (int k = 0; k < 2; ++k) {
-      int lib = (k + round) % 2;
-      long rc = 0;
-      double cpu = NAN;
-      double ms = thr_run(lib, T, 1, &rc, &cpu);
-      if (isnan(ms)) continue;
-      if (lib) {
-        rec(m, "ms (lower=better)", "libthreecx, one shared client", "<= 1.05", ms);
-        rec(m, "reconnects", "libthreecx, one shared client", "0", (double)rc);
-      } else {
-        rec_base(m, "ms (lower=better)", "raw libcurl, one warm handle per thread", ms);
-        rec_base(m, "reconnects", "raw libcurl, one warm handle per thread", (double)rc);
-      }
-    }
+    snprintf(m, sizeof m, "3 burst of %d after a pause HTTPS", C.bursts[bi]);
+    threads_measure(m, C.bursts[bi], 1, round);
   }
 }
 
@@ -949,13 +941,6 @@ static void instr_all(void) {
 /* ------------------------------------------------------------------------ */
 /* 6. Token requests for many calls across 16 threads */
 
-static void *tok_main(void *p) {
-  lt_shared *sh = p;
-  while (atomic_fetch_sub(&sh->left, 1) > 0)
-    if (!lib_generic(sh->cl)) atomic_fetch_add(&sh->errors, 1);
-  return NULL;
-}
-
 static void tokens_once(void) {
   char m[64];
   snprintf(m, sizeof m, "6 tokens for %d calls, 16 threads HTTPS", C.token_calls);
@@ -963,7 +948,7 @@ static void tokens_once(void) {
   if (!sh.cl) return;
   atomic_store(&sh.left, C.token_calls);
   pthread_t th[16];
-  for (int i = 0; i < 16; ++i) pthread_create(&th[i], NULL, tok_main, &sh);
+  for (int i = 0; i < 16; ++i) pthread_create(&th[i], NULL, lt_main, &sh);
   for (int i = 0; i < 16; ++i) pthread_join(th[i], NULL);
   int64_t tokens = -1;
   threecx_client_token_requests(sh.cl, &tokens);
