@@ -366,174 +366,259 @@ static void seq_round(int round) {
 /* ------------------------------------------------------------------------ */
 /* 3. Threads sharing one client (vs one raw handle per thread), bursts */
 
+/* The raw and the library thread sets of a measure run side by side, only
+ * one at a time active: the window of a round is cut into slices that
+ * alternate between them, so that load from elsewhere hits both alike. A
+ * slice is measured after its threads have resumed (two requests each) and
+ * the set is quiet before the other's slice; the inactive set waits on a
+ * condition variable (no CPU). Bursts: the same
+ * threads send one request each, BURSTS times per round after a pause. */
+#define THR_SLICES 4
+#define BURSTS 3
+#define MAX_THREADS 1024
+
 typedef struct thr_shared {
-  int lib;
+  int lib, burst, threads;
   threecx_client *cl;
   char url[256];
   struct curl_slist *h;
-  atomic_int ready;
-  atomic_int stop;
+  pthread_t th[MAX_THREADS];
+  atomic_int ready, stop, active, errors, inflight;
+  atomic_int epoch, resumed; /* activations; threads done with a request since */
   atomic_long done;
-  atomic_int errors;
-  pthread_barrier_t b1, b2; /* bursts: after warm-up, go */
-  int burst;
-  double t_end[512];
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  pthread_barrier_t b1, b2; /* bursts: all idle, go */
+  double t_end[MAX_THREADS];
 } thr_shared;
 
 typedef struct thr_arg {
   thr_shared *sh;
   int idx;
 } thr_arg;
+static thr_arg thr_args[2][MAX_THREADS];
+
+static int thr_one(thr_shared *sh, CURL *c, buf *b) { return sh->lib ? lib_generic(sh->cl) : raw_get(c, b); }
 
 static void *thr_main(void *p) {
   thr_arg *a = p;
   thr_shared *sh = a->sh;
   buf b = {0};
-  CURL *c = NULL;
-  if (!sh->lib) c = raw_easy(sh->url, sh->h, &b);
-#define ONE() (sh->lib ? lib_generic(sh->cl) : raw_get(c, &b))
+  CURL *c = sh->lib ? NULL : raw_easy(sh->url, sh->h, &b);
   if (sh->burst) {
-    if (!ONE()) atomic_fetch_add(&sh->errors, 1); /* warm: one request each */
+    if (!thr_one(sh, c, &b)) atomic_fetch_add(&sh->errors, 1); /* warm: one request each */
+    for (int k = 0; k < BURSTS; ++k) {
+      pthread_barrier_wait(&sh->b1);
+      pthread_barrier_wait(&sh->b2); /* main pauses between the two */
+      if (!thr_one(sh, c, &b)) atomic_fetch_add(&sh->errors, 1);
+      sh->t_end[a->idx] = now_s();
+    }
     pthread_barrier_wait(&sh->b1);
-    pthread_barrier_wait(&sh->b2); /* main sleeps the pause between */
-    if (!ONE()) atomic_fetch_add(&sh->errors, 1);
-    sh->t_end[a->idx] = now_s();
   } else {
     for (int i = 0; i < 2; ++i)
-      if (!ONE()) atomic_fetch_add(&sh->errors, 1);
+      if (!thr_one(sh, c, &b)) atomic_fetch_add(&sh->errors, 1);
     atomic_fetch_add(&sh->ready, 1);
-    while (!atomic_load(&sh->stop)) {
-      if (ONE())
+    int my_epoch = 0;
+    for (;;) {
+      if (!atomic_load(&sh->active)) {
+        pthread_mutex_lock(&sh->mu);
+        while (!atomic_load(&sh->active) && !atomic_load(&sh->stop)) pthread_cond_wait(&sh->cv, &sh->mu);
+        pthread_mutex_unlock(&sh->mu);
+      }
+      if (atomic_load(&sh->stop)) break;
+      /* announce the request, then check that the set is still active: once
+       * main has cleared `active` and seen inflight 0, none starts */
+      atomic_fetch_add(&sh->inflight, 1);
+      if (!atomic_load(&sh->active)) {
+        atomic_fetch_sub(&sh->inflight, 1);
+        continue;
+      }
+      if (thr_one(sh, c, &b))
         atomic_fetch_add(&sh->done, 1);
       else
         atomic_fetch_add(&sh->errors, 1);
+      int e = atomic_load(&sh->epoch);
+      if (e != my_epoch) {
+        my_epoch = e;
+        atomic_fetch_add(&sh->resumed, 1);
+      }
+      atomic_fetch_sub(&sh->inflight, 1);
     }
   }
-#undef ONE
   if (c) curl_easy_cleanup(c);
   free(b.p);
   return NULL;
 }
 
-/* Runs T threads for the window; returns req/s, *reconnects and *cpu_us per
- * request in the window. */
-static double thr_run(int lib, int T, int burst, long *reconnects, double *cpu_us) {
+static void thr_set_active(thr_shared *sh, int on) {
+  pthread_mutex_lock(&sh->mu);
+  atomic_store(&sh->active, on);
+  pthread_cond_broadcast(&sh->cv);
+  pthread_mutex_unlock(&sh->mu);
+}
+
+/* Starts T threads of one contender; NULL on failure. */
+static thr_shared *thr_start(int lib, int T, int burst) {
   thr_shared *sh = calloc(1, sizeof *sh);
-  pthread_t *th = calloc((size_t)T, sizeof *th);
-  thr_arg *args = calloc((size_t)T, sizeof *args);
   char b[96];
   base_url(b, sizeof b, 1, C.https_port);
   snprintf(sh->url, sizeof sh->url, "%s%s", b, PATH_GENERIC);
   sh->lib = lib;
   sh->burst = burst;
   sh->h = raw_headers();
-  if (lib) {
-    sh->cl = lib_client(1, C.https_port);
-    if (sh->cl && threecx_client_authenticate(sh->cl) != THREECX_OK) fail_job("authenticate", threecx_last_error());
-  }
-  double result = NAN;
-  if (lib && !sh->cl) goto out;
+  pthread_mutex_init(&sh->mu, NULL);
+  pthread_cond_init(&sh->cv, NULL);
   if (burst) {
     pthread_barrier_init(&sh->b1, NULL, (unsigned)T + 1);
     pthread_barrier_init(&sh->b2, NULL, (unsigned)T + 1);
   }
+  if (lib) {
+    sh->cl = lib_client(1, C.https_port);
+    if (!sh->cl || threecx_client_authenticate(sh->cl) != THREECX_OK) {
+      fail_job("authenticate", threecx_last_error());
+      threecx_client_free(sh->cl);
+      curl_slist_free_all(sh->h);
+      free(sh);
+      return NULL;
+    }
+  }
   pthread_attr_t at;
   pthread_attr_init(&at);
   pthread_attr_setstacksize(&at, 256 * 1024);
-  int started = 0;
   for (int i = 0; i < T; ++i) {
-    args[i].sh = sh;
-    args[i].idx = i;
-    if (pthread_create(&th[i], &at, thr_main, &args[i]) != 0) break;
-    ++started;
+    thr_args[lib][i].sh = sh;
+    thr_args[lib][i].idx = i;
+    if (pthread_create(&sh->th[i], &at, thr_main, &thr_args[lib][i]) != 0) {
+      fprintf(stderr, "bench: pthread_create failed at thread %d\n", i);
+      exit(1); /* threads stuck on a barrier cannot be joined */
+    }
+    ++sh->threads;
   }
   pthread_attr_destroy(&at);
-  if (started != T) {
-    fail_job("threads", "pthread_create");
-    atomic_store(&sh->stop, 1);
-    for (int i = 0; i < started; ++i) pthread_join(th[i], NULL);
-    goto out;
-  }
-  if (burst) {
-    pthread_barrier_wait(&sh->b1);
-    usleep(100000); /* a pause: the server keeps the connections open */
-    long a0 = accepts();
-    double c0 = cpu_s();
-    double t0 = now_s();
-    pthread_barrier_wait(&sh->b2);
-    for (int i = 0; i < T; ++i) pthread_join(th[i], NULL);
-    double end = t0;
-    for (int i = 0; i < T; ++i)
-      if (sh->t_end[i] > end) end = sh->t_end[i];
-    *cpu_us = (cpu_s() - c0) * 1e6 / T;
-    *reconnects = accepts() - a0;
-    result = (end - t0) * 1000; /* ms */
-  } else {
-    while (atomic_load(&sh->ready) < T && !atomic_load(&sh->errors)) usleep(2000);
-    usleep(50000);
-    long a0 = accepts();
-    long d0 = atomic_load(&sh->done);
-    double c0 = cpu_s(), t0 = now_s();
-    usleep((useconds_t)(C.window_s * 1e6));
-    long d1 = atomic_load(&sh->done);
-    double t1 = now_s(), c1 = cpu_s();
-    long a1 = accepts();
-    atomic_store(&sh->stop, 1);
-    for (int i = 0; i < T; ++i) pthread_join(th[i], NULL);
-    *reconnects = a1 - a0;
-    *cpu_us = d1 > d0 ? (c1 - c0) * 1e6 / (double)(d1 - d0) : NAN;
-    result = (double)(d1 - d0) / (t1 - t0);
-  }
-  if (burst) {
-    pthread_barrier_destroy(&sh->b1);
-    pthread_barrier_destroy(&sh->b2);
-  }
+  return sh;
+}
+
+static void thr_finish(thr_shared *sh) {
+  atomic_store(&sh->stop, 1);
+  thr_set_active(sh, 0);
+  for (int i = 0; i < sh->threads; ++i) pthread_join(sh->th[i], NULL);
   if (atomic_load(&sh->errors)) {
     char m[64];
     snprintf(m, sizeof m, "%d requests failed", atomic_load(&sh->errors));
-    fail_job(lib ? "libthreecx threads" : "raw threads", lib ? threecx_last_error() : m);
+    fail_job(sh->lib ? "libthreecx threads" : "raw threads", sh->lib ? threecx_last_error() : m);
   }
-out:
+  if (sh->burst) {
+    pthread_barrier_destroy(&sh->b1);
+    pthread_barrier_destroy(&sh->b2);
+  }
+  pthread_mutex_destroy(&sh->mu);
+  pthread_cond_destroy(&sh->cv);
   threecx_client_free(sh->cl);
   curl_slist_free_all(sh->h);
-  free(th);
-  free(args);
   free(sh);
-  return result;
 }
 
-/* One thread-count or burst measure of a round, both contenders. */
-static void threads_measure(const char *m, int T, int burst, int round) {
-  const char *unit = burst ? "ms (lower=better)" : "req/s", *rcu = burst ? "reconnects" : "reconnects/window";
-  const char *raw = burst ? "raw libcurl, one warm handle per thread" : "raw libcurl, one handle per thread";
-  const char *lib_name = "libthreecx, one shared client";
-  for (int k = 0; k < 2; ++k) {
-    int lib = (k + round) % 2;
-    long rc = 0;
-    double cpu = NAN;
-    double v = thr_run(lib, T, burst, &rc, &cpu);
-    if (isnan(v)) continue;
-    if (lib) {
-      rec(m, unit, lib_name, burst ? "<= 1.05" : ">= 0.95", v);
-      rec(m, rcu, lib_name, "0", (double)rc);
-      if (!burst) rec(m, "CPU us/req", lib_name, NULL, cpu);
-    } else {
-      rec_base(m, unit, raw, v);
-      rec_base(m, rcu, raw, (double)rc);
-      if (!burst) rec_base(m, "CPU us/req", raw, cpu);
-    }
+/* The time to the last answer of a burst that began at t0 (ms), and the
+ * connections accepted since a0, added to *ms and *conns. */
+static void burst_done(thr_shared *sh, int T, double t0, long a0, double *ms, long *conns) {
+  double end = t0;
+  for (int i = 0; i < T; ++i)
+    if (sh->t_end[i] > end) end = sh->t_end[i];
+  *ms += (end - t0) * 1000;
+  *conns += accepts() - a0;
+}
+
+/* Bursts of one contender: mean ms per burst, *reconnects per burst. The
+ * barriers match thr_main: b1 (idle), b2 (go) per burst, then b1. */
+static double burst_run(int lib, int T, double *reconnects) {
+  thr_shared *sh = thr_start(lib, T, 1);
+  if (!sh) return NAN;
+  double ms = 0, t0 = 0;
+  long conns = 0, a0 = 0;
+  for (int k = 0; k < BURSTS; ++k) {
+    pthread_barrier_wait(&sh->b1); /* the warm-up or the previous burst is done */
+    if (k) burst_done(sh, T, t0, a0, &ms, &conns);
+    usleep(100000); /* a pause: the server keeps the connections open */
+    a0 = accepts();
+    t0 = now_s();
+    pthread_barrier_wait(&sh->b2);
   }
+  pthread_barrier_wait(&sh->b1);
+  burst_done(sh, T, t0, a0, &ms, &conns);
+  thr_finish(sh);
+  *reconnects = (double)conns / BURSTS;
+  return ms / BURSTS;
+}
+
+/* One thread-count measure of a round: both sets started, then slices. */
+static void threads_measure(const char *m, int T, int round) {
+  thr_shared *set[2] = {thr_start(0, T, 0), thr_start(1, T, 0)};
+  if (!set[0] || !set[1]) {
+    for (int i = 0; i < 2; ++i)
+      if (set[i]) thr_finish(set[i]);
+    return;
+  }
+  for (int i = 0; i < 2; ++i)
+    while (atomic_load(&set[i]->ready) < T && !atomic_load(&set[i]->errors)) usleep(2000);
+  double dt[2] = {0, 0}, cpu[2] = {0, 0};
+  long done[2] = {0, 0}, conns[2] = {0, 0};
+  for (int s = 0; s < 2 * THR_SLICES; ++s) {
+    int w = (s + round) % 2;
+    /* resume, and let every thread finish a request and all of them two on
+     * average first: the window measures the steady state (a resumption
+     * after a pause is what the bursts measure) */
+    long da = atomic_load(&set[w]->done);
+    double ta = now_s();
+    atomic_store(&set[w]->resumed, 0);
+    atomic_fetch_add(&set[w]->epoch, 1);
+    thr_set_active(set[w], 1);
+    while ((atomic_load(&set[w]->resumed) < T || atomic_load(&set[w]->done) - da < 2L * T) && now_s() - ta < 5)
+      usleep(1000);
+    long a0 = accepts(), d0 = atomic_load(&set[w]->done);
+    double c0 = cpu_s(), t0 = now_s();
+    usleep((useconds_t)(C.window_s / THR_SLICES * 1e6));
+    long d1 = atomic_load(&set[w]->done);
+    double t1 = now_s(), c1 = cpu_s();
+    long a1 = accepts();
+    thr_set_active(set[w], 0);
+    while (atomic_load(&set[w]->inflight) > 0) usleep(100); /* quiet before the other's slice */
+    dt[w] += t1 - t0;
+    cpu[w] += c1 - c0;
+    done[w] += d1 - d0;
+    conns[w] += a1 - a0;
+  }
+  thr_finish(set[0]);
+  thr_finish(set[1]);
+  const char *raw = "raw libcurl, one handle per thread", *lib = "libthreecx, one shared client";
+  rec_base(m, "req/s", raw, done[0] / dt[0]);
+  rec(m, "req/s", lib, ">= 0.95", done[1] / dt[1]);
+  rec_base(m, "reconnects/window", raw, (double)conns[0]);
+  rec(m, "reconnects/window", lib, "0", (double)conns[1]);
+  rec_base(m, "CPU us/req", raw, done[0] ? cpu[0] * 1e6 / done[0] : NAN);
+  rec(m, "CPU us/req", lib, NULL, done[1] ? cpu[1] * 1e6 / done[1] : NAN);
 }
 
 static void threads_round(int round) {
   char m[64];
   for (int ti = 0; ti < 4; ++ti) {
     snprintf(m, sizeof m, "3 threads %d HTTPS", C.thread_counts[ti]);
-    threads_measure(m, C.thread_counts[ti], 0, round);
+    threads_measure(m, C.thread_counts[ti], round);
   }
   for (int bi = 0; bi < 2; ++bi) {
-    snprintf(m, sizeof m, "3 burst of %d after a pause HTTPS", C.bursts[bi]);
-    threads_measure(m, C.bursts[bi], 1, round);
+    int T = C.bursts[bi];
+    snprintf(m, sizeof m, "3 burst of %d after a pause HTTPS", T);
+    for (int k = 0; k < 2; ++k) {
+      int lib = (k + round) % 2;
+      double rc = 0, ms = burst_run(lib, T, &rc);
+      if (isnan(ms)) continue;
+      if (lib) {
+        rec(m, "ms (lower=better)", "libthreecx, one shared client", "<= 1.05", ms);
+        rec(m, "reconnects", "libthreecx, one shared client", "0", rc);
+      } else {
+        rec_base(m, "ms (lower=better)", "raw libcurl, one warm handle per thread", ms);
+        rec_base(m, "reconnects", "raw libcurl, one warm handle per thread", rc);
+      }
+    }
   }
 }
 
@@ -961,27 +1046,21 @@ static void tokens_once(void) {
 /* ------------------------------------------------------------------------ */
 /* 7. Wrapper cost: the same call from Lua (SWIG binding) vs C, CPU per call */
 
-static void wrappers(void) {
-  const char *m = "7 wrapper cost HTTP generic GET";
-  rec_na(m, "CPU us/call", "Go binding", NULL, "n/a (no Go contender yet: bindings being merged)");
-  rec_na(m, "CPU us/call", "C# binding", NULL, "n/a (no C# contender yet: bindings being merged)");
-  if (!C.lua_dir || !C.src_dir) {
-    rec_na(m, "CPU us/call", "Lua binding", NULL, "n/a (bindings not built: THREECX_BUILD_BINDINGS=OFF)");
-    return;
-  }
-  int n = C.quick ? 200 : 3000;
-  /* C: CPU per call in this process */
+/* CPU per call of the generic GET from C, in this process. */
+static double wrapper_c(int n) {
   threecx_client *cl = lib_client(0, C.http_port);
-  if (!cl) return;
-  lib_generic(cl);
+  if (!cl) return NAN;
+  int ok = lib_generic(cl) - 1;
   double c0 = cpu_s();
-  int ok = 0;
   for (int i = 0; i < n; ++i) ok += lib_generic(cl);
-  double c_us = (cpu_s() - c0) * 1e6 / n;
+  double us = (cpu_s() - c0) * 1e6 / n;
   threecx_client_free(cl);
-  if (ok != n) fail_job(m, threecx_last_error());
-  rec_base(m, "CPU us/call", "C, libthreecx generic", c_us);
-  /* Lua: the script prints its own CPU per call (os.clock) */
+  if (ok != n) fail_job("wrapper cost, C", threecx_last_error());
+  return us;
+}
+
+/* The same from Lua: bench/wrap_lua.lua prints its own CPU per call. */
+static double wrapper_lua(int n) {
   char cmd[4096], out[256] = "";
   snprintf(cmd, sizeof cmd,
            "LUA_CPATH='%s/?.so;;' LUA_PATH='%s/bindings/lua/?.lua;;' lua5.4 '%s/bench/wrap_lua.lua' "
@@ -992,11 +1071,32 @@ static void wrappers(void) {
     if (!fgets(out, sizeof out, p)) out[0] = 0;
     if (pclose(p) != 0) out[0] = 0;
   }
-  double lua_us;
-  if (sscanf(out, "%lf", &lua_us) == 1)
-    rec(m, "CPU us/call", "Lua binding (threecx.lua)", NULL, lua_us);
-  else
-    fail_job(m, "the Lua script");
+  double us;
+  if (sscanf(out, "%lf", &us) == 1) return us;
+  fail_job("wrapper cost, Lua", "the Lua script");
+  return NAN;
+}
+
+static void wrappers_round(int round) {
+  const char *m = "7 wrapper cost HTTP generic GET";
+  if (round == 0) {
+    rec_na(m, "CPU us/call", "Go binding", NULL, "n/a (no Go contender yet: bindings being merged)");
+    rec_na(m, "CPU us/call", "C# binding", NULL, "n/a (no C# contender yet: bindings being merged)");
+  }
+  if (!C.lua_dir || !C.src_dir) {
+    rec_na(m, "CPU us/call", "Lua binding", NULL, "n/a (bindings not built: THREECX_BUILD_BINDINGS=OFF)");
+    return;
+  }
+  int n = C.quick ? 200 : 2000;
+  for (int k = 0; k < 2; ++k) {
+    if ((k + round) % 2 == 0) {
+      double us = wrapper_c(n);
+      if (!isnan(us)) rec_base(m, "CPU us/call", "C, libthreecx generic", us);
+    } else {
+      double us = wrapper_lua(n);
+      if (!isnan(us)) rec(m, "CPU us/call", "Lua binding (threecx.lua)", NULL, us);
+    }
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1278,17 +1378,18 @@ int main(int argc, char **argv) {
     threads_round(r);
     fprintf(stderr, ", in flight");
     async_round(r);
-    fprintf(stderr, ", paging\n");
+    fprintf(stderr, ", paging");
     paging_round(r);
+    fprintf(stderr, ", wrappers\n");
+    wrappers_round(r);
   }
   seq_teardown();
   if (!C.slow_port) {
     rec_na("4 in flight, 20 ms server", "req/s", "raw curl_multi / libthreecx", NULL,
            "n/a (no 20 ms server: nginx echo module missing)");
   }
-  fprintf(stderr, "bench: tokens, wrappers, callgrind\n");
+  fprintf(stderr, "bench: tokens, callgrind\n");
   tokens_once();
-  wrappers();
   instr_all();
   threecx_client_free(slow_cl);
   curl_easy_cleanup(status_h);
