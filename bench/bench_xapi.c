@@ -1138,6 +1138,8 @@ static void json_str(FILE *f, const char *s) {
   fputc('"', f);
 }
 
+static double load_start;
+
 static void report(const char *date, double secs) {
   char model[256];
   machine(model, sizeof model);
@@ -1147,8 +1149,8 @@ static void report(const char *date, double secs) {
   curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
   printf("\nlibthreecx %s vs raw libcurl %s (%s), nginx %s on loopback\n", threecx_version(), cv->version,
          cv->ssl_version ? cv->ssl_version : "no TLS", C.nginx_version ? C.nginx_version : "?");
-  printf("machine: %ld CPUs, %s; load average %.2f at the end; %s UTC; %s mode, %d round(s), %.0f s\n", ncpu, model,
-         load[0], date, C.quick ? "quick" : "full", C.rounds, secs);
+  printf("machine: %ld CPUs, %s; load average %.2f at the start, %.2f at the end; %s UTC; %s mode, %d round(s), "
+         "%.0f s\n", ncpu, model, load_start, load[0], date, C.quick ? "quick" : "full", C.rounds, secs);
   printf("ratio = contender / baseline, round by round: median (min-max)\n\n");
   printf("%-42s %-18s %10s %10s  %-24s %s\n", "contender", "unit", "baseline", "contender",
          "ratio med (min-max)", "target");
@@ -1195,7 +1197,8 @@ static void report(const char *date, double secs) {
           C.rounds, secs);
   fprintf(f, "  \"machine\": {\"nproc\": %ld, \"model\": ", ncpu);
   json_str(f, model);
-  fprintf(f, ", \"loadavg_end\": %.2f},\n  \"versions\": {\"libthreecx\": ", load[0]);
+  fprintf(f, ", \"loadavg_start\": %.2f, \"loadavg_end\": %.2f},\n  \"versions\": {\"libthreecx\": ", load_start,
+          load[0]);
   json_str(f, threecx_version());
   fprintf(f, ", \"libcurl\": ");
   json_str(f, cv->version);
@@ -1353,6 +1356,7 @@ int main(int argc, char **argv) {
   time_t tt = time(NULL);
   strftime(date, sizeof date, "%Y-%m-%d %H:%M", gmtime(&tt));
   double t0 = now_s();
+  getloadavg(&load_start, 1);
   if (accepts() < 0) {
     fprintf(stderr, "bench: nginx stub_status not reachable on port %d\n", C.http_port);
     return 1;
