@@ -149,8 +149,8 @@ http {
   $slowsrv
 }
 EOF
-"$nginx" -t -q -p "$tmp" -c "$tmp/nginx.conf" 2>"$tmp/nginx-t.log" || { cat "$tmp/nginx-t.log" >&2; exit 1; }
-"$nginx" -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
+"$nginx" -t -q -e "$tmp/error.log" -p "$tmp" -c "$tmp/nginx.conf" 2>"$tmp/nginx-t.log" || { cat "$tmp/nginx-t.log" >&2; exit 1; }
+"$nginx" -e "$tmp/error.log" -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
 ngpid=$!
 i=0
 until curl -fs "http://127.0.0.1:$http/_status" >/dev/null 2>&1; do
