@@ -8,6 +8,8 @@ pkgs="cmake make g++ pkg-config python3 openssl ca-certificates curl valgrind
   man-db groff-base bsdutils time bash zsh fish dpkg-dev file
   clang libclang-rt-14-dev nginx-light"
 missing=""
+# the Lua binding on every Lua Debian has, decode = true, the rock (bindings/)
+pkgs="$pkgs lua5.1 liblua5.1-0-dev lua5.3 liblua5.3-dev luajit libluajit-5.1-dev lua-cjson luarocks"
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done

@@ -9,6 +9,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using Threecx;
@@ -117,9 +118,9 @@ static class TestThreecx
             ThreecxException e1 = null;
             try { c.Authenticate(); } catch (ThreecxException e) { e1 = e; }
             Check(e1 == null, "TLS: CA from memory", e1);
-            ThreecxException e2 = null;
-            try { c.CaPem("not a certificate"); } catch (ThreecxException e) { e2 = e; }
-            Check(e2 != null && e2.Code == ErrorCodes.InvalidArgument, "TLS: no PEM refused", e2);
+            ThreecxArgumentException e2 = null;
+            try { c.CaPem("not a certificate"); } catch (ThreecxArgumentException e) { e2 = e; }
+            Check(e2 != null && e2.Code == ErrorCodes.InvalidArgument, "TLS: no PEM refused (an ArgumentException)", e2);
         }
         using (var c = new ThreecxClient(url, "test", "k3y-cs"))
         {
@@ -152,6 +153,126 @@ static class TestThreecx
     [MethodImpl(MethodImplOptions.NoInlining)]
     static Request SlowRequest(ThreecxClient c) =>
         c.Request("GET", "/WebsiteLinks({Link})").Param("Link", "slow");
+
+    // Typed models and methods, Pageable, TimeSpan options, the exception
+    // hierarchy, ...Async with a CancellationToken.
+    static void Typed(ThreecxClient client)
+    {
+        var t = client.Typed;
+        // list with a filter: ODataCollection<User>
+        using (var q = new Query().Filter("Id ge 1").Count().Top(3).Select("Id,Number,FirstName"))
+        {
+            var page = t.ListUser(q);
+            Check(page.Value.Count > 0 && page.Value.Count <= 3 && page.Count >= page.Value.Count,
+                  "typed ListUser: a page of Users with @odata.count", page.Count);
+            Check(page.Value.All(u => u.Id >= 1 && u.Number != null), "typed Users have Id and Number");
+        }
+        // get: a User with its ETag
+        var one = t.GetUser(1);
+        Check(one != null && one.Id == 1 && one.ODataETag != null, "typed GetUser(1) with @odata.etag", one?.ODataETag);
+        // create with a typed body, update with If-Match, delete
+        var nu = new Threecx.Models.User { Number = "7341", FirstName = "O'Typed", LastName = "Cs", EmailAddress = "t@example.com" };
+        Check(nu.ToJson().Contains("\"FirstName\":\"O'Typed\"") && !nu.ToJson().Contains("null"),
+              "a new model writes only what is set", nu.ToJson());
+        var made = t.CreateUser(nu);
+        Check(made != null && made.Id > 0 && made.Number == "7341", "typed CreateUser returns the User", made?.Id);
+        if (made != null && made.Id != null)
+        {
+            int id = made.Id.Value;
+            t.UpdateUser(id, null, new Threecx.Models.User { LastName = "Typed" });
+            Check(t.GetUser(id).LastName == "Typed", "typed UpdateUser");
+            var fresh = t.GetUser(id);
+            t.UpdateUser(id, fresh.ODataETag, new Threecx.Models.User { FirstName = "Renamed" });
+            Check(t.GetUser(id).FirstName == "Renamed", "typed UpdateUser with If-Match");
+            var stale = Throws<ThreecxHttpException>(() => t.UpdateUser(id, fresh.ODataETag, new Threecx.Models.User { FirstName = "X" }));
+            Check(stale != null && stale.Status == 412 && stale.ODataCode == "PreconditionFailed", "a stale If-Match: 412", stale?.Status);
+            Check(t.GetUser(id).FirstName == "Renamed", "the stale update changed nothing");
+            t.DeleteUser(id);
+            var gone = Throws<ThreecxHttpException>(() => t.GetUser(id));
+            Check(gone != null && gone.Status == 404, "typed DeleteUser", gone?.Status);
+        }
+        // Pageable<T>: items and pages
+        int n = 0;
+        using (var q = new Query().Select("Id"))
+            foreach (var tok in t.ListSecurityRefreshTokenPageable(q, pageSize: 10)) if (tok.Id != null) n++;
+        Check(n == 23, "Pageable<RefreshToken>: 23 items over pages of 10", n);
+        var pages = t.ListSecurityRefreshTokenPageable(null, pageSize: 10).AsPages().ToList();
+        Check(pages.Count == 3 && pages[0].Values.Count == 10 && pages.Sum(p => p.Values.Count) == 23,
+              "AsPages: 10 + 10 + 3", pages.Count);
+        var generic = client.GetPageable("/Users", Threecx.Models.User.FromJson, null, 2).ToList();
+        Check(generic.Count >= 2 && generic.All(u => u.Id != null), "GetPageable<User>", generic.Count);
+        var twice = t.ListUserPageable();
+        twice.Take(1).ToList();
+        Check(Throws<InvalidOperationException>(() => twice.ToList()) != null, "a Pageable is walked once");
+        // options as TimeSpan, the options class
+        Check(Throws<ThreecxArgumentException>(() => client.Timeout(TimeSpan.FromMilliseconds(-1))) != null,
+              "a negative TimeSpan is refused");
+        var url = client.BaseUrl.Replace("/xapi/v1", "");
+        var opts = new ThreecxClientOptions { Timeout = TimeSpan.FromSeconds(20), ConnectTimeout = TimeSpan.FromSeconds(5),
+                                              MaxRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+                                              RefreshMargin = TimeSpan.FromSeconds(30), UserAgent = "cs-test/1" };
+        if (url.StartsWith("http:")) opts.AllowHttp = true; else opts.CaFile = caFile;
+        using (var c2 = new ThreecxClient(url, "test", "k3y-cs", opts))
+        {
+            Check(c2.Typed.GetUser(1).Id == 1, "a client from ThreecxClientOptions works");
+            Check(c2.SafeHandle != null && !c2.SafeHandle.IsInvalid && !c2.IsDisposed, "a SafeHandle owns the client");
+            c2.Dispose();
+            Check(c2.SafeHandle.IsClosed, "Dispose closes the SafeHandle");
+        }
+        // the exception hierarchy
+        using (var bad = new ThreecxClient(url, "test", "wrong-key", opts))
+        {
+            var ae = Throws<ThreecxAuthenticationException>(() => bad.Typed.GetUser(1));
+            Check(ae != null && ae.Code == ErrorCodes.Auth && !ae.Message.Contains("wrong-key"),
+                  "a refused key: ThreecxAuthenticationException, key not in the message", ae);
+        }
+        using (var off = new ThreecxClient("http://127.0.0.1:1", "test", "k",
+                                           new ThreecxClientOptions { AllowHttp = true, Timeout = TimeSpan.FromSeconds(5) }))
+        {
+            var ce = Throws<ThreecxConnectionException>(() => off.Authenticate());
+            Check(ce != null && ce.Code == ErrorCodes.Network, "nothing listening: ThreecxConnectionException", ce);
+        }
+        var je = Throws<Threecx.Models.ThreecxJsonException>(() => Threecx.Models.User.FromJson("{\"Id\":\"x\"}"));
+        Check(je != null && je is ThreecxException && je.Message.Contains("User.Id"), "a misfit answer: ThreecxJsonException", je);
+        // Async
+        var task = t.GetUserAsync(1);
+        Check(task.Result.Id == 1, "GetUserAsync");
+        var pre = new CancellationTokenSource();
+        pre.Cancel();
+        var ct = t.GetUserAsync(1, null, pre.Token);
+        Check(Throws<AggregateException>(() => ct.Wait()) != null && ct.IsCanceled, "an already cancelled token: a Canceled task");
+        // cancelling a slow call in flight (the simulator answers /WebsiteLinks('slow') after SlowMs,
+        // with a 404: a call that was not cancelled ends Faulted, not Canceled)
+        var cts = new CancellationTokenSource();
+        var slow = t.GetWeblinkAsync("slow", null, cts.Token);
+        Thread.Sleep(200);
+        cts.Cancel();
+        var agg = Throws<AggregateException>(() => slow.Wait());
+        Check(agg != null && slow.IsCanceled && agg.InnerException is OperationCanceledException,
+              "a slow call cancelled in flight: Canceled", agg?.InnerException);
+        Check(t.GetUser(1).Id == 1, "the client works after a cancelled call");
+        // the synchronous form, cancelled from another thread
+        using (var cts2 = new CancellationTokenSource())
+        using (var r = SlowRequest(client))
+        {
+            cts2.CancelAfter(200);
+            var oce = Throws<OperationCanceledException>(() => r.Send(cts2.Token).Dispose());
+            Check(oce != null && oce.CancellationToken == cts2.Token && oce.InnerException is ThreecxException &&
+                  ((ThreecxException)oce.InnerException).Code == ErrorCodes.Cancelled,
+                  "Request.Send(token) cancelled: OperationCanceledException over THREECX_E_CANCELLED", oce);
+        }
+        // a per-call deadline shorter than the slow answer
+        using (var r = SlowRequest(client).Deadline(TimeSpan.FromMilliseconds(300)))
+        {
+            var te = Throws<ThreecxTimeoutException>(() => r.Send().Dispose());
+            Check(te != null && te.Code == ErrorCodes.Timeout, "Request.Deadline: ThreecxTimeoutException", te);
+        }
+        // a raw async call and a pager in a cancelled scope
+        var got = client.GetAsync("/Users", null, CancellationToken.None).Result;
+        Check(got.Contains("\"value\""), "GetAsync");
+    }
+
+    static string caFile;
 
     static int ClientFrees => NativeHandle<SWIGTYPE_p_threecx_client>.TotalFrees;
     static int RequestFrees => NativeHandle<SWIGTYPE_p_threecx_request>.TotalFrees;
@@ -398,6 +519,7 @@ static class TestThreecx
         using (var client = new ThreecxClient((http ? "http://" : "https://") + "127.0.0.1:" + port, "test", "k3y-cs"))
         {
             if (http) client.AllowHttp(); else client.CaFile(ca);
+            caFile = ca;
             client.TimeoutMs(20000).MaxResponseBytes(1 << 24);
             Check(Throws<ThreecxArgumentException>(() => client.MaxResponseBytes(-1)) != null, "negative max response bytes refused");
             Check(client.BaseUrl.EndsWith(":" + port + "/xapi/v1"), "base URL", client.BaseUrl);
@@ -498,7 +620,8 @@ static class TestThreecx
                 Check(e3 != null, "disposed handle -> ObjectDisposedException");
             }
             var e4 = Native.threecx_request_set_body(null, "{}");
-            Check(e4 is ThreecxArgumentException, "raw null handle -> ThreecxArgumentException", e4);
+            Check(e4 != null && e4.Code == ErrorCodes.InvalidArgument, "raw null handle -> status InvalidArgument", e4);
+            Check(ia is ArgumentException, "ThreecxArgumentException is an ArgumentException");
 
             // 6. catalog
             Check(Catalog.Count == 601, "601 operations", Catalog.Count);
@@ -516,6 +639,8 @@ static class TestThreecx
             var pe = Throws<ThreecxHttpException>(() => { foreach (var item in client.Items("/NoSuchCollection")) { } });
             Check(pe != null && pe.Status == 404 && pe.ODataCode == "NotFound",
                   "pager HTTP error carries the status and OData code", pe?.Status);
+
+            Typed(client);
         }
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -25,11 +25,17 @@ namespace Threecx
             InvalidDomain = 5, OptionRepeated = 6, UnknownParameter = 7, MissingParameter = 8,
             Insecure = 9, Network = 10, Tls = 11, Timeout = 12, Auth = 13, Http = 14,
             Protocol = 15, NotFound = 16, Unsupported = 17, State = 18, Io = 19, Aborted = 20,
-            Internal = 21, Uncertain = 22, RetryLater = 23;
+            Internal = 21, Uncertain = 22, RetryLater = 23, Cancelled = 24;
     }
 
     /// <summary>A libthreecx failure: Code (THREECX_E_*), Name ("THREECX_E_HTTP"),
-    /// Message (the detailed message captured right after the failing call).</summary>
+    /// Message (the detailed message captured right after the failing call).
+    /// Subclasses: ThreecxHttpException (the XAPI answered non-2xx),
+    /// ThreecxAuthenticationException (the token request failed),
+    /// ThreecxTimeoutException, ThreecxConnectionException (network, TLS),
+    /// Models.ThreecxJsonException (an answer that does not fit its model).
+    /// Refused arguments throw ThreecxArgumentException (an ArgumentException);
+    /// a cancelled call throws OperationCanceledException.</summary>
     public class ThreecxException : Exception
     {
         public int Code { get; }
@@ -39,6 +45,8 @@ namespace Threecx
         /// <summary>OData error.code of an HTTP error (e.g. "NotFound"), otherwise null.</summary>
         public string ODataCode { get; internal set; }
         public string ODataMessage { get; internal set; }
+        /// <summary>OData error.details of an HTTP error (JSON text), otherwise null.</summary>
+        public string ODataDetails { get; internal set; }
         /// <summary>Body of an HTTP error answer, otherwise null.</summary>
         public string Body { get; internal set; }
 
@@ -48,7 +56,8 @@ namespace Threecx
             Name = name;
         }
 
-        // "CODE:message" as built by the C wrapper (null on success).
+        // "CODE:message" as built by the C wrapper (null on success): the status
+        // object of a raw Native call (argument errors included, as code 2).
         internal static ThreecxException FromStatus(string s)
         {
             if (s == null) return null;
@@ -57,14 +66,30 @@ namespace Threecx
             string msg = s;
             if (colon > 0 && int.TryParse(s.Substring(0, colon), out code)) msg = s.Substring(colon + 1);
             string name = Native.threecx_error_name(code) ?? "THREECX_E_UNKNOWN";
-            if (code == ErrorCodes.Http) return new ThreecxHttpException(code, name, msg);
-            if (code == ErrorCodes.InvalidArgument) return new ThreecxArgumentException(code, name, msg);
-            return new ThreecxException(code, name, msg);
+            switch (code)
+            {
+                case ErrorCodes.Http: return new ThreecxHttpException(code, name, msg);
+                case ErrorCodes.Auth: return new ThreecxAuthenticationException(code, name, msg);
+                case ErrorCodes.Timeout: return new ThreecxTimeoutException(code, name, msg);
+                case ErrorCodes.Network:
+                case ErrorCodes.Tls: return new ThreecxConnectionException(code, name, msg);
+                default: return new ThreecxException(code, name, msg);
+            }
+        }
+
+        /// <summary>What is thrown for this status: argument errors become
+        /// ThreecxArgumentException, a cancellation OperationCanceledException.</summary>
+        internal Exception ToThrow()
+        {
+            if (Code == ErrorCodes.InvalidArgument) return new ThreecxArgumentException(Code, Name, Message);
+            if (Code == ErrorCodes.Cancelled)
+                return new OperationCanceledException(Message, this, CancelScope.CurrentToken);
+            return this;
         }
 
         internal static void Check(ThreecxException e)
         {
-            if (e != null) throw e;
+            if (e != null) throw e.ToThrow();
         }
 
         public override string ToString()
@@ -75,32 +100,94 @@ namespace Threecx
         }
     }
 
-    /// <summary>The XAPI answered a non-2xx status.</summary>
+    /// <summary>The XAPI answered a non-2xx status: Status, ODataCode,
+    /// ODataMessage, ODataDetails and Body tell what it said.</summary>
     public class ThreecxHttpException : ThreecxException
     {
         public ThreecxHttpException(int code, string name, string message) : base(code, name, message) { }
     }
 
-    /// <summary>A null handle / string or a bad value was refused.</summary>
-    public class ThreecxArgumentException : ThreecxException
+    /// <summary>The token request (/connect/token) was refused or failed.</summary>
+    public class ThreecxAuthenticationException : ThreecxException
     {
-        public ThreecxArgumentException(int code, string name, string message) : base(code, name, message) { }
+        public ThreecxAuthenticationException(int code, string name, string message) : base(code, name, message) { }
     }
 
-    /// <summary>Common lifetime of the handle classes: owns one libthreecx
-    /// handle and calls its threecx_*_free exactly once.</summary>
+    /// <summary>The connect or total timeout (or a per-call deadline) passed.</summary>
+    public class ThreecxTimeoutException : ThreecxException
+    {
+        public ThreecxTimeoutException(int code, string name, string message) : base(code, name, message) { }
+    }
+
+    /// <summary>DNS, connect, transfer or TLS failure.</summary>
+    public class ThreecxConnectionException : ThreecxException
+    {
+        public ThreecxConnectionException(int code, string name, string message) : base(code, name, message) { }
+    }
+
+    /// <summary>A null handle / string or a bad value was refused (by this
+    /// binding or by libthreecx): an ArgumentException, as .NET callers expect
+    /// for a usage error, with the library's Code and Name.</summary>
+    public class ThreecxArgumentException : ArgumentException
+    {
+        public int Code { get; }
+        public string Name { get; }
+
+        public ThreecxArgumentException(int code, string name, string message) : base(message)
+        {
+            Code = code;
+            Name = name;
+        }
+
+        internal ThreecxArgumentException(string message, string paramName)
+            : base(message, paramName)
+        {
+            Code = ErrorCodes.InvalidArgument;
+            Name = "THREECX_E_INVALID_ARGUMENT";
+        }
+
+        public override string ToString() => $"{Name} ({Code}): {Message}";
+    }
+
+    /// <summary>The SafeHandle owning one native libthreecx handle: ReleaseHandle
+    /// calls its threecx_*_free exactly once, when the handle is disposed (or
+    /// finalized) and no call on it is in progress (SafeHandle's reference
+    /// count: DangerousAddRef / DangerousRelease around every native call).</summary>
+    public sealed class ThreecxSafeHandle : System.Runtime.InteropServices.SafeHandle
+    {
+        private readonly Action release;
+        private readonly Action counted;
+
+        internal ThreecxSafeHandle(IntPtr ptr, Action releaseFn, Action onRelease) : base(IntPtr.Zero, true)
+        {
+            release = releaseFn;
+            counted = onRelease;
+            SetHandle(ptr);
+        }
+
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        protected override bool ReleaseHandle()
+        {
+            counted();
+            release();
+            return true;
+        }
+    }
+
+    /// <summary>Common lifetime of the handle classes: a ThreecxSafeHandle owns
+    /// the libthreecx handle and frees it exactly once.</summary>
     /// <remarks>
-    /// Every native call on the handle goes through <see cref="Use{R}"/> (in
-    /// the style of SafeHandle.DangerousAddRef / DangerousRelease): it counts
-    /// the call as in progress for its whole duration and keeps this object
-    /// reachable (GC.KeepAlive), so that
+    /// Every native call on the handle goes through <see cref="Use{R}"/>, which
+    /// holds a SafeHandle reference (DangerousAddRef / DangerousRelease) for the
+    /// whole call, so that
     /// <list type="bullet">
-    /// <item>the finalizer cannot run while a native call on the handle is in
-    /// progress, even when the caller drops its last reference during the
-    /// call;</item>
+    /// <item>the SafeHandle's critical finalizer cannot free the handle while a
+    /// native call on it is in progress, even when the caller drops its last
+    /// reference during the call;</item>
     /// <item>Dispose() on one thread while other threads are inside native
-    /// calls on the same handle (a shared ThreecxClient) only marks the object
-    /// disposed: the handle is freed by the last call to finish.</item>
+    /// calls on the same handle (a shared ThreecxClient) only closes the
+    /// SafeHandle: the handle is freed by the last call to finish.</item>
     /// </list>
     /// Once disposed, every method throws ObjectDisposedException (so does
     /// Handle); calls already in progress complete normally. Dispose() may be
@@ -110,25 +197,32 @@ namespace Threecx
     /// </remarks>
     public abstract class NativeHandle<T> : IDisposable where T : class
     {
-        private T handle;
-        private readonly Action<T> free;
-        // Bit 0: disposed. Bits 1..31: native calls in progress (OneUser each).
-        // The handle is freed on the one transition to exactly Disposed
-        // (disposed, no call in progress); a disposed object accepts no new call.
-        private int state;
-        private const int Disposed = 1, OneUser = 2;
+        private readonly T handle;
+        private readonly ThreecxSafeHandle safe;
+        private int inProgress;
+        // Set by Dispose() before the SafeHandle is disposed: no new call is
+        // accepted from then on, even while calls in progress defer the free.
+        private int disposed;
         // For tests (InternalsVisibleTo TestThreecx): how often this object and
         // all objects of this handle type freed their native handle.
         private int freeCount;
         private static int totalFrees;
 
-        internal NativeHandle(T h, Action<T> freeFn)
+        internal NativeHandle(T h, Func<T, System.Runtime.InteropServices.HandleRef> ptr, Action<T> freeFn)
         {
             handle = h;
-            free = freeFn;
+            safe = new ThreecxSafeHandle(ptr(h).Handle, () => freeFn(h), () =>
+            {
+                System.Threading.Interlocked.Increment(ref freeCount);
+                System.Threading.Interlocked.Increment(ref totalFrees);
+            });
         }
 
-        public bool IsDisposed => (System.Threading.Volatile.Read(ref state) & Disposed) != 0;
+        /// <summary>The SafeHandle that owns the native handle (for interop code
+        /// of your own: keep to DangerousAddRef / DangerousRelease).</summary>
+        public System.Runtime.InteropServices.SafeHandle SafeHandle => safe;
+
+        public bool IsDisposed => System.Threading.Volatile.Read(ref disposed) != 0 || safe.IsClosed;
 
         /// <summary>The raw SWIG handle, for the typed functions of Threecx.Native
         /// (still owned by this object). Throws ObjectDisposedException once
@@ -141,15 +235,14 @@ namespace Threecx
         {
             get
             {
-                T h = handle;
-                if (IsDisposed || h == null) throw new ObjectDisposedException(GetType().Name);
-                return h;
+                if (IsDisposed) throw new ObjectDisposedException(GetType().Name);
+                return handle;
             }
         }
 
         /// <summary>Runs fn with the raw handle, which stays valid for the whole
         /// call: a concurrent Dispose() defers the free until fn returns, and
-        /// this object cannot be finalized meanwhile. Throws
+        /// the handle cannot be finalized meanwhile. Throws
         /// ObjectDisposedException if already disposed. Do not keep the handle
         /// past fn.</summary>
         public R Use<R>(Func<T, R> fn)
@@ -163,7 +256,6 @@ namespace Threecx
             finally
             {
                 ReleaseRef();
-                GC.KeepAlive(this);
             }
         }
 
@@ -174,36 +266,42 @@ namespace Threecx
             Use<bool>(h => { fn(h); return true; });
         }
 
-        // A native call returning a status: throws the ThreecxException.
+        // A native call returning a status: throws the exception.
         internal void Checked(Func<T, ThreecxException> fn) => ThreecxException.Check(Use(fn));
 
         // Counts one call in progress and returns the handle, or throws
         // ObjectDisposedException. Every AddRef is paired with one ReleaseRef.
         internal T AddRef()
         {
-            int s = System.Threading.Volatile.Read(ref state);
-            while (true)
+            bool ok = false;
+            if (IsDisposed) throw new ObjectDisposedException(GetType().Name);
+            try
             {
-                if ((s & Disposed) != 0 || s > int.MaxValue - OneUser)
-                {
-                    if ((s & Disposed) != 0) throw new ObjectDisposedException(GetType().Name);
-                    throw new InvalidOperationException("too many calls in progress");
-                }
-                int seen = System.Threading.Interlocked.CompareExchange(ref state, s + OneUser, s);
-                if (seen == s) return handle;
-                s = seen;
+                safe.DangerousAddRef(ref ok);
             }
+            catch (ObjectDisposedException)
+            {
+                throw new ObjectDisposedException(GetType().Name);
+            }
+            if (!ok) throw new ObjectDisposedException(GetType().Name);
+            if (IsDisposed)  // disposed between the check and the AddRef
+            {
+                safe.DangerousRelease();
+                throw new ObjectDisposedException(GetType().Name);
+            }
+            System.Threading.Interlocked.Increment(ref inProgress);
+            return handle;
         }
 
         internal void ReleaseRef()
         {
-            int s = System.Threading.Interlocked.Add(ref state, -OneUser);
-            if (s == Disposed) FreeNative();  // disposed meanwhile, and this was the last call
+            System.Threading.Interlocked.Decrement(ref inProgress);
+            safe.DangerousRelease();
             GC.KeepAlive(this);
         }
 
         /// <summary>Native calls on this object now in progress (for tests).</summary>
-        internal int CallsInProgress => System.Threading.Volatile.Read(ref state) >> 1;
+        internal int CallsInProgress => System.Threading.Volatile.Read(ref inProgress);
         /// <summary>1 once the native handle has been freed (for tests).</summary>
         internal int FreeCount => System.Threading.Volatile.Read(ref freeCount);
         /// <summary>Native handles of type T freed so far (for tests).</summary>
@@ -211,41 +309,15 @@ namespace Threecx
 
         public void Dispose()
         {
-            Close();
-            GC.SuppressFinalize(this);
-        }
-
-        // Runs only when no call is in progress (every call keeps this object
-        // reachable), so it frees at once.
-        ~NativeHandle() { Close(); }
-
-        private void Close()
-        {
-            int s = System.Threading.Volatile.Read(ref state);
-            while (true)
-            {
-                if ((s & Disposed) != 0) return;
-                int seen = System.Threading.Interlocked.CompareExchange(ref state, s | Disposed, s);
-                if (seen == s) break;
-                s = seen;
-            }
-            if (s == 0) FreeNative();  // otherwise the last ReleaseRef frees
-        }
-
-        private void FreeNative()
-        {
-            T h = System.Threading.Interlocked.Exchange(ref handle, null);
-            if (h == null) return;  // the constructor failed before storing a handle
-            System.Threading.Interlocked.Increment(ref freeCount);
-            System.Threading.Interlocked.Increment(ref totalFrees);
-            free(h);
+            System.Threading.Interlocked.Exchange(ref disposed, 1);
+            safe.Dispose();
         }
     }
 
     /// <summary>OData system query options: new Query().Top(5).Count().Select("Id,Name").</summary>
     public sealed class Query : NativeHandle<SWIGTYPE_p_threecx_query>
     {
-        public Query() : base(New(), Native.threecx_query_free) { }
+        public Query() : base(New(), SWIGTYPE_p_threecx_query.getCPtr, Native.threecx_query_free) { }
 
         private static SWIGTYPE_p_threecx_query New()
         {
@@ -276,9 +348,9 @@ namespace Threecx
     public sealed partial class ThreecxClient : NativeHandle<SWIGTYPE_p_threecx_client>
     {
         public ThreecxClient(string domain, string clientId, string apiKey)
-            : base(New(domain, clientId, apiKey), Native.threecx_client_free) { }
+            : base(New(domain, clientId, apiKey), SWIGTYPE_p_threecx_client.getCPtr, Native.threecx_client_free) { }
 
-        private ThreecxClient(SWIGTYPE_p_threecx_client h) : base(h, Native.threecx_client_free) { }
+        private ThreecxClient(SWIGTYPE_p_threecx_client h) : base(h, SWIGTYPE_p_threecx_client.getCPtr, Native.threecx_client_free) { }
 
         private static SWIGTYPE_p_threecx_client New(string d, string id, string key)
         {
@@ -310,6 +382,80 @@ namespace Threecx
         {
             Checked(h => Native.threecx_client_set_retry(h, maxRetries, baseDelayMs, maxDelayMs, deadlineMs));
             return this;
+        }
+
+        // ---- options as TimeSpan (whole milliseconds; TimeSpan.Zero = none / the default) ----
+
+        internal static long Ms(TimeSpan t, string name)
+        {
+            if (t < TimeSpan.Zero || t.TotalMilliseconds > int.MaxValue)
+                throw new ThreecxArgumentException(name + " must be between 0 and " + int.MaxValue + " ms, got " + t, name);
+            return (long)Math.Ceiling(t.TotalMilliseconds);
+        }
+
+        /// <summary>Total timeout of one HTTP exchange (TimeSpan.Zero = none, the default).</summary>
+        public ThreecxClient Timeout(TimeSpan timeout) => TimeoutMs(Ms(timeout, nameof(timeout)));
+        /// <summary>Connect timeout (TimeSpan.Zero = libcurl's default, 300 s).</summary>
+        public ThreecxClient ConnectTimeout(TimeSpan timeout) => ConnectTimeoutMs(Ms(timeout, nameof(timeout)));
+        /// <summary>How long before expiry the token is refreshed (null: the default,
+        /// min(60 s, lifetime / 5)).</summary>
+        public ThreecxClient RefreshMargin(TimeSpan? margin)
+        {
+            long s = margin == null ? -1 : (long)Math.Ceiling(margin.Value.TotalSeconds);
+            if (margin != null && margin.Value < TimeSpan.Zero)
+                throw new ThreecxArgumentException("margin must not be negative", nameof(margin));
+            Checked(h => Native.threecx_client_set_refresh_margin(h, s));
+            return this;
+        }
+        /// <summary>Retries of transient failures (see threecx_client_set_retry):
+        /// maxRetries 0 turns them off; null delays take the defaults 250 ms, 30 s, 120 s.</summary>
+        public ThreecxClient Retry(int maxRetries, TimeSpan? baseDelay, TimeSpan? maxDelay = null, TimeSpan? deadline = null) =>
+            Retry(maxRetries, baseDelay == null ? 250 : Ms(baseDelay.Value, nameof(baseDelay)),
+                  maxDelay == null ? 30000 : Ms(maxDelay.Value, nameof(maxDelay)),
+                  deadline == null ? 120000 : Ms(deadline.Value, nameof(deadline)));
+
+        /// <summary>A client configured from options (see ThreecxClientOptions).</summary>
+        public ThreecxClient(string domain, string clientId, string apiKey, ThreecxClientOptions options)
+            : this(domain, clientId, apiKey)
+        {
+            try
+            {
+                Apply(options);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Applies every option that is set (null / unset ones keep their value).</summary>
+        public ThreecxClient Apply(ThreecxClientOptions o)
+        {
+            if (o == null) throw new ThreecxArgumentException("options is null", nameof(o));
+            if (o.AllowHttp) AllowHttp(true);
+            if (o.CaFile != null) CaFile(o.CaFile);
+            if (o.CaPath != null) CaPath(o.CaPath);
+            if (o.Timeout != null) Timeout(o.Timeout.Value);
+            if (o.ConnectTimeout != null) ConnectTimeout(o.ConnectTimeout.Value);
+            if (o.MaxResponseBytes != null) MaxResponseBytes(o.MaxResponseBytes.Value);
+            if (o.UserAgent != null) UserAgent(o.UserAgent);
+            if (o.InsecureSkipTlsVerify) InsecureSkipTlsVerify(true);
+            if (o.RefreshMargin != null) RefreshMargin(o.RefreshMargin);
+            if (o.MaxRetries != null) Retry(o.MaxRetries.Value, o.RetryBaseDelay, o.RetryMaxDelay, o.RetryDeadline);
+            return this;
+        }
+
+        private TypedOperations typed;
+        /// <summary>The typed operations: client.Typed.GetUser(1) returns a
+        /// Models.User, client.Typed.ListUser(q) an ODataCollection&lt;User&gt;.</summary>
+        public TypedOperations Typed
+        {
+            get
+            {
+                if (typed == null) typed = new TypedOperations(this);
+                return typed;
+            }
         }
 
         public void Authenticate() => Checked(h => Native.threecx_client_authenticate(h));
@@ -357,7 +503,14 @@ namespace Threecx
         /// (each may be null). HTTP errors throw ThreecxHttpException.</summary>
         private Response Call(string operationId, Query query, string ifMatch, string body, params OpArg[] args)
         {
-            using (var r = Operation(operationId))
+            using (var r = Prepare(operationId, query, ifMatch, body, args)) return r.Send();
+        }
+
+        /// <summary>The request of one catalog operation, arguments set (see Call).</summary>
+        internal Request Prepare(string operationId, Query query, string ifMatch, string body, params OpArg[] args)
+        {
+            var r = Operation(operationId);
+            try
             {
                 foreach (var a in args)
                 {
@@ -379,8 +532,37 @@ namespace Threecx
                 if (query != null) r.SetQuery(query);
                 if (ifMatch != null) r.Header("If-Match", ifMatch);
                 if (body != null) r.Body(body);
-                return r.Send();
+                return r;
             }
+            catch
+            {
+                r.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Every item of a collection operation, decoded, page by page
+        /// (see Pageable).</summary>
+        internal Pageable<T> Pageable<T>(string operationId, Query query, long pageSize, Func<object, T> decode,
+                                         params OpArg[] args)
+        {
+            Pager pager;
+            using (var r = Prepare(operationId, query, null, null, args)) pager = r.NewPager(pageSize);
+            return new Pageable<T>(pager, decode);
+        }
+
+        /// <summary>Every item of the collection at path (GET), decoded with
+        /// decode (e.g. Models.User.FromJson), page by page.</summary>
+        public Pageable<T> GetPageable<T>(string path, Func<object, T> decode, Query query = null, long pageSize = 100)
+        {
+            if (decode == null) throw new ThreecxArgumentException("decode is null", nameof(decode));
+            Pager pager;
+            using (var r = Request("GET", path))
+            {
+                if (query != null) r.SetQuery(query);
+                pager = r.NewPager(pageSize);
+            }
+            return new Pageable<T>(pager, decode);
         }
 
         private string Exchange(string method, string path, Query query, string body)
@@ -394,6 +576,10 @@ namespace Threecx
         }
 
         public string Get(string path, Query query = null) => Exchange("GET", path, query, null);
+        /// <summary>Get on the thread pool; cancelling the token aborts the transfer.</summary>
+        public System.Threading.Tasks.Task<string> GetAsync(string path, Query query = null,
+            System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken)) =>
+            TypedOperations.Run(() => Get(path, query), cancellationToken);
         public string Post(string path, string json) => Exchange("POST", path, null, json);
         public string Patch(string path, string json) => Exchange("PATCH", path, null, json);
         public void Delete(string path) => Exchange("DELETE", path, null, null);
@@ -424,7 +610,7 @@ namespace Threecx
     /// <summary>One request: parameters, query, headers, body; Send() may be called again.</summary>
     public sealed class Request : NativeHandle<SWIGTYPE_p_threecx_request>
     {
-        internal Request(SWIGTYPE_p_threecx_request h) : base(h, Native.threecx_request_free) { }
+        internal Request(SWIGTYPE_p_threecx_request h) : base(h, SWIGTYPE_p_threecx_request.getCPtr, Native.threecx_request_free) { }
 
         public Request Param(string name, string value) { Checked(h => Native.threecx_request_set_param_string(h, name, value)); return this; }
         public Request Param(string name, long value) { Checked(h => Native.threecx_request_set_param_int(h, name, value)); return this; }
@@ -453,27 +639,68 @@ namespace Threecx
             }
         }
 
+        /// <summary>Deadline of each send of this request (the whole call: token,
+        /// retries and waits), replacing the client's total timeout for it;
+        /// TimeSpan.Zero = the client's timeout. Past it: ThreecxTimeoutException.</summary>
+        public Request Deadline(TimeSpan deadline)
+        {
+            long ms = ThreecxClient.Ms(deadline, nameof(deadline));
+            Checked(h => Native.threecx_request_set_deadline_ms(h, ms));
+            return this;
+        }
+
         /// <summary>Sends; a non-2xx answer throws ThreecxHttpException with Status and ODataCode.</summary>
         public Response Send()
         {
             SWIGTYPE_p_threecx_response resp = null;
-            var e = Use(h => Native.threecx_request_send(h, out resp));
+            var e = Use(h =>
+            {
+                CancelScope.Attach(h);
+                return Native.threecx_request_send(h, out resp);
+            });
             return Finish(e, resp);
         }
 
-        /// <summary>Sends and writes a 2xx body to the file at path.</summary>
+        /// <summary>Sends; cancelling the token aborts the transfer in flight
+        /// (OperationCanceledException).</summary>
+        public Response Send(System.Threading.CancellationToken cancellationToken)
+        {
+            using (CancelScope.Enter(cancellationToken)) return Send();
+        }
+
+        /// <summary>Send on the thread pool; cancelling the token aborts the transfer.</summary>
+        public System.Threading.Tasks.Task<Response> SendAsync(
+            System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken)) =>
+            TypedOperations.Run(Send, cancellationToken);
+
+        /// <summary>Sends and writes a 2xx body to the file at path (streamed,
+        /// never held in memory).</summary>
         public Response SendToFile(string path)
         {
             SWIGTYPE_p_threecx_response resp = null;
-            var e = Use(h => Native.threecx_request_send_to_file(h, path, out resp));
+            var e = Use(h =>
+            {
+                CancelScope.Attach(h);
+                return Native.threecx_request_send_to_file(h, path, out resp);
+            });
             return Finish(e, resp);
         }
 
-        // A pager over a copy of this request (this request may be freed afterwards).
+        /// <summary>SendToFile on the thread pool; cancelling the token aborts the download.</summary>
+        public System.Threading.Tasks.Task<Response> SendToFileAsync(string path,
+            System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken)) =>
+            TypedOperations.Run(() => SendToFile(path), cancellationToken);
+
+        // A pager over a copy of this request (this request may be freed
+        // afterwards); it keeps the current CancelScope's token.
         internal Pager NewPager(long pageSize)
         {
             SWIGTYPE_p_threecx_pager p = null;
-            Checked(h => Native.threecx_pager_new(h, pageSize, out p));
+            Checked(h =>
+            {
+                CancelScope.Attach(h);
+                return Native.threecx_pager_new(h, pageSize, out p);
+            });
             return new Pager(p);
         }
 
@@ -488,10 +715,11 @@ namespace Threecx
                     e.Status = resp.Status;
                     e.ODataCode = resp.ErrorCode;
                     e.ODataMessage = resp.ErrorMessage;
+                    e.ODataDetails = resp.ErrorDetails;
                     e.Body = resp.Body;
                 }
             }
-            throw e;
+            throw e.ToThrow();
         }
     }
 
@@ -508,7 +736,7 @@ namespace Threecx
     {
         /// <summary>Takes ownership of a raw response (e.g. from a typed
         /// Native.threecx_xapi_* function): it is freed by Dispose().</summary>
-        public Response(SWIGTYPE_p_threecx_response h) : base(h, Native.threecx_response_free) { }
+        public Response(SWIGTYPE_p_threecx_response h) : base(h, SWIGTYPE_p_threecx_response.getCPtr, Native.threecx_response_free) { }
 
         public int Status
         {
@@ -567,23 +795,41 @@ namespace Threecx
     /// <summary>The pager under ThreecxClient.Items (one thread at a time).</summary>
     internal sealed class Pager : NativeHandle<SWIGTYPE_p_threecx_pager>
     {
-        internal Pager(SWIGTYPE_p_threecx_pager h) : base(h, Native.threecx_pager_free) { }
+        internal Pager(SWIGTYPE_p_threecx_pager h) : base(h, SWIGTYPE_p_threecx_pager.getCPtr, Native.threecx_pager_free) { }
 
         /// <summary>The next item, null once the collection is exhausted.</summary>
         /// An HTTP error throws ThreecxHttpException with Status and the OData
         /// error of the failing answer, as Request.Send does.
-        internal string NextItem()
+        internal string NextItem() => Next(false);
+
+        /// <summary>The next page's JSON, null once the collection is exhausted.</summary>
+        internal string NextPage() => Next(true);
+
+        private string Next(bool page)
         {
-            string item = null;
+            string v = null;
             SWIGTYPE_p_threecx_response failed = null;
             var e = Use(h =>
             {
-                var err = Native.threecx_pager_next_item(h, out item);
+                var err = page ? Native.threecx_pager_next_page(h, out v) : Native.threecx_pager_next_item(h, out v);
                 if (err != null && err.Code == ErrorCodes.Http) Native.threecx_pager_last_response(h, out failed);
                 return err;
             });
             if (e != null) Request.Finish(e, failed);
-            return item;
+            return v;
+        }
+
+        /// <summary>@odata.count of the walk, -1 when the server did not send it.</summary>
+        internal long Total
+        {
+            get
+            {
+                long n = -1;
+                var e = Use(h => Native.threecx_pager_total(h, out n));
+                if (e != null && e.Code == ErrorCodes.NotFound) return -1;
+                ThreecxException.Check(e);
+                return n;
+            }
         }
     }
 

@@ -2,3491 +2,3496 @@
 
 package threecx
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
-// OperationMethods is the number of operation methods on Client.
+var _ = time.Time{}
+
+// OperationMethods is the number of operation methods on JSONClient.
 const OperationMethods = 601
 
 // APIToken: GET /SystemStatus/Pbx.APIToken(): Invoke function APIToken
-func (cl *Client) APIToken() (*Response, error) {
-	return cl.call("APIToken", []opArg{}, nil, "", "")
+func (j JSONClient) APIToken(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "APIToken", []opArg{}, nil, "", opts)
 }
 
 // AddVectorStoreFiles: POST /AISettings/Pbx.AddVectorStoreFiles: Invoke action AddVectorStoreFiles
 // (body: JSON)
-func (cl *Client) AddVectorStoreFiles(body string) (*Response, error) {
-	return cl.call("AddVectorStoreFiles", []opArg{}, nil, "", body)
+func (j JSONClient) AddVectorStoreFiles(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "AddVectorStoreFiles", []opArg{}, nil, body, opts)
 }
 
 // Archive: POST /Recordings/Pbx.Archive: Invoke action Archive
-func (cl *Client) Archive() (*Response, error) {
-	return cl.call("Archive", []opArg{}, nil, "", "")
+func (j JSONClient) Archive(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Archive", []opArg{}, nil, "", opts)
 }
 
 // ArchiveChats: POST /RemoteArchivingSettings/Pbx.ArchiveChats: Invoke action ArchiveChats
-func (cl *Client) ArchiveChats() (*Response, error) {
-	return cl.call("ArchiveChats", []opArg{}, nil, "", "")
+func (j JSONClient) ArchiveChats(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ArchiveChats", []opArg{}, nil, "", opts)
 }
 
 // ArchiveFaxes: POST /RemoteArchivingSettings/Pbx.ArchiveFaxes: Invoke action ArchiveFaxes
-func (cl *Client) ArchiveFaxes() (*Response, error) {
-	return cl.call("ArchiveFaxes", []opArg{}, nil, "", "")
+func (j JSONClient) ArchiveFaxes(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ArchiveFaxes", []opArg{}, nil, "", opts)
 }
 
 // ArchiveRecordings: POST /RemoteArchivingSettings/Pbx.ArchiveRecordings: Invoke action ArchiveRecordings
-func (cl *Client) ArchiveRecordings() (*Response, error) {
-	return cl.call("ArchiveRecordings", []opArg{}, nil, "", "")
+func (j JSONClient) ArchiveRecordings(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ArchiveRecordings", []opArg{}, nil, "", opts)
 }
 
 // ArchiveVoicemail: POST /RemoteArchivingSettings/Pbx.ArchiveVoicemail: Invoke action ArchiveVoicemail
-func (cl *Client) ArchiveVoicemail() (*Response, error) {
-	return cl.call("ArchiveVoicemail", []opArg{}, nil, "", "")
+func (j JSONClient) ArchiveVoicemail(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ArchiveVoicemail", []opArg{}, nil, "", opts)
 }
 
 // AuthorizePresence: POST /Microsoft365Integration/Pbx.AuthorizePresence: Invoke action AuthorizePresence
 // (body: JSON)
-func (cl *Client) AuthorizePresence(body string) (*Response, error) {
-	return cl.call("AuthorizePresence", []opArg{}, nil, "", body)
+func (j JSONClient) AuthorizePresence(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "AuthorizePresence", []opArg{}, nil, body, opts)
 }
 
 // Backup: POST /Backups/Pbx.Backup: Invoke action Backup
 // (body: JSON)
-func (cl *Client) Backup(body string) (*Response, error) {
-	return cl.call("Backup", []opArg{}, nil, "", body)
+func (j JSONClient) Backup(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Backup", []opArg{}, nil, body, opts)
 }
 
 // BatchDelete: POST /Users/Pbx.BatchDelete: Invoke action BatchDelete
 // (body: JSON)
-func (cl *Client) BatchDelete(body string) (*Response, error) {
-	return cl.call("BatchDelete", []opArg{}, nil, "", body)
+func (j JSONClient) BatchDelete(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BatchDelete", []opArg{}, nil, body, opts)
 }
 
 // BatchDeleteFiles: POST /AISettings/Pbx.BatchDeleteFiles: Invoke action BatchDeleteFiles
 // (body: JSON)
-func (cl *Client) BatchDeleteFiles(body string) (*Response, error) {
-	return cl.call("BatchDeleteFiles", []opArg{}, nil, "", body)
+func (j JSONClient) BatchDeleteFiles(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BatchDeleteFiles", []opArg{}, nil, body, opts)
 }
 
 // BulkFaxDelete: POST /Fax/Pbx.BulkFaxDelete: Invoke action BulkFaxDelete
 // (body: JSON)
-func (cl *Client) BulkFaxDelete(body string) (*Response, error) {
-	return cl.call("BulkFaxDelete", []opArg{}, nil, "", body)
+func (j JSONClient) BulkFaxDelete(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BulkFaxDelete", []opArg{}, nil, body, opts)
 }
 
 // BulkInboundRulesDelete: POST /InboundRules/Pbx.BulkInboundRulesDelete: Invoke action BulkInboundRulesDelete
 // (body: JSON)
-func (cl *Client) BulkInboundRulesDelete(body string) (*Response, error) {
-	return cl.call("BulkInboundRulesDelete", []opArg{}, nil, "", body)
+func (j JSONClient) BulkInboundRulesDelete(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BulkInboundRulesDelete", []opArg{}, nil, body, opts)
 }
 
 // BulkIpsDelete: POST /Blocklist/Pbx.BulkIpsDelete: Invoke action BulkIpsDelete
 // (body: JSON)
-func (cl *Client) BulkIpsDelete(body string) (*Response, error) {
-	return cl.call("BulkIpsDelete", []opArg{}, nil, "", body)
+func (j JSONClient) BulkIpsDelete(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BulkIpsDelete", []opArg{}, nil, body, opts)
 }
 
 // BulkLinksDelete: POST /WebsiteLinks/Pbx.BulkLinksDelete: Invoke action BulkLinksDelete
 // (body: JSON)
-func (cl *Client) BulkLinksDelete(body string) (*Response, error) {
-	return cl.call("BulkLinksDelete", []opArg{}, nil, "", body)
+func (j JSONClient) BulkLinksDelete(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BulkLinksDelete", []opArg{}, nil, body, opts)
 }
 
 // BulkNumbersDelete: POST /BlackListNumbers/Pbx.BulkNumbersDelete: Invoke action BulkNumbersDelete
 // (body: JSON)
-func (cl *Client) BulkNumbersDelete(body string) (*Response, error) {
-	return cl.call("BulkNumbersDelete", []opArg{}, nil, "", body)
+func (j JSONClient) BulkNumbersDelete(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BulkNumbersDelete", []opArg{}, nil, body, opts)
 }
 
 // BulkRecordingsArchive: POST /Recordings/Pbx.BulkRecordingsArchive: Invoke action BulkRecordingsArchive
 // (body: JSON)
-func (cl *Client) BulkRecordingsArchive(body string) (*Response, error) {
-	return cl.call("BulkRecordingsArchive", []opArg{}, nil, "", body)
+func (j JSONClient) BulkRecordingsArchive(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BulkRecordingsArchive", []opArg{}, nil, body, opts)
 }
 
 // BulkRecordingsDelete: POST /Recordings/Pbx.BulkRecordingsDelete: Invoke action BulkRecordingsDelete
 // (body: JSON)
-func (cl *Client) BulkRecordingsDelete(body string) (*Response, error) {
-	return cl.call("BulkRecordingsDelete", []opArg{}, nil, "", body)
+func (j JSONClient) BulkRecordingsDelete(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BulkRecordingsDelete", []opArg{}, nil, body, opts)
 }
 
 // BulkUpdate: POST /Users/Pbx.BulkUpdate: Invoke action BulkUpdate
 // (body: JSON)
-func (cl *Client) BulkUpdate(body string) (*Response, error) {
-	return cl.call("BulkUpdate", []opArg{}, nil, "", body)
+func (j JSONClient) BulkUpdate(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "BulkUpdate", []opArg{}, nil, body, opts)
 }
 
 // CheckFqdnRecord: GET /Microsoft365TeamsIntegration/Pbx.CheckFqdnRecord(fqdn={fqdn}): Invoke function CheckFqdnRecord
-func (cl *Client) CheckFqdnRecord(fqdn string) (*Response, error) {
-	return cl.call("CheckFqdnRecord", []opArg{{"fqdn", argString, fqdn}}, nil, "", "")
+func (j JSONClient) CheckFqdnRecord(ctx context.Context, fqdn string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CheckFqdnRecord", []opArg{{"fqdn", argString, fqdn}}, nil, "", opts)
 }
 
 // CheckMapUsersScript: GET /Microsoft365TeamsIntegration/Pbx.CheckMapUsersScript(): Invoke function CheckMapUsersScript
-func (cl *Client) CheckMapUsersScript() (*Response, error) {
-	return cl.call("CheckMapUsersScript", []opArg{}, nil, "", "")
+func (j JSONClient) CheckMapUsersScript(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CheckMapUsersScript", []opArg{}, nil, "", opts)
 }
 
 // CleanUp: POST /Firmwares/Pbx.CleanUp: Invoke action CleanUp
-func (cl *Client) CleanUp() (*Response, error) {
-	return cl.call("CleanUp", []opArg{}, nil, "", "")
+func (j JSONClient) CleanUp(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CleanUp", []opArg{}, nil, "", opts)
 }
 
 // CleanUpFax: POST /FaxServerSettings/Pbx.CleanUpFax: Invoke action CleanUpFax
-func (cl *Client) CleanUpFax() (*Response, error) {
-	return cl.call("CleanUpFax", []opArg{}, nil, "", "")
+func (j JSONClient) CleanUpFax(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CleanUpFax", []opArg{}, nil, "", opts)
 }
 
 // Copy: POST /PromptSets({Id})/Pbx.Copy: Invoke action Copy
 // (body: JSON)
-func (cl *Client) Copy(id int32, body string) (*Response, error) {
-	return cl.call("Copy", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) Copy(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Copy", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // CreateBlackListNumber: POST /BlackListNumbers: Add new entity to BlackListNumbers
 // (body: JSON)
-func (cl *Client) CreateBlackListNumber(body string) (*Response, error) {
-	return cl.call("CreateBlackListNumber", []opArg{}, nil, "", body)
+func (j JSONClient) CreateBlackListNumber(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateBlackListNumber", []opArg{}, nil, body, opts)
 }
 
 // CreateBlocklistAddr: POST /Blocklist: Add new entity to Blocklist
 // (body: JSON)
-func (cl *Client) CreateBlocklistAddr(body string) (*Response, error) {
-	return cl.call("CreateBlocklistAddr", []opArg{}, nil, "", body)
+func (j JSONClient) CreateBlocklistAddr(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateBlocklistAddr", []opArg{}, nil, body, opts)
 }
 
 // CreateCallFlowApp: POST /CallFlowApps: Add new entity to CallFlowApps
 // (body: JSON)
-func (cl *Client) CreateCallFlowApp(body string) (*Response, error) {
-	return cl.call("CreateCallFlowApp", []opArg{}, nil, "", body)
+func (j JSONClient) CreateCallFlowApp(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateCallFlowApp", []opArg{}, nil, body, opts)
 }
 
 // CreateContact: POST /Contacts: Add new entity to Contacts
 // (body: JSON)
-func (cl *Client) CreateContact(body string) (*Response, error) {
-	return cl.call("CreateContact", []opArg{}, nil, "", body)
+func (j JSONClient) CreateContact(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateContact", []opArg{}, nil, body, opts)
 }
 
 // CreateContactByNumber: POST /Contacts/Pbx.CreateContactByNumber: Invoke action CreateContactByNumber
 // (body: JSON)
-func (cl *Client) CreateContactByNumber(body string) (*Response, error) {
-	return cl.call("CreateContactByNumber", []opArg{}, nil, "", body)
+func (j JSONClient) CreateContactByNumber(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateContactByNumber", []opArg{}, nil, body, opts)
 }
 
 // CreateConverterConfiguration: POST /VoicemailSettings/Pbx.CreateConverterConfiguration: Invoke action CreateConverterConfiguration
-func (cl *Client) CreateConverterConfiguration() (*Response, error) {
-	return cl.call("CreateConverterConfiguration", []opArg{}, nil, "", "")
+func (j JSONClient) CreateConverterConfiguration(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateConverterConfiguration", []opArg{}, nil, "", opts)
 }
 
 // CreateDNProperty: POST /DNProperties/Pbx.CreateDNProperty: Invoke action CreateDNProperty
 // (body: JSON)
-func (cl *Client) CreateDNProperty(body string) (*Response, error) {
-	return cl.call("CreateDNProperty", []opArg{}, nil, "", body)
+func (j JSONClient) CreateDNProperty(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateDNProperty", []opArg{}, nil, body, opts)
 }
 
 // CreateFax: POST /Fax: Add new entity to Fax
 // (body: JSON)
-func (cl *Client) CreateFax(body string) (*Response, error) {
-	return cl.call("CreateFax", []opArg{}, nil, "", body)
+func (j JSONClient) CreateFax(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateFax", []opArg{}, nil, body, opts)
 }
 
 // CreateFxs: POST /Fxs: Add new entity to Fxs
 // (body: JSON)
-func (cl *Client) CreateFxs(body string) (*Response, error) {
-	return cl.call("CreateFxs", []opArg{}, nil, "", body)
+func (j JSONClient) CreateFxs(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateFxs", []opArg{}, nil, body, opts)
 }
 
 // CreateFxsTemplate: POST /FxsTemplates: Add new entity to FxsTemplates
 // (body: JSON)
-func (cl *Client) CreateFxsTemplate(body string) (*Response, error) {
-	return cl.call("CreateFxsTemplate", []opArg{}, nil, "", body)
+func (j JSONClient) CreateFxsTemplate(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateFxsTemplate", []opArg{}, nil, body, opts)
 }
 
 // CreateGroup: POST /Groups: Add new entity to Groups
 // (body: JSON)
-func (cl *Client) CreateGroup(body string) (*Response, error) {
-	return cl.call("CreateGroup", []opArg{}, nil, "", body)
+func (j JSONClient) CreateGroup(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateGroup", []opArg{}, nil, body, opts)
 }
 
 // CreateHoliday: POST /Holidays: Add new entity to Holidays
 // (body: JSON)
-func (cl *Client) CreateHoliday(body string) (*Response, error) {
-	return cl.call("CreateHoliday", []opArg{}, nil, "", body)
+func (j JSONClient) CreateHoliday(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateHoliday", []opArg{}, nil, body, opts)
 }
 
 // CreateInboundRule: POST /InboundRules: Add new entity to InboundRules
 // (body: JSON)
-func (cl *Client) CreateInboundRule(body string) (*Response, error) {
-	return cl.call("CreateInboundRule", []opArg{}, nil, "", body)
+func (j JSONClient) CreateInboundRule(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateInboundRule", []opArg{}, nil, body, opts)
 }
 
 // CreateOutboundRule: POST /OutboundRules: Add new entity to OutboundRules
 // (body: JSON)
-func (cl *Client) CreateOutboundRule(body string) (*Response, error) {
-	return cl.call("CreateOutboundRule", []opArg{}, nil, "", body)
+func (j JSONClient) CreateOutboundRule(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateOutboundRule", []opArg{}, nil, body, opts)
 }
 
 // CreateParameter: POST /Parameters: Add new entity to Parameters
 // (body: JSON)
-func (cl *Client) CreateParameter(body string) (*Response, error) {
-	return cl.call("CreateParameter", []opArg{}, nil, "", body)
+func (j JSONClient) CreateParameter(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateParameter", []opArg{}, nil, body, opts)
 }
 
 // CreateParking: POST /Parkings: Add new entity to Parkings
 // (body: JSON)
-func (cl *Client) CreateParking(body string) (*Response, error) {
-	return cl.call("CreateParking", []opArg{}, nil, "", body)
+func (j JSONClient) CreateParking(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateParking", []opArg{}, nil, body, opts)
 }
 
 // CreatePhoneTemplate: POST /PhoneTemplates: Add new entity to PhoneTemplates
 // (body: JSON)
-func (cl *Client) CreatePhoneTemplate(body string) (*Response, error) {
-	return cl.call("CreatePhoneTemplate", []opArg{}, nil, "", body)
+func (j JSONClient) CreatePhoneTemplate(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreatePhoneTemplate", []opArg{}, nil, body, opts)
 }
 
 // CreatePlaylist: POST /Playlists: Add new entity to Playlists
 // (body: JSON)
-func (cl *Client) CreatePlaylist(body string) (*Response, error) {
-	return cl.call("CreatePlaylist", []opArg{}, nil, "", body)
+func (j JSONClient) CreatePlaylist(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreatePlaylist", []opArg{}, nil, body, opts)
 }
 
 // CreateProperty: POST /TenantProperties: Add new entity to TenantProperties
 // (body: JSON)
-func (cl *Client) CreateProperty(body string) (*Response, error) {
-	return cl.call("CreateProperty", []opArg{}, nil, "", body)
+func (j JSONClient) CreateProperty(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateProperty", []opArg{}, nil, body, opts)
 }
 
 // CreateQueue: POST /Queues: Add new entity to Queues
 // (body: JSON)
-func (cl *Client) CreateQueue(body string) (*Response, error) {
-	return cl.call("CreateQueue", []opArg{}, nil, "", body)
+func (j JSONClient) CreateQueue(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateQueue", []opArg{}, nil, body, opts)
 }
 
 // CreateReceptionist: POST /Receptionists: Add new entity to Receptionists
 // (body: JSON)
-func (cl *Client) CreateReceptionist(body string) (*Response, error) {
-	return cl.call("CreateReceptionist", []opArg{}, nil, "", body)
+func (j JSONClient) CreateReceptionist(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateReceptionist", []opArg{}, nil, body, opts)
 }
 
 // CreateRingGroup: POST /RingGroups: Add new entity to RingGroups
 // (body: JSON)
-func (cl *Client) CreateRingGroup(body string) (*Response, error) {
-	return cl.call("CreateRingGroup", []opArg{}, nil, "", body)
+func (j JSONClient) CreateRingGroup(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateRingGroup", []opArg{}, nil, body, opts)
 }
 
 // CreateSbc: POST /Sbcs: Add new entity to Sbcs
 // (body: JSON)
-func (cl *Client) CreateSbc(body string) (*Response, error) {
-	return cl.call("CreateSbc", []opArg{}, nil, "", body)
+func (j JSONClient) CreateSbc(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateSbc", []opArg{}, nil, body, opts)
 }
 
 // CreateScheduledReport: POST /ScheduledReports: Add new entity to ScheduledReports
 // (body: JSON)
-func (cl *Client) CreateScheduledReport(body string) (*Response, error) {
-	return cl.call("CreateScheduledReport", []opArg{}, nil, "", body)
+func (j JSONClient) CreateScheduledReport(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateScheduledReport", []opArg{}, nil, body, opts)
 }
 
 // CreateServicePrincipal: POST /ServicePrincipals: Add new entity to ServicePrincipals
 // (body: JSON)
-func (cl *Client) CreateServicePrincipal(body string) (*Response, error) {
-	return cl.call("CreateServicePrincipal", []opArg{}, nil, "", body)
+func (j JSONClient) CreateServicePrincipal(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateServicePrincipal", []opArg{}, nil, body, opts)
 }
 
 // CreateTrunk: POST /Trunks: Add new entity to Trunks
 // (body: JSON)
-func (cl *Client) CreateTrunk(body string) (*Response, error) {
-	return cl.call("CreateTrunk", []opArg{}, nil, "", body)
+func (j JSONClient) CreateTrunk(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateTrunk", []opArg{}, nil, body, opts)
 }
 
 // CreateTrunkTemplate: POST /TrunkTemplates: Add new entity to TrunkTemplates
 // (body: JSON)
-func (cl *Client) CreateTrunkTemplate(body string) (*Response, error) {
-	return cl.call("CreateTrunkTemplate", []opArg{}, nil, "", body)
+func (j JSONClient) CreateTrunkTemplate(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateTrunkTemplate", []opArg{}, nil, body, opts)
 }
 
 // CreateUser: POST /Users: Add new entity to Users
 // (body: JSON)
-func (cl *Client) CreateUser(body string) (*Response, error) {
-	return cl.call("CreateUser", []opArg{}, nil, "", body)
+func (j JSONClient) CreateUser(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateUser", []opArg{}, nil, body, opts)
 }
 
 // CreateVectorStore: POST /AISettings/Pbx.CreateVectorStore: Invoke action CreateVectorStore
 // (body: JSON)
-func (cl *Client) CreateVectorStore(body string) (*Response, error) {
-	return cl.call("CreateVectorStore", []opArg{}, nil, "", body)
+func (j JSONClient) CreateVectorStore(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateVectorStore", []opArg{}, nil, body, opts)
 }
 
 // CreateWeblink: POST /WebsiteLinks: Add new entity to WebsiteLinks
 // (body: JSON)
-func (cl *Client) CreateWeblink(body string) (*Response, error) {
-	return cl.call("CreateWeblink", []opArg{}, nil, "", body)
+func (j JSONClient) CreateWeblink(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "CreateWeblink", []opArg{}, nil, body, opts)
 }
 
 // DeauthorizePresence: POST /Microsoft365Integration/Pbx.DeauthorizePresence: Invoke action DeauthorizePresence
-func (cl *Client) DeauthorizePresence() (*Response, error) {
-	return cl.call("DeauthorizePresence", []opArg{}, nil, "", "")
+func (j JSONClient) DeauthorizePresence(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeauthorizePresence", []opArg{}, nil, "", opts)
 }
 
 // DeleteAllUserVoicemails: POST /VoicemailSettings/Pbx.DeleteAllUserVoicemails: Invoke action DeleteAllUserVoicemails
-func (cl *Client) DeleteAllUserVoicemails() (*Response, error) {
-	return cl.call("DeleteAllUserVoicemails", []opArg{}, nil, "", "")
+func (j JSONClient) DeleteAllUserVoicemails(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteAllUserVoicemails", []opArg{}, nil, "", opts)
 }
 
 // DeleteApiKey: POST /ConferenceSettings/Pbx.DeleteApiKey: Invoke action DeleteApiKey
-func (cl *Client) DeleteApiKey() (*Response, error) {
-	return cl.call("DeleteApiKey", []opArg{}, nil, "", "")
+func (j JSONClient) DeleteApiKey(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteApiKey", []opArg{}, nil, "", opts)
 }
 
 // DeleteBackups: DELETE /Backups({FileName}): Delete entity from Backups
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteBackups(fileName string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteBackups", []opArg{{"FileName", argString, fileName}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteBackups(ctx context.Context, fileName string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteBackups", []opArg{{"FileName", argString, fileName}}, nil, "", opts)
 }
 
 // DeleteBlackListNumber: DELETE /BlackListNumbers({Id}): Delete entity from BlackListNumbers
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteBlackListNumber(id string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteBlackListNumber", []opArg{{"Id", argString, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteBlackListNumber(ctx context.Context, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteBlackListNumber", []opArg{{"Id", argString, id}}, nil, "", opts)
 }
 
 // DeleteBlocklistAddr: DELETE /Blocklist({Id}): Delete entity from Blocklist
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteBlocklistAddr(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteBlocklistAddr", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteBlocklistAddr(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteBlocklistAddr", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteCallFlowApp: DELETE /CallFlowApps({Id}): Delete entity from CallFlowApps
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteCallFlowApp(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteCallFlowApp", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteCallFlowApp(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteCallFlowApp", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteCompanyById: POST /Groups/Pbx.DeleteCompanyById: Invoke action DeleteCompanyById
 // (body: JSON)
-func (cl *Client) DeleteCompanyById(body string) (*Response, error) {
-	return cl.call("DeleteCompanyById", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteCompanyById(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteCompanyById", []opArg{}, nil, body, opts)
 }
 
 // DeleteCompanyByNumber: POST /Groups/Pbx.DeleteCompanyByNumber: Invoke action DeleteCompanyByNumber
 // (body: JSON)
-func (cl *Client) DeleteCompanyByNumber(body string) (*Response, error) {
-	return cl.call("DeleteCompanyByNumber", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteCompanyByNumber(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteCompanyByNumber", []opArg{}, nil, body, opts)
 }
 
 // DeleteContact: DELETE /Contacts({Id}): Delete entity from Contacts
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteContact(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteContact", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteContact(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteContact", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteContactsById: POST /Contacts/Pbx.DeleteContactsById: Invoke action DeleteContactsById
 // (body: JSON)
-func (cl *Client) DeleteContactsById(body string) (*Response, error) {
-	return cl.call("DeleteContactsById", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteContactsById(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteContactsById", []opArg{}, nil, body, opts)
 }
 
 // DeleteContactsByType: POST /Contacts/Pbx.DeleteContactsByType: Invoke action DeleteContactsByType
 // (body: JSON, or "" for none)
-func (cl *Client) DeleteContactsByType(body string) (*Response, error) {
-	return cl.call("DeleteContactsByType", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteContactsByType(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteContactsByType", []opArg{}, nil, body, opts)
 }
 
 // DeleteConverterConfiguration: POST /VoicemailSettings/Pbx.DeleteConverterConfiguration: Invoke action DeleteConverterConfiguration
 // (body: JSON)
-func (cl *Client) DeleteConverterConfiguration(body string) (*Response, error) {
-	return cl.call("DeleteConverterConfiguration", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteConverterConfiguration(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteConverterConfiguration", []opArg{}, nil, body, opts)
 }
 
 // DeleteCrmContacts: POST /CrmIntegration/Pbx.DeleteCrmContacts: Invoke action DeleteCrmContacts
-func (cl *Client) DeleteCrmContacts() (*Response, error) {
-	return cl.call("DeleteCrmContacts", []opArg{}, nil, "", "")
+func (j JSONClient) DeleteCrmContacts(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteCrmContacts", []opArg{}, nil, "", opts)
 }
 
 // DeleteCrmTemplate: DELETE /CrmTemplates({Name}): Delete entity from CrmTemplates
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteCrmTemplate(name string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteCrmTemplate", []opArg{{"Name", argString, name}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteCrmTemplate(ctx context.Context, name string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteCrmTemplate", []opArg{{"Name", argString, name}}, nil, "", opts)
 }
 
 // DeleteCustomPrompt: DELETE /CustomPrompts({Filename}): Delete entity from CustomPrompts
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteCustomPrompt(filename string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteCustomPrompt", []opArg{{"Filename", argString, filename}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteCustomPrompt(ctx context.Context, filename string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteCustomPrompt", []opArg{{"Filename", argString, filename}}, nil, "", opts)
 }
 
 // DeleteDNProperty: POST /DNProperties/Pbx.DeleteDNProperty: Invoke action DeleteDNProperty
 // (body: JSON)
-func (cl *Client) DeleteDNProperty(body string) (*Response, error) {
-	return cl.call("DeleteDNProperty", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteDNProperty(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteDNProperty", []opArg{}, nil, body, opts)
 }
 
 // DeleteDepartmentContactsByType: POST /Contacts/Pbx.DeleteDepartmentContactsByType: Invoke action DeleteDepartmentContactsByType
 // (body: JSON, or "" for none)
-func (cl *Client) DeleteDepartmentContactsByType(body string) (*Response, error) {
-	return cl.call("DeleteDepartmentContactsByType", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteDepartmentContactsByType(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteDepartmentContactsByType", []opArg{}, nil, body, opts)
 }
 
 // DeleteDeviceInfo: DELETE /DeviceInfos({Id}): Delete entity from DeviceInfos
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteDeviceInfo(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteDeviceInfo", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteDeviceInfo(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteDeviceInfo", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteFax: DELETE /Fax({Id}): Delete entity from Fax
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteFax(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteFax", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteFax(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteFax", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteFile: POST /CallFlowApps({Id})/Pbx.DeleteFile: Invoke action DeleteFile
 // (body: JSON)
-func (cl *Client) DeleteFile(id int32, body string) (*Response, error) {
-	return cl.call("DeleteFile", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) DeleteFile(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteFile", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // DeleteFirmware: DELETE /Firmwares({Id}): Delete entity from Firmwares
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteFirmware(id string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteFirmware", []opArg{{"Id", argString, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteFirmware(ctx context.Context, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteFirmware", []opArg{{"Id", argString, id}}, nil, "", opts)
 }
 
 // DeleteFxs: DELETE /Fxs({MacAddress}): Delete entity from Fxs
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteFxs(macAddress string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteFxs", []opArg{{"MacAddress", argString, macAddress}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteFxs(ctx context.Context, macAddress string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteFxs", []opArg{{"MacAddress", argString, macAddress}}, nil, "", opts)
 }
 
 // DeleteFxsTemplate: DELETE /FxsTemplates({Id}): Delete entity from FxsTemplates
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteFxsTemplate(id string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteFxsTemplate", []opArg{{"Id", argString, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteFxsTemplate(ctx context.Context, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteFxsTemplate", []opArg{{"Id", argString, id}}, nil, "", opts)
 }
 
 // DeleteGroup: DELETE /Groups({Id}): Delete entity from Groups
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteGroup(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteGroup", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteGroup(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteGroup", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteHoliday: DELETE /Holidays({Id}): Delete entity from Holidays
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteHoliday(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteHoliday", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteHoliday(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteHoliday", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteInboundRule: DELETE /InboundRules({Id}): Delete entity from InboundRules
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteInboundRule(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteInboundRule", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteInboundRule(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteInboundRule", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteOAuthClient: DELETE /OAuthClients({Id}): Delete entity from OAuthClients
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteOAuthClient(id string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteOAuthClient", []opArg{{"Id", argGUID, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteOAuthClient(ctx context.Context, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteOAuthClient", []opArg{{"Id", argGUID, id}}, nil, "", opts)
 }
 
 // DeleteOpenAiFile: POST /AISettings/Pbx.DeleteOpenAiFile: Invoke action DeleteOpenAiFile
 // (body: JSON, or "" for none)
-func (cl *Client) DeleteOpenAiFile(body string) (*Response, error) {
-	return cl.call("DeleteOpenAiFile", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteOpenAiFile(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteOpenAiFile", []opArg{}, nil, body, opts)
 }
 
 // DeleteOutboundRule: DELETE /OutboundRules({Id}): Delete entity from OutboundRules
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteOutboundRule(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteOutboundRule", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteOutboundRule(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteOutboundRule", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteParameter: DELETE /Parameters({Id}): Delete entity from Parameters
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteParameter(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteParameter", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteParameter(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteParameter", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteParking: DELETE /Parkings({Id}): Delete entity from Parkings
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteParking(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteParking", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteParking(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteParking", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeletePersonalContactsByType: POST /Contacts/Pbx.DeletePersonalContactsByType: Invoke action DeletePersonalContactsByType
 // (body: JSON, or "" for none)
-func (cl *Client) DeletePersonalContactsByType(body string) (*Response, error) {
-	return cl.call("DeletePersonalContactsByType", []opArg{}, nil, "", body)
+func (j JSONClient) DeletePersonalContactsByType(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeletePersonalContactsByType", []opArg{}, nil, body, opts)
 }
 
 // DeletePhoneLogo: DELETE /PhoneLogos({Filename}): Delete entity from PhoneLogos
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeletePhoneLogo(filename string, ifMatch string) (*Response, error) {
-	return cl.call("DeletePhoneLogo", []opArg{{"Filename", argString, filename}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeletePhoneLogo(ctx context.Context, filename string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeletePhoneLogo", []opArg{{"Filename", argString, filename}}, nil, "", opts)
 }
 
 // DeletePhoneTemplate: DELETE /PhoneTemplates({Id}): Delete entity from PhoneTemplates
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeletePhoneTemplate(id string, ifMatch string) (*Response, error) {
-	return cl.call("DeletePhoneTemplate", []opArg{{"Id", argString, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeletePhoneTemplate(ctx context.Context, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeletePhoneTemplate", []opArg{{"Id", argString, id}}, nil, "", opts)
 }
 
 // DeletePlaylist: DELETE /Playlists({Name}): Delete entity from Playlists
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeletePlaylist(name string, ifMatch string) (*Response, error) {
-	return cl.call("DeletePlaylist", []opArg{{"Name", argString, name}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeletePlaylist(ctx context.Context, name string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeletePlaylist", []opArg{{"Name", argString, name}}, nil, "", opts)
 }
 
 // DeletePlaylistFile: POST /Playlists/Pbx.DeletePlaylistFile: Invoke action DeletePlaylistFile
 // (body: JSON)
-func (cl *Client) DeletePlaylistFile(body string) (*Response, error) {
-	return cl.call("DeletePlaylistFile", []opArg{}, nil, "", body)
+func (j JSONClient) DeletePlaylistFile(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeletePlaylistFile", []opArg{}, nil, body, opts)
 }
 
 // DeletePromptSet: DELETE /PromptSets({Id}): Delete entity from PromptSets
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeletePromptSet(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeletePromptSet", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeletePromptSet(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeletePromptSet", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteProperty: DELETE /TenantProperties({Name}): Delete entity from TenantProperties
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteProperty(name string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteProperty", []opArg{{"Name", argString, name}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteProperty(ctx context.Context, name string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteProperty", []opArg{{"Name", argString, name}}, nil, "", opts)
 }
 
 // DeleteQueue: DELETE /Queues({Id}): Delete entity from Queues
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteQueue(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteQueue", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteQueue(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteQueue", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteReceptionist: DELETE /Receptionists({Id}): Delete entity from Receptionists
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteReceptionist(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteReceptionist", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteReceptionist(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteReceptionist", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteRingGroup: DELETE /RingGroups({Id}): Delete entity from RingGroups
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteRingGroup(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteRingGroup", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteRingGroup(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteRingGroup", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteSbc: DELETE /Sbcs({Name}): Delete entity from Sbcs
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteSbc(name string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteSbc", []opArg{{"Name", argString, name}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteSbc(ctx context.Context, name string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteSbc", []opArg{{"Name", argString, name}}, nil, "", opts)
 }
 
 // DeleteScheduledReport: DELETE /ScheduledReports({Id}): Delete entity from ScheduledReports
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteScheduledReport(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteScheduledReport", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteScheduledReport(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteScheduledReport", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteServicePrincipal: DELETE /ServicePrincipals({Id}): Delete entity from ServicePrincipals
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteServicePrincipal(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteServicePrincipal", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteServicePrincipal(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteServicePrincipal", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteTrunk: DELETE /Trunks({Id}): Delete entity from Trunks
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteTrunk(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteTrunk", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteTrunk(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteTrunk", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteTrunkTemplate: DELETE /TrunkTemplates({Id}): Delete entity from TrunkTemplates
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteTrunkTemplate(id string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteTrunkTemplate", []opArg{{"Id", argString, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteTrunkTemplate(ctx context.Context, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteTrunkTemplate", []opArg{{"Id", argString, id}}, nil, "", opts)
 }
 
 // DeleteUser: DELETE /Users({Id}): Delete entity from Users
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteUser(id int32, ifMatch string) (*Response, error) {
-	return cl.call("DeleteUser", []opArg{{"Id", argInt, id}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteUser(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteUser", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // DeleteVectorStore: POST /AISettings/Pbx.DeleteVectorStore: Invoke action DeleteVectorStore
 // (body: JSON, or "" for none)
-func (cl *Client) DeleteVectorStore(body string) (*Response, error) {
-	return cl.call("DeleteVectorStore", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteVectorStore(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteVectorStore", []opArg{}, nil, body, opts)
 }
 
 // DeleteVectorStoreFile: POST /AISettings/Pbx.DeleteVectorStoreFile: Invoke action DeleteVectorStoreFile
 // (body: JSON, or "" for none)
-func (cl *Client) DeleteVectorStoreFile(body string) (*Response, error) {
-	return cl.call("DeleteVectorStoreFile", []opArg{}, nil, "", body)
+func (j JSONClient) DeleteVectorStoreFile(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteVectorStoreFile", []opArg{}, nil, body, opts)
 }
 
 // DeleteWeblink: DELETE /WebsiteLinks({Link}): Delete entity from WebsiteLinks
-// (ifMatch: an ETag, or "" for none)
-func (cl *Client) DeleteWeblink(link string, ifMatch string) (*Response, error) {
-	return cl.call("DeleteWeblink", []opArg{{"Link", argString, link}}, nil, ifMatch, "")
+// (If-Match: the IfMatch option)
+func (j JSONClient) DeleteWeblink(ctx context.Context, link string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DeleteWeblink", []opArg{{"Link", argString, link}}, nil, "", opts)
 }
 
 // Disable: POST /Services/Pbx.Disable: Invoke action Disable
 // (body: JSON)
-func (cl *Client) Disable(body string) (*Response, error) {
-	return cl.call("Disable", []opArg{}, nil, "", body)
+func (j JSONClient) Disable(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Disable", []opArg{}, nil, body, opts)
 }
 
 // DownloadAbandonedChatsStatistics: GET /ReportAbandonedChatsStatistics/Pbx.DownloadAbandonedChatsStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType},clientTimeZone={clientTimeZone}): Invoke function DownloadAbandonedChatsStatistics
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadAbandonedChatsStatistics(queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadAbandonedChatsStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadAbandonedChatsStatistics(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadAbandonedChatsStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadAbandonedQueueCalls: GET /ReportAbandonedQueueCalls/Pbx.DownloadAbandonedQueueCalls(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval},clientTimeZone={clientTimeZone}): Invoke function DownloadAbandonedQueueCalls
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadAbandonedQueueCalls(periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadAbandonedQueueCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadAbandonedQueueCalls(ctx context.Context, periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadAbandonedQueueCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadAgentLoginHistory: GET /ReportAgentLoginHistory/Pbx.DownloadAgentLoginHistory(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr}): Invoke function DownloadAgentLoginHistory
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadAgentLoginHistory(clientTimeZone *string, startDt time.Time, endDt time.Time, queueDnStr *string, agentDnStr *string, q *Query) (*Response, error) {
-	return cl.call("DownloadAgentLoginHistory", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"queueDnStr", argNullableString, queueDnStr}, {"agentDnStr", argNullableString, agentDnStr}}, q, "", "")
+func (j JSONClient) DownloadAgentLoginHistory(ctx context.Context, clientTimeZone *string, startDt time.Time, endDt time.Time, queueDnStr *string, agentDnStr *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadAgentLoginHistory", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"queueDnStr", argNullableString, queueDnStr}, {"agentDnStr", argNullableString, agentDnStr}}, q, "", opts)
 }
 
 // DownloadAgentsInQueueStatistics: GET /ReportAgentsInQueueStatistics/Pbx.DownloadAgentsInQueueStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function DownloadAgentsInQueueStatistics
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadAgentsInQueueStatistics(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("DownloadAgentsInQueueStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) DownloadAgentsInQueueStatistics(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadAgentsInQueueStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // DownloadAuditLog: GET /ReportAuditLog/Pbx.DownloadAuditLog(clientTimeZone={clientTimeZone}): Invoke function DownloadAuditLog
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadAuditLog(clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadAuditLog", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadAuditLog(ctx context.Context, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadAuditLog", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadAverageQueueWaitingTimeReport: GET /ReportAverageQueueWaitingTime/Pbx.DownloadAverageQueueWaitingTimeReport(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone}): Invoke function DownloadAverageQueueWaitingTimeReport
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadAverageQueueWaitingTimeReport(chartDate time.Time, chartBy *string, queueDnStr *string, waitInterval *string, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadAverageQueueWaitingTimeReport", []opArg{{"chartDate", argDateTime, chartDate}, {"chartBy", argNullableString, chartBy}, {"queueDnStr", argNullableString, queueDnStr}, {"waitInterval", argNullableString, waitInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadAverageQueueWaitingTimeReport(ctx context.Context, chartDate time.Time, chartBy *string, queueDnStr *string, waitInterval *string, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadAverageQueueWaitingTimeReport", []opArg{{"chartDate", argDateTime, chartDate}, {"chartBy", argNullableString, chartBy}, {"queueDnStr", argNullableString, queueDnStr}, {"waitInterval", argNullableString, waitInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadBreachesSla: GET /ReportBreachesSla/Pbx.DownloadBreachesSla(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval},clientTimeZone={clientTimeZone}): Invoke function DownloadBreachesSla
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadBreachesSla(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadBreachesSla", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadBreachesSla(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadBreachesSla", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadCallCostByExtensionGroup: GET /ReportCallCostByExtensionGroup/Pbx.DownloadCallCostByExtensionGroup(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass},clientTimeZone={clientTimeZone}): Invoke function DownloadCallCostByExtensionGroup
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadCallCostByExtensionGroup(periodFrom time.Time, periodTo time.Time, groupFilter *string, callClass int32, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadCallCostByExtensionGroup", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupFilter", argNullableString, groupFilter}, {"callClass", argInt, callClass}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadCallCostByExtensionGroup(ctx context.Context, periodFrom time.Time, periodTo time.Time, groupFilter *string, callClass int32, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadCallCostByExtensionGroup", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupFilter", argNullableString, groupFilter}, {"callClass", argInt, callClass}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadCallHistory: GET /CallHistoryView/Pbx.DownloadCallHistory(): Invoke function DownloadCallHistory
 // (q may be nil)
-func (cl *Client) DownloadCallHistory(q *Query) (*Response, error) {
-	return cl.call("DownloadCallHistory", []opArg{}, q, "", "")
+func (j JSONClient) DownloadCallHistory(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadCallHistory", []opArg{}, q, "", opts)
 }
 
 // DownloadCallLog: GET /ReportCallLogData/Pbx.DownloadCallLog(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls},clientTimeZone={clientTimeZone}): Invoke function DownloadCallLog
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadCallLog(periodFrom time.Time, periodTo time.Time, sourceType int32, sourceFilter *string, destinationType int32, destinationFilter *string, callsType int32, callTimeFilterType int32, callTimeFilterFrom *string, callTimeFilterTo *string, hidePcalls bool, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadCallLog", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"sourceType", argInt, sourceType}, {"sourceFilter", argNullableString, sourceFilter}, {"destinationType", argInt, destinationType}, {"destinationFilter", argNullableString, destinationFilter}, {"callsType", argInt, callsType}, {"callTimeFilterType", argInt, callTimeFilterType}, {"callTimeFilterFrom", argNullableString, callTimeFilterFrom}, {"callTimeFilterTo", argNullableString, callTimeFilterTo}, {"hidePcalls", argBool, hidePcalls}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadCallLog(ctx context.Context, periodFrom time.Time, periodTo time.Time, sourceType int32, sourceFilter *string, destinationType int32, destinationFilter *string, callsType int32, callTimeFilterType int32, callTimeFilterFrom *string, callTimeFilterTo *string, hidePcalls bool, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadCallLog", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"sourceType", argInt, sourceType}, {"sourceFilter", argNullableString, sourceFilter}, {"destinationType", argInt, destinationType}, {"destinationFilter", argNullableString, destinationFilter}, {"callsType", argInt, callsType}, {"callTimeFilterType", argInt, callTimeFilterType}, {"callTimeFilterFrom", argNullableString, callTimeFilterFrom}, {"callTimeFilterTo", argNullableString, callTimeFilterTo}, {"hidePcalls", argBool, hidePcalls}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadChatHistory: GET /ChatHistoryView/Pbx.DownloadChatHistory(clientTimeZone={clientTimeZone}): Invoke function DownloadChatHistory
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadChatHistory(clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadChatHistory", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadChatHistory(ctx context.Context, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadChatHistory", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadChatLog: GET /ReportChatLog/Pbx.DownloadChatLog(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType}): Invoke function DownloadChatLog
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadChatLog(clientTimeZone *string, periodFrom time.Time, periodTo time.Time, fromType int32, fromExtension *string, fromText *string, toType int32, toExtension *string, toText *string, chatType int32, participantType int32, q *Query) (*Response, error) {
-	return cl.call("DownloadChatLog", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"fromType", argInt, fromType}, {"fromExtension", argNullableString, fromExtension}, {"fromText", argNullableString, fromText}, {"toType", argInt, toType}, {"toExtension", argNullableString, toExtension}, {"toText", argNullableString, toText}, {"chatType", argInt, chatType}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) DownloadChatLog(ctx context.Context, clientTimeZone *string, periodFrom time.Time, periodTo time.Time, fromType int32, fromExtension *string, fromText *string, toType int32, toExtension *string, toText *string, chatType int32, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadChatLog", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"fromType", argInt, fromType}, {"fromExtension", argNullableString, fromExtension}, {"fromText", argNullableString, fromText}, {"toType", argInt, toType}, {"toExtension", argNullableString, toExtension}, {"toText", argNullableString, toText}, {"chatType", argInt, chatType}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // DownloadChatMessagesHistory: GET /ChatMessagesHistoryView/Pbx.DownloadChatMessagesHistory(clientTimeZone={clientTimeZone}): Invoke function DownloadChatMessagesHistory
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadChatMessagesHistory(clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadChatMessagesHistory", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadChatMessagesHistory(ctx context.Context, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadChatMessagesHistory", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadDetailedQueueStatistics: GET /ReportDetailedQueueStatistics/Pbx.DownloadDetailedQueueStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function DownloadDetailedQueueStatistics
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadDetailedQueueStatistics(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("DownloadDetailedQueueStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) DownloadDetailedQueueStatistics(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadDetailedQueueStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // DownloadEventLogs: GET /EventLogs/Pbx.DownloadEventLogs(): Invoke function DownloadEventLogs
 // (q may be nil)
-func (cl *Client) DownloadEventLogs(q *Query) (*Response, error) {
-	return cl.call("DownloadEventLogs", []opArg{}, q, "", "")
+func (j JSONClient) DownloadEventLogs(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadEventLogs", []opArg{}, q, "", opts)
 }
 
 // DownloadExtensionStatistics: GET /ReportExtensionStatistics/Pbx.DownloadExtensionStatistics(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea}): Invoke function DownloadExtensionStatistics
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadExtensionStatistics(periodFrom time.Time, periodTo time.Time, extensionFilter *string, callArea int32, q *Query) (*Response, error) {
-	return cl.call("DownloadExtensionStatistics", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"extensionFilter", argNullableString, extensionFilter}, {"callArea", argInt, callArea}}, q, "", "")
+func (j JSONClient) DownloadExtensionStatistics(ctx context.Context, periodFrom time.Time, periodTo time.Time, extensionFilter *string, callArea int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadExtensionStatistics", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"extensionFilter", argNullableString, extensionFilter}, {"callArea", argInt, callArea}}, q, "", opts)
 }
 
 // DownloadExtensionStatisticsByGroup: GET /ReportExtensionStatisticsByGroup/Pbx.DownloadExtensionStatisticsByGroup(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea}): Invoke function DownloadExtensionStatisticsByGroup
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadExtensionStatisticsByGroup(groupNumber *string, periodFrom time.Time, periodTo time.Time, callArea int32, q *Query) (*Response, error) {
-	return cl.call("DownloadExtensionStatisticsByGroup", []opArg{{"groupNumber", argNullableString, groupNumber}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"callArea", argInt, callArea}}, q, "", "")
+func (j JSONClient) DownloadExtensionStatisticsByGroup(ctx context.Context, groupNumber *string, periodFrom time.Time, periodTo time.Time, callArea int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadExtensionStatisticsByGroup", []opArg{{"groupNumber", argNullableString, groupNumber}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"callArea", argInt, callArea}}, q, "", opts)
 }
 
 // DownloadExtensionsStatisticsByRingGroups: GET /ReportExtensionsStatisticsByRingGroups/Pbx.DownloadExtensionsStatisticsByRingGroups(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function DownloadExtensionsStatisticsByRingGroups
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadExtensionsStatisticsByRingGroups(periodFrom time.Time, periodTo time.Time, ringGroupDns *string, q *Query) (*Response, error) {
-	return cl.call("DownloadExtensionsStatisticsByRingGroups", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"ringGroupDns", argNullableString, ringGroupDns}}, q, "", "")
+func (j JSONClient) DownloadExtensionsStatisticsByRingGroups(ctx context.Context, periodFrom time.Time, periodTo time.Time, ringGroupDns *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadExtensionsStatisticsByRingGroups", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"ringGroupDns", argNullableString, ringGroupDns}}, q, "", opts)
 }
 
 // DownloadGetGetCallDistribution: GET /ReportCallDistribution/Pbx.DownloadGetGetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType}): Invoke function DownloadGetGetCallDistribution
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadGetGetCallDistribution(clientTimeZone *string, periodFrom time.Time, periodTo time.Time, groupNumber *string, extensionDns *string, waitInterval *string, includeQueueCalls bool, callArea int32, groupingType int32, q *Query) (*Response, error) {
-	return cl.call("DownloadGetGetCallDistribution", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupNumber", argNullableString, groupNumber}, {"extensionDns", argNullableString, extensionDns}, {"waitInterval", argNullableString, waitInterval}, {"includeQueueCalls", argBool, includeQueueCalls}, {"callArea", argInt, callArea}, {"groupingType", argInt, groupingType}}, q, "", "")
+func (j JSONClient) DownloadGetGetCallDistribution(ctx context.Context, clientTimeZone *string, periodFrom time.Time, periodTo time.Time, groupNumber *string, extensionDns *string, waitInterval *string, includeQueueCalls bool, callArea int32, groupingType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadGetGetCallDistribution", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupNumber", argNullableString, groupNumber}, {"extensionDns", argNullableString, extensionDns}, {"waitInterval", argNullableString, waitInterval}, {"includeQueueCalls", argBool, includeQueueCalls}, {"callArea", argInt, callArea}, {"groupingType", argInt, groupingType}}, q, "", opts)
 }
 
 // DownloadGetInboundCalls: GET /ReportInboundCalls/Pbx.DownloadGetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType},clientTimeZone={clientTimeZone}): Invoke function DownloadGetInboundCalls
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadGetInboundCalls(periodFrom time.Time, periodTo time.Time, trunkDns *string, callsType int32, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadGetInboundCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"trunkDns", argNullableString, trunkDns}, {"callsType", argInt, callsType}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadGetInboundCalls(ctx context.Context, periodFrom time.Time, periodTo time.Time, trunkDns *string, callsType int32, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadGetInboundCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"trunkDns", argNullableString, trunkDns}, {"callsType", argInt, callsType}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadGetOutboundCalls: GET /ReportOutboundCalls/Pbx.DownloadGetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType},clientTimeZone={clientTimeZone}): Invoke function DownloadGetOutboundCalls
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadGetOutboundCalls(periodFrom time.Time, periodTo time.Time, trunkDns *string, callsType int32, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadGetOutboundCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"trunkDns", argNullableString, trunkDns}, {"callsType", argInt, callsType}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadGetOutboundCalls(ctx context.Context, periodFrom time.Time, periodTo time.Time, trunkDns *string, callsType int32, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadGetOutboundCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"trunkDns", argNullableString, trunkDns}, {"callsType", argInt, callsType}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadGetUserActivity: GET /ReportUserActivity/Pbx.DownloadGetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType}): Invoke function DownloadGetUserActivity
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadGetUserActivity(clientTimeZone *string, periodFrom time.Time, periodTo time.Time, groupNumber *string, extensionDns *string, waitInterval *string, includeQueueCalls bool, callArea int32, groupingType int32, q *Query) (*Response, error) {
-	return cl.call("DownloadGetUserActivity", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupNumber", argNullableString, groupNumber}, {"extensionDns", argNullableString, extensionDns}, {"waitInterval", argNullableString, waitInterval}, {"includeQueueCalls", argBool, includeQueueCalls}, {"callArea", argInt, callArea}, {"groupingType", argInt, groupingType}}, q, "", "")
+func (j JSONClient) DownloadGetUserActivity(ctx context.Context, clientTimeZone *string, periodFrom time.Time, periodTo time.Time, groupNumber *string, extensionDns *string, waitInterval *string, includeQueueCalls bool, callArea int32, groupingType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadGetUserActivity", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupNumber", argNullableString, groupNumber}, {"extensionDns", argNullableString, extensionDns}, {"waitInterval", argNullableString, waitInterval}, {"includeQueueCalls", argBool, includeQueueCalls}, {"callArea", argInt, callArea}, {"groupingType", argInt, groupingType}}, q, "", opts)
 }
 
 // DownloadGreeting: GET /Users/Pbx.DownloadGreeting(userId={userId},fileName={fileName}): Invoke function DownloadGreeting
-func (cl *Client) DownloadGreeting(userId int32, fileName string) (*Response, error) {
-	return cl.call("DownloadGreeting", []opArg{{"userId", argInt, userId}, {"fileName", argString, fileName}}, nil, "", "")
+func (j JSONClient) DownloadGreeting(ctx context.Context, userId int32, fileName string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadGreeting", []opArg{{"userId", argInt, userId}, {"fileName", argString, fileName}}, nil, "", opts)
 }
 
 // DownloadInboundRules: GET /ReportInboundRules/Pbx.DownloadInboundRules(): Invoke function DownloadInboundRules
 // (q may be nil)
-func (cl *Client) DownloadInboundRules(q *Query) (*Response, error) {
-	return cl.call("DownloadInboundRules", []opArg{}, q, "", "")
+func (j JSONClient) DownloadInboundRules(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadInboundRules", []opArg{}, q, "", opts)
 }
 
 // DownloadPlaylistFile: GET /Playlists/Pbx.DownloadPlaylistFile(playlistKey={playlistKey},fileName={fileName}): Invoke function DownloadPlaylistFile
-func (cl *Client) DownloadPlaylistFile(playlistKey string, fileName string) (*Response, error) {
-	return cl.call("DownloadPlaylistFile", []opArg{{"playlistKey", argString, playlistKey}, {"fileName", argString, fileName}}, nil, "", "")
+func (j JSONClient) DownloadPlaylistFile(ctx context.Context, playlistKey string, fileName string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadPlaylistFile", []opArg{{"playlistKey", argString, playlistKey}, {"fileName", argString, fileName}}, nil, "", opts)
 }
 
 // DownloadQueueAgentsChatStatistics: GET /ReportQueueAgentsChatStatistics/Pbx.DownloadQueueAgentsChatStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function DownloadQueueAgentsChatStatistics
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueueAgentsChatStatistics(queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query) (*Response, error) {
-	return cl.call("DownloadQueueAgentsChatStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) DownloadQueueAgentsChatStatistics(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueueAgentsChatStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // DownloadQueueAgentsChatStatisticsTotals: GET /ReportQueueAgentsChatStatisticsTotals/Pbx.DownloadQueueAgentsChatStatisticsTotals(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function DownloadQueueAgentsChatStatisticsTotals
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueueAgentsChatStatisticsTotals(queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query) (*Response, error) {
-	return cl.call("DownloadQueueAgentsChatStatisticsTotals", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) DownloadQueueAgentsChatStatisticsTotals(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueueAgentsChatStatisticsTotals", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // DownloadQueueAnUnCallsReport: GET /ReportQueueAnUnCalls/Pbx.DownloadQueueAnUnCallsReport(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval}): Invoke function DownloadQueueAnUnCallsReport
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueueAnUnCallsReport(chartDate time.Time, chartBy *string, queueDnStr *string, clientTimeZone *string, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("DownloadQueueAnUnCallsReport", []opArg{{"chartDate", argDateTime, chartDate}, {"chartBy", argNullableString, chartBy}, {"queueDnStr", argNullableString, queueDnStr}, {"clientTimeZone", argNullableString, clientTimeZone}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) DownloadQueueAnUnCallsReport(ctx context.Context, chartDate time.Time, chartBy *string, queueDnStr *string, clientTimeZone *string, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueueAnUnCallsReport", []opArg{{"chartDate", argDateTime, chartDate}, {"chartBy", argNullableString, chartBy}, {"queueDnStr", argNullableString, queueDnStr}, {"clientTimeZone", argNullableString, clientTimeZone}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // DownloadQueueAnsweredCallsByWaitTime: GET /ReportQueueAnsweredCallsByWaitTime/Pbx.DownloadQueueAnsweredCallsByWaitTime(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval},clientTimeZone={clientTimeZone}): Invoke function DownloadQueueAnsweredCallsByWaitTime
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueueAnsweredCallsByWaitTime(queueDnStr *string, startDt time.Time, endDt time.Time, answerInterval *string, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadQueueAnsweredCallsByWaitTime", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"answerInterval", argNullableString, answerInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadQueueAnsweredCallsByWaitTime(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, answerInterval *string, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueueAnsweredCallsByWaitTime", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"answerInterval", argNullableString, answerInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadQueueCallbacks: GET /ReportQueueCallbacks/Pbx.DownloadQueueCallbacks(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function DownloadQueueCallbacks
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueueCallbacks(queueDnStr *string, startDt time.Time, endDt time.Time, q *Query) (*Response, error) {
-	return cl.call("DownloadQueueCallbacks", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}}, q, "", "")
+func (j JSONClient) DownloadQueueCallbacks(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueueCallbacks", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}}, q, "", opts)
 }
 
 // DownloadQueueChatPerformance: GET /ReportQueueChatPerformance/Pbx.DownloadQueueChatPerformance(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function DownloadQueueChatPerformance
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueueChatPerformance(queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query) (*Response, error) {
-	return cl.call("DownloadQueueChatPerformance", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) DownloadQueueChatPerformance(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueueChatPerformance", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // DownloadQueueFailedCallbacks: GET /ReportQueueFailedCallbacks/Pbx.DownloadQueueFailedCallbacks(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},clientTimeZone={clientTimeZone}): Invoke function DownloadQueueFailedCallbacks
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueueFailedCallbacks(queueDnStr *string, startDt time.Time, endDt time.Time, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("DownloadQueueFailedCallbacks", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) DownloadQueueFailedCallbacks(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueueFailedCallbacks", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // DownloadQueuePerformanceOverview: GET /ReportQueuePerformanceOverview/Pbx.DownloadQueuePerformanceOverview(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function DownloadQueuePerformanceOverview
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueuePerformanceOverview(periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("DownloadQueuePerformanceOverview", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) DownloadQueuePerformanceOverview(ctx context.Context, periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueuePerformanceOverview", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // DownloadQueuePerformanceTotals: GET /ReportQueuePerformanceTotals/Pbx.DownloadQueuePerformanceTotals(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function DownloadQueuePerformanceTotals
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadQueuePerformanceTotals(periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("DownloadQueuePerformanceTotals", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) DownloadQueuePerformanceTotals(ctx context.Context, periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadQueuePerformanceTotals", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // DownloadRecording: GET /Recordings/Pbx.DownloadRecording(recId={recId}): Invoke function DownloadRecording
-func (cl *Client) DownloadRecording(recId int32) (*Response, error) {
-	return cl.call("DownloadRecording", []opArg{{"recId", argInt, recId}}, nil, "", "")
+func (j JSONClient) DownloadRecording(ctx context.Context, recId int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadRecording", []opArg{{"recId", argInt, recId}}, nil, "", opts)
 }
 
 // DownloadRingGroupStatistics: GET /ReportRingGroupStatistics/Pbx.DownloadRingGroupStatistics(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function DownloadRingGroupStatistics
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadRingGroupStatistics(periodFrom time.Time, periodTo time.Time, ringGroupDns *string, q *Query) (*Response, error) {
-	return cl.call("DownloadRingGroupStatistics", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"ringGroupDns", argNullableString, ringGroupDns}}, q, "", "")
+func (j JSONClient) DownloadRingGroupStatistics(ctx context.Context, periodFrom time.Time, periodTo time.Time, ringGroupDns *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadRingGroupStatistics", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"ringGroupDns", argNullableString, ringGroupDns}}, q, "", opts)
 }
 
 // DownloadStatisticSla: GET /ReportStatisticSla/Pbx.DownloadStatisticSla(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function DownloadStatisticSla
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadStatisticSla(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("DownloadStatisticSla", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) DownloadStatisticSla(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadStatisticSla", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // DownloadTeamQueueGeneralStatistics: GET /ReportTeamQueueGeneralStatistics/Pbx.DownloadTeamQueueGeneralStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function DownloadTeamQueueGeneralStatistics
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) DownloadTeamQueueGeneralStatistics(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("DownloadTeamQueueGeneralStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) DownloadTeamQueueGeneralStatistics(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DownloadTeamQueueGeneralStatistics", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // DropCall: POST /ActiveCalls({Id})/Pbx.DropCall: Invoke action DropCall
-func (cl *Client) DropCall(id int32) (*Response, error) {
-	return cl.call("DropCall", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) DropCall(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "DropCall", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // EditLicenseInfo: POST /LicenseStatus/Pbx.EditLicenseInfo: Invoke action EditLicenseInfo
 // (body: JSON)
-func (cl *Client) EditLicenseInfo(body string) (*Response, error) {
-	return cl.call("EditLicenseInfo", []opArg{}, nil, "", body)
+func (j JSONClient) EditLicenseInfo(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "EditLicenseInfo", []opArg{}, nil, body, opts)
 }
 
 // Enable: POST /Services/Pbx.Enable: Invoke action Enable
 // (body: JSON)
-func (cl *Client) Enable(body string) (*Response, error) {
-	return cl.call("Enable", []opArg{}, nil, "", body)
+func (j JSONClient) Enable(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Enable", []opArg{}, nil, body, opts)
 }
 
 // Exchange: POST /McpServers/Pbx.Exchange: Invoke action Exchange
 // (body: JSON)
-func (cl *Client) Exchange(body string) (*Response, error) {
-	return cl.call("Exchange", []opArg{}, nil, "", body)
+func (j JSONClient) Exchange(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Exchange", []opArg{}, nil, body, opts)
 }
 
 // ExportCallCosts: GET /CallCostSettings/Pbx.ExportCallCosts(): Invoke function ExportCallCosts
-func (cl *Client) ExportCallCosts() (*Response, error) {
-	return cl.call("ExportCallCosts", []opArg{}, nil, "", "")
+func (j JSONClient) ExportCallCosts(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ExportCallCosts", []opArg{}, nil, "", opts)
 }
 
 // ExportCallerIdRules: GET /InboundRules/Pbx.ExportCallerIdRules(): Invoke function ExportCallerIdRules
 // (q may be nil)
-func (cl *Client) ExportCallerIdRules(q *Query) (*Response, error) {
-	return cl.call("ExportCallerIdRules", []opArg{}, q, "", "")
+func (j JSONClient) ExportCallerIdRules(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ExportCallerIdRules", []opArg{}, q, "", opts)
 }
 
 // ExportExtensions: GET /Users/Pbx.ExportExtensions(): Invoke function ExportExtensions
 // (q may be nil)
-func (cl *Client) ExportExtensions(q *Query) (*Response, error) {
-	return cl.call("ExportExtensions", []opArg{}, q, "", "")
+func (j JSONClient) ExportExtensions(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ExportExtensions", []opArg{}, q, "", opts)
 }
 
 // ExportTrunk: GET /Trunks({Id})/Pbx.ExportTrunk(): Invoke function ExportTrunk
-func (cl *Client) ExportTrunk(id int32) (*Response, error) {
-	return cl.call("ExportTrunk", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) ExportTrunk(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ExportTrunk", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // FinalizeTrunkProvisioning: POST /Trunks/Pbx.FinalizeTrunkProvisioning: Invoke action FinalizeTrunkProvisioning
 // (body: JSON)
-func (cl *Client) FinalizeTrunkProvisioning(body string) (*Response, error) {
-	return cl.call("FinalizeTrunkProvisioning", []opArg{}, nil, "", body)
+func (j JSONClient) FinalizeTrunkProvisioning(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "FinalizeTrunkProvisioning", []opArg{}, nil, body, opts)
 }
 
 // GarbageCollect: POST /Services/Pbx.GarbageCollect: Invoke action GarbageCollect
 // (body: JSON)
-func (cl *Client) GarbageCollect(body string) (*Response, error) {
-	return cl.call("GarbageCollect", []opArg{}, nil, "", body)
+func (j JSONClient) GarbageCollect(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GarbageCollect", []opArg{}, nil, body, opts)
 }
 
 // GeCrmtTemplates: GET /CrmTemplates/Pbx.GeCrmtTemplates(): Invoke function GeCrmtTemplates
 // (q may be nil)
-func (cl *Client) GeCrmtTemplates(q *Query) (*Response, error) {
-	return cl.call("GeCrmtTemplates", []opArg{}, q, "", "")
+func (j JSONClient) GeCrmtTemplates(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GeCrmtTemplates", []opArg{}, q, "", opts)
 }
 
 // GenerateApiKey: GET /ConferenceSettings/Pbx.GenerateApiKey(): Invoke function GenerateApiKey
-func (cl *Client) GenerateApiKey() (*Response, error) {
-	return cl.call("GenerateApiKey", []opArg{}, nil, "", "")
+func (j JSONClient) GenerateApiKey(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GenerateApiKey", []opArg{}, nil, "", opts)
 }
 
 // GenerateAppToken: POST /ServicePrincipals({Id})/Pbx.GenerateAppToken: Invoke action GenerateAppToken
-func (cl *Client) GenerateAppToken(id int32) (*Response, error) {
-	return cl.call("GenerateAppToken", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) GenerateAppToken(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GenerateAppToken", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // GenerateIamPolicyFile: GET /AmazonIntegrationSettings/Pbx.GenerateIamPolicyFile(): Invoke function GenerateIamPolicyFile
-func (cl *Client) GenerateIamPolicyFile() (*Response, error) {
-	return cl.call("GenerateIamPolicyFile", []opArg{}, nil, "", "")
+func (j JSONClient) GenerateIamPolicyFile(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GenerateIamPolicyFile", []opArg{}, nil, "", opts)
 }
 
 // GenerateProvLink: GET /Users({Id})/Pbx.GenerateProvLink(): Invoke function GenerateProvLink
-func (cl *Client) GenerateProvLink(id int32) (*Response, error) {
-	return cl.call("GenerateProvLink", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) GenerateProvLink(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GenerateProvLink", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // GetAIResources: GET /AISettings/Pbx.GetAIResources(provider={provider}): Invoke function GetAIResources
 // (a nil *string parameter is sent as null)
-func (cl *Client) GetAIResources(provider *string) (*Response, error) {
-	return cl.call("GetAIResources", []opArg{{"provider", argNullableString, provider}}, nil, "", "")
+func (j JSONClient) GetAIResources(ctx context.Context, provider *string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAIResources", []opArg{{"provider", argNullableString, provider}}, nil, "", opts)
 }
 
 // GetAISettings: GET /AISettings: Get AISettings
 // (q may be nil)
-func (cl *Client) GetAISettings(q *Query) (*Response, error) {
-	return cl.call("GetAISettings", []opArg{}, q, "", "")
+func (j JSONClient) GetAISettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAISettings", []opArg{}, q, "", opts)
 }
 
 // GetAITemplateContents: GET /AISettings/Pbx.GetAITemplateContents(id={id}): Invoke function GetAITemplateContents
 // (a nil *string parameter is sent as null)
-func (cl *Client) GetAITemplateContents(id *string) (*Response, error) {
-	return cl.call("GetAITemplateContents", []opArg{{"id", argNullableString, id}}, nil, "", "")
+func (j JSONClient) GetAITemplateContents(ctx context.Context, id *string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAITemplateContents", []opArg{{"id", argNullableString, id}}, nil, "", opts)
 }
 
 // GetAbandonedChatsStatisticsData: GET /ReportAbandonedChatsStatistics/Pbx.GetAbandonedChatsStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function GetAbandonedChatsStatisticsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetAbandonedChatsStatisticsData(queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query) (*Response, error) {
-	return cl.call("GetAbandonedChatsStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) GetAbandonedChatsStatisticsData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAbandonedChatsStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // GetAbandonedQueueCallsData: GET /ReportAbandonedQueueCalls/Pbx.GetAbandonedQueueCallsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function GetAbandonedQueueCallsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetAbandonedQueueCallsData(periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetAbandonedQueueCallsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetAbandonedQueueCallsData(ctx context.Context, periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAbandonedQueueCallsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetActive: GET /PromptSets/Pbx.GetActive(): Invoke function GetActive
-func (cl *Client) GetActive() (*Response, error) {
-	return cl.call("GetActive", []opArg{}, nil, "", "")
+func (j JSONClient) GetActive(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetActive", []opArg{}, nil, "", opts)
 }
 
 // GetAgentLoginHistoryData: GET /ReportAgentLoginHistory/Pbx.GetAgentLoginHistoryData(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr}): Invoke function GetAgentLoginHistoryData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetAgentLoginHistoryData(clientTimeZone *string, startDt time.Time, endDt time.Time, queueDnStr *string, agentDnStr *string, q *Query) (*Response, error) {
-	return cl.call("GetAgentLoginHistoryData", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"queueDnStr", argNullableString, queueDnStr}, {"agentDnStr", argNullableString, agentDnStr}}, q, "", "")
+func (j JSONClient) GetAgentLoginHistoryData(ctx context.Context, clientTimeZone *string, startDt time.Time, endDt time.Time, queueDnStr *string, agentDnStr *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAgentLoginHistoryData", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"queueDnStr", argNullableString, queueDnStr}, {"agentDnStr", argNullableString, agentDnStr}}, q, "", opts)
 }
 
 // GetAgentsInQueueStatisticsData: GET /ReportAgentsInQueueStatistics/Pbx.GetAgentsInQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetAgentsInQueueStatisticsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetAgentsInQueueStatisticsData(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetAgentsInQueueStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetAgentsInQueueStatisticsData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAgentsInQueueStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetAmazonIntegrationSettings: GET /AmazonIntegrationSettings: Get AmazonIntegrationSettings
 // (q may be nil)
-func (cl *Client) GetAmazonIntegrationSettings(q *Query) (*Response, error) {
-	return cl.call("GetAmazonIntegrationSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetAmazonIntegrationSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAmazonIntegrationSettings", []opArg{}, q, "", opts)
 }
 
 // GetAntiHackingSettings: GET /AntiHackingSettings: Get AntiHackingSettings
 // (q may be nil)
-func (cl *Client) GetAntiHackingSettings(q *Query) (*Response, error) {
-	return cl.call("GetAntiHackingSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetAntiHackingSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAntiHackingSettings", []opArg{}, q, "", opts)
 }
 
 // GetAuditLogData: GET /ReportAuditLog/Pbx.GetAuditLogData(): Invoke function GetAuditLogData
 // (q may be nil)
-func (cl *Client) GetAuditLogData(q *Query) (*Response, error) {
-	return cl.call("GetAuditLogData", []opArg{}, q, "", "")
+func (j JSONClient) GetAuditLogData(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAuditLogData", []opArg{}, q, "", opts)
 }
 
 // GetAverageQueueWaitingTimeData: GET /ReportAverageQueueWaitingTime/Pbx.GetAverageQueueWaitingTimeData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone}): Invoke function GetAverageQueueWaitingTimeData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetAverageQueueWaitingTimeData(chartDate time.Time, chartBy *string, queueDnStr *string, waitInterval *string, clientTimeZone *string, q *Query) (*Response, error) {
-	return cl.call("GetAverageQueueWaitingTimeData", []opArg{{"chartDate", argDateTime, chartDate}, {"chartBy", argNullableString, chartBy}, {"queueDnStr", argNullableString, queueDnStr}, {"waitInterval", argNullableString, waitInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", "")
+func (j JSONClient) GetAverageQueueWaitingTimeData(ctx context.Context, chartDate time.Time, chartBy *string, queueDnStr *string, waitInterval *string, clientTimeZone *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetAverageQueueWaitingTimeData", []opArg{{"chartDate", argDateTime, chartDate}, {"chartBy", argNullableString, chartBy}, {"queueDnStr", argNullableString, queueDnStr}, {"waitInterval", argNullableString, waitInterval}, {"clientTimeZone", argNullableString, clientTimeZone}}, q, "", opts)
 }
 
 // GetBackupExtras: GET /Backups({FileName})/Pbx.GetBackupExtras(): Invoke function GetBackupExtras
-func (cl *Client) GetBackupExtras(fileName string) (*Response, error) {
-	return cl.call("GetBackupExtras", []opArg{{"FileName", argString, fileName}}, nil, "", "")
+func (j JSONClient) GetBackupExtras(ctx context.Context, fileName string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetBackupExtras", []opArg{{"FileName", argString, fileName}}, nil, "", opts)
 }
 
 // GetBackupFailoverSettings: GET /Backups/Pbx.GetBackupFailoverSettings(): Invoke function GetBackupFailoverSettings
-func (cl *Client) GetBackupFailoverSettings() (*Response, error) {
-	return cl.call("GetBackupFailoverSettings", []opArg{}, nil, "", "")
+func (j JSONClient) GetBackupFailoverSettings(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetBackupFailoverSettings", []opArg{}, nil, "", opts)
 }
 
 // GetBackupRepositorySettings: GET /Backups/Pbx.GetBackupRepositorySettings(): Invoke function GetBackupRepositorySettings
-func (cl *Client) GetBackupRepositorySettings() (*Response, error) {
-	return cl.call("GetBackupRepositorySettings", []opArg{}, nil, "", "")
+func (j JSONClient) GetBackupRepositorySettings(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetBackupRepositorySettings", []opArg{}, nil, "", opts)
 }
 
 // GetBackupSettings: GET /Backups/Pbx.GetBackupSettings(): Invoke function GetBackupSettings
-func (cl *Client) GetBackupSettings() (*Response, error) {
-	return cl.call("GetBackupSettings", []opArg{}, nil, "", "")
+func (j JSONClient) GetBackupSettings(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetBackupSettings", []opArg{}, nil, "", opts)
 }
 
 // GetBlackListNumber: GET /BlackListNumbers({Id}): Get entity from BlackListNumbers by key
 // (q may be nil)
-func (cl *Client) GetBlackListNumber(id string, q *Query) (*Response, error) {
-	return cl.call("GetBlackListNumber", []opArg{{"Id", argString, id}}, q, "", "")
+func (j JSONClient) GetBlackListNumber(ctx context.Context, id string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetBlackListNumber", []opArg{{"Id", argString, id}}, q, "", opts)
 }
 
 // GetBlocklistAddr: GET /Blocklist({Id}): Get entity from Blocklist by key
 // (q may be nil)
-func (cl *Client) GetBlocklistAddr(id int32, q *Query) (*Response, error) {
-	return cl.call("GetBlocklistAddr", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetBlocklistAddr(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetBlocklistAddr", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetBreachesSlaData: GET /ReportBreachesSla/Pbx.GetBreachesSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetBreachesSlaData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetBreachesSlaData(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetBreachesSlaData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetBreachesSlaData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetBreachesSlaData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetCDRSettings: GET /CDRSettings: Get CDRSettings
 // (q may be nil)
-func (cl *Client) GetCDRSettings(q *Query) (*Response, error) {
-	return cl.call("GetCDRSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetCDRSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCDRSettings", []opArg{}, q, "", opts)
 }
 
 // GetCallCostByExtensionGroupData: GET /ReportCallCostByExtensionGroup/Pbx.GetCallCostByExtensionGroupData(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass}): Invoke function GetCallCostByExtensionGroupData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetCallCostByExtensionGroupData(periodFrom time.Time, periodTo time.Time, groupFilter *string, callClass int32, q *Query) (*Response, error) {
-	return cl.call("GetCallCostByExtensionGroupData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupFilter", argNullableString, groupFilter}, {"callClass", argInt, callClass}}, q, "", "")
+func (j JSONClient) GetCallCostByExtensionGroupData(ctx context.Context, periodFrom time.Time, periodTo time.Time, groupFilter *string, callClass int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCallCostByExtensionGroupData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupFilter", argNullableString, groupFilter}, {"callClass", argInt, callClass}}, q, "", opts)
 }
 
 // GetCallDistribution: GET /ReportCallDistribution/Pbx.GetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType}): Invoke function GetCallDistribution
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetCallDistribution(clientTimeZone *string, periodFrom time.Time, periodTo time.Time, groupNumber *string, extensionDns *string, waitInterval *string, includeQueueCalls bool, callArea int32, groupingType int32, q *Query) (*Response, error) {
-	return cl.call("GetCallDistribution", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupNumber", argNullableString, groupNumber}, {"extensionDns", argNullableString, extensionDns}, {"waitInterval", argNullableString, waitInterval}, {"includeQueueCalls", argBool, includeQueueCalls}, {"callArea", argInt, callArea}, {"groupingType", argInt, groupingType}}, q, "", "")
+func (j JSONClient) GetCallDistribution(ctx context.Context, clientTimeZone *string, periodFrom time.Time, periodTo time.Time, groupNumber *string, extensionDns *string, waitInterval *string, includeQueueCalls bool, callArea int32, groupingType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCallDistribution", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupNumber", argNullableString, groupNumber}, {"extensionDns", argNullableString, extensionDns}, {"waitInterval", argNullableString, waitInterval}, {"includeQueueCalls", argBool, includeQueueCalls}, {"callArea", argInt, callArea}, {"groupingType", argInt, groupingType}}, q, "", opts)
 }
 
 // GetCallFlowApp: GET /CallFlowApps({Id}): Get entity from CallFlowApps by key
 // (q may be nil)
-func (cl *Client) GetCallFlowApp(id int32, q *Query) (*Response, error) {
-	return cl.call("GetCallFlowApp", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetCallFlowApp(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCallFlowApp", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetCallLogData: GET /ReportCallLogData/Pbx.GetCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls}): Invoke function GetCallLogData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetCallLogData(periodFrom time.Time, periodTo time.Time, sourceType int32, sourceFilter *string, destinationType int32, destinationFilter *string, callsType int32, callTimeFilterType int32, callTimeFilterFrom *string, callTimeFilterTo *string, hidePcalls bool, q *Query) (*Response, error) {
-	return cl.call("GetCallLogData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"sourceType", argInt, sourceType}, {"sourceFilter", argNullableString, sourceFilter}, {"destinationType", argInt, destinationType}, {"destinationFilter", argNullableString, destinationFilter}, {"callsType", argInt, callsType}, {"callTimeFilterType", argInt, callTimeFilterType}, {"callTimeFilterFrom", argNullableString, callTimeFilterFrom}, {"callTimeFilterTo", argNullableString, callTimeFilterTo}, {"hidePcalls", argBool, hidePcalls}}, q, "", "")
+func (j JSONClient) GetCallLogData(ctx context.Context, periodFrom time.Time, periodTo time.Time, sourceType int32, sourceFilter *string, destinationType int32, destinationFilter *string, callsType int32, callTimeFilterType int32, callTimeFilterFrom *string, callTimeFilterTo *string, hidePcalls bool, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCallLogData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"sourceType", argInt, sourceType}, {"sourceFilter", argNullableString, sourceFilter}, {"destinationType", argInt, destinationType}, {"destinationFilter", argNullableString, destinationFilter}, {"callsType", argInt, callsType}, {"callTimeFilterType", argInt, callTimeFilterType}, {"callTimeFilterFrom", argNullableString, callTimeFilterFrom}, {"callTimeFilterTo", argNullableString, callTimeFilterTo}, {"hidePcalls", argBool, hidePcalls}}, q, "", opts)
 }
 
 // GetCallParkingSettings: GET /CallParkingSettings: Get CallParkingSettings
 // (q may be nil)
-func (cl *Client) GetCallParkingSettings(q *Query) (*Response, error) {
-	return cl.call("GetCallParkingSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetCallParkingSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCallParkingSettings", []opArg{}, q, "", opts)
 }
 
 // GetCallQualityReport: GET /ReportCallLogData/Pbx.GetCallQualityReport(cdrId={cdrId},srcNumber={srcNumber},dstNumber={dstNumber},srcCallerId={srcCallerId},dstCallerId={dstCallerId}): Invoke function GetCallQualityReport
 // (a nil *string parameter is sent as null)
-func (cl *Client) GetCallQualityReport(cdrId string, srcNumber string, dstNumber string, srcCallerId *string, dstCallerId *string) (*Response, error) {
-	return cl.call("GetCallQualityReport", []opArg{{"cdrId", argString, cdrId}, {"srcNumber", argString, srcNumber}, {"dstNumber", argString, dstNumber}, {"srcCallerId", argNullableString, srcCallerId}, {"dstCallerId", argNullableString, dstCallerId}}, nil, "", "")
+func (j JSONClient) GetCallQualityReport(ctx context.Context, cdrId string, srcNumber string, dstNumber string, srcCallerId *string, dstCallerId *string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCallQualityReport", []opArg{{"cdrId", argString, cdrId}, {"srcNumber", argString, srcNumber}, {"dstNumber", argString, dstNumber}, {"srcCallerId", argNullableString, srcCallerId}, {"dstCallerId", argNullableString, dstCallerId}}, nil, "", opts)
 }
 
 // GetCallTypesSettings: GET /CallTypesSettings: Get CallTypesSettings
 // (q may be nil)
-func (cl *Client) GetCallTypesSettings(q *Query) (*Response, error) {
-	return cl.call("GetCallTypesSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetCallTypesSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCallTypesSettings", []opArg{}, q, "", opts)
 }
 
 // GetCanCreateBackup: GET /Backups/Pbx.GetCanCreateBackup(): Invoke function GetCanCreateBackup
-func (cl *Client) GetCanCreateBackup() (*Response, error) {
-	return cl.call("GetCanCreateBackup", []opArg{}, nil, "", "")
+func (j JSONClient) GetCanCreateBackup(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCanCreateBackup", []opArg{}, nil, "", opts)
 }
 
 // GetChatLog: GET /ReportChatLog/Pbx.GetChatLog(periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType}): Invoke function GetChatLog
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetChatLog(periodFrom time.Time, periodTo time.Time, fromType int32, fromExtension *string, fromText *string, toType int32, toExtension *string, toText *string, chatType int32, participantType int32, q *Query) (*Response, error) {
-	return cl.call("GetChatLog", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"fromType", argInt, fromType}, {"fromExtension", argNullableString, fromExtension}, {"fromText", argNullableString, fromText}, {"toType", argInt, toType}, {"toExtension", argNullableString, toExtension}, {"toText", argNullableString, toText}, {"chatType", argInt, chatType}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) GetChatLog(ctx context.Context, periodFrom time.Time, periodTo time.Time, fromType int32, fromExtension *string, fromText *string, toType int32, toExtension *string, toText *string, chatType int32, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetChatLog", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"fromType", argInt, fromType}, {"fromExtension", argNullableString, fromExtension}, {"fromText", argNullableString, fromText}, {"toType", argInt, toType}, {"toExtension", argNullableString, toExtension}, {"toText", argNullableString, toText}, {"chatType", argInt, chatType}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // GetChatLogSettings: GET /ChatLogSettings: Get ChatLogSettings
 // (q may be nil)
-func (cl *Client) GetChatLogSettings(q *Query) (*Response, error) {
-	return cl.call("GetChatLogSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetChatLogSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetChatLogSettings", []opArg{}, q, "", opts)
 }
 
 // GetCodecsSettings: GET /CodecsSettings: Get CodecsSettings
 // (q may be nil)
-func (cl *Client) GetCodecsSettings(q *Query) (*Response, error) {
-	return cl.call("GetCodecsSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetCodecsSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCodecsSettings", []opArg{}, q, "", opts)
 }
 
 // GetConferenceSettings: GET /ConferenceSettings: Get ConferenceSettings
 // (q may be nil)
-func (cl *Client) GetConferenceSettings(q *Query) (*Response, error) {
-	return cl.call("GetConferenceSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetConferenceSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetConferenceSettings", []opArg{}, q, "", opts)
 }
 
 // GetConfiguredConverters: GET /VoicemailSettings/Pbx.GetConfiguredConverters(): Invoke function GetConfiguredConverters
-func (cl *Client) GetConfiguredConverters() (*Response, error) {
-	return cl.call("GetConfiguredConverters", []opArg{}, nil, "", "")
+func (j JSONClient) GetConfiguredConverters(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetConfiguredConverters", []opArg{}, nil, "", opts)
 }
 
 // GetConnectedConvertersData: GET /VoicemailSettings/Pbx.GetConnectedConvertersData(): Invoke function GetConnectedConvertersData
-func (cl *Client) GetConnectedConvertersData() (*Response, error) {
-	return cl.call("GetConnectedConvertersData", []opArg{}, nil, "", "")
+func (j JSONClient) GetConnectedConvertersData(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetConnectedConvertersData", []opArg{}, nil, "", opts)
 }
 
 // GetConsoleRestrictions: GET /ConsoleRestrictions: Get ConsoleRestrictions
 // (q may be nil)
-func (cl *Client) GetConsoleRestrictions(q *Query) (*Response, error) {
-	return cl.call("GetConsoleRestrictions", []opArg{}, q, "", "")
+func (j JSONClient) GetConsoleRestrictions(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetConsoleRestrictions", []opArg{}, q, "", opts)
 }
 
 // GetContact: GET /Contacts({Id}): Get entity from Contacts by key
 // (q may be nil)
-func (cl *Client) GetContact(id int32, q *Query) (*Response, error) {
-	return cl.call("GetContact", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetContact(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetContact", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetContactsByNumber: GET /Contacts/Pbx.GetContactsByNumber(number={number}): Invoke function GetContactsByNumber
 // (q may be nil)
-func (cl *Client) GetContactsByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetContactsByNumber", []opArg{{"number", argString, number}}, q, "", "")
+func (j JSONClient) GetContactsByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetContactsByNumber", []opArg{{"number", argString, number}}, q, "", opts)
 }
 
 // GetConverterRequestStatus: GET /VoicemailSettings/Pbx.GetConverterRequestStatus(strict={strict}): Invoke function GetConverterRequestStatus
-func (cl *Client) GetConverterRequestStatus(strict bool) (*Response, error) {
-	return cl.call("GetConverterRequestStatus", []opArg{{"strict", argBool, strict}}, nil, "", "")
+func (j JSONClient) GetConverterRequestStatus(ctx context.Context, strict bool, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetConverterRequestStatus", []opArg{{"strict", argBool, strict}}, nil, "", opts)
 }
 
 // GetCountryCodes: GET /CountryCodes: Get CountryCodes
 // (q may be nil)
-func (cl *Client) GetCountryCodes(q *Query) (*Response, error) {
-	return cl.call("GetCountryCodes", []opArg{}, q, "", "")
+func (j JSONClient) GetCountryCodes(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCountryCodes", []opArg{}, q, "", opts)
 }
 
 // GetCrmIntegration: GET /CrmIntegration: Get CrmIntegration
 // (q may be nil)
-func (cl *Client) GetCrmIntegration(q *Query) (*Response, error) {
-	return cl.call("GetCrmIntegration", []opArg{}, q, "", "")
+func (j JSONClient) GetCrmIntegration(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCrmIntegration", []opArg{}, q, "", opts)
 }
 
 // GetCrmTemplate: GET /CrmTemplates({Name}): Get entity from CrmTemplates by key
 // (q may be nil)
-func (cl *Client) GetCrmTemplate(name string, q *Query) (*Response, error) {
-	return cl.call("GetCrmTemplate", []opArg{{"Name", argString, name}}, q, "", "")
+func (j JSONClient) GetCrmTemplate(ctx context.Context, name string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCrmTemplate", []opArg{{"Name", argString, name}}, q, "", opts)
 }
 
 // GetCrmTemplateSource: GET /CrmIntegration/Pbx.GetCrmTemplateSource(name={name}): Invoke function GetCrmTemplateSource
-func (cl *Client) GetCrmTemplateSource(name string) (*Response, error) {
-	return cl.call("GetCrmTemplateSource", []opArg{{"name", argString, name}}, nil, "", "")
+func (j JSONClient) GetCrmTemplateSource(ctx context.Context, name string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCrmTemplateSource", []opArg{{"name", argString, name}}, nil, "", opts)
 }
 
 // GetCurrentAIResources: GET /AISettings/Pbx.GetCurrentAIResources(): Invoke function GetCurrentAIResources
-func (cl *Client) GetCurrentAIResources() (*Response, error) {
-	return cl.call("GetCurrentAIResources", []opArg{}, nil, "", "")
+func (j JSONClient) GetCurrentAIResources(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetCurrentAIResources", []opArg{}, nil, "", opts)
 }
 
 // GetDNPropertyByName: GET /DNProperties/Pbx.GetDNPropertyByName(dnNumber={dnNumber},name={name}): Invoke function GetDNPropertyByName
-func (cl *Client) GetDNPropertyByName(dnNumber string, name string) (*Response, error) {
-	return cl.call("GetDNPropertyByName", []opArg{{"dnNumber", argString, dnNumber}, {"name", argString, name}}, nil, "", "")
+func (j JSONClient) GetDNPropertyByName(ctx context.Context, dnNumber string, name string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDNPropertyByName", []opArg{{"dnNumber", argString, dnNumber}, {"name", argString, name}}, nil, "", opts)
 }
 
 // GetDataConnectorSettings: GET /DataConnectorSettings: Get DataConnectorSettings
 // (q may be nil)
-func (cl *Client) GetDataConnectorSettings(q *Query) (*Response, error) {
-	return cl.call("GetDataConnectorSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetDataConnectorSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDataConnectorSettings", []opArg{}, q, "", opts)
 }
 
 // GetDefs: GET /Defs: Get Defs
 // (q may be nil)
-func (cl *Client) GetDefs(q *Query) (*Response, error) {
-	return cl.call("GetDefs", []opArg{}, q, "", "")
+func (j JSONClient) GetDefs(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDefs", []opArg{}, q, "", opts)
 }
 
 // GetDetailedQueueStatisticsData: GET /ReportDetailedQueueStatistics/Pbx.GetDetailedQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetDetailedQueueStatisticsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetDetailedQueueStatisticsData(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetDetailedQueueStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetDetailedQueueStatisticsData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDetailedQueueStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetDeviceInfo: GET /DeviceInfos({Id}): Get entity from DeviceInfos by key
 // (q may be nil)
-func (cl *Client) GetDeviceInfo(id int32, q *Query) (*Response, error) {
-	return cl.call("GetDeviceInfo", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetDeviceInfo(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDeviceInfo", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetDialCodeSettings: GET /DialCodeSettings: Get DialCodeSettings
 // (q may be nil)
-func (cl *Client) GetDialCodeSettings(q *Query) (*Response, error) {
-	return cl.call("GetDialCodeSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetDialCodeSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDialCodeSettings", []opArg{}, q, "", opts)
 }
 
 // GetDialPlanScript: GET /Microsoft365TeamsIntegration/Pbx.GetDialPlanScript(): Invoke function GetDialPlanScript
-func (cl *Client) GetDialPlanScript() (*Response, error) {
-	return cl.call("GetDialPlanScript", []opArg{}, nil, "", "")
+func (j JSONClient) GetDialPlanScript(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDialPlanScript", []opArg{}, nil, "", opts)
 }
 
 // GetDirSearchSettings: GET /Contacts/Pbx.GetDirSearchSettings(): Invoke function GetDirSearchSettings
-func (cl *Client) GetDirSearchSettings() (*Response, error) {
-	return cl.call("GetDirSearchSettings", []opArg{}, nil, "", "")
+func (j JSONClient) GetDirSearchSettings(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDirSearchSettings", []opArg{}, nil, "", opts)
 }
 
 // GetDirectoryInfo: POST /GetDirectoryInfo: Invoke actionImport GetDirectoryInfo
 // (body: JSON)
-func (cl *Client) GetDirectoryInfo(body string) (*Response, error) {
-	return cl.call("GetDirectoryInfo", []opArg{}, nil, "", body)
+func (j JSONClient) GetDirectoryInfo(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDirectoryInfo", []opArg{}, nil, body, opts)
 }
 
 // GetDuplicatedEmails: POST /Users/Pbx.GetDuplicatedEmails: Invoke action GetDuplicatedEmails
 // (body: JSON)
-func (cl *Client) GetDuplicatedEmails(body string) (*Response, error) {
-	return cl.call("GetDuplicatedEmails", []opArg{}, nil, "", body)
+func (j JSONClient) GetDuplicatedEmails(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetDuplicatedEmails", []opArg{}, nil, body, opts)
 }
 
 // GetE164Settings: GET /E164Settings: Get E164Settings
 // (q may be nil)
-func (cl *Client) GetE164Settings(q *Query) (*Response, error) {
-	return cl.call("GetE164Settings", []opArg{}, q, "", "")
+func (j JSONClient) GetE164Settings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetE164Settings", []opArg{}, q, "", opts)
 }
 
 // GetEmailTemplate: GET /EmailTemplate({TemplatePath}): Get entity from EmailTemplate by key
 // (q may be nil)
-func (cl *Client) GetEmailTemplate(templatePath string, q *Query) (*Response, error) {
-	return cl.call("GetEmailTemplate", []opArg{{"TemplatePath", argString, templatePath}}, q, "", "")
+func (j JSONClient) GetEmailTemplate(ctx context.Context, templatePath string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetEmailTemplate", []opArg{{"TemplatePath", argString, templatePath}}, q, "", opts)
 }
 
 // GetEmergencyNotificationsSettings: GET /EmergencyNotificationsSettings: Get EmergencyNotificationsSettings
 // (q may be nil)
-func (cl *Client) GetEmergencyNotificationsSettings(q *Query) (*Response, error) {
-	return cl.call("GetEmergencyNotificationsSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetEmergencyNotificationsSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetEmergencyNotificationsSettings", []opArg{}, q, "", opts)
 }
 
 // GetEmergencyOutboundRules: GET /OutboundRules/Pbx.GetEmergencyOutboundRules(): Invoke function GetEmergencyOutboundRules
 // (q may be nil)
-func (cl *Client) GetEmergencyOutboundRules(q *Query) (*Response, error) {
-	return cl.call("GetEmergencyOutboundRules", []opArg{}, q, "", "")
+func (j JSONClient) GetEmergencyOutboundRules(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetEmergencyOutboundRules", []opArg{}, q, "", opts)
 }
 
 // GetExtensionStatisticsByGroupData: GET /ReportExtensionStatisticsByGroup/Pbx.GetExtensionStatisticsByGroupData(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea}): Invoke function GetExtensionStatisticsByGroupData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetExtensionStatisticsByGroupData(groupNumber *string, periodFrom time.Time, periodTo time.Time, callArea int32, q *Query) (*Response, error) {
-	return cl.call("GetExtensionStatisticsByGroupData", []opArg{{"groupNumber", argNullableString, groupNumber}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"callArea", argInt, callArea}}, q, "", "")
+func (j JSONClient) GetExtensionStatisticsByGroupData(ctx context.Context, groupNumber *string, periodFrom time.Time, periodTo time.Time, callArea int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetExtensionStatisticsByGroupData", []opArg{{"groupNumber", argNullableString, groupNumber}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"callArea", argInt, callArea}}, q, "", opts)
 }
 
 // GetExtensionStatisticsData: GET /ReportExtensionStatistics/Pbx.GetExtensionStatisticsData(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea}): Invoke function GetExtensionStatisticsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetExtensionStatisticsData(periodFrom time.Time, periodTo time.Time, extensionFilter *string, callArea int32, q *Query) (*Response, error) {
-	return cl.call("GetExtensionStatisticsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"extensionFilter", argNullableString, extensionFilter}, {"callArea", argInt, callArea}}, q, "", "")
+func (j JSONClient) GetExtensionStatisticsData(ctx context.Context, periodFrom time.Time, periodTo time.Time, extensionFilter *string, callArea int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetExtensionStatisticsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"extensionFilter", argNullableString, extensionFilter}, {"callArea", argInt, callArea}}, q, "", opts)
 }
 
 // GetExtensionsStatisticsByRingGroupsData: GET /ReportExtensionsStatisticsByRingGroups/Pbx.GetExtensionsStatisticsByRingGroupsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function GetExtensionsStatisticsByRingGroupsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetExtensionsStatisticsByRingGroupsData(periodFrom time.Time, periodTo time.Time, ringGroupDns *string, q *Query) (*Response, error) {
-	return cl.call("GetExtensionsStatisticsByRingGroupsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"ringGroupDns", argNullableString, ringGroupDns}}, q, "", "")
+func (j JSONClient) GetExtensionsStatisticsByRingGroupsData(ctx context.Context, periodFrom time.Time, periodTo time.Time, ringGroupDns *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetExtensionsStatisticsByRingGroupsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"ringGroupDns", argNullableString, ringGroupDns}}, q, "", opts)
 }
 
 // GetFailoverScripts: GET /Backups/Pbx.GetFailoverScripts(): Invoke function GetFailoverScripts
 // (q may be nil)
-func (cl *Client) GetFailoverScripts(q *Query) (*Response, error) {
-	return cl.call("GetFailoverScripts", []opArg{}, q, "", "")
+func (j JSONClient) GetFailoverScripts(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFailoverScripts", []opArg{}, q, "", opts)
 }
 
 // GetFax: GET /Fax({Id}): Get entity from Fax by key
 // (q may be nil)
-func (cl *Client) GetFax(id int32, q *Query) (*Response, error) {
-	return cl.call("GetFax", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetFax(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFax", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetFaxByNumber: GET /Fax(Number={Number}): Get entity from Fax by key (Number)
 // (q may be nil)
-func (cl *Client) GetFaxByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetFaxByNumber", []opArg{{"Number", argString, number}}, q, "", "")
+func (j JSONClient) GetFaxByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFaxByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetFaxFilesSize: GET /FaxServerSettings/Pbx.GetFaxFilesSize(): Invoke function GetFaxFilesSize
-func (cl *Client) GetFaxFilesSize() (*Response, error) {
-	return cl.call("GetFaxFilesSize", []opArg{}, nil, "", "")
+func (j JSONClient) GetFaxFilesSize(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFaxFilesSize", []opArg{}, nil, "", opts)
 }
 
 // GetFaxServerSettings: GET /FaxServerSettings: Get FaxServerSettings
 // (q may be nil)
-func (cl *Client) GetFaxServerSettings(q *Query) (*Response, error) {
-	return cl.call("GetFaxServerSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetFaxServerSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFaxServerSettings", []opArg{}, q, "", opts)
 }
 
 // GetFiles: GET /CallFlowApps({Id})/Pbx.GetFiles(): Invoke function GetFiles
 // (q may be nil)
-func (cl *Client) GetFiles(id int32, q *Query) (*Response, error) {
-	return cl.call("GetFiles", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetFiles(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFiles", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetFilter: GET /ActivityLog/Pbx.GetFilter(): Invoke function GetFilter
-func (cl *Client) GetFilter() (*Response, error) {
-	return cl.call("GetFilter", []opArg{}, nil, "", "")
+func (j JSONClient) GetFilter(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFilter", []opArg{}, nil, "", opts)
 }
 
 // GetFirewallState: GET /Firewall: Get Firewall
 // (q may be nil)
-func (cl *Client) GetFirewallState(q *Query) (*Response, error) {
-	return cl.call("GetFirewallState", []opArg{}, q, "", "")
+func (j JSONClient) GetFirewallState(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFirewallState", []opArg{}, q, "", opts)
 }
 
 // GetFirmwareState: GET /Firmwares/Pbx.GetFirmwareState(): Invoke function GetFirmwareState
-func (cl *Client) GetFirmwareState() (*Response, error) {
-	return cl.call("GetFirmwareState", []opArg{}, nil, "", "")
+func (j JSONClient) GetFirmwareState(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFirmwareState", []opArg{}, nil, "", opts)
 }
 
 // GetFirstAvailableExtensionNumber: GET /Users/Pbx.GetFirstAvailableExtensionNumber(): Invoke function GetFirstAvailableExtensionNumber
-func (cl *Client) GetFirstAvailableExtensionNumber() (*Response, error) {
-	return cl.call("GetFirstAvailableExtensionNumber", []opArg{}, nil, "", "")
+func (j JSONClient) GetFirstAvailableExtensionNumber(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFirstAvailableExtensionNumber", []opArg{}, nil, "", opts)
 }
 
 // GetFirstAvailableHotdeskingNumber: GET /Users/Pbx.GetFirstAvailableHotdeskingNumber(): Invoke function GetFirstAvailableHotdeskingNumber
-func (cl *Client) GetFirstAvailableHotdeskingNumber() (*Response, error) {
-	return cl.call("GetFirstAvailableHotdeskingNumber", []opArg{}, nil, "", "")
+func (j JSONClient) GetFirstAvailableHotdeskingNumber(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFirstAvailableHotdeskingNumber", []opArg{}, nil, "", opts)
 }
 
 // GetFirstAvailableQueueNumber: GET /Queues/Pbx.GetFirstAvailableQueueNumber(): Invoke function GetFirstAvailableQueueNumber
-func (cl *Client) GetFirstAvailableQueueNumber() (*Response, error) {
-	return cl.call("GetFirstAvailableQueueNumber", []opArg{}, nil, "", "")
+func (j JSONClient) GetFirstAvailableQueueNumber(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFirstAvailableQueueNumber", []opArg{}, nil, "", opts)
 }
 
 // GetFirstAvailableReceptionistNumber: GET /Receptionists/Pbx.GetFirstAvailableReceptionistNumber(): Invoke function GetFirstAvailableReceptionistNumber
-func (cl *Client) GetFirstAvailableReceptionistNumber() (*Response, error) {
-	return cl.call("GetFirstAvailableReceptionistNumber", []opArg{}, nil, "", "")
+func (j JSONClient) GetFirstAvailableReceptionistNumber(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFirstAvailableReceptionistNumber", []opArg{}, nil, "", opts)
 }
 
 // GetFirstAvailableRingGroupNumber: GET /RingGroups/Pbx.GetFirstAvailableRingGroupNumber(): Invoke function GetFirstAvailableRingGroupNumber
-func (cl *Client) GetFirstAvailableRingGroupNumber() (*Response, error) {
-	return cl.call("GetFirstAvailableRingGroupNumber", []opArg{}, nil, "", "")
+func (j JSONClient) GetFirstAvailableRingGroupNumber(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFirstAvailableRingGroupNumber", []opArg{}, nil, "", opts)
 }
 
 // GetFirstAvailableTrunkNumber: GET /Trunks/Pbx.GetFirstAvailableTrunkNumber(): Invoke function GetFirstAvailableTrunkNumber
-func (cl *Client) GetFirstAvailableTrunkNumber() (*Response, error) {
-	return cl.call("GetFirstAvailableTrunkNumber", []opArg{}, nil, "", "")
+func (j JSONClient) GetFirstAvailableTrunkNumber(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFirstAvailableTrunkNumber", []opArg{}, nil, "", opts)
 }
 
 // GetFxs: GET /Fxs({MacAddress}): Get entity from Fxs by key
 // (q may be nil)
-func (cl *Client) GetFxs(macAddress string, q *Query) (*Response, error) {
-	return cl.call("GetFxs", []opArg{{"MacAddress", argString, macAddress}}, q, "", "")
+func (j JSONClient) GetFxs(ctx context.Context, macAddress string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFxs", []opArg{{"MacAddress", argString, macAddress}}, q, "", opts)
 }
 
 // GetFxsTemplate: GET /FxsTemplates({Id}): Get entity from FxsTemplates by key
 // (q may be nil)
-func (cl *Client) GetFxsTemplate(id string, q *Query) (*Response, error) {
-	return cl.call("GetFxsTemplate", []opArg{{"Id", argString, id}}, q, "", "")
+func (j JSONClient) GetFxsTemplate(ctx context.Context, id string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetFxsTemplate", []opArg{{"Id", argString, id}}, q, "", opts)
 }
 
 // GetGeneralSettingsForApps: GET /GeneralSettingsForApps: Get GeneralSettingsForApps
 // (q may be nil)
-func (cl *Client) GetGeneralSettingsForApps(q *Query) (*Response, error) {
-	return cl.call("GetGeneralSettingsForApps", []opArg{}, q, "", "")
+func (j JSONClient) GetGeneralSettingsForApps(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetGeneralSettingsForApps", []opArg{}, q, "", opts)
 }
 
 // GetGeneralSettingsForPbx: GET /GeneralSettingsForPbx: Get GeneralSettingsForPbx
 // (q may be nil)
-func (cl *Client) GetGeneralSettingsForPbx(q *Query) (*Response, error) {
-	return cl.call("GetGeneralSettingsForPbx", []opArg{}, q, "", "")
+func (j JSONClient) GetGeneralSettingsForPbx(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetGeneralSettingsForPbx", []opArg{}, q, "", opts)
 }
 
 // GetGoogleSettings: GET /GoogleSettings: Get GoogleSettings
 // (q may be nil)
-func (cl *Client) GetGoogleSettings(q *Query) (*Response, error) {
-	return cl.call("GetGoogleSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetGoogleSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetGoogleSettings", []opArg{}, q, "", opts)
 }
 
 // GetGoogleUsers: POST /GoogleSettings/Pbx.GetGoogleUsers: Invoke action GetGoogleUsers
 // (body: JSON, or "" for none)
-func (cl *Client) GetGoogleUsers(body string) (*Response, error) {
-	return cl.call("GetGoogleUsers", []opArg{}, nil, "", body)
+func (j JSONClient) GetGoogleUsers(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetGoogleUsers", []opArg{}, nil, body, opts)
 }
 
 // GetGroup: GET /Groups({Id}): Get entity from Groups by key
 // (q may be nil)
-func (cl *Client) GetGroup(id int32, q *Query) (*Response, error) {
-	return cl.call("GetGroup", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetGroup(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetGroup", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetHoliday: GET /Holidays({Id}): Get entity from Holidays by key
 // (q may be nil)
-func (cl *Client) GetHoliday(id int32, q *Query) (*Response, error) {
-	return cl.call("GetHoliday", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetHoliday(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetHoliday", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetHotelServices: GET /HotelServices: Get HotelServices
 // (q may be nil)
-func (cl *Client) GetHotelServices(q *Query) (*Response, error) {
-	return cl.call("GetHotelServices", []opArg{}, q, "", "")
+func (j JSONClient) GetHotelServices(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetHotelServices", []opArg{}, q, "", opts)
 }
 
 // GetIfaces: GET /NetworkSettings/Pbx.GetIfaces(): Invoke function GetIfaces
 // (q may be nil)
-func (cl *Client) GetIfaces(q *Query) (*Response, error) {
-	return cl.call("GetIfaces", []opArg{}, q, "", "")
+func (j JSONClient) GetIfaces(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetIfaces", []opArg{}, q, "", opts)
 }
 
 // GetInboundCalls: GET /ReportInboundCalls/Pbx.GetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType}): Invoke function GetInboundCalls
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetInboundCalls(periodFrom time.Time, periodTo time.Time, trunkDns *string, callsType int32, q *Query) (*Response, error) {
-	return cl.call("GetInboundCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"trunkDns", argNullableString, trunkDns}, {"callsType", argInt, callsType}}, q, "", "")
+func (j JSONClient) GetInboundCalls(ctx context.Context, periodFrom time.Time, periodTo time.Time, trunkDns *string, callsType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetInboundCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"trunkDns", argNullableString, trunkDns}, {"callsType", argInt, callsType}}, q, "", opts)
 }
 
 // GetInboundRule: GET /InboundRules({Id}): Get entity from InboundRules by key
 // (q may be nil)
-func (cl *Client) GetInboundRule(id int32, q *Query) (*Response, error) {
-	return cl.call("GetInboundRule", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetInboundRule(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetInboundRule", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetInboundRulesData: GET /ReportInboundRules/Pbx.GetInboundRulesData(): Invoke function GetInboundRulesData
 // (q may be nil)
-func (cl *Client) GetInboundRulesData(q *Query) (*Response, error) {
-	return cl.call("GetInboundRulesData", []opArg{}, q, "", "")
+func (j JSONClient) GetInboundRulesData(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetInboundRulesData", []opArg{}, q, "", opts)
 }
 
 // GetLastResult: GET /Firewall/Pbx.GetLastResult(): Invoke function GetLastResult
-func (cl *Client) GetLastResult() (*Response, error) {
-	return cl.call("GetLastResult", []opArg{}, nil, "", "")
+func (j JSONClient) GetLastResult(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetLastResult", []opArg{}, nil, "", opts)
 }
 
 // GetLicenseParameters: GET /Defs/Pbx.GetLicenseParameters(): Invoke function GetLicenseParameters
-func (cl *Client) GetLicenseParameters() (*Response, error) {
-	return cl.call("GetLicenseParameters", []opArg{}, nil, "", "")
+func (j JSONClient) GetLicenseParameters(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetLicenseParameters", []opArg{}, nil, "", opts)
 }
 
 // GetLicenseStatus: GET /LicenseStatus: Get LicenseStatus
 // (q may be nil)
-func (cl *Client) GetLicenseStatus(q *Query) (*Response, error) {
-	return cl.call("GetLicenseStatus", []opArg{}, q, "", "")
+func (j JSONClient) GetLicenseStatus(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetLicenseStatus", []opArg{}, q, "", opts)
 }
 
 // GetLocalBackupSize: GET /Backups/Pbx.GetLocalBackupSize(): Invoke function GetLocalBackupSize
-func (cl *Client) GetLocalBackupSize() (*Response, error) {
-	return cl.call("GetLocalBackupSize", []opArg{}, nil, "", "")
+func (j JSONClient) GetLocalBackupSize(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetLocalBackupSize", []opArg{}, nil, "", opts)
 }
 
 // GetLoggingSettings: GET /LoggingSettings: Get LoggingSettings
 // (q may be nil)
-func (cl *Client) GetLoggingSettings(q *Query) (*Response, error) {
-	return cl.call("GetLoggingSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetLoggingSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetLoggingSettings", []opArg{}, q, "", opts)
 }
 
 // GetLogs: GET /ActivityLog/Pbx.GetLogs(startDate={startDate},endDate={endDate},extension={extension},call={call},severity={severity}): Invoke function GetLogs
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetLogs(startDate time.Time, endDate time.Time, extension *string, call *string, severity *string, q *Query) (*Response, error) {
-	return cl.call("GetLogs", []opArg{{"startDate", argDateTime, startDate}, {"endDate", argDateTime, endDate}, {"extension", argNullableString, extension}, {"call", argNullableString, call}, {"severity", argNullableString, severity}}, q, "", "")
+func (j JSONClient) GetLogs(ctx context.Context, startDate time.Time, endDate time.Time, extension *string, call *string, severity *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetLogs", []opArg{{"startDate", argDateTime, startDate}, {"endDate", argDateTime, endDate}, {"extension", argNullableString, extension}, {"call", argNullableString, call}, {"severity", argNullableString, severity}}, q, "", opts)
 }
 
 // GetM365Groups: POST /Microsoft365Integration/Pbx.GetM365Groups: Invoke action GetM365Groups
 // (body: JSON, or "" for none)
-func (cl *Client) GetM365Groups(body string) (*Response, error) {
-	return cl.call("GetM365Groups", []opArg{}, nil, "", body)
+func (j JSONClient) GetM365Groups(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetM365Groups", []opArg{}, nil, body, opts)
 }
 
 // GetM365Users: POST /Microsoft365Integration/Pbx.GetM365Users: Invoke action GetM365Users
 // (body: JSON, or "" for none)
-func (cl *Client) GetM365Users(body string) (*Response, error) {
-	return cl.call("GetM365Users", []opArg{}, nil, "", body)
+func (j JSONClient) GetM365Users(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetM365Users", []opArg{}, nil, body, opts)
 }
 
 // GetMCURequestStatus: GET /ConferenceSettings/Pbx.GetMCURequestStatus(): Invoke function GetMCURequestStatus
-func (cl *Client) GetMCURequestStatus() (*Response, error) {
-	return cl.call("GetMCURequestStatus", []opArg{}, nil, "", "")
+func (j JSONClient) GetMCURequestStatus(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMCURequestStatus", []opArg{}, nil, "", opts)
 }
 
 // GetMCURow: GET /ConferenceSettings/Pbx.GetMCURow(guid={guid}): Invoke function GetMCURow
-func (cl *Client) GetMCURow(guid string) (*Response, error) {
-	return cl.call("GetMCURow", []opArg{{"guid", argString, guid}}, nil, "", "")
+func (j JSONClient) GetMCURow(ctx context.Context, guid string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMCURow", []opArg{{"guid", argString, guid}}, nil, "", opts)
 }
 
 // GetMCURows: GET /ConferenceSettings/Pbx.GetMCURows(): Invoke function GetMCURows
 // (q may be nil)
-func (cl *Client) GetMCURows(q *Query) (*Response, error) {
-	return cl.call("GetMCURows", []opArg{}, q, "", "")
+func (j JSONClient) GetMCURows(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMCURows", []opArg{}, q, "", opts)
 }
 
 // GetMailSettings: GET /MailSettings: Get MailSettings
 // (q may be nil)
-func (cl *Client) GetMailSettings(q *Query) (*Response, error) {
-	return cl.call("GetMailSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetMailSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMailSettings", []opArg{}, q, "", opts)
 }
 
 // GetMapUsersScript: GET /Microsoft365TeamsIntegration/Pbx.GetMapUsersScript(): Invoke function GetMapUsersScript
-func (cl *Client) GetMapUsersScript() (*Response, error) {
-	return cl.call("GetMapUsersScript", []opArg{}, nil, "", "")
+func (j JSONClient) GetMapUsersScript(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMapUsersScript", []opArg{}, nil, "", opts)
 }
 
 // GetMicrosoft365Directory: GET /Microsoft365Integration/Pbx.GetMicrosoft365Directory(): Invoke function GetMicrosoft365Directory
-func (cl *Client) GetMicrosoft365Directory() (*Response, error) {
-	return cl.call("GetMicrosoft365Directory", []opArg{}, nil, "", "")
+func (j JSONClient) GetMicrosoft365Directory(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMicrosoft365Directory", []opArg{}, nil, "", opts)
 }
 
 // GetMicrosoft365Integration: GET /Microsoft365Integration: Get Microsoft365Integration
 // (q may be nil)
-func (cl *Client) GetMicrosoft365Integration(q *Query) (*Response, error) {
-	return cl.call("GetMicrosoft365Integration", []opArg{}, q, "", "")
+func (j JSONClient) GetMicrosoft365Integration(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMicrosoft365Integration", []opArg{}, q, "", opts)
 }
 
 // GetMicrosoft365TeamsIntegration: GET /Microsoft365TeamsIntegration: Get Microsoft365TeamsIntegration
 // (q may be nil)
-func (cl *Client) GetMicrosoft365TeamsIntegration(q *Query) (*Response, error) {
-	return cl.call("GetMicrosoft365TeamsIntegration", []opArg{}, q, "", "")
+func (j JSONClient) GetMicrosoft365TeamsIntegration(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMicrosoft365TeamsIntegration", []opArg{}, q, "", opts)
 }
 
 // GetMicrosoftAccessToken: GET /Microsoft365Integration/Pbx.GetMicrosoftAccessToken(): Invoke function GetMicrosoftAccessToken
-func (cl *Client) GetMicrosoftAccessToken() (*Response, error) {
-	return cl.call("GetMicrosoftAccessToken", []opArg{}, nil, "", "")
+func (j JSONClient) GetMicrosoftAccessToken(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMicrosoftAccessToken", []opArg{}, nil, "", opts)
 }
 
 // GetMultiEditGreetings: POST /Users/Pbx.GetMultiEditGreetings: Invoke action GetMultiEditGreetings
 // (body: JSON)
-func (cl *Client) GetMultiEditGreetings(body string) (*Response, error) {
-	return cl.call("GetMultiEditGreetings", []opArg{}, nil, "", body)
+func (j JSONClient) GetMultiEditGreetings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMultiEditGreetings", []opArg{}, nil, body, opts)
 }
 
 // GetMusicOnHoldSettings: GET /MusicOnHoldSettings: Get MusicOnHoldSettings
 // (q may be nil)
-func (cl *Client) GetMusicOnHoldSettings(q *Query) (*Response, error) {
-	return cl.call("GetMusicOnHoldSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetMusicOnHoldSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMusicOnHoldSettings", []opArg{}, q, "", opts)
 }
 
 // GetMyGroup: GET /MyGroup: Get MyGroup
 // (q may be nil)
-func (cl *Client) GetMyGroup(q *Query) (*Response, error) {
-	return cl.call("GetMyGroup", []opArg{}, q, "", "")
+func (j JSONClient) GetMyGroup(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMyGroup", []opArg{}, q, "", opts)
 }
 
 // GetMyGroupPartnerInfo: GET /MyGroup/Pbx.GetMyGroupPartnerInfo(resellerId={resellerId}): Invoke function GetMyGroupPartnerInfo
-func (cl *Client) GetMyGroupPartnerInfo(resellerId string) (*Response, error) {
-	return cl.call("GetMyGroupPartnerInfo", []opArg{{"resellerId", argString, resellerId}}, nil, "", "")
+func (j JSONClient) GetMyGroupPartnerInfo(ctx context.Context, resellerId string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMyGroupPartnerInfo", []opArg{{"resellerId", argString, resellerId}}, nil, "", opts)
 }
 
 // GetMyGroupRestrictions: GET /MyGroup/Pbx.GetRestrictions(): Invoke function GetRestrictions
-func (cl *Client) GetMyGroupRestrictions() (*Response, error) {
-	return cl.call("GetMyGroupRestrictions", []opArg{}, nil, "", "")
+func (j JSONClient) GetMyGroupRestrictions(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMyGroupRestrictions", []opArg{}, nil, "", opts)
 }
 
 // GetMyUser: GET /MyUser: Get MyUser
 // (q may be nil)
-func (cl *Client) GetMyUser(q *Query) (*Response, error) {
-	return cl.call("GetMyUser", []opArg{}, q, "", "")
+func (j JSONClient) GetMyUser(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetMyUser", []opArg{}, q, "", opts)
 }
 
 // GetNetworkSettings: GET /NetworkSettings: Get NetworkSettings
 // (q may be nil)
-func (cl *Client) GetNetworkSettings(q *Query) (*Response, error) {
-	return cl.call("GetNetworkSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetNetworkSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetNetworkSettings", []opArg{}, q, "", opts)
 }
 
 // GetNotificationSettings: GET /NotificationSettings: Get NotificationSettings
 // (q may be nil)
-func (cl *Client) GetNotificationSettings(q *Query) (*Response, error) {
-	return cl.call("GetNotificationSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetNotificationSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetNotificationSettings", []opArg{}, q, "", opts)
 }
 
 // GetOAuth: GET /CrmIntegration/Pbx.GetOAuth(variable={variable}): Invoke function GetOAuth
-func (cl *Client) GetOAuth(variable string) (*Response, error) {
-	return cl.call("GetOAuth", []opArg{{"variable", argString, variable}}, nil, "", "")
+func (j JSONClient) GetOAuth(ctx context.Context, variable string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOAuth", []opArg{{"variable", argString, variable}}, nil, "", opts)
 }
 
 // GetOAuthClient: GET /OAuthClients({Id}): Get entity from OAuthClients by key
 // (q may be nil)
-func (cl *Client) GetOAuthClient(id string, q *Query) (*Response, error) {
-	return cl.call("GetOAuthClient", []opArg{{"Id", argGUID, id}}, q, "", "")
+func (j JSONClient) GetOAuthClient(ctx context.Context, id string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOAuthClient", []opArg{{"Id", argGUID, id}}, q, "", opts)
 }
 
 // GetOfficeHours: GET /OfficeHours: Get OfficeHours
 // (q may be nil)
-func (cl *Client) GetOfficeHours(q *Query) (*Response, error) {
-	return cl.call("GetOfficeHours", []opArg{}, q, "", "")
+func (j JSONClient) GetOfficeHours(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOfficeHours", []opArg{}, q, "", opts)
 }
 
 // GetOldCallLogData: GET /ReportCallLogData/Pbx.GetOldCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls}): Invoke function GetOldCallLogData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetOldCallLogData(periodFrom time.Time, periodTo time.Time, sourceType int32, sourceFilter *string, destinationType int32, destinationFilter *string, callsType int32, callTimeFilterType int32, callTimeFilterFrom *string, callTimeFilterTo *string, hidePcalls bool, q *Query) (*Response, error) {
-	return cl.call("GetOldCallLogData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"sourceType", argInt, sourceType}, {"sourceFilter", argNullableString, sourceFilter}, {"destinationType", argInt, destinationType}, {"destinationFilter", argNullableString, destinationFilter}, {"callsType", argInt, callsType}, {"callTimeFilterType", argInt, callTimeFilterType}, {"callTimeFilterFrom", argNullableString, callTimeFilterFrom}, {"callTimeFilterTo", argNullableString, callTimeFilterTo}, {"hidePcalls", argBool, hidePcalls}}, q, "", "")
+func (j JSONClient) GetOldCallLogData(ctx context.Context, periodFrom time.Time, periodTo time.Time, sourceType int32, sourceFilter *string, destinationType int32, destinationFilter *string, callsType int32, callTimeFilterType int32, callTimeFilterFrom *string, callTimeFilterTo *string, hidePcalls bool, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOldCallLogData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"sourceType", argInt, sourceType}, {"sourceFilter", argNullableString, sourceFilter}, {"destinationType", argInt, destinationType}, {"destinationFilter", argNullableString, destinationFilter}, {"callsType", argInt, callsType}, {"callTimeFilterType", argInt, callTimeFilterType}, {"callTimeFilterFrom", argNullableString, callTimeFilterFrom}, {"callTimeFilterTo", argNullableString, callTimeFilterTo}, {"hidePcalls", argBool, hidePcalls}}, q, "", opts)
 }
 
 // GetOldCallQualityReport: GET /ReportCallLogData/Pbx.GetOldCallQualityReport(call_id={call_id},srcNumber={srcNumber},dstNumber={dstNumber},srcCallerId={srcCallerId},dstCallerId={dstCallerId}): Invoke function GetOldCallQualityReport
 // (a nil *string parameter is sent as null)
-func (cl *Client) GetOldCallQualityReport(callId int32, srcNumber string, dstNumber string, srcCallerId *string, dstCallerId *string) (*Response, error) {
-	return cl.call("GetOldCallQualityReport", []opArg{{"call_id", argInt, callId}, {"srcNumber", argString, srcNumber}, {"dstNumber", argString, dstNumber}, {"srcCallerId", argNullableString, srcCallerId}, {"dstCallerId", argNullableString, dstCallerId}}, nil, "", "")
+func (j JSONClient) GetOldCallQualityReport(ctx context.Context, callId int32, srcNumber string, dstNumber string, srcCallerId *string, dstCallerId *string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOldCallQualityReport", []opArg{{"call_id", argInt, callId}, {"srcNumber", argString, srcNumber}, {"dstNumber", argString, dstNumber}, {"srcCallerId", argNullableString, srcCallerId}, {"dstCallerId", argNullableString, dstCallerId}}, nil, "", opts)
 }
 
 // GetOnboardMcuData: GET /ConferenceSettings/Pbx.GetOnboardMcuData(): Invoke function GetOnboardMcuData
 // (q may be nil)
-func (cl *Client) GetOnboardMcuData(q *Query) (*Response, error) {
-	return cl.call("GetOnboardMcuData", []opArg{}, q, "", "")
+func (j JSONClient) GetOnboardMcuData(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOnboardMcuData", []opArg{}, q, "", opts)
 }
 
 // GetOnboardMeetings: GET /ConferenceSettings/Pbx.GetOnboardMeetings(): Invoke function GetOnboardMeetings
 // (q may be nil)
-func (cl *Client) GetOnboardMeetings(q *Query) (*Response, error) {
-	return cl.call("GetOnboardMeetings", []opArg{}, q, "", "")
+func (j JSONClient) GetOnboardMeetings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOnboardMeetings", []opArg{}, q, "", opts)
 }
 
 // GetOutboundCalls: GET /ReportOutboundCalls/Pbx.GetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType}): Invoke function GetOutboundCalls
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetOutboundCalls(periodFrom time.Time, periodTo time.Time, trunkDns *string, callsType int32, q *Query) (*Response, error) {
-	return cl.call("GetOutboundCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"trunkDns", argNullableString, trunkDns}, {"callsType", argInt, callsType}}, q, "", "")
+func (j JSONClient) GetOutboundCalls(ctx context.Context, periodFrom time.Time, periodTo time.Time, trunkDns *string, callsType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOutboundCalls", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"trunkDns", argNullableString, trunkDns}, {"callsType", argInt, callsType}}, q, "", opts)
 }
 
 // GetOutboundRule: GET /OutboundRules({Id}): Get entity from OutboundRules by key
 // (q may be nil)
-func (cl *Client) GetOutboundRule(id int32, q *Query) (*Response, error) {
-	return cl.call("GetOutboundRule", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetOutboundRule(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetOutboundRule", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetParameter: GET /Parameters({Id}): Get entity from Parameters by key
 // (q may be nil)
-func (cl *Client) GetParameter(id int32, q *Query) (*Response, error) {
-	return cl.call("GetParameter", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetParameter(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetParameter", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetParameterByName: GET /Parameters/Pbx.GetParameterByName(name={name}): Invoke function GetParameterByName
-func (cl *Client) GetParameterByName(name string) (*Response, error) {
-	return cl.call("GetParameterByName", []opArg{{"name", argString, name}}, nil, "", "")
+func (j JSONClient) GetParameterByName(ctx context.Context, name string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetParameterByName", []opArg{{"name", argString, name}}, nil, "", opts)
 }
 
 // GetParking: GET /Parkings({Id}): Get entity from Parkings by key
 // (q may be nil)
-func (cl *Client) GetParking(id int32, q *Query) (*Response, error) {
-	return cl.call("GetParking", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetParking(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetParking", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetParkingByNumber: GET /Parkings(Number={Number}): Get entity from Parkings by key (Number)
 // (q may be nil)
-func (cl *Client) GetParkingByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetParkingByNumber", []opArg{{"Number", argString, number}}, q, "", "")
+func (j JSONClient) GetParkingByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetParkingByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetPeerByNumber: GET /Peers(Number={Number}): Get entity from Peers by key (Number)
 // (q may be nil)
-func (cl *Client) GetPeerByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetPeerByNumber", []opArg{{"Number", argString, number}}, q, "", "")
+func (j JSONClient) GetPeerByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPeerByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetPhoneBookSettings: GET /PhoneBookSettings: Get PhoneBookSettings
 // (q may be nil)
-func (cl *Client) GetPhoneBookSettings(q *Query) (*Response, error) {
-	return cl.call("GetPhoneBookSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetPhoneBookSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPhoneBookSettings", []opArg{}, q, "", opts)
 }
 
 // GetPhoneRegistrar: GET /Users/Pbx.GetPhoneRegistrar(mac={mac}): Invoke function GetPhoneRegistrar
-func (cl *Client) GetPhoneRegistrar(mac string) (*Response, error) {
-	return cl.call("GetPhoneRegistrar", []opArg{{"mac", argString, mac}}, nil, "", "")
+func (j JSONClient) GetPhoneRegistrar(ctx context.Context, mac string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPhoneRegistrar", []opArg{{"mac", argString, mac}}, nil, "", opts)
 }
 
 // GetPhoneRegistrars: POST /Users/Pbx.GetPhoneRegistrars: Invoke action GetPhoneRegistrars
 // (body: JSON)
-func (cl *Client) GetPhoneRegistrars(body string) (*Response, error) {
-	return cl.call("GetPhoneRegistrars", []opArg{}, nil, "", body)
+func (j JSONClient) GetPhoneRegistrars(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPhoneRegistrars", []opArg{}, nil, body, opts)
 }
 
 // GetPhoneSecret: GET /Users({Id})/Pbx.GetPhoneSecret(): Invoke function GetPhoneSecret
-func (cl *Client) GetPhoneSecret(id int32) (*Response, error) {
-	return cl.call("GetPhoneSecret", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) GetPhoneSecret(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPhoneSecret", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // GetPhoneTemplate: GET /PhoneTemplates({Id}): Get entity from PhoneTemplates by key
 // (q may be nil)
-func (cl *Client) GetPhoneTemplate(id string, q *Query) (*Response, error) {
-	return cl.call("GetPhoneTemplate", []opArg{{"Id", argString, id}}, q, "", "")
+func (j JSONClient) GetPhoneTemplate(ctx context.Context, id string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPhoneTemplate", []opArg{{"Id", argString, id}}, q, "", opts)
 }
 
 // GetPhonesSettings: GET /PhonesSettings: Get PhonesSettings
 // (q may be nil)
-func (cl *Client) GetPhonesSettings(q *Query) (*Response, error) {
-	return cl.call("GetPhonesSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetPhonesSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPhonesSettings", []opArg{}, q, "", opts)
 }
 
 // GetPlaylist: GET /Playlists({Name}): Get entity from Playlists by key
 // (q may be nil)
-func (cl *Client) GetPlaylist(name string, q *Query) (*Response, error) {
-	return cl.call("GetPlaylist", []opArg{{"Name", argString, name}}, q, "", "")
+func (j JSONClient) GetPlaylist(ctx context.Context, name string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPlaylist", []opArg{{"Name", argString, name}}, q, "", opts)
 }
 
 // GetPromptSet: GET /PromptSets({Id}): Get entity from PromptSets by key
 // (q may be nil)
-func (cl *Client) GetPromptSet(id int32, q *Query) (*Response, error) {
-	return cl.call("GetPromptSet", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetPromptSet(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPromptSet", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetPromptSetUpdates: GET /GetPromptSetUpdates(): Invoke functionImport GetPromptSetUpdates
-func (cl *Client) GetPromptSetUpdates() (*Response, error) {
-	return cl.call("GetPromptSetUpdates", []opArg{}, nil, "", "")
+func (j JSONClient) GetPromptSetUpdates(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPromptSetUpdates", []opArg{}, nil, "", opts)
 }
 
 // GetPropertiesByDn: GET /DNProperties/Pbx.GetPropertiesByDn(dnNumber={dnNumber}): Invoke function GetPropertiesByDn
 // (q may be nil)
-func (cl *Client) GetPropertiesByDn(dnNumber string, q *Query) (*Response, error) {
-	return cl.call("GetPropertiesByDn", []opArg{{"dnNumber", argString, dnNumber}}, q, "", "")
+func (j JSONClient) GetPropertiesByDn(ctx context.Context, dnNumber string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetPropertiesByDn", []opArg{{"dnNumber", argString, dnNumber}}, q, "", opts)
 }
 
 // GetProperty: GET /TenantProperties({Name}): Get entity from TenantProperties by key
 // (q may be nil)
-func (cl *Client) GetProperty(name string, q *Query) (*Response, error) {
-	return cl.call("GetProperty", []opArg{{"Name", argString, name}}, q, "", "")
+func (j JSONClient) GetProperty(ctx context.Context, name string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetProperty", []opArg{{"Name", argString, name}}, q, "", opts)
 }
 
 // GetProviderPhones: POST /Trunks/Pbx.GetProviderPhones: Invoke action GetProviderPhones
 // (body: JSON)
-func (cl *Client) GetProviderPhones(body string) (*Response, error) {
-	return cl.call("GetProviderPhones", []opArg{}, nil, "", body)
+func (j JSONClient) GetProviderPhones(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetProviderPhones", []opArg{}, nil, body, opts)
 }
 
 // GetQueue: GET /Queues({Id}): Get entity from Queues by key
 // (q may be nil)
-func (cl *Client) GetQueue(id int32, q *Query) (*Response, error) {
-	return cl.call("GetQueue", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetQueue(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueue", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetQueueAgentsChatStatisticsData: GET /ReportQueueAgentsChatStatistics/Pbx.GetQueueAgentsChatStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function GetQueueAgentsChatStatisticsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueueAgentsChatStatisticsData(queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query) (*Response, error) {
-	return cl.call("GetQueueAgentsChatStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) GetQueueAgentsChatStatisticsData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueAgentsChatStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // GetQueueAgentsChatStatisticsTotalsData: GET /ReportQueueAgentsChatStatisticsTotals/Pbx.GetQueueAgentsChatStatisticsTotalsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function GetQueueAgentsChatStatisticsTotalsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueueAgentsChatStatisticsTotalsData(queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query) (*Response, error) {
-	return cl.call("GetQueueAgentsChatStatisticsTotalsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) GetQueueAgentsChatStatisticsTotalsData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueAgentsChatStatisticsTotalsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // GetQueueAnUnCallsData: GET /ReportQueueAnUnCalls/Pbx.GetQueueAnUnCallsData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval}): Invoke function GetQueueAnUnCallsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueueAnUnCallsData(chartDate time.Time, chartBy *string, queueDnStr *string, clientTimeZone *string, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetQueueAnUnCallsData", []opArg{{"chartDate", argDateTime, chartDate}, {"chartBy", argNullableString, chartBy}, {"queueDnStr", argNullableString, queueDnStr}, {"clientTimeZone", argNullableString, clientTimeZone}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetQueueAnUnCallsData(ctx context.Context, chartDate time.Time, chartBy *string, queueDnStr *string, clientTimeZone *string, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueAnUnCallsData", []opArg{{"chartDate", argDateTime, chartDate}, {"chartBy", argNullableString, chartBy}, {"queueDnStr", argNullableString, queueDnStr}, {"clientTimeZone", argNullableString, clientTimeZone}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetQueueAnsweredCallsByWaitTimeData: GET /ReportQueueAnsweredCallsByWaitTime/Pbx.GetQueueAnsweredCallsByWaitTimeData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval}): Invoke function GetQueueAnsweredCallsByWaitTimeData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueueAnsweredCallsByWaitTimeData(queueDnStr *string, startDt time.Time, endDt time.Time, answerInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetQueueAnsweredCallsByWaitTimeData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"answerInterval", argNullableString, answerInterval}}, q, "", "")
+func (j JSONClient) GetQueueAnsweredCallsByWaitTimeData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, answerInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueAnsweredCallsByWaitTimeData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"answerInterval", argNullableString, answerInterval}}, q, "", opts)
 }
 
 // GetQueueByNumber: GET /Queues(Number={Number}): Get entity from Queues by key (Number)
 // (q may be nil)
-func (cl *Client) GetQueueByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetQueueByNumber", []opArg{{"Number", argString, number}}, q, "", "")
+func (j JSONClient) GetQueueByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetQueueCallbacksData: GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function GetQueueCallbacksData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueueCallbacksData(queueDnStr *string, startDt time.Time, endDt time.Time, q *Query) (*Response, error) {
-	return cl.call("GetQueueCallbacksData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}}, q, "", "")
+func (j JSONClient) GetQueueCallbacksData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueCallbacksData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}}, q, "", opts)
 }
 
 // GetQueueChatPerformanceData: GET /ReportQueueChatPerformance/Pbx.GetQueueChatPerformanceData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType}): Invoke function GetQueueChatPerformanceData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueueChatPerformanceData(queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query) (*Response, error) {
-	return cl.call("GetQueueChatPerformanceData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", "")
+func (j JSONClient) GetQueueChatPerformanceData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, participantType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueChatPerformanceData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"participantType", argInt, participantType}}, q, "", opts)
 }
 
 // GetQueueFailedCallbacksData: GET /ReportQueueFailedCallbacks/Pbx.GetQueueFailedCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt}): Invoke function GetQueueFailedCallbacksData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueueFailedCallbacksData(queueDnStr *string, startDt time.Time, endDt time.Time, q *Query) (*Response, error) {
-	return cl.call("GetQueueFailedCallbacksData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}}, q, "", "")
+func (j JSONClient) GetQueueFailedCallbacksData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueueFailedCallbacksData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}}, q, "", opts)
 }
 
 // GetQueuePerformanceOverviewData: GET /ReportQueuePerformanceOverview/Pbx.GetQueuePerformanceOverviewData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function GetQueuePerformanceOverviewData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueuePerformanceOverviewData(periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetQueuePerformanceOverviewData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetQueuePerformanceOverviewData(ctx context.Context, periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueuePerformanceOverviewData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetQueuePerformanceTotalsData: GET /ReportQueuePerformanceTotals/Pbx.GetQueuePerformanceTotalsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval}): Invoke function GetQueuePerformanceTotalsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetQueuePerformanceTotalsData(periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetQueuePerformanceTotalsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetQueuePerformanceTotalsData(ctx context.Context, periodFrom time.Time, periodTo time.Time, queueDns *string, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetQueuePerformanceTotalsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"queueDns", argNullableString, queueDns}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetReceptionist: GET /Receptionists({Id}): Get entity from Receptionists by key
 // (q may be nil)
-func (cl *Client) GetReceptionist(id int32, q *Query) (*Response, error) {
-	return cl.call("GetReceptionist", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetReceptionist(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetReceptionist", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetReceptionistByNumber: GET /Receptionists(Number={Number}): Get entity from Receptionists by key (Number)
 // (q may be nil)
-func (cl *Client) GetReceptionistByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetReceptionistByNumber", []opArg{{"Number", argString, number}}, q, "", "")
+func (j JSONClient) GetReceptionistByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetReceptionistByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetRecordingRepositorySettings: GET /Recordings/Pbx.GetRecordingRepositorySettings(): Invoke function GetRecordingRepositorySettings
-func (cl *Client) GetRecordingRepositorySettings() (*Response, error) {
-	return cl.call("GetRecordingRepositorySettings", []opArg{}, nil, "", "")
+func (j JSONClient) GetRecordingRepositorySettings(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRecordingRepositorySettings", []opArg{}, nil, "", opts)
 }
 
 // GetRemoteAccessStatus: GET /SystemStatus/Pbx.GetRemoteAccessStatus(): Invoke function GetRemoteAccessStatus
-func (cl *Client) GetRemoteAccessStatus() (*Response, error) {
-	return cl.call("GetRemoteAccessStatus", []opArg{}, nil, "", "")
+func (j JSONClient) GetRemoteAccessStatus(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRemoteAccessStatus", []opArg{}, nil, "", opts)
 }
 
 // GetRemoteArchivingSettings: GET /RemoteArchivingSettings: Get RemoteArchivingSettings
 // (q may be nil)
-func (cl *Client) GetRemoteArchivingSettings(q *Query) (*Response, error) {
-	return cl.call("GetRemoteArchivingSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetRemoteArchivingSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRemoteArchivingSettings", []opArg{}, q, "", opts)
 }
 
 // GetReportPeers: GET /Peers/Pbx.GetReportPeers(): Invoke function GetReportPeers
 // (q may be nil)
-func (cl *Client) GetReportPeers(q *Query) (*Response, error) {
-	return cl.call("GetReportPeers", []opArg{}, q, "", "")
+func (j JSONClient) GetReportPeers(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetReportPeers", []opArg{}, q, "", opts)
 }
 
 // GetRequestHelpLink: GET /SystemStatus/Pbx.GetRequestHelpLink(grantPeriodDays={grantPeriodDays}): Invoke function GetRequestHelpLink
-func (cl *Client) GetRequestHelpLink(grantPeriodDays int32) (*Response, error) {
-	return cl.call("GetRequestHelpLink", []opArg{{"grantPeriodDays", argInt, grantPeriodDays}}, nil, "", "")
+func (j JSONClient) GetRequestHelpLink(ctx context.Context, grantPeriodDays int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRequestHelpLink", []opArg{{"grantPeriodDays", argInt, grantPeriodDays}}, nil, "", opts)
 }
 
 // GetRestoreSettings: GET /Backups/Pbx.GetRestoreSettings(): Invoke function GetRestoreSettings
-func (cl *Client) GetRestoreSettings() (*Response, error) {
-	return cl.call("GetRestoreSettings", []opArg{}, nil, "", "")
+func (j JSONClient) GetRestoreSettings(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRestoreSettings", []opArg{}, nil, "", opts)
 }
 
 // GetRestrictions: GET /Groups({Id})/Pbx.GetRestrictions(): Invoke function GetRestrictions
-func (cl *Client) GetRestrictions(id int32) (*Response, error) {
-	return cl.call("GetRestrictions", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) GetRestrictions(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRestrictions", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // GetRingGroup: GET /RingGroups({Id}): Get entity from RingGroups by key
 // (q may be nil)
-func (cl *Client) GetRingGroup(id int32, q *Query) (*Response, error) {
-	return cl.call("GetRingGroup", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetRingGroup(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRingGroup", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetRingGroupByNumber: GET /RingGroups(Number={Number}): Get entity from RingGroups by key (Number)
 // (q may be nil)
-func (cl *Client) GetRingGroupByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetRingGroupByNumber", []opArg{{"Number", argString, number}}, q, "", "")
+func (j JSONClient) GetRingGroupByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRingGroupByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetRingGroupStatisticsData: GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns}): Invoke function GetRingGroupStatisticsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetRingGroupStatisticsData(periodFrom time.Time, periodTo time.Time, ringGroupDns *string, q *Query) (*Response, error) {
-	return cl.call("GetRingGroupStatisticsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"ringGroupDns", argNullableString, ringGroupDns}}, q, "", "")
+func (j JSONClient) GetRingGroupStatisticsData(ctx context.Context, periodFrom time.Time, periodTo time.Time, ringGroupDns *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRingGroupStatisticsData", []opArg{{"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"ringGroupDns", argNullableString, ringGroupDns}}, q, "", opts)
 }
 
 // GetRoutes: POST /Defs/Pbx.GetRoutes: Invoke action GetRoutes
 // (body: JSON)
-func (cl *Client) GetRoutes(body string) (*Response, error) {
-	return cl.call("GetRoutes", []opArg{}, nil, "", body)
+func (j JSONClient) GetRoutes(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetRoutes", []opArg{}, nil, body, opts)
 }
 
 // GetSbc: GET /Sbcs({Name}): Get entity from Sbcs by key
 // (q may be nil)
-func (cl *Client) GetSbc(name string, q *Query) (*Response, error) {
-	return cl.call("GetSbc", []opArg{{"Name", argString, name}}, q, "", "")
+func (j JSONClient) GetSbc(ctx context.Context, name string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetSbc", []opArg{{"Name", argString, name}}, q, "", opts)
 }
 
 // GetScheduledReport: GET /ScheduledReports({Id}): Get entity from ScheduledReports by key
 // (q may be nil)
-func (cl *Client) GetScheduledReport(id int32, q *Query) (*Response, error) {
-	return cl.call("GetScheduledReport", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetScheduledReport(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetScheduledReport", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetSecureSipSettings: GET /SecureSipSettings: Get SecureSipSettings
 // (q may be nil)
-func (cl *Client) GetSecureSipSettings(q *Query) (*Response, error) {
-	return cl.call("GetSecureSipSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetSecureSipSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetSecureSipSettings", []opArg{}, q, "", opts)
 }
 
 // GetServerCrmUpdates: GET /GetServerCrmUpdates(): Invoke functionImport GetServerCrmUpdates
-func (cl *Client) GetServerCrmUpdates() (*Response, error) {
-	return cl.call("GetServerCrmUpdates", []opArg{}, nil, "", "")
+func (j JSONClient) GetServerCrmUpdates(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetServerCrmUpdates", []opArg{}, nil, "", opts)
 }
 
 // GetServerMetadata: GET /McpServers/Pbx.GetServerMetadata(targetIssuer={targetIssuer}): Invoke function GetServerMetadata
-func (cl *Client) GetServerMetadata(targetIssuer string) (*Response, error) {
-	return cl.call("GetServerMetadata", []opArg{{"targetIssuer", argString, targetIssuer}}, nil, "", "")
+func (j JSONClient) GetServerMetadata(ctx context.Context, targetIssuer string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetServerMetadata", []opArg{{"targetIssuer", argString, targetIssuer}}, nil, "", opts)
 }
 
 // GetServicePrincipal: GET /ServicePrincipals({Id}): Get entity from ServicePrincipals by key
 // (q may be nil)
-func (cl *Client) GetServicePrincipal(id int32, q *Query) (*Response, error) {
-	return cl.call("GetServicePrincipal", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetServicePrincipal(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetServicePrincipal", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetSftpHostKey: POST /Backups/Pbx.GetSftpHostKey: Invoke action GetSftpHostKey
 // (body: JSON)
-func (cl *Client) GetSftpHostKey(body string) (*Response, error) {
-	return cl.call("GetSftpHostKey", []opArg{}, nil, "", body)
+func (j JSONClient) GetSftpHostKey(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetSftpHostKey", []opArg{}, nil, body, opts)
 }
 
 // GetStatisticSlaData: GET /ReportStatisticSla/Pbx.GetStatisticSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetStatisticSlaData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetStatisticSlaData(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetStatisticSlaData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetStatisticSlaData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetStatisticSlaData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetSyslogSettings: GET /SyslogSettings: Get SyslogSettings
 // (q may be nil)
-func (cl *Client) GetSyslogSettings(q *Query) (*Response, error) {
-	return cl.call("GetSyslogSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetSyslogSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetSyslogSettings", []opArg{}, q, "", opts)
 }
 
 // GetSystemParameters: GET /Defs/Pbx.GetSystemParameters(): Invoke function GetSystemParameters
-func (cl *Client) GetSystemParameters() (*Response, error) {
-	return cl.call("GetSystemParameters", []opArg{}, nil, "", "")
+func (j JSONClient) GetSystemParameters(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetSystemParameters", []opArg{}, nil, "", opts)
 }
 
 // GetSystemStatus: GET /SystemStatus: Get SystemStatus
 // (q may be nil)
-func (cl *Client) GetSystemStatus(q *Query) (*Response, error) {
-	return cl.call("GetSystemStatus", []opArg{}, q, "", "")
+func (j JSONClient) GetSystemStatus(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetSystemStatus", []opArg{}, q, "", opts)
 }
 
 // GetTeamQueueGeneralStatisticsData: GET /ReportTeamQueueGeneralStatistics/Pbx.GetTeamQueueGeneralStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval}): Invoke function GetTeamQueueGeneralStatisticsData
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetTeamQueueGeneralStatisticsData(queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query) (*Response, error) {
-	return cl.call("GetTeamQueueGeneralStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", "")
+func (j JSONClient) GetTeamQueueGeneralStatisticsData(ctx context.Context, queueDnStr *string, startDt time.Time, endDt time.Time, waitInterval *string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetTeamQueueGeneralStatisticsData", []opArg{{"queueDnStr", argNullableString, queueDnStr}, {"startDt", argDateTime, startDt}, {"endDt", argDateTime, endDt}, {"waitInterval", argNullableString, waitInterval}}, q, "", opts)
 }
 
 // GetTranscribeLanguages: GET /VoicemailSettings/Pbx.GetTranscribeLanguages(): Invoke function GetTranscribeLanguages
 // (q may be nil)
-func (cl *Client) GetTranscribeLanguages(q *Query) (*Response, error) {
-	return cl.call("GetTranscribeLanguages", []opArg{}, q, "", "")
+func (j JSONClient) GetTranscribeLanguages(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetTranscribeLanguages", []opArg{}, q, "", opts)
 }
 
 // GetTrunk: GET /Trunks({Id}): Get entity from Trunks by key
 // (q may be nil)
-func (cl *Client) GetTrunk(id int32, q *Query) (*Response, error) {
-	return cl.call("GetTrunk", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetTrunk(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetTrunk", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetTrunkByNumber: GET /Trunks(Number={Number}): Get entity from Trunks by key (Number)
 // (q may be nil)
-func (cl *Client) GetTrunkByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetTrunkByNumber", []opArg{{"Number", argString, number}}, q, "", "")
+func (j JSONClient) GetTrunkByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetTrunkByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetTrunkTemplate: GET /TrunkTemplates({Id}): Get entity from TrunkTemplates by key
 // (q may be nil)
-func (cl *Client) GetTrunkTemplate(id string, q *Query) (*Response, error) {
-	return cl.call("GetTrunkTemplate", []opArg{{"Id", argString, id}}, q, "", "")
+func (j JSONClient) GetTrunkTemplate(ctx context.Context, id string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetTrunkTemplate", []opArg{{"Id", argString, id}}, q, "", opts)
 }
 
 // GetUpdateDetails: GET /GetUpdateDetails(key={key},id={id}): Invoke functionImport GetUpdateDetails
-func (cl *Client) GetUpdateDetails(key string, id string) (*Response, error) {
-	return cl.call("GetUpdateDetails", []opArg{{"key", argGUID, key}, {"id", argGUID, id}}, nil, "", "")
+func (j JSONClient) GetUpdateDetails(ctx context.Context, key string, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUpdateDetails", []opArg{{"key", argGUID, key}, {"id", argGUID, id}}, nil, "", opts)
 }
 
 // GetUpdateSettings: GET /GetUpdateSettings(): Invoke functionImport GetUpdateSettings
-func (cl *Client) GetUpdateSettings() (*Response, error) {
-	return cl.call("GetUpdateSettings", []opArg{}, nil, "", "")
+func (j JSONClient) GetUpdateSettings(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUpdateSettings", []opArg{}, nil, "", opts)
 }
 
 // GetUpdates: GET /GetUpdates(): Invoke functionImport GetUpdates
-func (cl *Client) GetUpdates() (*Response, error) {
-	return cl.call("GetUpdates", []opArg{}, nil, "", "")
+func (j JSONClient) GetUpdates(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUpdates", []opArg{}, nil, "", opts)
 }
 
 // GetUpdatesStats: GET /GetUpdatesStats(): Invoke functionImport GetUpdatesStats
-func (cl *Client) GetUpdatesStats() (*Response, error) {
-	return cl.call("GetUpdatesStats", []opArg{}, nil, "", "")
+func (j JSONClient) GetUpdatesStats(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUpdatesStats", []opArg{}, nil, "", opts)
 }
 
 // GetUser: GET /Users({Id}): Get entity from Users by key
 // (q may be nil)
-func (cl *Client) GetUser(id int32, q *Query) (*Response, error) {
-	return cl.call("GetUser", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) GetUser(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUser", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // GetUserActivity: GET /ReportUserActivity/Pbx.GetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType}): Invoke function GetUserActivity
 // (q may be nil; a nil *string parameter is sent as null)
-func (cl *Client) GetUserActivity(clientTimeZone *string, periodFrom time.Time, periodTo time.Time, groupNumber *string, extensionDns *string, waitInterval *string, includeQueueCalls bool, callArea int32, groupingType int32, q *Query) (*Response, error) {
-	return cl.call("GetUserActivity", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupNumber", argNullableString, groupNumber}, {"extensionDns", argNullableString, extensionDns}, {"waitInterval", argNullableString, waitInterval}, {"includeQueueCalls", argBool, includeQueueCalls}, {"callArea", argInt, callArea}, {"groupingType", argInt, groupingType}}, q, "", "")
+func (j JSONClient) GetUserActivity(ctx context.Context, clientTimeZone *string, periodFrom time.Time, periodTo time.Time, groupNumber *string, extensionDns *string, waitInterval *string, includeQueueCalls bool, callArea int32, groupingType int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUserActivity", []opArg{{"clientTimeZone", argNullableString, clientTimeZone}, {"periodFrom", argDateTime, periodFrom}, {"periodTo", argDateTime, periodTo}, {"groupNumber", argNullableString, groupNumber}, {"extensionDns", argNullableString, extensionDns}, {"waitInterval", argNullableString, waitInterval}, {"includeQueueCalls", argBool, includeQueueCalls}, {"callArea", argInt, callArea}, {"groupingType", argInt, groupingType}}, q, "", opts)
 }
 
 // GetUserByNumber: GET /Users(Number={Number}): Get entity from Users by key (Number)
 // (q may be nil)
-func (cl *Client) GetUserByNumber(number string, q *Query) (*Response, error) {
-	return cl.call("GetUserByNumber", []opArg{{"Number", argString, number}}, q, "", "")
+func (j JSONClient) GetUserByNumber(ctx context.Context, number string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUserByNumber", []opArg{{"Number", argString, number}}, q, "", opts)
 }
 
 // GetUsersByPrincipalNames: POST /Microsoft365Integration/Pbx.GetUsersByPrincipalNames: Invoke action GetUsersByPrincipalNames
 // (body: JSON)
-func (cl *Client) GetUsersByPrincipalNames(body string) (*Response, error) {
-	return cl.call("GetUsersByPrincipalNames", []opArg{}, nil, "", body)
+func (j JSONClient) GetUsersByPrincipalNames(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetUsersByPrincipalNames", []opArg{}, nil, body, opts)
 }
 
 // GetVectorStore: GET /AISettings/Pbx.GetVectorStore(id={id}): Invoke function GetVectorStore
 // (a nil *string parameter is sent as null)
-func (cl *Client) GetVectorStore(id *string) (*Response, error) {
-	return cl.call("GetVectorStore", []opArg{{"id", argNullableString, id}}, nil, "", "")
+func (j JSONClient) GetVectorStore(ctx context.Context, id *string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetVectorStore", []opArg{{"id", argNullableString, id}}, nil, "", opts)
 }
 
 // GetVectorStoreFiles: GET /AISettings/Pbx.GetVectorStoreFiles(id={id},limit={limit},after={after}): Invoke function GetVectorStoreFiles
 // (a nil *string parameter is sent as null)
-func (cl *Client) GetVectorStoreFiles(id *string, limit int32, after string) (*Response, error) {
-	return cl.call("GetVectorStoreFiles", []opArg{{"id", argNullableString, id}, {"limit", argInt, limit}, {"after", argString, after}}, nil, "", "")
+func (j JSONClient) GetVectorStoreFiles(ctx context.Context, id *string, limit int32, after string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetVectorStoreFiles", []opArg{{"id", argNullableString, id}, {"limit", argInt, limit}, {"after", argString, after}}, nil, "", opts)
 }
 
 // GetVectorStores: GET /AISettings/Pbx.GetVectorStores(limit={limit},after={after}): Invoke function GetVectorStores
-func (cl *Client) GetVectorStores(limit int32, after string) (*Response, error) {
-	return cl.call("GetVectorStores", []opArg{{"limit", argInt, limit}, {"after", argString, after}}, nil, "", "")
+func (j JSONClient) GetVectorStores(ctx context.Context, limit int32, after string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetVectorStores", []opArg{{"limit", argInt, limit}, {"after", argString, after}}, nil, "", opts)
 }
 
 // GetVersionType: GET /SystemStatus/Pbx.GetVersionType(): Invoke function GetVersionType
-func (cl *Client) GetVersionType() (*Response, error) {
-	return cl.call("GetVersionType", []opArg{}, nil, "", "")
+func (j JSONClient) GetVersionType(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetVersionType", []opArg{}, nil, "", opts)
 }
 
 // GetVoicemailSettings: GET /VoicemailSettings: Get VoicemailSettings
 // (q may be nil)
-func (cl *Client) GetVoicemailSettings(q *Query) (*Response, error) {
-	return cl.call("GetVoicemailSettings", []opArg{}, q, "", "")
+func (j JSONClient) GetVoicemailSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetVoicemailSettings", []opArg{}, q, "", opts)
 }
 
 // GetWebMeetingZones: GET /ConferenceSettings/Pbx.GetWebMeetingZones(): Invoke function GetWebMeetingZones
 // (q may be nil)
-func (cl *Client) GetWebMeetingZones(q *Query) (*Response, error) {
-	return cl.call("GetWebMeetingZones", []opArg{}, q, "", "")
+func (j JSONClient) GetWebMeetingZones(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetWebMeetingZones", []opArg{}, q, "", opts)
 }
 
 // GetWeblink: GET /WebsiteLinks({Link}): Get entity from WebsiteLinks by key
 // (q may be nil)
-func (cl *Client) GetWeblink(link string, q *Query) (*Response, error) {
-	return cl.call("GetWeblink", []opArg{{"Link", argString, link}}, q, "", "")
+func (j JSONClient) GetWeblink(ctx context.Context, link string, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "GetWeblink", []opArg{{"Link", argString, link}}, q, "", opts)
 }
 
 // HasDebianUpgrade: GET /HasDebianUpgrade(): Invoke functionImport HasDebianUpgrade
-func (cl *Client) HasDebianUpgrade() (*Response, error) {
-	return cl.call("HasDebianUpgrade", []opArg{}, nil, "", "")
+func (j JSONClient) HasDebianUpgrade(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "HasDebianUpgrade", []opArg{}, nil, "", opts)
 }
 
 // HasDuplicatedEmail: GET /Users({Id})/Pbx.HasDuplicatedEmail(): Invoke function HasDuplicatedEmail
-func (cl *Client) HasDuplicatedEmail(id int32) (*Response, error) {
-	return cl.call("HasDuplicatedEmail", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) HasDuplicatedEmail(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "HasDuplicatedEmail", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // HasSystemOwner: GET /Defs/Pbx.HasSystemOwner(): Invoke function HasSystemOwner
-func (cl *Client) HasSystemOwner() (*Response, error) {
-	return cl.call("HasSystemOwner", []opArg{}, nil, "", "")
+func (j JSONClient) HasSystemOwner(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "HasSystemOwner", []opArg{}, nil, "", opts)
 }
 
 // InitFax: GET /Fax/Pbx.InitFax(): Invoke function InitFax
-func (cl *Client) InitFax() (*Response, error) {
-	return cl.call("InitFax", []opArg{}, nil, "", "")
+func (j JSONClient) InitFax(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "InitFax", []opArg{}, nil, "", opts)
 }
 
 // InitMasterBridge: GET /Trunks/Pbx.InitMasterBridge(): Invoke function InitMasterBridge
-func (cl *Client) InitMasterBridge() (*Response, error) {
-	return cl.call("InitMasterBridge", []opArg{}, nil, "", "")
+func (j JSONClient) InitMasterBridge(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "InitMasterBridge", []opArg{}, nil, "", opts)
 }
 
 // InitSlaveBridge: GET /Trunks/Pbx.InitSlaveBridge(): Invoke function InitSlaveBridge
-func (cl *Client) InitSlaveBridge() (*Response, error) {
-	return cl.call("InitSlaveBridge", []opArg{}, nil, "", "")
+func (j JSONClient) InitSlaveBridge(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "InitSlaveBridge", []opArg{}, nil, "", opts)
 }
 
 // InitTrunk: GET /Trunks/Pbx.InitTrunk(template={template}): Invoke function InitTrunk
-func (cl *Client) InitTrunk(template string) (*Response, error) {
-	return cl.call("InitTrunk", []opArg{{"template", argString, template}}, nil, "", "")
+func (j JSONClient) InitTrunk(ctx context.Context, template string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "InitTrunk", []opArg{{"template", argString, template}}, nil, "", opts)
 }
 
 // InstallFirmware: POST /Users/Pbx.InstallFirmware: Invoke action InstallFirmware
 // (body: JSON)
-func (cl *Client) InstallFirmware(body string) (*Response, error) {
-	return cl.call("InstallFirmware", []opArg{}, nil, "", body)
+func (j JSONClient) InstallFirmware(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "InstallFirmware", []opArg{}, nil, body, opts)
 }
 
 // InstallUpdates: POST /InstallUpdates: Invoke actionImport InstallUpdates
 // (body: JSON)
-func (cl *Client) InstallUpdates(body string) (*Response, error) {
-	return cl.call("InstallUpdates", []opArg{}, nil, "", body)
+func (j JSONClient) InstallUpdates(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "InstallUpdates", []opArg{}, nil, body, opts)
 }
 
 // IsRequestHelpEnabled: GET /SystemStatus/Pbx.IsRequestHelpEnabled(): Invoke function IsRequestHelpEnabled
-func (cl *Client) IsRequestHelpEnabled() (*Response, error) {
-	return cl.call("IsRequestHelpEnabled", []opArg{}, nil, "", "")
+func (j JSONClient) IsRequestHelpEnabled(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "IsRequestHelpEnabled", []opArg{}, nil, "", opts)
 }
 
 // IssueDownloadTicket: POST /MyUser/Pbx.IssueDownloadTicket: Invoke action IssueDownloadTicket
-func (cl *Client) IssueDownloadTicket() (*Response, error) {
-	return cl.call("IssueDownloadTicket", []opArg{}, nil, "", "")
+func (j JSONClient) IssueDownloadTicket(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "IssueDownloadTicket", []opArg{}, nil, "", opts)
 }
 
 // LinkGroupPartner: POST /Groups/Pbx.LinkGroupPartner: Invoke action LinkGroupPartner
 // (body: JSON)
-func (cl *Client) LinkGroupPartner(body string) (*Response, error) {
-	return cl.call("LinkGroupPartner", []opArg{}, nil, "", body)
+func (j JSONClient) LinkGroupPartner(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "LinkGroupPartner", []opArg{}, nil, body, opts)
 }
 
 // LinkMyGroupPartner: POST /MyGroup/Pbx.LinkMyGroupPartner: Invoke action LinkMyGroupPartner
 // (body: JSON)
-func (cl *Client) LinkMyGroupPartner(body string) (*Response, error) {
-	return cl.call("LinkMyGroupPartner", []opArg{}, nil, "", body)
+func (j JSONClient) LinkMyGroupPartner(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "LinkMyGroupPartner", []opArg{}, nil, body, opts)
 }
 
 // LinkPartner: POST /LicenseStatus/Pbx.LinkPartner: Invoke action LinkPartner
 // (body: JSON)
-func (cl *Client) LinkPartner(body string) (*Response, error) {
-	return cl.call("LinkPartner", []opArg{}, nil, "", body)
+func (j JSONClient) LinkPartner(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "LinkPartner", []opArg{}, nil, body, opts)
 }
 
 // ListActiveCall: GET /ActiveCalls: Get entities from ActiveCalls
 // (q may be nil)
-func (cl *Client) ListActiveCall(q *Query) (*Response, error) {
-	return cl.call("ListActiveCall", []opArg{}, q, "", "")
+func (j JSONClient) ListActiveCall(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListActiveCall", []opArg{}, q, "", opts)
 }
 
 // ListAgents: GET /Queues({Id})/Agents: Get Agents from Queues
 // (q may be nil)
-func (cl *Client) ListAgents(id int32, q *Query) (*Response, error) {
-	return cl.call("ListAgents", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListAgents(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListAgents", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListBackups: GET /Backups: Get entities from Backups
 // (q may be nil)
-func (cl *Client) ListBackups(q *Query) (*Response, error) {
-	return cl.call("ListBackups", []opArg{}, q, "", "")
+func (j JSONClient) ListBackups(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListBackups", []opArg{}, q, "", opts)
 }
 
 // ListBlackListNumber: GET /BlackListNumbers: Get entities from BlackListNumbers
 // (q may be nil)
-func (cl *Client) ListBlackListNumber(q *Query) (*Response, error) {
-	return cl.call("ListBlackListNumber", []opArg{}, q, "", "")
+func (j JSONClient) ListBlackListNumber(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListBlackListNumber", []opArg{}, q, "", opts)
 }
 
 // ListBlocklistAddr: GET /Blocklist: Get entities from Blocklist
 // (q may be nil)
-func (cl *Client) ListBlocklistAddr(q *Query) (*Response, error) {
-	return cl.call("ListBlocklistAddr", []opArg{}, q, "", "")
+func (j JSONClient) ListBlocklistAddr(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListBlocklistAddr", []opArg{}, q, "", opts)
 }
 
 // ListCallCostSettings: GET /CallCostSettings: Get entities from CallCostSettings
 // (q may be nil)
-func (cl *Client) ListCallCostSettings(q *Query) (*Response, error) {
-	return cl.call("ListCallCostSettings", []opArg{}, q, "", "")
+func (j JSONClient) ListCallCostSettings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListCallCostSettings", []opArg{}, q, "", opts)
 }
 
 // ListCallFlowApp: GET /CallFlowApps: Get entities from CallFlowApps
 // (q may be nil)
-func (cl *Client) ListCallFlowApp(q *Query) (*Response, error) {
-	return cl.call("ListCallFlowApp", []opArg{}, q, "", "")
+func (j JSONClient) ListCallFlowApp(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListCallFlowApp", []opArg{}, q, "", opts)
 }
 
 // ListCallFlowScript: GET /CallFlowScripts: Get entities from CallFlowScripts
 // (q may be nil)
-func (cl *Client) ListCallFlowScript(q *Query) (*Response, error) {
-	return cl.call("ListCallFlowScript", []opArg{}, q, "", "")
+func (j JSONClient) ListCallFlowScript(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListCallFlowScript", []opArg{}, q, "", opts)
 }
 
 // ListCallHistoryView: GET /CallHistoryView: Get entities from CallHistoryView
 // (q may be nil)
-func (cl *Client) ListCallHistoryView(q *Query) (*Response, error) {
-	return cl.call("ListCallHistoryView", []opArg{}, q, "", "")
+func (j JSONClient) ListCallHistoryView(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListCallHistoryView", []opArg{}, q, "", opts)
 }
 
 // ListChatHistoryView: GET /ChatHistoryView: Get entities from ChatHistoryView
 // (q may be nil)
-func (cl *Client) ListChatHistoryView(q *Query) (*Response, error) {
-	return cl.call("ListChatHistoryView", []opArg{}, q, "", "")
+func (j JSONClient) ListChatHistoryView(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListChatHistoryView", []opArg{}, q, "", opts)
 }
 
 // ListChatMessagesHistoryView: GET /ChatMessagesHistoryView: Get entities from ChatMessagesHistoryView
 // (q may be nil)
-func (cl *Client) ListChatMessagesHistoryView(q *Query) (*Response, error) {
-	return cl.call("ListChatMessagesHistoryView", []opArg{}, q, "", "")
+func (j JSONClient) ListChatMessagesHistoryView(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListChatMessagesHistoryView", []opArg{}, q, "", opts)
 }
 
 // ListCodecs: GET /Defs/Codecs: Get Codecs from Defs
 // (q may be nil)
-func (cl *Client) ListCodecs(q *Query) (*Response, error) {
-	return cl.call("ListCodecs", []opArg{}, q, "", "")
+func (j JSONClient) ListCodecs(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListCodecs", []opArg{}, q, "", opts)
 }
 
 // ListContact: GET /Contacts: Get entities from Contacts
 // (q may be nil)
-func (cl *Client) ListContact(q *Query) (*Response, error) {
-	return cl.call("ListContact", []opArg{}, q, "", "")
+func (j JSONClient) ListContact(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListContact", []opArg{}, q, "", opts)
 }
 
 // ListCountry: GET /Countries: Get entities from Countries
 // (q may be nil)
-func (cl *Client) ListCountry(q *Query) (*Response, error) {
-	return cl.call("ListCountry", []opArg{}, q, "", "")
+func (j JSONClient) ListCountry(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListCountry", []opArg{}, q, "", opts)
 }
 
 // ListCustomPrompt: GET /CustomPrompts: Get entities from CustomPrompts
 // (q may be nil)
-func (cl *Client) ListCustomPrompt(q *Query) (*Response, error) {
-	return cl.call("ListCustomPrompt", []opArg{}, q, "", "")
+func (j JSONClient) ListCustomPrompt(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListCustomPrompt", []opArg{}, q, "", opts)
 }
 
 // ListDeviceInfo: GET /DeviceInfos: Get entities from DeviceInfos
 // (q may be nil)
-func (cl *Client) ListDeviceInfo(q *Query) (*Response, error) {
-	return cl.call("ListDeviceInfo", []opArg{}, q, "", "")
+func (j JSONClient) ListDeviceInfo(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListDeviceInfo", []opArg{}, q, "", opts)
 }
 
 // ListDidNumber: GET /DidNumbers: Get entities from DidNumbers
 // (q may be nil)
-func (cl *Client) ListDidNumber(q *Query) (*Response, error) {
-	return cl.call("ListDidNumber", []opArg{}, q, "", "")
+func (j JSONClient) ListDidNumber(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListDidNumber", []opArg{}, q, "", opts)
 }
 
 // ListEmailTemplate: GET /EmailTemplate: Get entities from EmailTemplate
 // (q may be nil)
-func (cl *Client) ListEmailTemplate(q *Query) (*Response, error) {
-	return cl.call("ListEmailTemplate", []opArg{}, q, "", "")
+func (j JSONClient) ListEmailTemplate(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListEmailTemplate", []opArg{}, q, "", opts)
 }
 
 // ListEmergencyGeoLocation: GET /EmergencyGeoLocations: Get entities from EmergencyGeoLocations
 // (q may be nil)
-func (cl *Client) ListEmergencyGeoLocation(q *Query) (*Response, error) {
-	return cl.call("ListEmergencyGeoLocation", []opArg{}, q, "", "")
+func (j JSONClient) ListEmergencyGeoLocation(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListEmergencyGeoLocation", []opArg{}, q, "", opts)
 }
 
 // ListEventLog: GET /EventLogs: Get entities from EventLogs
 // (q may be nil)
-func (cl *Client) ListEventLog(q *Query) (*Response, error) {
-	return cl.call("ListEventLog", []opArg{}, q, "", "")
+func (j JSONClient) ListEventLog(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListEventLog", []opArg{}, q, "", opts)
 }
 
 // ListFax: GET /Fax: Get entities from Fax
 // (q may be nil)
-func (cl *Client) ListFax(q *Query) (*Response, error) {
-	return cl.call("ListFax", []opArg{}, q, "", "")
+func (j JSONClient) ListFax(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListFax", []opArg{}, q, "", opts)
 }
 
 // ListFirmware: GET /Firmwares: Get entities from Firmwares
 // (q may be nil)
-func (cl *Client) ListFirmware(q *Query) (*Response, error) {
-	return cl.call("ListFirmware", []opArg{}, q, "", "")
+func (j JSONClient) ListFirmware(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListFirmware", []opArg{}, q, "", opts)
 }
 
 // ListForwardingProfiles: GET /Users({Id})/ForwardingProfiles: Get ForwardingProfiles from Users
 // (q may be nil)
-func (cl *Client) ListForwardingProfiles(id int32, q *Query) (*Response, error) {
-	return cl.call("ListForwardingProfiles", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListForwardingProfiles(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListForwardingProfiles", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListForwards: GET /Receptionists({Id})/Forwards: Get Forwards from Receptionists
 // (q may be nil)
-func (cl *Client) ListForwards(id int32, q *Query) (*Response, error) {
-	return cl.call("ListForwards", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListForwards(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListForwards", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListFxs: GET /Fxs: Get entities from Fxs
 // (q may be nil)
-func (cl *Client) ListFxs(q *Query) (*Response, error) {
-	return cl.call("ListFxs", []opArg{}, q, "", "")
+func (j JSONClient) ListFxs(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListFxs", []opArg{}, q, "", opts)
 }
 
 // ListFxsTemplate: GET /FxsTemplates: Get entities from FxsTemplates
 // (q may be nil)
-func (cl *Client) ListFxsTemplate(q *Query) (*Response, error) {
-	return cl.call("ListFxsTemplate", []opArg{}, q, "", "")
+func (j JSONClient) ListFxsTemplate(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListFxsTemplate", []opArg{}, q, "", opts)
 }
 
 // ListGatewayParameterValues: GET /Defs/GatewayParameterValues: Get GatewayParameterValues from Defs
 // (q may be nil)
-func (cl *Client) ListGatewayParameterValues(q *Query) (*Response, error) {
-	return cl.call("ListGatewayParameterValues", []opArg{}, q, "", "")
+func (j JSONClient) ListGatewayParameterValues(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListGatewayParameterValues", []opArg{}, q, "", opts)
 }
 
 // ListGatewayParameters: GET /Defs/GatewayParameters: Get GatewayParameters from Defs
 // (q may be nil)
-func (cl *Client) ListGatewayParameters(q *Query) (*Response, error) {
-	return cl.call("ListGatewayParameters", []opArg{}, q, "", "")
+func (j JSONClient) ListGatewayParameters(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListGatewayParameters", []opArg{}, q, "", opts)
 }
 
 // ListGreetings: GET /Users({Id})/Greetings: Get Greetings from Users
 // (q may be nil)
-func (cl *Client) ListGreetings(id int32, q *Query) (*Response, error) {
-	return cl.call("ListGreetings", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListGreetings(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListGreetings", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListGroup: GET /Groups: Get entities from Groups
 // (q may be nil)
-func (cl *Client) ListGroup(q *Query) (*Response, error) {
-	return cl.call("ListGroup", []opArg{}, q, "", "")
+func (j JSONClient) ListGroup(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListGroup", []opArg{}, q, "", opts)
 }
 
 // ListGroups: GET /Users({Id})/Groups: Get Groups from Users
 // (q may be nil)
-func (cl *Client) ListGroups(id int32, q *Query) (*Response, error) {
-	return cl.call("ListGroups", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListGroups(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListGroups", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListHoliday: GET /Holidays: Get entities from Holidays
 // (q may be nil)
-func (cl *Client) ListHoliday(q *Query) (*Response, error) {
-	return cl.call("ListHoliday", []opArg{}, q, "", "")
+func (j JSONClient) ListHoliday(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListHoliday", []opArg{}, q, "", opts)
 }
 
 // ListInboundRule: GET /InboundRules: Get entities from InboundRules
 // (q may be nil)
-func (cl *Client) ListInboundRule(q *Query) (*Response, error) {
-	return cl.call("ListInboundRule", []opArg{}, q, "", "")
+func (j JSONClient) ListInboundRule(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListInboundRule", []opArg{}, q, "", opts)
 }
 
 // ListLastCdrAndChatMessageTimestamp: GET /LastCdrAndChatMessageTimestamp: Get entities from LastCdrAndChatMessageTimestamp
 // (q may be nil)
-func (cl *Client) ListLastCdrAndChatMessageTimestamp(q *Query) (*Response, error) {
-	return cl.call("ListLastCdrAndChatMessageTimestamp", []opArg{}, q, "", "")
+func (j JSONClient) ListLastCdrAndChatMessageTimestamp(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListLastCdrAndChatMessageTimestamp", []opArg{}, q, "", opts)
 }
 
 // ListManagers: GET /Queues({Id})/Managers: Get Managers from Queues
 // (q may be nil)
-func (cl *Client) ListManagers(id int32, q *Query) (*Response, error) {
-	return cl.call("ListManagers", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListManagers(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListManagers", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListMembers: GET /Groups({Id})/Members: Get Members from Groups
 // (q may be nil)
-func (cl *Client) ListMembers(id int32, q *Query) (*Response, error) {
-	return cl.call("ListMembers", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListMembers(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListMembers", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListMyGroupMembers: GET /MyGroup/Members: Get Members from MyGroup
 // (q may be nil)
-func (cl *Client) ListMyGroupMembers(q *Query) (*Response, error) {
-	return cl.call("ListMyGroupMembers", []opArg{}, q, "", "")
+func (j JSONClient) ListMyGroupMembers(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListMyGroupMembers", []opArg{}, q, "", opts)
 }
 
 // ListMyGroupRights: GET /MyGroup/Rights: Get Rights from MyGroup
 // (q may be nil)
-func (cl *Client) ListMyGroupRights(q *Query) (*Response, error) {
-	return cl.call("ListMyGroupRights", []opArg{}, q, "", "")
+func (j JSONClient) ListMyGroupRights(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListMyGroupRights", []opArg{}, q, "", opts)
 }
 
 // ListMyUserForwardingProfiles: GET /MyUser/ForwardingProfiles: Get ForwardingProfiles from MyUser
 // (q may be nil)
-func (cl *Client) ListMyUserForwardingProfiles(q *Query) (*Response, error) {
-	return cl.call("ListMyUserForwardingProfiles", []opArg{}, q, "", "")
+func (j JSONClient) ListMyUserForwardingProfiles(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListMyUserForwardingProfiles", []opArg{}, q, "", opts)
 }
 
 // ListMyUserGreetings: GET /MyUser/Greetings: Get Greetings from MyUser
 // (q may be nil)
-func (cl *Client) ListMyUserGreetings(q *Query) (*Response, error) {
-	return cl.call("ListMyUserGreetings", []opArg{}, q, "", "")
+func (j JSONClient) ListMyUserGreetings(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListMyUserGreetings", []opArg{}, q, "", opts)
 }
 
 // ListMyUserGroups: GET /MyUser/Groups: Get Groups from MyUser
 // (q may be nil)
-func (cl *Client) ListMyUserGroups(q *Query) (*Response, error) {
-	return cl.call("ListMyUserGroups", []opArg{}, q, "", "")
+func (j JSONClient) ListMyUserGroups(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListMyUserGroups", []opArg{}, q, "", opts)
 }
 
 // ListNetworkInterface: GET /NetworkInterfaces: Get entities from NetworkInterfaces
 // (q may be nil)
-func (cl *Client) ListNetworkInterface(q *Query) (*Response, error) {
-	return cl.call("ListNetworkInterface", []opArg{}, q, "", "")
+func (j JSONClient) ListNetworkInterface(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListNetworkInterface", []opArg{}, q, "", opts)
 }
 
 // ListOAuthClient: GET /OAuthClients: Get entities from OAuthClients
 // (q may be nil)
-func (cl *Client) ListOAuthClient(q *Query) (*Response, error) {
-	return cl.call("ListOAuthClient", []opArg{}, q, "", "")
+func (j JSONClient) ListOAuthClient(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListOAuthClient", []opArg{}, q, "", opts)
 }
 
 // ListOutboundRule: GET /OutboundRules: Get entities from OutboundRules
 // (q may be nil)
-func (cl *Client) ListOutboundRule(q *Query) (*Response, error) {
-	return cl.call("ListOutboundRule", []opArg{}, q, "", "")
+func (j JSONClient) ListOutboundRule(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListOutboundRule", []opArg{}, q, "", opts)
 }
 
 // ListParameter: GET /Parameters: Get entities from Parameters
 // (q may be nil)
-func (cl *Client) ListParameter(q *Query) (*Response, error) {
-	return cl.call("ListParameter", []opArg{}, q, "", "")
+func (j JSONClient) ListParameter(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListParameter", []opArg{}, q, "", opts)
 }
 
 // ListParking: GET /Parkings: Get entities from Parkings
 // (q may be nil)
-func (cl *Client) ListParking(q *Query) (*Response, error) {
-	return cl.call("ListParking", []opArg{}, q, "", "")
+func (j JSONClient) ListParking(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListParking", []opArg{}, q, "", opts)
 }
 
 // ListParkingGroups: GET /Parkings({Id})/Groups: Get Groups from Parkings
 // (q may be nil)
-func (cl *Client) ListParkingGroups(id int32, q *Query) (*Response, error) {
-	return cl.call("ListParkingGroups", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListParkingGroups(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListParkingGroups", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListPeer: GET /Peers: Get entities from Peers
 // (q may be nil)
-func (cl *Client) ListPeer(q *Query) (*Response, error) {
-	return cl.call("ListPeer", []opArg{}, q, "", "")
+func (j JSONClient) ListPeer(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListPeer", []opArg{}, q, "", opts)
 }
 
 // ListPhoneLogo: GET /PhoneLogos: Get entities from PhoneLogos
 // (q may be nil)
-func (cl *Client) ListPhoneLogo(q *Query) (*Response, error) {
-	return cl.call("ListPhoneLogo", []opArg{}, q, "", "")
+func (j JSONClient) ListPhoneLogo(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListPhoneLogo", []opArg{}, q, "", opts)
 }
 
 // ListPhoneTemplate: GET /PhoneTemplates: Get entities from PhoneTemplates
 // (q may be nil)
-func (cl *Client) ListPhoneTemplate(q *Query) (*Response, error) {
-	return cl.call("ListPhoneTemplate", []opArg{}, q, "", "")
+func (j JSONClient) ListPhoneTemplate(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListPhoneTemplate", []opArg{}, q, "", opts)
 }
 
 // ListPlaylist: GET /Playlists: Get entities from Playlists
 // (q may be nil)
-func (cl *Client) ListPlaylist(q *Query) (*Response, error) {
-	return cl.call("ListPlaylist", []opArg{}, q, "", "")
+func (j JSONClient) ListPlaylist(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListPlaylist", []opArg{}, q, "", opts)
 }
 
 // ListPromptSet: GET /PromptSets: Get entities from PromptSets
 // (q may be nil)
-func (cl *Client) ListPromptSet(q *Query) (*Response, error) {
-	return cl.call("ListPromptSet", []opArg{}, q, "", "")
+func (j JSONClient) ListPromptSet(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListPromptSet", []opArg{}, q, "", opts)
 }
 
 // ListPrompts: GET /PromptSets({Id})/Prompts: Get Prompts from PromptSets
 // (q may be nil)
-func (cl *Client) ListPrompts(id int32, q *Query) (*Response, error) {
-	return cl.call("ListPrompts", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListPrompts(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListPrompts", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListProperty: GET /TenantProperties: Get entities from TenantProperties
 // (q may be nil)
-func (cl *Client) ListProperty(q *Query) (*Response, error) {
-	return cl.call("ListProperty", []opArg{}, q, "", "")
+func (j JSONClient) ListProperty(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListProperty", []opArg{}, q, "", opts)
 }
 
 // ListQueue: GET /Queues: Get entities from Queues
 // (q may be nil)
-func (cl *Client) ListQueue(q *Query) (*Response, error) {
-	return cl.call("ListQueue", []opArg{}, q, "", "")
+func (j JSONClient) ListQueue(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListQueue", []opArg{}, q, "", opts)
 }
 
 // ListReceptionist: GET /Receptionists: Get entities from Receptionists
 // (q may be nil)
-func (cl *Client) ListReceptionist(q *Query) (*Response, error) {
-	return cl.call("ListReceptionist", []opArg{}, q, "", "")
+func (j JSONClient) ListReceptionist(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListReceptionist", []opArg{}, q, "", opts)
 }
 
 // ListRecording: GET /Recordings: Get entities from Recordings
 // (q may be nil)
-func (cl *Client) ListRecording(q *Query) (*Response, error) {
-	return cl.call("ListRecording", []opArg{}, q, "", "")
+func (j JSONClient) ListRecording(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListRecording", []opArg{}, q, "", opts)
 }
 
 // ListRefreshToken: GET /MyTokens: Get entities from MyTokens
 // (q may be nil)
-func (cl *Client) ListRefreshToken(q *Query) (*Response, error) {
-	return cl.call("ListRefreshToken", []opArg{}, q, "", "")
+func (j JSONClient) ListRefreshToken(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListRefreshToken", []opArg{}, q, "", opts)
 }
 
 // ListRights: GET /Groups({Id})/Rights: Get Rights from Groups
 // (q may be nil)
-func (cl *Client) ListRights(id int32, q *Query) (*Response, error) {
-	return cl.call("ListRights", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListRights(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListRights", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListRingGroup: GET /RingGroups: Get entities from RingGroups
 // (q may be nil)
-func (cl *Client) ListRingGroup(q *Query) (*Response, error) {
-	return cl.call("ListRingGroup", []opArg{}, q, "", "")
+func (j JSONClient) ListRingGroup(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListRingGroup", []opArg{}, q, "", opts)
 }
 
 // ListRingGroupMembers: GET /RingGroups({Id})/Members: Get Members from RingGroups
 // (q may be nil)
-func (cl *Client) ListRingGroupMembers(id int32, q *Query) (*Response, error) {
-	return cl.call("ListRingGroupMembers", []opArg{{"Id", argInt, id}}, q, "", "")
+func (j JSONClient) ListRingGroupMembers(ctx context.Context, id int32, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListRingGroupMembers", []opArg{{"Id", argInt, id}}, q, "", opts)
 }
 
 // ListSbc: GET /Sbcs: Get entities from Sbcs
 // (q may be nil)
-func (cl *Client) ListSbc(q *Query) (*Response, error) {
-	return cl.call("ListSbc", []opArg{}, q, "", "")
+func (j JSONClient) ListSbc(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListSbc", []opArg{}, q, "", opts)
 }
 
 // ListScheduledReport: GET /ScheduledReports: Get entities from ScheduledReports
 // (q may be nil)
-func (cl *Client) ListScheduledReport(q *Query) (*Response, error) {
-	return cl.call("ListScheduledReport", []opArg{}, q, "", "")
+func (j JSONClient) ListScheduledReport(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListScheduledReport", []opArg{}, q, "", opts)
 }
 
 // ListSecurityRefreshToken: GET /SecurityTokens: Get entities from SecurityTokens
 // (q may be nil)
-func (cl *Client) ListSecurityRefreshToken(q *Query) (*Response, error) {
-	return cl.call("ListSecurityRefreshToken", []opArg{}, q, "", "")
+func (j JSONClient) ListSecurityRefreshToken(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListSecurityRefreshToken", []opArg{}, q, "", opts)
 }
 
 // ListServiceInfo: GET /Services: Get entities from Services
 // (q may be nil)
-func (cl *Client) ListServiceInfo(q *Query) (*Response, error) {
-	return cl.call("ListServiceInfo", []opArg{}, q, "", "")
+func (j JSONClient) ListServiceInfo(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListServiceInfo", []opArg{}, q, "", opts)
 }
 
 // ListServicePrincipal: GET /ServicePrincipals: Get entities from ServicePrincipals
 // (q may be nil)
-func (cl *Client) ListServicePrincipal(q *Query) (*Response, error) {
-	return cl.call("ListServicePrincipal", []opArg{}, q, "", "")
+func (j JSONClient) ListServicePrincipal(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListServicePrincipal", []opArg{}, q, "", opts)
 }
 
 // ListSipDevice: GET /SipDevices: Get entities from SipDevices
 // (q may be nil)
-func (cl *Client) ListSipDevice(q *Query) (*Response, error) {
-	return cl.call("ListSipDevice", []opArg{}, q, "", "")
+func (j JSONClient) ListSipDevice(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListSipDevice", []opArg{}, q, "", opts)
 }
 
 // ListTimeZones: GET /Defs/TimeZones: Get TimeZones from Defs
 // (q may be nil)
-func (cl *Client) ListTimeZones(q *Query) (*Response, error) {
-	return cl.call("ListTimeZones", []opArg{}, q, "", "")
+func (j JSONClient) ListTimeZones(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListTimeZones", []opArg{}, q, "", opts)
 }
 
 // ListTrunk: GET /Trunks: Get entities from Trunks
 // (q may be nil)
-func (cl *Client) ListTrunk(q *Query) (*Response, error) {
-	return cl.call("ListTrunk", []opArg{}, q, "", "")
+func (j JSONClient) ListTrunk(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListTrunk", []opArg{}, q, "", opts)
 }
 
 // ListTrunkTemplate: GET /TrunkTemplates: Get entities from TrunkTemplates
 // (q may be nil)
-func (cl *Client) ListTrunkTemplate(q *Query) (*Response, error) {
-	return cl.call("ListTrunkTemplate", []opArg{}, q, "", "")
+func (j JSONClient) ListTrunkTemplate(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListTrunkTemplate", []opArg{}, q, "", opts)
 }
 
 // ListUser: GET /Users: Get entities from Users
 // (q may be nil)
-func (cl *Client) ListUser(q *Query) (*Response, error) {
-	return cl.call("ListUser", []opArg{}, q, "", "")
+func (j JSONClient) ListUser(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListUser", []opArg{}, q, "", opts)
 }
 
 // ListWeblink: GET /WebsiteLinks: Get entities from WebsiteLinks
 // (q may be nil)
-func (cl *Client) ListWeblink(q *Query) (*Response, error) {
-	return cl.call("ListWeblink", []opArg{}, q, "", "")
+func (j JSONClient) ListWeblink(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ListWeblink", []opArg{}, q, "", opts)
 }
 
 // MakeCall: POST /Users/Pbx.MakeCall: Invoke action MakeCall
 // (body: JSON)
-func (cl *Client) MakeCall(body string) (*Response, error) {
-	return cl.call("MakeCall", []opArg{}, nil, "", body)
+func (j JSONClient) MakeCall(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "MakeCall", []opArg{}, nil, body, opts)
 }
 
 // MakeCallRecordCustomPrompt: POST /CustomPrompts/Pbx.MakeCallRecordCustomPrompt: Invoke action MakeCallRecordCustomPrompt
 // (body: JSON)
-func (cl *Client) MakeCallRecordCustomPrompt(body string) (*Response, error) {
-	return cl.call("MakeCallRecordCustomPrompt", []opArg{}, nil, "", body)
+func (j JSONClient) MakeCallRecordCustomPrompt(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "MakeCallRecordCustomPrompt", []opArg{}, nil, body, opts)
 }
 
 // MakeCallUserRecordGreeting: POST /Users({Id})/Pbx.MakeCallUserRecordGreeting: Invoke action MakeCallUserRecordGreeting
 // (body: JSON)
-func (cl *Client) MakeCallUserRecordGreeting(id int32, body string) (*Response, error) {
-	return cl.call("MakeCallUserRecordGreeting", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) MakeCallUserRecordGreeting(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "MakeCallUserRecordGreeting", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // MoveUpDown: POST /OutboundRules/Pbx.MoveUpDown: Invoke action MoveUpDown
 // (body: JSON)
-func (cl *Client) MoveUpDown(body string) (*Response, error) {
-	return cl.call("MoveUpDown", []opArg{}, nil, "", body)
+func (j JSONClient) MoveUpDown(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "MoveUpDown", []opArg{}, nil, body, opts)
 }
 
 // MultiDeleteGreeting: POST /Users/Pbx.MultiDeleteGreeting: Invoke action MultiDeleteGreeting
 // (body: JSON)
-func (cl *Client) MultiDeleteGreeting(body string) (*Response, error) {
-	return cl.call("MultiDeleteGreeting", []opArg{}, nil, "", body)
+func (j JSONClient) MultiDeleteGreeting(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "MultiDeleteGreeting", []opArg{}, nil, body, opts)
 }
 
 // MultiUserUpdate: POST /Users/Pbx.MultiUserUpdate: Invoke action MultiUserUpdate
 // (body: JSON)
-func (cl *Client) MultiUserUpdate(body string) (*Response, error) {
-	return cl.call("MultiUserUpdate", []opArg{}, nil, "", body)
+func (j JSONClient) MultiUserUpdate(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "MultiUserUpdate", []opArg{}, nil, body, opts)
 }
 
 // MyPhoneRequestIdTelemetry: GET /SystemStatus/Pbx.MyPhoneRequestIdTelemetry(startDate={startDate},endDate={endDate}): Invoke function MyPhoneRequestIdTelemetry
 // (q may be nil)
-func (cl *Client) MyPhoneRequestIdTelemetry(startDate time.Time, endDate time.Time, q *Query) (*Response, error) {
-	return cl.call("MyPhoneRequestIdTelemetry", []opArg{{"startDate", argDateTime, startDate}, {"endDate", argDateTime, endDate}}, q, "", "")
+func (j JSONClient) MyPhoneRequestIdTelemetry(ctx context.Context, startDate time.Time, endDate time.Time, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "MyPhoneRequestIdTelemetry", []opArg{{"startDate", argDateTime, startDate}, {"endDate", argDateTime, endDate}}, q, "", opts)
 }
 
 // MyUserGenerateProvLink: GET /MyUser/Pbx.GenerateProvLink(): Invoke function GenerateProvLink
-func (cl *Client) MyUserGenerateProvLink() (*Response, error) {
-	return cl.call("MyUserGenerateProvLink", []opArg{}, nil, "", "")
+func (j JSONClient) MyUserGenerateProvLink(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "MyUserGenerateProvLink", []opArg{}, nil, "", opts)
 }
 
 // NetworkTelemetry: GET /SystemStatus/Pbx.NetworkTelemetry(): Invoke function NetworkTelemetry
 // (q may be nil)
-func (cl *Client) NetworkTelemetry(q *Query) (*Response, error) {
-	return cl.call("NetworkTelemetry", []opArg{}, q, "", "")
+func (j JSONClient) NetworkTelemetry(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "NetworkTelemetry", []opArg{}, q, "", opts)
 }
 
 // PartnerInfo: GET /LicenseStatus/Pbx.PartnerInfo(resellerId={resellerId}): Invoke function PartnerInfo
-func (cl *Client) PartnerInfo(resellerId string) (*Response, error) {
-	return cl.call("PartnerInfo", []opArg{{"resellerId", argString, resellerId}}, nil, "", "")
+func (j JSONClient) PartnerInfo(ctx context.Context, resellerId string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PartnerInfo", []opArg{{"resellerId", argString, resellerId}}, nil, "", opts)
 }
 
 // PlayPrompt: POST /PromptSets({Id})/Pbx.PlayPrompt: Invoke action PlayPrompt
 // (body: JSON)
-func (cl *Client) PlayPrompt(id int32, body string) (*Response, error) {
-	return cl.call("PlayPrompt", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) PlayPrompt(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PlayPrompt", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // Provision: POST /DeviceInfos({Id})/Pbx.Provision: Invoke action Provision
 // (body: JSON)
-func (cl *Client) Provision(id int32, body string) (*Response, error) {
-	return cl.call("Provision", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) Provision(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Provision", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // Purge: POST /OutboundRules/Pbx.Purge: Invoke action Purge
 // (body: JSON, or "" for none)
-func (cl *Client) Purge(body string) (*Response, error) {
-	return cl.call("Purge", []opArg{}, nil, "", body)
+func (j JSONClient) Purge(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Purge", []opArg{}, nil, body, opts)
 }
 
 // PurgeAllLogs: POST /PurgeAllLogs: Invoke actionImport PurgeAllLogs
-func (cl *Client) PurgeAllLogs() (*Response, error) {
-	return cl.call("PurgeAllLogs", []opArg{}, nil, "", "")
+func (j JSONClient) PurgeAllLogs(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PurgeAllLogs", []opArg{}, nil, "", opts)
 }
 
 // PurgeArchive: POST /Recordings/Pbx.PurgeArchive: Invoke action PurgeArchive
-func (cl *Client) PurgeArchive() (*Response, error) {
-	return cl.call("PurgeArchive", []opArg{}, nil, "", "")
+func (j JSONClient) PurgeArchive(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PurgeArchive", []opArg{}, nil, "", opts)
 }
 
 // PurgeCalls: POST /PurgeCalls: Invoke actionImport PurgeCalls
 // (body: JSON)
-func (cl *Client) PurgeCalls(body string) (*Response, error) {
-	return cl.call("PurgeCalls", []opArg{}, nil, "", body)
+func (j JSONClient) PurgeCalls(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PurgeCalls", []opArg{}, nil, body, opts)
 }
 
 // PurgeChats: POST /PurgeChats: Invoke actionImport PurgeChats
 // (body: JSON)
-func (cl *Client) PurgeChats(body string) (*Response, error) {
-	return cl.call("PurgeChats", []opArg{}, nil, "", body)
+func (j JSONClient) PurgeChats(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PurgeChats", []opArg{}, nil, body, opts)
 }
 
 // PurgeEventLog: POST /EventLogs/Pbx.PurgeEventLog: Invoke action PurgeEventLog
-func (cl *Client) PurgeEventLog() (*Response, error) {
-	return cl.call("PurgeEventLog", []opArg{}, nil, "", "")
+func (j JSONClient) PurgeEventLog(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PurgeEventLog", []opArg{}, nil, "", opts)
 }
 
 // PurgeLocal: POST /Recordings/Pbx.PurgeLocal: Invoke action PurgeLocal
-func (cl *Client) PurgeLocal() (*Response, error) {
-	return cl.call("PurgeLocal", []opArg{}, nil, "", "")
+func (j JSONClient) PurgeLocal(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PurgeLocal", []opArg{}, nil, "", opts)
 }
 
 // PurgeLocalBackups: POST /Backups/Pbx.PurgeLocalBackups: Invoke action PurgeLocalBackups
-func (cl *Client) PurgeLocalBackups() (*Response, error) {
-	return cl.call("PurgeLocalBackups", []opArg{}, nil, "", "")
+func (j JSONClient) PurgeLocalBackups(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PurgeLocalBackups", []opArg{}, nil, "", opts)
 }
 
 // PurgeLogs: POST /ActivityLog/Pbx.PurgeLogs: Invoke action PurgeLogs
-func (cl *Client) PurgeLogs() (*Response, error) {
-	return cl.call("PurgeLogs", []opArg{}, nil, "", "")
+func (j JSONClient) PurgeLogs(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PurgeLogs", []opArg{}, nil, "", opts)
 }
 
 // PushConfig: POST /Sbcs({Name})/Pbx.PushConfig: Invoke action PushConfig
-func (cl *Client) PushConfig(name string) (*Response, error) {
-	return cl.call("PushConfig", []opArg{{"Name", argString, name}}, nil, "", "")
+func (j JSONClient) PushConfig(ctx context.Context, name string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PushConfig", []opArg{{"Name", argString, name}}, nil, "", opts)
 }
 
 // PushFirmware: POST /SipDevices({Id})/Pbx.PushFirmware: Invoke action PushFirmware
 // (body: JSON)
-func (cl *Client) PushFirmware(id int32, body string) (*Response, error) {
-	return cl.call("PushFirmware", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) PushFirmware(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PushFirmware", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // PushFirmwareForPhones: POST /Firmwares({Id})/Pbx.PushFirmwareForPhones: Invoke action PushFirmwareForPhones
-func (cl *Client) PushFirmwareForPhones(id string) (*Response, error) {
-	return cl.call("PushFirmwareForPhones", []opArg{{"Id", argString, id}}, nil, "", "")
+func (j JSONClient) PushFirmwareForPhones(ctx context.Context, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "PushFirmwareForPhones", []opArg{{"Id", argString, id}}, nil, "", opts)
 }
 
 // RebootPhone: POST /Users/Pbx.RebootPhone: Invoke action RebootPhone
 // (body: JSON)
-func (cl *Client) RebootPhone(body string) (*Response, error) {
-	return cl.call("RebootPhone", []opArg{}, nil, "", body)
+func (j JSONClient) RebootPhone(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RebootPhone", []opArg{}, nil, body, opts)
 }
 
 // RecordPrompt: POST /PromptSets({Id})/Pbx.RecordPrompt: Invoke action RecordPrompt
 // (body: JSON)
-func (cl *Client) RecordPrompt(id int32, body string) (*Response, error) {
-	return cl.call("RecordPrompt", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) RecordPrompt(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RecordPrompt", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // RefreshClientMetadata: POST /OAuthClients({Id})/Pbx.RefreshClientMetadata: Invoke action RefreshClientMetadata
-func (cl *Client) RefreshClientMetadata(id string) (*Response, error) {
-	return cl.call("RefreshClientMetadata", []opArg{{"Id", argGUID, id}}, nil, "", "")
+func (j JSONClient) RefreshClientMetadata(ctx context.Context, id string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RefreshClientMetadata", []opArg{{"Id", argGUID, id}}, nil, "", opts)
 }
 
 // RefreshLicenseStatus: POST /LicenseStatus/Pbx.RefreshLicenseStatus: Invoke action RefreshLicenseStatus
-func (cl *Client) RefreshLicenseStatus() (*Response, error) {
-	return cl.call("RefreshLicenseStatus", []opArg{}, nil, "", "")
+func (j JSONClient) RefreshLicenseStatus(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RefreshLicenseStatus", []opArg{}, nil, "", opts)
 }
 
 // RefreshRegistration: POST /Trunks/Pbx.RefreshRegistration: Invoke action RefreshRegistration
 // (body: JSON)
-func (cl *Client) RefreshRegistration(body string) (*Response, error) {
-	return cl.call("RefreshRegistration", []opArg{}, nil, "", body)
+func (j JSONClient) RefreshRegistration(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RefreshRegistration", []opArg{}, nil, body, opts)
 }
 
 // Regenerate: POST /Users({Id})/Pbx.Regenerate: Invoke action Regenerate
 // (body: JSON)
-func (cl *Client) Regenerate(id int32, body string) (*Response, error) {
-	return cl.call("Regenerate", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) Regenerate(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Regenerate", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // RegeneratePasswords: POST /Users/Pbx.RegeneratePasswords: Invoke action RegeneratePasswords
 // (body: JSON)
-func (cl *Client) RegeneratePasswords(body string) (*Response, error) {
-	return cl.call("RegeneratePasswords", []opArg{}, nil, "", body)
+func (j JSONClient) RegeneratePasswords(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RegeneratePasswords", []opArg{}, nil, body, opts)
 }
 
 // RegenerateWebCredentials: POST /Fxs({MacAddress})/Pbx.RegenerateWebCredentials: Invoke action RegenerateWebCredentials
-func (cl *Client) RegenerateWebCredentials(macAddress string) (*Response, error) {
-	return cl.call("RegenerateWebCredentials", []opArg{{"MacAddress", argString, macAddress}}, nil, "", "")
+func (j JSONClient) RegenerateWebCredentials(ctx context.Context, macAddress string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RegenerateWebCredentials", []opArg{{"MacAddress", argString, macAddress}}, nil, "", opts)
 }
 
 // Register: POST /McpServers/Pbx.Register: Invoke action Register
 // (body: JSON)
-func (cl *Client) Register(body string) (*Response, error) {
-	return cl.call("Register", []opArg{}, nil, "", body)
+func (j JSONClient) Register(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Register", []opArg{}, nil, body, opts)
 }
 
 // ReplaceGroupLicenseKey: POST /Groups/Pbx.ReplaceGroupLicenseKey: Invoke action ReplaceGroupLicenseKey
 // (body: JSON)
-func (cl *Client) ReplaceGroupLicenseKey(body string) (*Response, error) {
-	return cl.call("ReplaceGroupLicenseKey", []opArg{}, nil, "", body)
+func (j JSONClient) ReplaceGroupLicenseKey(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ReplaceGroupLicenseKey", []opArg{}, nil, body, opts)
 }
 
 // ReplaceLicenseKey: POST /LicenseStatus/Pbx.ReplaceLicenseKey: Invoke action ReplaceLicenseKey
 // (body: JSON)
-func (cl *Client) ReplaceLicenseKey(body string) (*Response, error) {
-	return cl.call("ReplaceLicenseKey", []opArg{}, nil, "", body)
+func (j JSONClient) ReplaceLicenseKey(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ReplaceLicenseKey", []opArg{}, nil, body, opts)
 }
 
 // ReplaceMyGroupLicenseKey: POST /MyGroup/Pbx.ReplaceMyGroupLicenseKey: Invoke action ReplaceMyGroupLicenseKey
 // (body: JSON)
-func (cl *Client) ReplaceMyGroupLicenseKey(body string) (*Response, error) {
-	return cl.call("ReplaceMyGroupLicenseKey", []opArg{}, nil, "", body)
+func (j JSONClient) ReplaceMyGroupLicenseKey(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ReplaceMyGroupLicenseKey", []opArg{}, nil, body, opts)
 }
 
 // ReportLogEvent: POST /Defs/Pbx.ReportLogEvent: Invoke action ReportLogEvent
 // (body: JSON)
-func (cl *Client) ReportLogEvent(body string) (*Response, error) {
-	return cl.call("ReportLogEvent", []opArg{}, nil, "", body)
+func (j JSONClient) ReportLogEvent(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ReportLogEvent", []opArg{}, nil, body, opts)
 }
 
 // ReprovisionAllPhones: POST /Users/Pbx.ReprovisionAllPhones: Invoke action ReprovisionAllPhones
 // (body: JSON)
-func (cl *Client) ReprovisionAllPhones(body string) (*Response, error) {
-	return cl.call("ReprovisionAllPhones", []opArg{}, nil, "", body)
+func (j JSONClient) ReprovisionAllPhones(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ReprovisionAllPhones", []opArg{}, nil, body, opts)
 }
 
 // ReprovisionPhone: POST /Users/Pbx.ReprovisionPhone: Invoke action ReprovisionPhone
 // (body: JSON)
-func (cl *Client) ReprovisionPhone(body string) (*Response, error) {
-	return cl.call("ReprovisionPhone", []opArg{}, nil, "", body)
+func (j JSONClient) ReprovisionPhone(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ReprovisionPhone", []opArg{}, nil, body, opts)
 }
 
 // RequestHelp: POST /SystemStatus/Pbx.RequestHelp: Invoke action RequestHelp
 // (body: JSON, or "" for none)
-func (cl *Client) RequestHelp(body string) (*Response, error) {
-	return cl.call("RequestHelp", []opArg{}, nil, "", body)
+func (j JSONClient) RequestHelp(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RequestHelp", []opArg{}, nil, body, opts)
 }
 
 // ResetQueueStatistics: POST /Queues({Id})/Pbx.ResetQueueStatistics: Invoke action ResetQueueStatistics
-func (cl *Client) ResetQueueStatistics(id int32) (*Response, error) {
-	return cl.call("ResetQueueStatistics", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) ResetQueueStatistics(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ResetQueueStatistics", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // Restart: POST /Services/Pbx.Restart: Invoke action Restart
 // (body: JSON)
-func (cl *Client) Restart(body string) (*Response, error) {
-	return cl.call("Restart", []opArg{}, nil, "", body)
+func (j JSONClient) Restart(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Restart", []opArg{}, nil, body, opts)
 }
 
 // RestartOperatingSystem: POST /Services/Pbx.RestartOperatingSystem: Invoke action RestartOperatingSystem
-func (cl *Client) RestartOperatingSystem() (*Response, error) {
-	return cl.call("RestartOperatingSystem", []opArg{}, nil, "", "")
+func (j JSONClient) RestartOperatingSystem(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RestartOperatingSystem", []opArg{}, nil, "", opts)
 }
 
 // Restore: POST /Backups({FileName})/Pbx.Restore: Invoke action Restore
 // (body: JSON)
-func (cl *Client) Restore(fileName string, body string) (*Response, error) {
-	return cl.call("Restore", []opArg{{"FileName", argString, fileName}}, nil, "", body)
+func (j JSONClient) Restore(ctx context.Context, fileName string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Restore", []opArg{{"FileName", argString, fileName}}, nil, body, opts)
 }
 
 // RetreivePeersByNumbers: POST /Peers/Pbx.RetreivePeersByNumbers: Invoke action RetreivePeersByNumbers
 // (body: JSON)
-func (cl *Client) RetreivePeersByNumbers(body string) (*Response, error) {
-	return cl.call("RetreivePeersByNumbers", []opArg{}, nil, "", body)
+func (j JSONClient) RetreivePeersByNumbers(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RetreivePeersByNumbers", []opArg{}, nil, body, opts)
 }
 
 // RevokeRemoteAccess: POST /SystemStatus/Pbx.RevokeRemoteAccess: Invoke action RevokeRemoteAccess
-func (cl *Client) RevokeRemoteAccess() (*Response, error) {
-	return cl.call("RevokeRemoteAccess", []opArg{}, nil, "", "")
+func (j JSONClient) RevokeRemoteAccess(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RevokeRemoteAccess", []opArg{}, nil, "", opts)
 }
 
 // RevokeSecurityToken: POST /SecurityTokens({Id})/Pbx.RevokeToken: Invoke action RevokeToken
-func (cl *Client) RevokeSecurityToken(id int32) (*Response, error) {
-	return cl.call("RevokeSecurityToken", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) RevokeSecurityToken(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RevokeSecurityToken", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // RevokeToken: POST /MyTokens({Id})/Pbx.RevokeToken: Invoke action RevokeToken
-func (cl *Client) RevokeToken(id int32) (*Response, error) {
-	return cl.call("RevokeToken", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) RevokeToken(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RevokeToken", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // RunAnalysis: POST /Trunks({Id})/Pbx.RunAnalysis: Invoke action RunAnalysis
-func (cl *Client) RunAnalysis(id int32) (*Response, error) {
-	return cl.call("RunAnalysis", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) RunAnalysis(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "RunAnalysis", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // SendEmail: POST /Defs/Pbx.SendEmail: Invoke action SendEmail
 // (body: JSON)
-func (cl *Client) SendEmail(body string) (*Response, error) {
-	return cl.call("SendEmail", []opArg{}, nil, "", body)
+func (j JSONClient) SendEmail(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SendEmail", []opArg{}, nil, body, opts)
 }
 
 // SendWelcomeEmail: POST /Users({Id})/Pbx.SendWelcomeEmail: Invoke action SendWelcomeEmail
-func (cl *Client) SendWelcomeEmail(id int32) (*Response, error) {
-	return cl.call("SendWelcomeEmail", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) SendWelcomeEmail(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SendWelcomeEmail", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // ServiceTelemetry: GET /SystemStatus/Pbx.ServiceTelemetry(): Invoke function ServiceTelemetry
 // (q may be nil)
-func (cl *Client) ServiceTelemetry(q *Query) (*Response, error) {
-	return cl.call("ServiceTelemetry", []opArg{}, q, "", "")
+func (j JSONClient) ServiceTelemetry(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ServiceTelemetry", []opArg{}, q, "", opts)
 }
 
 // SetActive: POST /PromptSets({Id})/Pbx.SetActive: Invoke action SetActive
-func (cl *Client) SetActive(id int32) (*Response, error) {
-	return cl.call("SetActive", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) SetActive(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetActive", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // SetAlternatePronunciation: POST /PromptSets({Id})/Pbx.SetAlternatePronunciation: Invoke action SetAlternatePronunciation
 // (body: JSON)
-func (cl *Client) SetAlternatePronunciation(id int32, body string) (*Response, error) {
-	return cl.call("SetAlternatePronunciation", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) SetAlternatePronunciation(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetAlternatePronunciation", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // SetBackupFailoverSettings: POST /Backups/Pbx.SetBackupFailoverSettings: Invoke action SetBackupFailoverSettings
 // (body: JSON)
-func (cl *Client) SetBackupFailoverSettings(body string) (*Response, error) {
-	return cl.call("SetBackupFailoverSettings", []opArg{}, nil, "", body)
+func (j JSONClient) SetBackupFailoverSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetBackupFailoverSettings", []opArg{}, nil, body, opts)
 }
 
 // SetBackupRepositorySettings: POST /Backups/Pbx.SetBackupRepositorySettings: Invoke action SetBackupRepositorySettings
 // (body: JSON)
-func (cl *Client) SetBackupRepositorySettings(body string) (*Response, error) {
-	return cl.call("SetBackupRepositorySettings", []opArg{}, nil, "", body)
+func (j JSONClient) SetBackupRepositorySettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetBackupRepositorySettings", []opArg{}, nil, body, opts)
 }
 
 // SetBackupSettings: POST /Backups/Pbx.SetBackupSettings: Invoke action SetBackupSettings
 // (body: JSON)
-func (cl *Client) SetBackupSettings(body string) (*Response, error) {
-	return cl.call("SetBackupSettings", []opArg{}, nil, "", body)
+func (j JSONClient) SetBackupSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetBackupSettings", []opArg{}, nil, body, opts)
 }
 
 // SetChatLogStatus: POST /SystemStatus/Pbx.SetChatLogStatus: Invoke action SetChatLogStatus
 // (body: JSON)
-func (cl *Client) SetChatLogStatus(body string) (*Response, error) {
-	return cl.call("SetChatLogStatus", []opArg{}, nil, "", body)
+func (j JSONClient) SetChatLogStatus(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetChatLogStatus", []opArg{}, nil, body, opts)
 }
 
 // SetDefault: POST /EmailTemplate({TemplatePath})/Pbx.SetDefault: Invoke action SetDefault
-func (cl *Client) SetDefault(templatePath string) (*Response, error) {
-	return cl.call("SetDefault", []opArg{{"TemplatePath", argString, templatePath}}, nil, "", "")
+func (j JSONClient) SetDefault(ctx context.Context, templatePath string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetDefault", []opArg{{"TemplatePath", argString, templatePath}}, nil, "", opts)
 }
 
 // SetDirSearchSettings: POST /Contacts/Pbx.SetDirSearchSettings: Invoke action SetDirSearchSettings
 // (body: JSON)
-func (cl *Client) SetDirSearchSettings(body string) (*Response, error) {
-	return cl.call("SetDirSearchSettings", []opArg{}, nil, "", body)
+func (j JSONClient) SetDirSearchSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetDirSearchSettings", []opArg{}, nil, body, opts)
 }
 
 // SetMonitorStatus: POST /Users({Id})/Pbx.SetMonitorStatus: Invoke action SetMonitorStatus
 // (body: JSON)
-func (cl *Client) SetMonitorStatus(id int32, body string) (*Response, error) {
-	return cl.call("SetMonitorStatus", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) SetMonitorStatus(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetMonitorStatus", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // SetMultiCompanyMode: POST /SystemStatus/Pbx.SetMultiCompanyMode: Invoke action SetMultiCompanyMode
 // (body: JSON)
-func (cl *Client) SetMultiCompanyMode(body string) (*Response, error) {
-	return cl.call("SetMultiCompanyMode", []opArg{}, nil, "", body)
+func (j JSONClient) SetMultiCompanyMode(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetMultiCompanyMode", []opArg{}, nil, body, opts)
 }
 
 // SetOAuthState: POST /CrmIntegration/Pbx.SetOAuthState: Invoke action SetOAuthState
 // (body: JSON)
-func (cl *Client) SetOAuthState(body string) (*Response, error) {
-	return cl.call("SetOAuthState", []opArg{}, nil, "", body)
+func (j JSONClient) SetOAuthState(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetOAuthState", []opArg{}, nil, body, opts)
 }
 
 // SetRecordingRepositorySettings: POST /Recordings/Pbx.SetRecordingRepositorySettings: Invoke action SetRecordingRepositorySettings
 // (body: JSON)
-func (cl *Client) SetRecordingRepositorySettings(body string) (*Response, error) {
-	return cl.call("SetRecordingRepositorySettings", []opArg{}, nil, "", body)
+func (j JSONClient) SetRecordingRepositorySettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetRecordingRepositorySettings", []opArg{}, nil, body, opts)
 }
 
 // SetRestoreSettings: POST /Backups/Pbx.SetRestoreSettings: Invoke action SetRestoreSettings
 // (body: JSON)
-func (cl *Client) SetRestoreSettings(body string) (*Response, error) {
-	return cl.call("SetRestoreSettings", []opArg{}, nil, "", body)
+func (j JSONClient) SetRestoreSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetRestoreSettings", []opArg{}, nil, body, opts)
 }
 
 // SetRoutes: POST /Trunks/Pbx.SetRoutes: Invoke action SetRoutes
 // (body: JSON)
-func (cl *Client) SetRoutes(body string) (*Response, error) {
-	return cl.call("SetRoutes", []opArg{}, nil, "", body)
+func (j JSONClient) SetRoutes(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetRoutes", []opArg{}, nil, body, opts)
 }
 
 // SetUpdateSettings: POST /SetUpdateSettings: Invoke actionImport SetUpdateSettings
 // (body: JSON)
-func (cl *Client) SetUpdateSettings(body string) (*Response, error) {
-	return cl.call("SetUpdateSettings", []opArg{}, nil, "", body)
+func (j JSONClient) SetUpdateSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SetUpdateSettings", []opArg{}, nil, body, opts)
 }
 
 // Start: POST /Services/Pbx.Start: Invoke action Start
 // (body: JSON)
-func (cl *Client) Start(body string) (*Response, error) {
-	return cl.call("Start", []opArg{}, nil, "", body)
+func (j JSONClient) Start(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Start", []opArg{}, nil, body, opts)
 }
 
 // StartCheck: POST /Firewall/Pbx.StartCheck: Invoke action StartCheck
-func (cl *Client) StartCheck() (*Response, error) {
-	return cl.call("StartCheck", []opArg{}, nil, "", "")
+func (j JSONClient) StartCheck(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "StartCheck", []opArg{}, nil, "", opts)
 }
 
 // StartDBMaintenance: POST /SystemStatus/Pbx.StartDBMaintenance: Invoke action StartDBMaintenance
-func (cl *Client) StartDBMaintenance() (*Response, error) {
-	return cl.call("StartDBMaintenance", []opArg{}, nil, "", "")
+func (j JSONClient) StartDBMaintenance(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "StartDBMaintenance", []opArg{}, nil, "", opts)
 }
 
 // Stop: POST /Services/Pbx.Stop: Invoke action Stop
 // (body: JSON)
-func (cl *Client) Stop(body string) (*Response, error) {
-	return cl.call("Stop", []opArg{}, nil, "", body)
+func (j JSONClient) Stop(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Stop", []opArg{}, nil, body, opts)
 }
 
 // StopCheck: POST /Firewall/Pbx.StopCheck: Invoke action StopCheck
-func (cl *Client) StopCheck() (*Response, error) {
-	return cl.call("StopCheck", []opArg{}, nil, "", "")
+func (j JSONClient) StopCheck(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "StopCheck", []opArg{}, nil, "", opts)
 }
 
 // Synchronize: POST /DataConnectorSettings/Pbx.Synchronize: Invoke action Synchronize
-func (cl *Client) Synchronize() (*Response, error) {
-	return cl.call("Synchronize", []opArg{}, nil, "", "")
+func (j JSONClient) Synchronize(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Synchronize", []opArg{}, nil, "", opts)
 }
 
 // SystemDatabaseInformation: GET /SystemStatus/Pbx.SystemDatabaseInformation(): Invoke function SystemDatabaseInformation
-func (cl *Client) SystemDatabaseInformation() (*Response, error) {
-	return cl.call("SystemDatabaseInformation", []opArg{}, nil, "", "")
+func (j JSONClient) SystemDatabaseInformation(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SystemDatabaseInformation", []opArg{}, nil, "", opts)
 }
 
 // SystemExtensions: GET /SystemStatus/Pbx.SystemExtensions(): Invoke function SystemExtensions
 // (q may be nil)
-func (cl *Client) SystemExtensions(q *Query) (*Response, error) {
-	return cl.call("SystemExtensions", []opArg{}, q, "", "")
+func (j JSONClient) SystemExtensions(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SystemExtensions", []opArg{}, q, "", opts)
 }
 
 // SystemHealthStatus: GET /SystemStatus/Pbx.SystemHealthStatus(): Invoke function SystemHealthStatus
-func (cl *Client) SystemHealthStatus() (*Response, error) {
-	return cl.call("SystemHealthStatus", []opArg{}, nil, "", "")
+func (j JSONClient) SystemHealthStatus(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SystemHealthStatus", []opArg{}, nil, "", opts)
 }
 
 // SystemTelemetry: GET /SystemStatus/Pbx.SystemTelemetry(): Invoke function SystemTelemetry
 // (q may be nil)
-func (cl *Client) SystemTelemetry(q *Query) (*Response, error) {
-	return cl.call("SystemTelemetry", []opArg{}, q, "", "")
+func (j JSONClient) SystemTelemetry(ctx context.Context, q *Query, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "SystemTelemetry", []opArg{}, q, "", opts)
 }
 
 // Test: POST /CrmIntegration/Pbx.Test: Invoke action Test
 // (body: JSON)
-func (cl *Client) Test(body string) (*Response, error) {
-	return cl.call("Test", []opArg{}, nil, "", body)
+func (j JSONClient) Test(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Test", []opArg{}, nil, body, opts)
 }
 
 // TestConnection: POST /SyslogSettings/Pbx.TestConnection: Invoke action TestConnection
 // (body: JSON)
-func (cl *Client) TestConnection(body string) (*Response, error) {
-	return cl.call("TestConnection", []opArg{}, nil, "", body)
+func (j JSONClient) TestConnection(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "TestConnection", []opArg{}, nil, body, opts)
 }
 
 // TestDataConnector: POST /DataConnectorSettings/Pbx.TestDataConnector: Invoke action TestDataConnector
-func (cl *Client) TestDataConnector() (*Response, error) {
-	return cl.call("TestDataConnector", []opArg{}, nil, "", "")
+func (j JSONClient) TestDataConnector(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "TestDataConnector", []opArg{}, nil, "", opts)
 }
 
 // TestEmail: POST /MailSettings/Pbx.TestEmail: Invoke action TestEmail
 // (body: JSON)
-func (cl *Client) TestEmail(body string) (*Response, error) {
-	return cl.call("TestEmail", []opArg{}, nil, "", body)
+func (j JSONClient) TestEmail(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "TestEmail", []opArg{}, nil, body, opts)
 }
 
 // TestInboundCall: POST /Trunks({Id})/Pbx.TestInboundCall: Invoke action TestInboundCall
-func (cl *Client) TestInboundCall(id int32) (*Response, error) {
-	return cl.call("TestInboundCall", []opArg{{"Id", argInt, id}}, nil, "", "")
+func (j JSONClient) TestInboundCall(ctx context.Context, id int32, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "TestInboundCall", []opArg{{"Id", argInt, id}}, nil, "", opts)
 }
 
 // TestOutboundCall: POST /Trunks({Id})/Pbx.TestOutboundCall: Invoke action TestOutboundCall
 // (body: JSON)
-func (cl *Client) TestOutboundCall(id int32, body string) (*Response, error) {
-	return cl.call("TestOutboundCall", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) TestOutboundCall(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "TestOutboundCall", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // TestPresence: POST /Microsoft365Integration/Pbx.TestPresence: Invoke action TestPresence
-func (cl *Client) TestPresence() (*Response, error) {
-	return cl.call("TestPresence", []opArg{}, nil, "", "")
+func (j JSONClient) TestPresence(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "TestPresence", []opArg{}, nil, "", opts)
 }
 
 // TestSubscription: GET /Microsoft365Integration/Pbx.TestSubscription(): Invoke function TestSubscription
-func (cl *Client) TestSubscription() (*Response, error) {
-	return cl.call("TestSubscription", []opArg{}, nil, "", "")
+func (j JSONClient) TestSubscription(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "TestSubscription", []opArg{}, nil, "", opts)
 }
 
 // TranscribeRecordings: POST /Recordings/Pbx.TranscribeRecordings: Invoke action TranscribeRecordings
 // (body: JSON)
-func (cl *Client) TranscribeRecordings(body string) (*Response, error) {
-	return cl.call("TranscribeRecordings", []opArg{}, nil, "", body)
+func (j JSONClient) TranscribeRecordings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "TranscribeRecordings", []opArg{}, nil, body, opts)
 }
 
 // UnlinkGroupPartner: POST /Groups/Pbx.UnlinkGroupPartner: Invoke action UnlinkGroupPartner
-func (cl *Client) UnlinkGroupPartner() (*Response, error) {
-	return cl.call("UnlinkGroupPartner", []opArg{}, nil, "", "")
+func (j JSONClient) UnlinkGroupPartner(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UnlinkGroupPartner", []opArg{}, nil, "", opts)
 }
 
 // UnlinkMyGroupPartner: POST /MyGroup/Pbx.UnlinkMyGroupPartner: Invoke action UnlinkMyGroupPartner
-func (cl *Client) UnlinkMyGroupPartner() (*Response, error) {
-	return cl.call("UnlinkMyGroupPartner", []opArg{}, nil, "", "")
+func (j JSONClient) UnlinkMyGroupPartner(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UnlinkMyGroupPartner", []opArg{}, nil, "", opts)
 }
 
 // UnlinkPartner: POST /LicenseStatus/Pbx.UnlinkPartner: Invoke action UnlinkPartner
-func (cl *Client) UnlinkPartner() (*Response, error) {
-	return cl.call("UnlinkPartner", []opArg{}, nil, "", "")
+func (j JSONClient) UnlinkPartner(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UnlinkPartner", []opArg{}, nil, "", opts)
 }
 
 // Update: POST /EmergencyGeoLocations/Pbx.Update: Invoke action Update
 // (body: JSON, or "" for none)
-func (cl *Client) Update(body string) (*Response, error) {
-	return cl.call("Update", []opArg{}, nil, "", body)
+func (j JSONClient) Update(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "Update", []opArg{}, nil, body, opts)
 }
 
 // UpdateAISettings: PATCH /AISettings: Update AISettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateAISettings(body string) (*Response, error) {
-	return cl.call("UpdateAISettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateAISettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateAISettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateAmazonIntegrationSettings: PATCH /AmazonIntegrationSettings: Update AmazonIntegrationSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateAmazonIntegrationSettings(body string) (*Response, error) {
-	return cl.call("UpdateAmazonIntegrationSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateAmazonIntegrationSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateAmazonIntegrationSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateAntiHackingSettings: PATCH /AntiHackingSettings: Update AntiHackingSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateAntiHackingSettings(body string) (*Response, error) {
-	return cl.call("UpdateAntiHackingSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateAntiHackingSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateAntiHackingSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateBlackListNumber: PATCH /BlackListNumbers({Id}): Update entity in BlackListNumbers
 // (body: JSON)
-func (cl *Client) UpdateBlackListNumber(id string, body string) (*Response, error) {
-	return cl.call("UpdateBlackListNumber", []opArg{{"Id", argString, id}}, nil, "", body)
+func (j JSONClient) UpdateBlackListNumber(ctx context.Context, id string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateBlackListNumber", []opArg{{"Id", argString, id}}, nil, body, opts)
 }
 
 // UpdateBlocklistAddr: PATCH /Blocklist({Id}): Update entity in Blocklist
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateBlocklistAddr(id int32, body string) (*Response, error) {
-	return cl.call("UpdateBlocklistAddr", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateBlocklistAddr(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateBlocklistAddr", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateCDRSettings: PATCH /CDRSettings: Update CDRSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateCDRSettings(body string) (*Response, error) {
-	return cl.call("UpdateCDRSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateCDRSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateCDRSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateCallFlowApp: PATCH /CallFlowApps({Id}): Update entity in CallFlowApps
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateCallFlowApp(id int32, body string) (*Response, error) {
-	return cl.call("UpdateCallFlowApp", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateCallFlowApp(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateCallFlowApp", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateCallParkingSettings: PATCH /CallParkingSettings: Update CallParkingSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateCallParkingSettings(body string) (*Response, error) {
-	return cl.call("UpdateCallParkingSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateCallParkingSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateCallParkingSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateCallTypesSettings: PATCH /CallTypesSettings: Update CallTypesSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateCallTypesSettings(body string) (*Response, error) {
-	return cl.call("UpdateCallTypesSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateCallTypesSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateCallTypesSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateChatLogSettings: PATCH /ChatLogSettings: Update ChatLogSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateChatLogSettings(body string) (*Response, error) {
-	return cl.call("UpdateChatLogSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateChatLogSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateChatLogSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateCodecsSettings: PATCH /CodecsSettings: Update CodecsSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateCodecsSettings(body string) (*Response, error) {
-	return cl.call("UpdateCodecsSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateCodecsSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateCodecsSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateConferenceSettings: PATCH /ConferenceSettings: Update ConferenceSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateConferenceSettings(body string) (*Response, error) {
-	return cl.call("UpdateConferenceSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateConferenceSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateConferenceSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateConsoleRestrictions: PATCH /ConsoleRestrictions: Update ConsoleRestrictions
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateConsoleRestrictions(body string) (*Response, error) {
-	return cl.call("UpdateConsoleRestrictions", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateConsoleRestrictions(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateConsoleRestrictions", []opArg{}, nil, body, opts)
 }
 
 // UpdateContact: PATCH /Contacts({Id}): Update entity in Contacts
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateContact(id int32, body string) (*Response, error) {
-	return cl.call("UpdateContact", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateContact(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateContact", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateCost: POST /CallCostSettings/Pbx.UpdateCost: Invoke action UpdateCost
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateCost(body string) (*Response, error) {
-	return cl.call("UpdateCost", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateCost(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateCost", []opArg{}, nil, body, opts)
 }
 
 // UpdateCountryCodes: PATCH /CountryCodes: Update CountryCodes
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateCountryCodes(body string) (*Response, error) {
-	return cl.call("UpdateCountryCodes", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateCountryCodes(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateCountryCodes", []opArg{}, nil, body, opts)
 }
 
 // UpdateCrmIntegration: PATCH /CrmIntegration: Update CrmIntegration
 // (body: JSON)
-func (cl *Client) UpdateCrmIntegration(body string) (*Response, error) {
-	return cl.call("UpdateCrmIntegration", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateCrmIntegration(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateCrmIntegration", []opArg{}, nil, body, opts)
 }
 
 // UpdateDNProperty: POST /DNProperties/Pbx.UpdateDNProperty: Invoke action UpdateDNProperty
 // (body: JSON)
-func (cl *Client) UpdateDNProperty(body string) (*Response, error) {
-	return cl.call("UpdateDNProperty", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateDNProperty(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateDNProperty", []opArg{}, nil, body, opts)
 }
 
 // UpdateDataConnectorSettings: PATCH /DataConnectorSettings: Update DataConnectorSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateDataConnectorSettings(body string) (*Response, error) {
-	return cl.call("UpdateDataConnectorSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateDataConnectorSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateDataConnectorSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateDialCodeSettings: PATCH /DialCodeSettings: Update DialCodeSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateDialCodeSettings(body string) (*Response, error) {
-	return cl.call("UpdateDialCodeSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateDialCodeSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateDialCodeSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateE164Settings: PATCH /E164Settings: Update E164Settings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateE164Settings(body string) (*Response, error) {
-	return cl.call("UpdateE164Settings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateE164Settings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateE164Settings", []opArg{}, nil, body, opts)
 }
 
 // UpdateEmailTemplate: PATCH /EmailTemplate({TemplatePath}): Update entity in EmailTemplate
 // (body: JSON)
-func (cl *Client) UpdateEmailTemplate(templatePath string, body string) (*Response, error) {
-	return cl.call("UpdateEmailTemplate", []opArg{{"TemplatePath", argString, templatePath}}, nil, "", body)
+func (j JSONClient) UpdateEmailTemplate(ctx context.Context, templatePath string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateEmailTemplate", []opArg{{"TemplatePath", argString, templatePath}}, nil, body, opts)
 }
 
 // UpdateEmergencyNotificationsSettings: PATCH /EmergencyNotificationsSettings: Update EmergencyNotificationsSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateEmergencyNotificationsSettings(body string) (*Response, error) {
-	return cl.call("UpdateEmergencyNotificationsSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateEmergencyNotificationsSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateEmergencyNotificationsSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateFax: PATCH /Fax({Id}): Update entity in Fax
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateFax(id int32, body string) (*Response, error) {
-	return cl.call("UpdateFax", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateFax(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateFax", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateFaxServerSettings: PATCH /FaxServerSettings: Update FaxServerSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateFaxServerSettings(body string) (*Response, error) {
-	return cl.call("UpdateFaxServerSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateFaxServerSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateFaxServerSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateFxs: PATCH /Fxs({MacAddress}): Update entity in Fxs
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateFxs(macAddress string, body string) (*Response, error) {
-	return cl.call("UpdateFxs", []opArg{{"MacAddress", argString, macAddress}}, nil, "", body)
+func (j JSONClient) UpdateFxs(ctx context.Context, macAddress string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateFxs", []opArg{{"MacAddress", argString, macAddress}}, nil, body, opts)
 }
 
 // UpdateFxsTemplate: PATCH /FxsTemplates({Id}): Update entity in FxsTemplates
 // (body: JSON)
-func (cl *Client) UpdateFxsTemplate(id string, body string) (*Response, error) {
-	return cl.call("UpdateFxsTemplate", []opArg{{"Id", argString, id}}, nil, "", body)
+func (j JSONClient) UpdateFxsTemplate(ctx context.Context, id string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateFxsTemplate", []opArg{{"Id", argString, id}}, nil, body, opts)
 }
 
 // UpdateGeneralSettingsForApps: PATCH /GeneralSettingsForApps: Update GeneralSettingsForApps
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateGeneralSettingsForApps(body string) (*Response, error) {
-	return cl.call("UpdateGeneralSettingsForApps", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateGeneralSettingsForApps(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateGeneralSettingsForApps", []opArg{}, nil, body, opts)
 }
 
 // UpdateGeneralSettingsForPbx: PATCH /GeneralSettingsForPbx: Update GeneralSettingsForPbx
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateGeneralSettingsForPbx(body string) (*Response, error) {
-	return cl.call("UpdateGeneralSettingsForPbx", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateGeneralSettingsForPbx(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateGeneralSettingsForPbx", []opArg{}, nil, body, opts)
 }
 
 // UpdateGoogleSettings: PATCH /GoogleSettings: Update GoogleSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateGoogleSettings(body string) (*Response, error) {
-	return cl.call("UpdateGoogleSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateGoogleSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateGoogleSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateGroup: PATCH /Groups({Id}): Update entity in Groups
 // (body: JSON)
-func (cl *Client) UpdateGroup(id int32, body string) (*Response, error) {
-	return cl.call("UpdateGroup", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateGroup(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateGroup", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateHoliday: PATCH /Holidays({Id}): Update entity in Holidays
 // (body: JSON)
-func (cl *Client) UpdateHoliday(id int32, body string) (*Response, error) {
-	return cl.call("UpdateHoliday", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateHoliday(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateHoliday", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateHotelServices: PATCH /HotelServices: Update HotelServices
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateHotelServices(body string) (*Response, error) {
-	return cl.call("UpdateHotelServices", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateHotelServices(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateHotelServices", []opArg{}, nil, body, opts)
 }
 
 // UpdateInboundRule: PATCH /InboundRules({Id}): Update entity in InboundRules
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateInboundRule(id int32, body string) (*Response, error) {
-	return cl.call("UpdateInboundRule", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateInboundRule(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateInboundRule", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateLoggingSettings: PATCH /LoggingSettings: Update LoggingSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateLoggingSettings(body string) (*Response, error) {
-	return cl.call("UpdateLoggingSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateLoggingSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateLoggingSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateMCURequestStatus: POST /ConferenceSettings/Pbx.UpdateMCURequestStatus: Invoke action UpdateMCURequestStatus
 // (body: JSON)
-func (cl *Client) UpdateMCURequestStatus(body string) (*Response, error) {
-	return cl.call("UpdateMCURequestStatus", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateMCURequestStatus(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateMCURequestStatus", []opArg{}, nil, body, opts)
 }
 
 // UpdateMailSettings: PATCH /MailSettings: Update MailSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateMailSettings(body string) (*Response, error) {
-	return cl.call("UpdateMailSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateMailSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateMailSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateMicrosoft365Integration: PATCH /Microsoft365Integration: Update Microsoft365Integration
 // (body: JSON)
-func (cl *Client) UpdateMicrosoft365Integration(body string) (*Response, error) {
-	return cl.call("UpdateMicrosoft365Integration", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateMicrosoft365Integration(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateMicrosoft365Integration", []opArg{}, nil, body, opts)
 }
 
 // UpdateMicrosoft365TeamsIntegration: PATCH /Microsoft365TeamsIntegration: Update Microsoft365TeamsIntegration
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateMicrosoft365TeamsIntegration(body string) (*Response, error) {
-	return cl.call("UpdateMicrosoft365TeamsIntegration", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateMicrosoft365TeamsIntegration(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateMicrosoft365TeamsIntegration", []opArg{}, nil, body, opts)
 }
 
 // UpdateMusicOnHoldSettings: PATCH /MusicOnHoldSettings: Update MusicOnHoldSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateMusicOnHoldSettings(body string) (*Response, error) {
-	return cl.call("UpdateMusicOnHoldSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateMusicOnHoldSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateMusicOnHoldSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateMyGroup: PATCH /MyGroup: Update MyGroup
 // (body: JSON)
-func (cl *Client) UpdateMyGroup(body string) (*Response, error) {
-	return cl.call("UpdateMyGroup", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateMyGroup(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateMyGroup", []opArg{}, nil, body, opts)
 }
 
 // UpdateMyUser: PATCH /MyUser: Update MyUser
 // (body: JSON)
-func (cl *Client) UpdateMyUser(body string) (*Response, error) {
-	return cl.call("UpdateMyUser", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateMyUser(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateMyUser", []opArg{}, nil, body, opts)
 }
 
 // UpdateNetworkSettings: PATCH /NetworkSettings: Update NetworkSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateNetworkSettings(body string) (*Response, error) {
-	return cl.call("UpdateNetworkSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateNetworkSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateNetworkSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateNotificationSettings: PATCH /NotificationSettings: Update NotificationSettings
 // (body: JSON)
-func (cl *Client) UpdateNotificationSettings(body string) (*Response, error) {
-	return cl.call("UpdateNotificationSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateNotificationSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateNotificationSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateOfficeHours: PATCH /OfficeHours: Update OfficeHours
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateOfficeHours(body string) (*Response, error) {
-	return cl.call("UpdateOfficeHours", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateOfficeHours(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateOfficeHours", []opArg{}, nil, body, opts)
 }
 
 // UpdateOutboundRule: PATCH /OutboundRules({Id}): Update entity in OutboundRules
 // (body: JSON)
-func (cl *Client) UpdateOutboundRule(id int32, body string) (*Response, error) {
-	return cl.call("UpdateOutboundRule", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateOutboundRule(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateOutboundRule", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateParameter: PATCH /Parameters({Id}): Update entity in Parameters
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateParameter(id int32, body string) (*Response, error) {
-	return cl.call("UpdateParameter", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateParameter(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateParameter", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateParking: PATCH /Parkings({Id}): Update entity in Parkings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateParking(id int32, body string) (*Response, error) {
-	return cl.call("UpdateParking", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateParking(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateParking", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdatePhoneBookSettings: PATCH /PhoneBookSettings: Update PhoneBookSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdatePhoneBookSettings(body string) (*Response, error) {
-	return cl.call("UpdatePhoneBookSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdatePhoneBookSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdatePhoneBookSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdatePhoneTemplate: PATCH /PhoneTemplates({Id}): Update entity in PhoneTemplates
 // (body: JSON, or "" for none)
-func (cl *Client) UpdatePhoneTemplate(id string, body string) (*Response, error) {
-	return cl.call("UpdatePhoneTemplate", []opArg{{"Id", argString, id}}, nil, "", body)
+func (j JSONClient) UpdatePhoneTemplate(ctx context.Context, id string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdatePhoneTemplate", []opArg{{"Id", argString, id}}, nil, body, opts)
 }
 
 // UpdatePhonesSettings: PATCH /PhonesSettings: Update PhonesSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdatePhonesSettings(body string) (*Response, error) {
-	return cl.call("UpdatePhonesSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdatePhonesSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdatePhonesSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdatePlaylist: PATCH /Playlists({Name}): Update entity in Playlists
 // (body: JSON, or "" for none)
-func (cl *Client) UpdatePlaylist(name string, body string) (*Response, error) {
-	return cl.call("UpdatePlaylist", []opArg{{"Name", argString, name}}, nil, "", body)
+func (j JSONClient) UpdatePlaylist(ctx context.Context, name string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdatePlaylist", []opArg{{"Name", argString, name}}, nil, body, opts)
 }
 
 // UpdatePromptSet: PATCH /PromptSets({Id}): Update entity in PromptSets
 // (body: JSON, or "" for none)
-func (cl *Client) UpdatePromptSet(id int32, body string) (*Response, error) {
-	return cl.call("UpdatePromptSet", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdatePromptSet(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdatePromptSet", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateProperty: PATCH /TenantProperties({Name}): Update entity in TenantProperties
 // (body: JSON)
-func (cl *Client) UpdateProperty(name string, body string) (*Response, error) {
-	return cl.call("UpdateProperty", []opArg{{"Name", argString, name}}, nil, "", body)
+func (j JSONClient) UpdateProperty(ctx context.Context, name string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateProperty", []opArg{{"Name", argString, name}}, nil, body, opts)
 }
 
 // UpdateQueue: PATCH /Queues({Id}): Update entity in Queues
 // (body: JSON)
-func (cl *Client) UpdateQueue(id int32, body string) (*Response, error) {
-	return cl.call("UpdateQueue", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateQueue(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateQueue", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateReceptionist: PATCH /Receptionists({Id}): Update entity in Receptionists
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateReceptionist(id int32, body string) (*Response, error) {
-	return cl.call("UpdateReceptionist", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateReceptionist(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateReceptionist", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateRemoteArchivingSettings: PATCH /RemoteArchivingSettings: Update RemoteArchivingSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateRemoteArchivingSettings(body string) (*Response, error) {
-	return cl.call("UpdateRemoteArchivingSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateRemoteArchivingSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateRemoteArchivingSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateRingGroup: PATCH /RingGroups({Id}): Update entity in RingGroups
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateRingGroup(id int32, body string) (*Response, error) {
-	return cl.call("UpdateRingGroup", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateRingGroup(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateRingGroup", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateSbc: PATCH /Sbcs({Name}): Update entity in Sbcs
 // (body: JSON)
-func (cl *Client) UpdateSbc(name string, body string) (*Response, error) {
-	return cl.call("UpdateSbc", []opArg{{"Name", argString, name}}, nil, "", body)
+func (j JSONClient) UpdateSbc(ctx context.Context, name string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateSbc", []opArg{{"Name", argString, name}}, nil, body, opts)
 }
 
 // UpdateScheduledReport: PATCH /ScheduledReports({Id}): Update entity in ScheduledReports
 // (body: JSON)
-func (cl *Client) UpdateScheduledReport(id int32, body string) (*Response, error) {
-	return cl.call("UpdateScheduledReport", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateScheduledReport(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateScheduledReport", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateSecureSipSettings: PATCH /SecureSipSettings: Update SecureSipSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateSecureSipSettings(body string) (*Response, error) {
-	return cl.call("UpdateSecureSipSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateSecureSipSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateSecureSipSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateServicePrincipal: PATCH /ServicePrincipals({Id}): Update entity in ServicePrincipals
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateServicePrincipal(id int32, body string) (*Response, error) {
-	return cl.call("UpdateServicePrincipal", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateServicePrincipal(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateServicePrincipal", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateSyslogSettings: PATCH /SyslogSettings: Update SyslogSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateSyslogSettings(body string) (*Response, error) {
-	return cl.call("UpdateSyslogSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateSyslogSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateSyslogSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateTrunk: PATCH /Trunks({Id}): Update entity in Trunks
 // (body: JSON)
-func (cl *Client) UpdateTrunk(id int32, body string) (*Response, error) {
-	return cl.call("UpdateTrunk", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateTrunk(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateTrunk", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateTrunkTemplate: PATCH /TrunkTemplates({Id}): Update entity in TrunkTemplates
 // (body: JSON)
-func (cl *Client) UpdateTrunkTemplate(id string, body string) (*Response, error) {
-	return cl.call("UpdateTrunkTemplate", []opArg{{"Id", argString, id}}, nil, "", body)
+func (j JSONClient) UpdateTrunkTemplate(ctx context.Context, id string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateTrunkTemplate", []opArg{{"Id", argString, id}}, nil, body, opts)
 }
 
 // UpdateUser: PATCH /Users({Id}): Update entity in Users
 // (body: JSON)
-func (cl *Client) UpdateUser(id int32, body string) (*Response, error) {
-	return cl.call("UpdateUser", []opArg{{"Id", argInt, id}}, nil, "", body)
+func (j JSONClient) UpdateUser(ctx context.Context, id int32, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateUser", []opArg{{"Id", argInt, id}}, nil, body, opts)
 }
 
 // UpdateVectorStore: POST /AISettings/Pbx.UpdateVectorStore: Invoke action UpdateVectorStore
 // (body: JSON)
-func (cl *Client) UpdateVectorStore(body string) (*Response, error) {
-	return cl.call("UpdateVectorStore", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateVectorStore(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateVectorStore", []opArg{}, nil, body, opts)
 }
 
 // UpdateVoicemailSettings: PATCH /VoicemailSettings: Update VoicemailSettings
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateVoicemailSettings(body string) (*Response, error) {
-	return cl.call("UpdateVoicemailSettings", []opArg{}, nil, "", body)
+func (j JSONClient) UpdateVoicemailSettings(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateVoicemailSettings", []opArg{}, nil, body, opts)
 }
 
 // UpdateWeblink: PATCH /WebsiteLinks({Link}): Update entity in WebsiteLinks
 // (body: JSON, or "" for none)
-func (cl *Client) UpdateWeblink(link string, body string) (*Response, error) {
-	return cl.call("UpdateWeblink", []opArg{{"Link", argString, link}}, nil, "", body)
+func (j JSONClient) UpdateWeblink(ctx context.Context, link string, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpdateWeblink", []opArg{{"Link", argString, link}}, nil, body, opts)
 }
 
 // UpgradeDebian: POST /UpgradeDebian: Invoke actionImport UpgradeDebian
-func (cl *Client) UpgradeDebian() (*Response, error) {
-	return cl.call("UpgradeDebian", []opArg{}, nil, "", "")
+func (j JSONClient) UpgradeDebian(ctx context.Context, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpgradeDebian", []opArg{}, nil, "", opts)
 }
 
 // UpgradePhone: POST /Users/Pbx.UpgradePhone: Invoke action UpgradePhone
 // (body: JSON)
-func (cl *Client) UpgradePhone(body string) (*Response, error) {
-	return cl.call("UpgradePhone", []opArg{}, nil, "", body)
+func (j JSONClient) UpgradePhone(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "UpgradePhone", []opArg{}, nil, body, opts)
 }
 
 // ValidateLink: POST /WebsiteLinks/Pbx.ValidateLink: Invoke action ValidateLink
 // (body: JSON)
-func (cl *Client) ValidateLink(body string) (*Response, error) {
-	return cl.call("ValidateLink", []opArg{}, nil, "", body)
+func (j JSONClient) ValidateLink(ctx context.Context, body string, opts ...CallOption) (*Response, error) {
+	return j.cl.call(ctx, "ValidateLink", []opArg{}, nil, body, opts)
 }

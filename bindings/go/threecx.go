@@ -1,22 +1,34 @@
-// Package threecx is the idiomatic Go layer of libthreecx over the SWIG
-// package threecx/threecxc.
+// Package threecx is the Go SDK of libthreecx, the client of the 3CX V20
+// Configuration API (XAPI). It is a layer over the SWIG package
+// threecx/threecxc, which calls the C library (found with pkg-config).
 //
-//	c, err := threecx.NewClient("pbx.example.com", id, key)
+//	cl, err := threecx.NewClient("pbx.example.com", id, key, threecx.WithTimeout(30*time.Second))
 //	if err != nil { ... }
-//	defer c.Close()
-//	body, err := c.Get("/Users", threecx.NewQuery().Top(5).Select("Id,Number"))
+//	defer cl.Close()
+//	users, err := cl.ListUser(ctx, threecx.NewQuery().Filter("Number eq '100'"))
+//	for _, u := range users.Value { fmt.Println(*u.Id, threecx.Deref(u.DisplayName)) }
 //
-// Every call returns (value, error); nothing panics. Errors are *Error with
-// Code, Name, Message and, for non-2xx answers, Status and ODataCode. The
-// message is captured inside the same cgo call as the failing C call (a
-// goroutine may change OS threads between cgo calls). Handles are released
-// by Close; a finalizer is only a safety net. A handle stays valid for the
-// whole of each native call: Close waits for the calls in flight, and calls
-// after Close return an *Error (EInvalidArgument, "use of closed client",
-// "... request", ...), never a crash.
+// Every call that does I/O takes a context.Context first: cancelling it (or
+// its deadline passing) aborts the transfer in flight through the C
+// library's cancellation, promptly, and the call returns an error matching
+// ErrCanceled / context.Canceled (or ErrTimeout / context.DeadlineExceeded).
+// Errors are values: *Error with the status code, the HTTP status and the
+// OData error, matched with errors.Is against the sentinels (ErrNotFound,
+// ErrUnauthorized, ErrConflict, ...). Nothing panics.
+//
+// Each XAPI operation is a typed method of Client named by its operationId
+// (GetUser, ListUser, CreateUser, UpdateUser, DeleteUser, ...) taking and
+// returning the generated models (models.go); Client.JSON() gives the same
+// operations with JSON strings in and *Response out, for raw use.
+//
+// Handles are released by Close; a finalizer is only a safety net. A handle
+// stays valid for the whole of each native call: Close waits for the calls
+// in flight, and calls after Close return an error matching ErrClosed.
 package threecx
 
 import (
+	"context"
+	"math"
 	"runtime"
 	"sync"
 	"time"
@@ -24,10 +36,7 @@ import (
 	c "threecx/threecxc"
 )
 
-// Error is a libthreecx failure (see threecxc.Error).
-type Error = c.Error
-
-// Status codes (stable numbers).
+// Status codes (THREECX_E_*; stable numbers).
 const (
 	OK               = 0
 	Done             = 1
@@ -53,11 +62,8 @@ const (
 	EInternal        = 21
 	EUncertain       = 22
 	ERetryLater      = 23
+	ECancelled       = 24
 )
-
-func invalid(msg string) error {
-	return &Error{Code: EInvalidArgument, Name: "THREECX_E_INVALID_ARGUMENT", Message: msg}
-}
 
 // handle owns one native pointer and frees it exactly once.
 //
@@ -112,7 +118,7 @@ func (h *handle) use(f func(p uintptr) error) error {
 	p := h.p
 	h.mu.Unlock()
 	defer h.release() // also keeps h reachable until f has returned
-	err := f(p)
+	err := wrap(f(p))
 	runtime.KeepAlive(h)
 	return err
 }
@@ -179,29 +185,85 @@ func (h *handle) close() {
 
 // Client is a client for one PBX; safe for concurrent use once configured.
 // Close waits for the calls in flight on other goroutines; calls made after
-// Close return an *Error (EInvalidArgument, "use of closed client").
-// Requests, responses and pagers made from it stay usable after Close.
+// Close fail (ErrClosed). Requests, responses and pagers made from it stay
+// usable after Close.
 type Client struct{ h *handle }
 
 func freeClient(p uintptr) { c.Threecx_client_free(c.SwigcptrStruct_SS_threecx_client(p)) }
 
+// Option configures a Client at creation (see NewClient).
+type Option func(*Client) error
+
+// WithCAFile trusts the CA bundle (PEM) at path to verify the PBX.
+func WithCAFile(path string) Option { return func(cl *Client) error { return cl.SetCAFile(path) } }
+
+// WithCAPath trusts a directory of hashed CA certificates.
+func WithCAPath(dir string) Option { return func(cl *Client) error { return cl.SetCAPath(dir) } }
+
+// WithTimeout bounds each HTTP exchange (0 = none); a context deadline
+// replaces it for the call it governs.
+func WithTimeout(d time.Duration) Option { return func(cl *Client) error { return cl.SetTimeout(d) } }
+
+// WithConnectTimeout bounds connecting (0 = libcurl's default, 300 s).
+func WithConnectTimeout(d time.Duration) Option {
+	return func(cl *Client) error { return cl.SetConnectTimeout(d) }
+}
+
+// WithMaxResponseBytes caps a response body kept in memory (0 = no limit).
+func WithMaxResponseBytes(n int64) Option {
+	return func(cl *Client) error { return cl.SetMaxResponseBytes(n) }
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(cl *Client) error { return cl.SetUserAgent(ua) } }
+
+// WithAllowHTTP permits a plain http:// domain (the key then travels unencrypted).
+func WithAllowHTTP() Option { return func(cl *Client) error { return cl.AllowHTTP(true) } }
+
+// WithInsecureSkipTLSVerify turns TLS verification OFF (testing only).
+func WithInsecureSkipTLSVerify() Option {
+	return func(cl *Client) error { return cl.SetInsecureSkipTLSVerify(true) }
+}
+
+// WithRetry retries transient failures (see RetryPolicy).
+func WithRetry(p RetryPolicy) Option { return func(cl *Client) error { return cl.SetRetry(p) } }
+
+// WithRefreshMargin refreshes the token this long before it expires.
+func WithRefreshMargin(d time.Duration) Option {
+	return func(cl *Client) error { return cl.SetRefreshMargin(d) }
+}
+
 // NewClient creates a client for domain ("host", "host:port", "https://..."
-// or "http://..." with AllowHTTP) and the API integration's id and key.
-func NewClient(domain, clientID, apiKey string) (*Client, error) {
+// or "http://..." with WithAllowHTTP) and the API integration's Client ID
+// and API key. No network traffic happens here.
+func NewClient(domain, clientID, apiKey string, opts ...Option) (*Client, error) {
 	var p uintptr
-	if err := c.Threecx_client_new(domain, clientID, apiKey, &p); err != nil {
+	if err := wrap(c.Threecx_client_new(domain, clientID, apiKey, &p)); err != nil {
 		return nil, err
 	}
-	return &Client{newHandle("client", p, freeClient)}, nil
+	return configured(&Client{newHandle("client", p, freeClient)}, opts)
 }
 
 // NewClientFromEnv reads THREECX_DOMAIN, THREECX_CLIENT_ID, THREECX_API_KEY.
-func NewClientFromEnv() (*Client, error) {
+func NewClientFromEnv(opts ...Option) (*Client, error) {
 	var p uintptr
-	if err := c.Threecx_client_new_from_env(&p); err != nil {
+	if err := wrap(c.Threecx_client_new_from_env(&p)); err != nil {
 		return nil, err
 	}
-	return &Client{newHandle("client", p, freeClient)}, nil
+	return configured(&Client{newHandle("client", p, freeClient)}, opts)
+}
+
+func configured(cl *Client, opts []Option) (*Client, error) {
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(cl); err != nil {
+			cl.Close()
+			return nil, err
+		}
+	}
+	return cl, nil
 }
 
 // use runs f with the native client, kept alive and open until f returns.
@@ -212,33 +274,15 @@ func (cl *Client) use(f func(c.Struct_SS_threecx_client) error) error {
 	return cl.h.use(func(p uintptr) error { return f(c.SwigcptrStruct_SS_threecx_client(p)) })
 }
 
-// WithRaw calls f with the native handle for the typed functions of
-// threecxc; the handle stays valid until f returns (Close waits for it, the
-// finalizer cannot run). f's error is returned; after Close, f is not called
-// and the error is "use of closed client". f must not Close cl.
-//
-//	var p uintptr
-//	err := cl.WithRaw(func(raw threecxc.Struct_SS_threecx_client) error {
-//		return threecxc.Threecx_xapi_get_weblink(raw, key, nil, &p)
-//	})
-//	resp, err := threecx.TakeResponse(err, p)
+// WithRaw calls f with the native handle for the functions of threecxc;
+// the handle stays valid until f returns (Close waits for it, the
+// finalizer cannot run). f's error is returned; after Close, f is not
+// called. f must not Close cl.
 func (cl *Client) WithRaw(f func(raw c.Struct_SS_threecx_client) error) error {
 	if f == nil {
 		return invalid("nil function")
 	}
 	return cl.use(f)
-}
-
-// Raw is the native handle for the typed functions of threecxc (0 after
-// Close). It stays owned by the client, which is freed by Close or, once
-// unreachable, by its finalizer: the caller must keep cl alive until the
-// native call has returned (runtime.KeepAlive(cl) after it) and must not
-// Close it meanwhile. Prefer WithRaw, which does both.
-func (cl *Client) Raw() c.Struct_SS_threecx_client {
-	if cl == nil {
-		return c.SwigcptrStruct_SS_threecx_client(0)
-	}
-	return c.SwigcptrStruct_SS_threecx_client(cl.h.peek())
 }
 
 // Close releases the client once the calls in flight have returned
@@ -256,15 +300,50 @@ func b32(b bool) int32 {
 	return 0
 }
 
+// ms converts a duration option to the C library's milliseconds (rounded
+// up, so that a positive duration never becomes 0 = "none").
+func ms(d time.Duration) (int64, error) {
+	if d < 0 {
+		return 0, invalid("negative duration")
+	}
+	n := int64(d / time.Millisecond)
+	if d%time.Millisecond != 0 {
+		n++
+	}
+	if n > math.MaxInt32 {
+		return 0, invalid("duration too long (at most 2147483647 ms)")
+	}
+	return n, nil
+}
+
+func (cl *Client) setMs(d time.Duration, set func(c.Struct_SS_threecx_client, int64) error) error {
+	n, err := ms(d)
+	if err != nil {
+		return err
+	}
+	return cl.use(func(p c.Struct_SS_threecx_client) error { return set(p, n) })
+}
+
+// AllowHTTP permits (true) or refuses (false, the default) plain http://.
 func (cl *Client) AllowHTTP(allow bool) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_allow_http(p, b32(allow)) })
 }
+
+// SetCAFile trusts the CA bundle at path ("" restores the default).
 func (cl *Client) SetCAFile(path string) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_ca_file(p, path) })
 }
+
+// SetCAPath trusts a directory of hashed CA certificates.
 func (cl *Client) SetCAPath(dir string) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_ca_path(p, dir) })
 }
+
+// SetTimeout bounds each HTTP exchange (0 = none).
+func (cl *Client) SetTimeout(d time.Duration) error {
+	return cl.setMs(d, c.Threecx_client_set_timeout_ms)
+}
+
 // SetCAPEM trusts the PEM certificates in pem (a CA bundle from memory).
 func (cl *Client) SetCAPEM(pem string) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error {
@@ -277,31 +356,96 @@ func (cl *Client) SetCAPEM(pem string) error {
 func (cl *Client) SetPinnedPublicKey(pins string) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_pinned_public_key(p, pins) })
 }
-func (cl *Client) SetTimeoutMs(ms int64) error {
-	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_timeout_ms(p, ms) })
+
+// SetConnectTimeout bounds connecting (0 = libcurl's default).
+func (cl *Client) SetConnectTimeout(d time.Duration) error {
+	return cl.setMs(d, c.Threecx_client_set_connect_timeout_ms)
 }
+
 // SetMaxResponseBytes caps a response body kept in memory (0 = no limit).
 func (cl *Client) SetMaxResponseBytes(n int64) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_max_response_bytes(p, n) })
 }
-func (cl *Client) SetConnectTimeoutMs(ms int64) error {
-	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_connect_timeout_ms(p, ms) })
-}
+
+// SetUserAgent sets the User-Agent header ("" restores libthreecx/<version>).
 func (cl *Client) SetUserAgent(ua string) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_user_agent(p, ua) })
 }
+
+// SetInsecureSkipTLSVerify turns TLS verification off (true) or on.
 func (cl *Client) SetInsecureSkipTLSVerify(skip bool) error {
 	return cl.use(func(p c.Struct_SS_threecx_client) error {
 		return c.Threecx_client_set_insecure_skip_tls_verify(p, b32(skip))
 	})
 }
-func (cl *Client) SetRetry(max int32, baseMs, maxMs, deadlineMs int64) error {
+
+// SetRefreshMargin refreshes the token this long before it expires
+// (negative: the default, min(60 s, lifetime / 5)).
+func (cl *Client) SetRefreshMargin(d time.Duration) error {
+	s := int64(-1)
+	if d >= 0 {
+		s = int64(d / time.Second)
+	}
+	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_set_refresh_margin(p, s) })
+}
+
+// RetryPolicy: transient failures (408, 429, 502, 503, 504; network errors
+// and timeouts of GET/DELETE/PUT) are retried up to MaxRetries times,
+// waiting per Retry-After or BaseDelay * 2^n with jitter, capped at
+// MaxDelay, never past Deadline after the first try. MaxRetries 0 = off.
+type RetryPolicy struct {
+	MaxRetries int32
+	BaseDelay  time.Duration
+	MaxDelay   time.Duration
+	Deadline   time.Duration
+}
+
+// SetRetry sets the retry policy.
+func (cl *Client) SetRetry(rp RetryPolicy) error {
+	base, err := ms(rp.BaseDelay)
+	if err != nil {
+		return err
+	}
+	max, err := ms(rp.MaxDelay)
+	if err != nil {
+		return err
+	}
+	dl, err := ms(rp.Deadline)
+	if err != nil {
+		return err
+	}
 	return cl.use(func(p c.Struct_SS_threecx_client) error {
-		return c.Threecx_client_set_retry(p, max, baseMs, maxMs, deadlineMs)
+		return c.Threecx_client_set_retry(p, rp.MaxRetries, base, max, dl)
 	})
 }
-func (cl *Client) Authenticate() error {
-	return cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_authenticate(p) })
+
+// Authenticate fetches a token now (otherwise done on first use). The C
+// call cannot take a cancel token: when ctx is done first, Authenticate
+// returns its error at once and the fetch finishes in the background.
+func (cl *Client) Authenticate(ctx context.Context) error {
+	if ctx == nil {
+		return invalid("nil context")
+	}
+	if ctx.Err() != nil {
+		return contextError(ctx)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_authenticate(p) })
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return contextError(ctx)
+	}
+}
+
+// TokenRequests is the number of token requests this client has sent.
+func (cl *Client) TokenRequests() (int64, error) {
+	var n int64
+	err := cl.use(func(p c.Struct_SS_threecx_client) error { return c.Threecx_client_token_requests(p, &n) })
+	return n, err
 }
 
 // BaseURL is the XAPI base URL, e.g. "https://pbx:5001/xapi/v1".
@@ -320,7 +464,7 @@ func (cl *Client) NewRequest(method, path string) (*Request, error) {
 	}); err != nil {
 		return nil, err
 	}
-	return &Request{newHandle("request", r, freeRequest)}, nil
+	return &Request{h: newHandle("request", r, freeRequest)}, nil
 }
 
 // NewOperation makes a request for an operationId of the catalog.
@@ -331,10 +475,10 @@ func (cl *Client) NewOperation(operationID string) (*Request, error) {
 	}); err != nil {
 		return nil, err
 	}
-	return &Request{newHandle("request", r, freeRequest)}, nil
+	return &Request{h: newHandle("request", r, freeRequest)}, nil
 }
 
-func (cl *Client) exchange(method, path string, q *Query, body *string) (string, error) {
+func (cl *Client) exchange(ctx context.Context, method, path string, q *Query, body *string) (string, error) {
 	r, err := cl.NewRequest(method, path)
 	if err != nil {
 		return "", err
@@ -350,7 +494,7 @@ func (cl *Client) exchange(method, path string, q *Query, body *string) (string,
 			return "", err
 		}
 	}
-	resp, err := r.Send()
+	resp, err := r.Send(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -358,97 +502,29 @@ func (cl *Client) exchange(method, path string, q *Query, body *string) (string,
 	return resp.Body()
 }
 
-// ------------------------------------------------- operation methods' call
-
-// The kinds of path parameter values of the generated operation methods
-// (operations.go: one method per operation of the catalog).
-type argKind int
-
-const (
-	argString argKind = iota
-	argNullableString
-	argInt
-	argBool
-	argGUID
-	argDateTime
-)
-
-type opArg struct {
-	name string
-	kind argKind
-	v    interface{}
-}
-
-// call sends one catalog operation: a request made from operationID, path
-// parameters set by name, then q (may be nil), ifMatch and a JSON body (""
-// for none). HTTP errors come back as *Error with the OData code and message.
-func (cl *Client) call(operationID string, args []opArg, q *Query, ifMatch, body string) (*Response, error) {
-	r, err := cl.NewOperation(operationID)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	for _, a := range args {
-		switch a.kind {
-		case argString:
-			err = r.SetParamString(a.name, a.v.(string))
-		case argNullableString:
-			if s := a.v.(*string); s != nil {
-				err = r.SetParamString(a.name, *s)
-			} else {
-				err = r.SetParamNull(a.name)
-			}
-		case argInt:
-			err = r.SetParamInt(a.name, int64(a.v.(int32)))
-		case argBool:
-			err = r.SetParamBool(a.name, a.v.(bool))
-		case argGUID:
-			err = r.SetParamGUID(a.name, a.v.(string))
-		case argDateTime:
-			err = r.SetParamDateTime(a.name, a.v.(time.Time).Format(time.RFC3339Nano))
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if q != nil {
-		if err = r.SetQuery(q); err != nil {
-			return nil, err
-		}
-	}
-	if ifMatch != "" {
-		if err = r.AddHeader("If-Match", ifMatch); err != nil {
-			return nil, err
-		}
-	}
-	if body != "" {
-		if err = r.SetBody(body); err != nil {
-			return nil, err
-		}
-	}
-	return r.Send()
-}
-
 // Get sends GET path (q may be nil) and returns the body.
-func (cl *Client) Get(path string, q *Query) (string, error) { return cl.exchange("GET", path, q, nil) }
+func (cl *Client) Get(ctx context.Context, path string, q *Query) (string, error) {
+	return cl.exchange(ctx, "GET", path, q, nil)
+}
 
-// Post sends POST path with a JSON body.
-func (cl *Client) Post(path, json string) (string, error) {
-	return cl.exchange("POST", path, nil, &json)
+// Post sends POST path with a JSON body and returns the answer's body.
+func (cl *Client) Post(ctx context.Context, path, json string) (string, error) {
+	return cl.exchange(ctx, "POST", path, nil, &json)
 }
 
 // Patch sends PATCH path with a JSON body.
-func (cl *Client) Patch(path, json string) (string, error) {
-	return cl.exchange("PATCH", path, nil, &json)
+func (cl *Client) Patch(ctx context.Context, path, json string) (string, error) {
+	return cl.exchange(ctx, "PATCH", path, nil, &json)
 }
 
 // Delete sends DELETE path.
-func (cl *Client) Delete(path string) error {
-	_, err := cl.exchange("DELETE", path, nil, nil)
+func (cl *Client) Delete(ctx context.Context, path string) error {
+	_, err := cl.exchange(ctx, "DELETE", path, nil, nil)
 	return err
 }
 
-// Pager walks the collection at path (q may be nil) pageSize items at a time.
+// Pager walks the collection at path (q may be nil; its $skip is the start
+// and its $top the total limit) pageSize items per request.
 func (cl *Client) Pager(path string, q *Query, pageSize int64) (*Pager, error) {
 	r, err := cl.NewRequest("GET", path)
 	if err != nil {
@@ -460,13 +536,7 @@ func (cl *Client) Pager(path string, q *Query, pageSize int64) (*Pager, error) {
 			return nil, err
 		}
 	}
-	var pg uintptr
-	if err := r.use(func(p c.Struct_SS_threecx_request) error {
-		return c.Threecx_pager_new(p, pageSize, &pg)
-	}); err != nil {
-		return nil, err
-	}
-	return &Pager{newHandle("pager", pg, freePager)}, nil
+	return r.Pager(pageSize)
 }
 
 // ---------------------------------------------------------------- Query
@@ -481,9 +551,10 @@ type Query struct {
 
 func freeQuery(p uintptr) { c.Threecx_query_free(c.SwigcptrStruct_SS_threecx_query(p)) }
 
+// NewQuery is an empty set of OData options.
 func NewQuery() *Query {
 	var p uintptr
-	if err := c.Threecx_query_new(&p); err != nil {
+	if err := wrap(c.Threecx_query_new(&p)); err != nil {
 		return &Query{err: err}
 	}
 	return &Query{h: newHandle("query", p, freeQuery)}
@@ -547,6 +618,7 @@ func (q *Query) String() string {
 	return s
 }
 
+// Close releases the query (requests that copied it are unaffected).
 func (q *Query) Close() {
 	if q != nil {
 		q.h.close()
@@ -557,7 +629,17 @@ func (q *Query) Close() {
 
 // Request is one request; Send may be called again. A Request is used by
 // one goroutine at a time (Close from another one waits for its call).
-type Request struct{ h *handle }
+type Request struct {
+	h     *handle
+	after []func(*Response) // OnResponse hooks of the call options
+}
+
+// answered runs the OnResponse hooks on a successful answer.
+func (r *Request) answered(resp *Response) {
+	for _, f := range r.after {
+		f(resp)
+	}
+}
 
 func freeRequest(p uintptr) { c.Threecx_request_free(c.SwigcptrStruct_SS_threecx_request(p)) }
 
@@ -569,31 +651,48 @@ func (r *Request) use(f func(c.Struct_SS_threecx_request) error) error {
 	return r.h.use(func(p uintptr) error { return f(c.SwigcptrStruct_SS_threecx_request(p)) })
 }
 
+// Close releases the request (waiting for a call in flight).
 func (r *Request) Close() {
 	if r != nil {
 		r.h.close()
 	}
 }
 
+// SetParamString sets a string path parameter (quoted and encoded by the library).
 func (r *Request) SetParamString(name, v string) error {
 	return r.use(func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_set_param_string(p, name, v) })
 }
+
+// SetParamInt sets an integer path parameter.
 func (r *Request) SetParamInt(name string, v int64) error {
 	return r.use(func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_set_param_int(p, name, v) })
 }
+
+// SetParamBool sets a boolean path parameter.
 func (r *Request) SetParamBool(name string, v bool) error {
 	return r.use(func(p c.Struct_SS_threecx_request) error {
 		return c.Threecx_request_set_param_bool(p, name, b32(v))
 	})
 }
+
+// SetParamGUID sets a GUID path parameter ("8-4-4-4-12" hex).
 func (r *Request) SetParamGUID(name, v string) error {
 	return r.use(func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_set_param_guid(p, name, v) })
 }
+
+// SetParamTime sets a date-time path parameter.
+func (r *Request) SetParamTime(name string, v time.Time) error {
+	return r.SetParamDateTime(name, v.Format(time.RFC3339Nano))
+}
+
+// SetParamDateTime sets a date-time path parameter given as ISO 8601 text.
 func (r *Request) SetParamDateTime(name, v string) error {
 	return r.use(func(p c.Struct_SS_threecx_request) error {
 		return c.Threecx_request_set_param_datetime(p, name, v)
 	})
 }
+
+// SetParamNull sets a nullable path parameter to null.
 func (r *Request) SetParamNull(name string) error {
 	return r.use(func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_set_param_null(p, name) })
 }
@@ -611,41 +710,115 @@ func (r *Request) SetQuery(q *Query) error {
 		return q.use(func(qp c.Struct_SS_threecx_query) error { return c.Threecx_request_set_query(rp, qp) })
 	})
 }
+
+// AddHeader adds a header (e.g. "If-Match").
 func (r *Request) AddHeader(name, value string) error {
 	return r.use(func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_add_header(p, name, value) })
 }
+
+// SetBody sets the JSON body (checked, copied).
 func (r *Request) SetBody(json string) error {
 	return r.use(func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_set_body(p, json) })
 }
 
+// URL is the full URL that would be requested.
 func (r *Request) URL() (string, error) {
 	var s string
 	err := r.use(func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_url(p, &s) })
 	return s, err
 }
 
-// Send sends the request. A non-2xx answer is an *Error with Status,
-// ODataCode, ODataMessage and Body filled in.
-func (r *Request) Send() (*Response, error) {
+// Send sends the request under ctx. A non-2xx answer is an *Error with
+// Status, the OData error and Body filled in (and no Response).
+func (r *Request) Send(ctx context.Context) (*Response, error) {
 	var resp uintptr
-	err := r.use(func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_send(p, &resp) })
-	return finish(err, resp)
+	err := r.withContext(ctx, func(p c.Struct_SS_threecx_request) error { return c.Threecx_request_send(p, &resp) })
+	return finish(ctx, err, resp)
 }
 
-// SendToFile sends and writes a 2xx body to the file at path.
-func (r *Request) SendToFile(path string) (*Response, error) {
+// SendToFile sends and writes a 2xx body to the file at path (replaced only
+// once the whole body is written).
+func (r *Request) SendToFile(ctx context.Context, path string) (*Response, error) {
 	var resp uintptr
-	err := r.use(func(p c.Struct_SS_threecx_request) error {
+	err := r.withContext(ctx, func(p c.Struct_SS_threecx_request) error {
 		return c.Threecx_request_send_to_file(p, path, &resp)
 	})
-	return finish(err, resp)
+	return finish(ctx, err, resp)
 }
 
-// TakeResponse adopts a raw response pointer returned by a typed function
-// of threecxc (with its error): the idiomatic form of its result.
-func TakeResponse(err error, p uintptr) (*Response, error) { return finish(err, p) }
+// Pager pages over this request (a GET of a collection; copied, so the
+// request may be closed afterwards).
+func (r *Request) Pager(pageSize int64) (*Pager, error) {
+	var pg uintptr
+	if err := r.use(func(p c.Struct_SS_threecx_request) error {
+		return c.Threecx_pager_new(p, pageSize, &pg)
+	}); err != nil {
+		return nil, err
+	}
+	return &Pager{h: newHandle("pager", pg, freePager)}, nil
+}
 
-func finish(err error, p uintptr) (*Response, error) {
+// withContext runs f on the native request under ctx: the C library's
+// cancel token, triggered when ctx is done, is attached for the call and
+// ctx's deadline becomes the request's deadline.
+func (r *Request) withContext(ctx context.Context, f func(c.Struct_SS_threecx_request) error) error {
+	if ctx == nil {
+		return invalid("nil context")
+	}
+	if ctx.Err() != nil {
+		return contextError(ctx)
+	}
+	err := r.use(func(p c.Struct_SS_threecx_request) error {
+		var dl int64
+		if d, ok := ctx.Deadline(); ok {
+			if dl, _ = ms(time.Until(d)); dl < 1 {
+				dl = 1
+			}
+		}
+		if err := c.Threecx_request_set_deadline_ms(p, dl); err != nil {
+			return err
+		}
+		return watch(ctx, func(tok c.Struct_SS_threecx_cancel) error {
+			if err := c.Threecx_request_set_cancel(p, tok); err != nil {
+				return err
+			}
+			defer c.Threecx_request_set_cancel(p, c.SwigcptrStruct_SS_threecx_cancel(0))
+			return f(p)
+		})
+	})
+	return withContext(ctx, err)
+}
+
+// watch runs f with a cancel token (0 when ctx can never be done) that a
+// goroutine triggers once ctx is done; the token is freed after f.
+func watch(ctx context.Context, f func(tok c.Struct_SS_threecx_cancel) error) error {
+	if ctx.Done() == nil {
+		return f(c.SwigcptrStruct_SS_threecx_cancel(0))
+	}
+	var tp uintptr
+	if err := c.Threecx_cancel_new(&tp); err != nil {
+		return err
+	}
+	tok := c.SwigcptrStruct_SS_threecx_cancel(tp)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		select {
+		case <-ctx.Done():
+			_ = c.Threecx_cancel_trigger(tok)
+		case <-stop:
+		}
+	}()
+	err := f(tok)
+	close(stop)
+	<-stopped // the goroutine no longer touches tok
+	c.Threecx_cancel_free(tok)
+	return err
+}
+
+// finish adopts the response of a send; an HTTP error becomes an *Error
+// carrying the answer's status, OData error and body.
+func finish(ctx context.Context, err error, p uintptr) (*Response, error) {
 	var resp *Response
 	if p != 0 {
 		resp = &Response{newHandle("response", p, freeResponse)}
@@ -657,6 +830,7 @@ func finish(err error, p uintptr) (*Response, error) {
 		e.Status, _ = resp.Status()
 		e.ODataCode, _ = resp.ErrorCode()
 		e.ODataMessage, _ = resp.ErrorMessage()
+		e.ODataDetails, _ = resp.ErrorDetails()
 		e.Body, _ = resp.Body()
 	}
 	resp.Close()
@@ -678,18 +852,21 @@ func (r *Response) use(f func(c.Struct_SS_threecx_response) error) error {
 	return r.h.use(func(p uintptr) error { return f(c.SwigcptrStruct_SS_threecx_response(p)) })
 }
 
+// Close releases the response.
 func (r *Response) Close() {
 	if r != nil {
 		r.h.close()
 	}
 }
 
+// Status is the HTTP status.
 func (r *Response) Status() (int, error) {
 	var s int32
 	err := r.use(func(p c.Struct_SS_threecx_response) error { return c.Threecx_response_status(p, &s) })
 	return int(s), err
 }
 
+// Body is the body as text.
 func (r *Response) Body() (string, error) {
 	var s string
 	err := r.use(func(p c.Struct_SS_threecx_response) error { return c.Threecx_response_body(p, &s) })
@@ -712,6 +889,12 @@ func (r *Response) Header(name string) (value string, ok bool, err error) {
 	return value, err == nil, err
 }
 
+// ETag is the ETag header ("" when absent).
+func (r *Response) ETag() string {
+	v, _, _ := r.Header("ETag")
+	return v
+}
+
 func optional(s string, err error) (string, error) {
 	if e, ok := err.(*Error); ok && e.Code == ENotFound {
 		return "", nil
@@ -719,6 +902,8 @@ func optional(s string, err error) (string, error) {
 	return s, err
 }
 
+// ErrorCode, ErrorMessage and ErrorDetails are the OData error of a
+// non-2xx answer ("" when it carries none).
 func (r *Response) ErrorCode() (string, error) {
 	var s string
 	err := r.use(func(p c.Struct_SS_threecx_response) error { return c.Threecx_response_error_code(p, &s) })
@@ -735,65 +920,16 @@ func (r *Response) ErrorDetails() (string, error) {
 	return optional(s, err)
 }
 
-// ---------------------------------------------------------------- Pager
-
-// Pager walks a collection; used by one goroutine at a time.
-type Pager struct{ h *handle }
-
-func freePager(p uintptr) { c.Threecx_pager_free(c.SwigcptrStruct_SS_threecx_pager(p)) }
-
-// use runs f with the native pager, kept alive and open until f returns.
-func (pg *Pager) use(f func(c.Struct_SS_threecx_pager) error) error {
-	if pg == nil || pg.h == nil {
-		return invalid("nil pager")
-	}
-	return pg.h.use(func(p uintptr) error { return f(c.SwigcptrStruct_SS_threecx_pager(p)) })
-}
-
-func (pg *Pager) Close() {
-	if pg != nil {
-		pg.h.close()
-	}
-}
-
-// pagerDetails adds the failing answer (status, OData code and message,
-// body) to an EHTTP error of a pager call, as Send does for a request.
-func pagerDetails(p c.Struct_SS_threecx_pager, err error) error {
-	if e, ok := err.(*Error); ok && e.Code == EHTTP {
-		var rp uintptr
-		if c.Threecx_pager_last_response(p, &rp) == nil {
-			_, err = finish(err, rp)
-		}
-	}
-	return err
-}
-
-// NextItem returns the next item's JSON; ok false at the end. An HTTP error
-// is an *Error with Status and the OData error; the walk may be resumed.
-func (pg *Pager) NextItem() (item string, ok bool, err error) {
-	err = pg.use(func(p c.Struct_SS_threecx_pager) error {
-		return pagerDetails(p, c.Threecx_pager_next_item(p, &item))
-	})
-	return item, err == nil && item != "", err
-}
-
-// NextPage returns the next page's JSON body; ok false at the end (errors as
-// for NextItem).
-func (pg *Pager) NextPage() (page string, ok bool, err error) {
-	err = pg.use(func(p c.Struct_SS_threecx_pager) error {
-		return pagerDetails(p, c.Threecx_pager_next_page(p, &page))
-	})
-	return page, err == nil && page != "", err
-}
-
 // ---------------------------------------------------------------- Catalog
 
+// OperationParam is a path parameter of an operation.
 type OperationParam struct {
 	Name     string
 	Type     int32 // THREECX_TYPE_*
 	Nullable bool
 }
 
+// Operation describes one operation of the catalog.
 type Operation struct {
 	ID, Method, Path, Tag, Summary, Function string
 	Options, ResponseKind                    int32
@@ -804,7 +940,7 @@ type Operation struct {
 // OperationCount is the number of operations in the catalog.
 func OperationCount() (int, error) {
 	var n uint64
-	err := c.Threecx_operation_count(&n)
+	err := wrap(c.Threecx_operation_count(&n))
 	return int(n), err
 }
 
@@ -819,7 +955,7 @@ func describe(op c.Struct_SS_threecx_operation) (*Operation, error) {
 		{c.Threecx_operation_summary, &d.Summary}, {c.Threecx_operation_function, &d.Function},
 	}
 	for _, s := range strs {
-		if err := s.f(op, s.dst); err != nil {
+		if err := wrap(s.f(op, s.dst)); err != nil {
 			return nil, err
 		}
 	}
@@ -862,7 +998,7 @@ func describe(op c.Struct_SS_threecx_operation) (*Operation, error) {
 // FindOperation looks an operation up by operationId.
 func FindOperation(id string) (*Operation, error) {
 	var p uintptr
-	if err := c.Threecx_operation_find(id, &p); err != nil {
+	if err := wrap(c.Threecx_operation_find(id, &p)); err != nil {
 		return nil, err
 	}
 	return describe(c.SwigcptrStruct_SS_threecx_operation(p))
@@ -871,7 +1007,7 @@ func FindOperation(id string) (*Operation, error) {
 // OperationAt returns the operation at index (0-based, sorted by id).
 func OperationAt(index int) (*Operation, error) {
 	var p uintptr
-	if err := c.Threecx_operation_at(int64(index), &p); err != nil {
+	if err := wrap(c.Threecx_operation_at(int64(index), &p)); err != nil {
 		return nil, err
 	}
 	return describe(c.SwigcptrStruct_SS_threecx_operation(p))
@@ -879,17 +1015,21 @@ func OperationAt(index int) (*Operation, error) {
 
 // ---------------------------------------------------------------- helpers
 
+// Version is the run-time libthreecx version; XAPIVersion the XAPI version
+// its catalog (and this package's models) were generated from.
 func Version() string     { return c.Threecx_version() }
 func XAPIVersion() string { return c.Threecx_xapi_version() }
 
+// ODataString quotes text as an OData string literal ('O''Brien').
 func ODataString(s string) (string, error) {
 	var out string
-	err := c.Threecx_odata_string(s, &out)
+	err := wrap(c.Threecx_odata_string(s, &out))
 	return out, err
 }
 
+// URLEncode percent-encodes per the OData URL conventions.
 func URLEncode(s string) (string, error) {
 	var out string
-	err := c.Threecx_url_encode(s, &out)
+	err := wrap(c.Threecx_url_encode(s, &out))
 	return out, err
 }

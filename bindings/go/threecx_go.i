@@ -46,26 +46,16 @@ THREECX_GO_PLAIN_INT(threecx_abi_version)
 
 %insert(go_wrapper) %{
 
-// Error is a libthreecx failure. Code is the THREECX_E_* status, Name its
-// macro name, Message the detailed message captured in the failing call.
-// For THREECX_E_HTTP the idiomatic layer also fills Status (the HTTP status),
-// ODataCode / ODataMessage (the OData error) and Body.
+// Error is a failed call of this raw layer: the THREECX_E_* Code, its
+// macro Name and the Message captured in the call. The package threecx
+// turns it into its own *Error (HTTP status, OData error, errors.Is).
 type Error struct {
-	Code         int
-	Name         string
-	Message      string
-	Status       int
-	ODataCode    string
-	ODataMessage string
-	Body         string
+	Code    int
+	Name    string
+	Message string
 }
 
-func (e *Error) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("%s (%d): %s [HTTP %d %s]", e.Name, e.Code, e.Message, e.Status, e.ODataCode)
-	}
-	return fmt.Sprintf("%s (%d): %s", e.Name, e.Code, e.Message)
-}
+func (e *Error) Error() string { return fmt.Sprintf("%s (%d): %s", e.Name, e.Code, e.Message) }
 
 func statusError(s string) error {
 	if s == "" {
@@ -167,6 +157,7 @@ THREECX_GO_HANDLE_OUT(threecx_query)
 THREECX_GO_HANDLE_OUT(threecx_request)
 THREECX_GO_HANDLE_OUT(threecx_response)
 THREECX_GO_HANDLE_OUT(threecx_pager)
+THREECX_GO_HANDLE_OUT(threecx_cancel)
 THREECX_GO_HANDLE_OUT(const threecx_operation)
 
 /* The #define constants would go through the status typemaps of `int`; the

@@ -4,15 +4,10 @@
 package threecx
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
-	nethttp "net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -31,60 +26,16 @@ func jsonString(s string) string {
 }
 
 func TestScenarios(t *testing.T) {
-	passed, failed := 0, 0
-	check := func(cond bool, what string, extra ...interface{}) {
-		if cond {
-			passed++
-			return
-		}
-		failed++
-		t.Errorf("FAIL: %s %v", what, extra)
-	}
-	defer func() {
-		fmt.Printf("%d passed, %d failed\n", passed, failed)
-	}()
+	check := checker(t)
 
-	sim := os.Getenv("THREECX_SIM")
-	if sim == "" {
-		t.Fatal("THREECX_SIM not set")
-	}
-	http := os.Getenv("THREECX_TEST_HTTP") == "1"
-	dir := t.TempDir()
-	ready, ca := filepath.Join(dir, "port"), filepath.Join(dir, "ca.pem")
-	args := []string{"--host", "127.0.0.1", "--port", "0", "--ready-file", ready,
-		"--client", "test:k3y-go:SystemOwner", "--client", "life:k3y-life:SystemOwner", "--quiet"}
-	if http {
-		args = append(args, "--http")
-	} else {
-		args = append(args, "--ca-out", ca)
-	}
-	if spec := os.Getenv("THREECX_XAPI_SPEC"); spec != "" {
-		args = append(args, "--spec", spec)
-	}
-	cmd := exec.Command(sim, args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() }()
-	port := 0
-	for i := 0; i < 1000 && port == 0; i++ {
-		if b, err := os.ReadFile(ready); err == nil {
-			port, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-		}
-		if port == 0 {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	if port == 0 {
-		t.Fatal("threecx-sim did not start")
-	}
+	s := startSim(t, "test:k3y-go", "life:k3y-life")
+	http, ca := s.http, s.ca
+	port := s.url[strings.LastIndex(s.url, ":")+1:]
+
+	ctx := context.Background()
 
 	// 1. client
-	scheme := "https://"
-	if http {
-		scheme = "http://"
-	}
-	client, err := NewClient(scheme+"127.0.0.1:"+strconv.Itoa(port), "test", "k3y-go")
+	client, err := NewClient(s.url, "test", "k3y-go")
 	check(err == nil && client != nil, "client created", err)
 	if client == nil {
 		return
@@ -95,21 +46,21 @@ func TestScenarios(t *testing.T) {
 	} else {
 		check(client.SetCAFile(ca) == nil, "ca file")
 	}
-	check(client.SetTimeoutMs(20000) == nil, "timeout")
+	check(client.SetTimeout(20*time.Second) == nil, "timeout")
 	check(client.SetMaxResponseBytes(-1) != nil && client.SetMaxResponseBytes(1<<24) == nil, "max response bytes")
 	if !http {
 		// TLS setters: the CA from memory works, a wrong pin is a TLS error
 		pem, rerr := os.ReadFile(ca)
-		tc, _ := NewClient("127.0.0.1:"+strconv.Itoa(port), "test", "k3y-go")
+		tc, _ := NewClient("127.0.0.1:"+port, "test", "k3y-go")
 		check(rerr == nil && tc.SetCAPEM(string(pem)) == nil, "ca pem")
-		_, gerr := tc.Get("/Defs", nil)
+		_, gerr := tc.Get(ctx, "/Defs", nil)
 		check(gerr == nil, "get with the CA from memory", gerr)
 		check(tc.SetCAPEM("not a certificate") != nil, "ca pem refused")
 		tc.Close()
-		tc, _ = NewClient("127.0.0.1:"+strconv.Itoa(port), "test", "k3y-go")
+		tc, _ = NewClient("127.0.0.1:"+port, "test", "k3y-go")
 		check(tc.SetCAFile(ca) == nil, "ca file")
 		check(tc.SetPinnedPublicKey("sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=") == nil, "pin set")
-		aerr := tc.Authenticate()
+		aerr := tc.Authenticate(ctx)
 		e, _ := aerr.(*Error)
 		check(e != nil && e.Code == ETLS, "wrong pin: TLS error", aerr)
 		tc.Close()
@@ -118,7 +69,7 @@ func TestScenarios(t *testing.T) {
 	// 2. list with $top/$count/$select
 	q := NewQuery().Top(5).Count(true).Select("Id,Username")
 	check(q.Err() == nil, "query built", q.Err())
-	body, err := client.Get("/SecurityTokens", q)
+	body, err := client.Get(ctx, "/SecurityTokens", q)
 	q.Close()
 	check(err == nil, "list /SecurityTokens", err)
 	check(strings.Count(body, `"Id":`) == 5, "5 items", body)
@@ -130,26 +81,18 @@ func TestScenarios(t *testing.T) {
 			"only Id/Username keys", key)
 	}
 
-	// 3. awkward string key: create (typed function), get (generic), delete (catalog op)
+	// 3. awkward string key: create (typed method), get (generic), delete (catalog op)
 	const key = "it's a/b#c?d%e f+g&h=\u00fc\u6771 ''x"
-	var p uintptr
-	err = client.WithRaw(func(raw c.Struct_SS_threecx_client) error {
-		return c.Threecx_xapi_create_weblink(raw, `{"Link":`+jsonString(key)+`,"Name":"awkward"}`, &p)
-	})
-	resp, err := TakeResponse(err, p)
-	check(err == nil, "typed POST /WebsiteLinks", err)
-	if resp != nil {
-		st, _ := resp.Status()
-		check(st == 201, "created 201", st)
-		resp.Close()
-	}
+	created, err := client.CreateWeblink(ctx, &Weblink{Link: Ptr(key), Name: Ptr("awkward")})
+	check(err == nil && created != nil && Deref(created.Link) == key && Deref(created.Name) == "awkward",
+		"typed POST /WebsiteLinks", created, err)
 	req, err := client.NewRequest("GET", "/WebsiteLinks({Link})")
 	check(err == nil, "request", err)
 	check(req.SetParamString("Link", key) == nil, "param")
 	u, _ := req.URL()
 	check(strings.Contains(u, "/WebsiteLinks(%27it%27%27s%20a%2Fb%23c%3Fd%25e%20f%2Bg%26h%3D%C3%BC%E6%9D%B1%20%27%27%27%27x%27)"),
 		"URL literal", u)
-	resp, err = req.Send()
+	resp, err := req.Send(ctx)
 	check(err == nil, "get by awkward key", err)
 	if resp != nil {
 		b, _ := resp.Body()
@@ -166,7 +109,7 @@ func TestScenarios(t *testing.T) {
 	del, err := client.NewOperation("DeleteWeblink")
 	check(err == nil, "op DeleteWeblink", err)
 	check(del.SetParamString("Link", key) == nil, "op param")
-	resp, err = del.Send()
+	resp, err = del.Send(ctx)
 	check(err == nil, "delete", err)
 	if resp != nil {
 		st, _ := resp.Status()
@@ -177,16 +120,18 @@ func TestScenarios(t *testing.T) {
 
 	// 3b. the generated operation methods (operations.go): one per operation,
 	// typed path parameters, all eight options, nullable parameters as nil
-	check(reflect.TypeOf(client).NumMethod() >= OperationMethods && OperationMethods == 601,
-		"601 operation methods on *Client", reflect.TypeOf(client).NumMethod())
-	resp, err = client.CreateWeblink(`{"Link":` + jsonString(key) + `,"Name":"method"}`)
+	check(reflect.TypeOf(client.JSON()).NumMethod() == OperationMethods && OperationMethods == 601,
+		"601 JSON operation methods", reflect.TypeOf(client.JSON()).NumMethod())
+	check(reflect.TypeOf(client).NumMethod() >= TypedOperationMethods && TypedOperationMethods == 601,
+		"601 typed operation methods on *Client", reflect.TypeOf(client).NumMethod())
+	resp, err = client.JSON().CreateWeblink(ctx, `{"Link":`+jsonString(key)+`,"Name":"method"}`)
 	check(err == nil, "CreateWeblink", err)
 	if resp != nil {
 		st, _ := resp.Status()
 		check(st == 201, "CreateWeblink 201", st)
 		resp.Close()
 	}
-	resp, err = client.GetWeblink(key, NewQuery().Select("Link,Name"))
+	resp, err = client.JSON().GetWeblink(ctx, key, NewQuery().Select("Link,Name"))
 	check(err == nil, "GetWeblink(awkward key)", err)
 	if resp != nil {
 		b, _ := resp.Body()
@@ -195,7 +140,7 @@ func TestScenarios(t *testing.T) {
 	}
 	all8 := NewQuery().Filter("Id gt 0").Search("a").OrderBy("Username asc,Id desc").Select("Id,Username").
 		Expand("Client").Count(true).Top(3).Skip(1)
-	resp, err = client.ListSecurityRefreshToken(all8)
+	resp, err = client.JSON().ListSecurityRefreshToken(ctx, all8)
 	all8.Close()
 	check(err == nil, "ListSecurityRefreshToken with all eight options", err)
 	if resp != nil {
@@ -204,21 +149,22 @@ func TestScenarios(t *testing.T) {
 		resp.Close()
 	}
 	from := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("", 2*3600))
-	resp, err = client.GetLogs(from, from.Add(24*time.Hour), nil, nil, nil, nil)
+	resp, err = client.JSON().GetLogs(ctx, from, from.Add(24*time.Hour), nil, nil, nil, nil)
 	check(err == nil, "GetLogs with date-times and null strings", err)
 	if resp != nil {
 		resp.Close()
 	}
-	_, err = client.GetUser(987654, nil)
-	check(errors.As(err, new(*Error)) && err.(*Error).Status == 404, "GetUser(missing) is a 404 *Error", err)
-	resp, err = client.DeleteWeblink(key, "")
+	_, err = client.GetUser(ctx, 987654, nil)
+	check(errors.As(err, new(*Error)) && err.(*Error).Status == 404 && errors.Is(err, ErrNotFound),
+		"GetUser(missing) is a 404 *Error matching ErrNotFound", err)
+	resp, err = client.JSON().DeleteWeblink(ctx, key)
 	check(err == nil, "DeleteWeblink", err)
 	if resp != nil {
 		resp.Close()
 	}
 
 	// 4. 404
-	_, err = client.Get("/WebsiteLinks('nope-"+strconv.Itoa(port)+"')", nil)
+	_, err = client.Get(ctx, "/WebsiteLinks('nope-"+port+"')", nil)
 	var e *Error
 	check(errors.As(err, &e), "404 is *Error", err)
 	if e != nil {
@@ -237,7 +183,8 @@ func TestScenarios(t *testing.T) {
 	_, err = NewClient("", "test", "k")
 	check(err != nil, "empty domain refused", err)
 	err = c.Threecx_request_set_body(nil, "{}")
-	check(errors.As(err, &e) && e.Code == EInvalidArgument, "raw nil handle -> invalid argument", err)
+	var ce *c.Error
+	check(errors.As(err, &ce) && ce.Code == EInvalidArgument, "raw nil handle -> invalid argument", err)
 	r2, _ := client.NewRequest("GET", "/Users")
 	err = r2.SetBody("{bad json")
 	check(errors.As(err, &e) && e.Name == "THREECX_E_INVALID_JSON", "bad JSON refused", err)
@@ -265,23 +212,17 @@ func TestScenarios(t *testing.T) {
 	pq.Close()
 	check(err == nil, "pager", err)
 	items := 0
-	for pg != nil {
-		_, ok, err := pg.NextItem()
-		if err != nil {
-			check(false, "next item", err)
-			break
-		}
-		if !ok {
-			break
-		}
+	for pg.Next(ctx) {
 		items++
 	}
+	check(pg.Err() == nil, "pager ends without error", pg.Err())
 	pg.Close()
 	check(items == 23, "pager walks 23 items", items)
 	pg, err = client.Pager("/NoSuchCollection", nil, 10)
 	check(err == nil, "pager over a missing collection", err)
 	if pg != nil {
-		_, ok, err := pg.NextItem()
+		ok := pg.Next(ctx)
+		err := pg.Err()
 		var pe *Error
 		check(!ok && errors.As(err, &pe) && pe.Code == EHTTP && pe.Status == 404 && pe.ODataCode == "NotFound",
 			"pager HTTP error carries the status and OData code", err)
@@ -317,26 +258,7 @@ func TestScenarios(t *testing.T) {
 	// clients (id "life", so the main client keeps its token) and a hook on
 	// the client's free function that counts frees and notes whether the
 	// simulator had already answered the slow token request.
-	simURL := scheme + "127.0.0.1:" + strconv.Itoa(port)
-	hc := &nethttp.Client{Timeout: 10 * time.Second}
-	if !http {
-		pem, err := os.ReadFile(ca)
-		pool := x509.NewCertPool()
-		check(err == nil && pool.AppendCertsFromPEM(pem), "CA for the control API", err)
-		hc.Transport = &nethttp.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
-	}
-	simStat := func(name string) int {
-		res, err := hc.Get(simURL + "/_sim/stats")
-		if err != nil {
-			return -1
-		}
-		defer res.Body.Close()
-		var m map[string]float64
-		if json.NewDecoder(res.Body).Decode(&m) != nil {
-			return -1
-		}
-		return int(m[name])
-	}
+	simURL, hc, simStat := s.url, s.hc, s.stat
 	const slowMs = 300
 	slowToken := func() bool { // the next token request waits slowMs in the simulator
 		res, err := hc.Post(simURL+"/_sim/faults", "application/json",
@@ -358,7 +280,7 @@ func TestScenarios(t *testing.T) {
 		} else {
 			check(cl.SetCAFile(ca) == nil, "life ca file")
 		}
-		check(cl.SetTimeoutMs(20000) == nil, "life timeout")
+		check(cl.SetTimeout(20*time.Second) == nil, "life timeout")
 		return cl
 	}
 	type freeWatch struct{ frees, early int32 }
@@ -407,7 +329,7 @@ func TestScenarios(t *testing.T) {
 		lq := NewQuery().Top(2)
 		check(lr.SetQuery(lq) == nil, "query on the orphan request")
 		lq.Close()
-		resp, err := lr.Send()
+		resp, err := lr.Send(ctx)
 		check(err == nil, "orphan request sends", err)
 		if resp != nil {
 			st, _ := resp.Status()
@@ -452,7 +374,7 @@ func TestScenarios(t *testing.T) {
 					return c.Threecx_client_authenticate(raw)
 				})
 			} else {
-				err = cl.Authenticate() // the last use of cl
+				err = cl.Authenticate(ctx) // the last use of cl
 			}
 		}()
 		close(stop)
@@ -472,7 +394,7 @@ func TestScenarios(t *testing.T) {
 		check(slowToken(), "slow token fault")
 		applied := simStat("faults_applied")
 		done := make(chan error, 1)
-		go func() { done <- cl.Authenticate() }()
+		go func() { done <- cl.Authenticate(ctx) }()
 		for i := 0; i < 500 && simStat("faults_applied") <= applied; i++ {
 			time.Sleep(2 * time.Millisecond) // until the simulator holds the token request
 		}
@@ -486,25 +408,21 @@ func TestScenarios(t *testing.T) {
 		check(atomic.LoadInt32(&w.frees) == 1, "second Close frees nothing")
 
 		// calls after Close: errors, never a crash
-		check(isClosed(cl.Authenticate(), "client"), "Authenticate after Close")
-		check(isClosed(cl.SetTimeoutMs(1000), "client"), "SetTimeoutMs after Close")
+		check(isClosed(cl.Authenticate(ctx), "client") && errors.Is(cl.Authenticate(ctx), ErrClosed), "Authenticate after Close")
+		check(isClosed(cl.SetTimeout(time.Second), "client"), "SetTimeout after Close")
 		u, err := cl.BaseURL()
 		check(u == "" && isClosed(err, "client"), "BaseURL after Close", u, err)
 		r, err := cl.NewRequest("GET", "/Users")
 		check(r == nil && isClosed(err, "client"), "NewRequest after Close", err)
 		_, err = cl.NewOperation("ListSecurityRefreshToken")
 		check(isClosed(err, "client"), "NewOperation after Close", err)
-		_, err = cl.Get("/SecurityTokens", nil)
+		_, err = cl.Get(ctx, "/SecurityTokens", nil)
 		check(isClosed(err, "client"), "Get after Close", err)
 		_, err = cl.Pager("/SecurityTokens", nil, 5)
 		check(isClosed(err, "client"), "Pager after Close", err)
 		called := false
 		err = cl.WithRaw(func(c.Struct_SS_threecx_client) error { called = true; return nil })
 		check(!called && isClosed(err, "client"), "WithRaw after Close", err)
-		var rp uintptr
-		err = c.Threecx_xapi_list_security_refresh_token(cl.Raw(), nil, &rp)
-		var e *Error
-		check(rp == 0 && errors.As(err, &e) && e.Code == EInvalidArgument, "Raw after Close is a NULL handle", err)
 	}
 	// the other handles after Close
 	if cl := newClient(); cl != nil {
@@ -514,7 +432,7 @@ func TestScenarios(t *testing.T) {
 		check(isClosed(r.SetQuery(q), "query"), "SetQuery with a closed query")
 		check(q.String() == "", "String of a closed query", q.String())
 		check(isClosed(q.Select("Id").Err(), "query"), "builder on a closed query")
-		resp, err := r.Send()
+		resp, err := r.Send(ctx)
 		check(err == nil && resp != nil, "send", err)
 		resp.Close()
 		_, err = resp.Body()
@@ -524,10 +442,10 @@ func TestScenarios(t *testing.T) {
 		pg, err := cl.Pager("/SecurityTokens", nil, 5)
 		check(err == nil, "pager", err)
 		pg.Close()
-		_, ok, err := pg.NextItem()
-		check(!ok && isClosed(err, "pager"), "NextItem after Close", err)
+		ok := pg.Next(ctx)
+		check(!ok && isClosed(pg.Err(), "pager"), "Next after Close", pg.Err())
 		r.Close()
-		_, err = r.Send()
+		_, err = r.Send(ctx)
 		check(isClosed(err, "request"), "Send after Close", err)
 		check(isClosed(r.SetBody("{}"), "request"), "SetBody after Close")
 		cl.Close()
@@ -548,14 +466,10 @@ func TestScenarios(t *testing.T) {
 					var err error
 					switch (g + i) % 3 {
 					case 0:
-						_, err = shared.Get("/SecurityTokens", NewQuery().Top(1))
+						_, err = shared.Get(ctx, "/SecurityTokens", NewQuery().Top(1))
 					case 1:
-						var rp uintptr
-						err = shared.WithRaw(func(raw c.Struct_SS_threecx_client) error {
-							return c.Threecx_xapi_list_security_refresh_token(raw, nil, &rp)
-						})
 						var resp *Response
-						if resp, err = TakeResponse(err, rp); resp != nil {
+						if resp, err = shared.JSON().ListSecurityRefreshToken(ctx, nil); resp != nil {
 							_, err = resp.Body()
 							resp.Close()
 						}

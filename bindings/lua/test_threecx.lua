@@ -22,16 +22,17 @@ os.remove(dir)
 os.execute("mkdir -p '" .. dir .. "'")
 local ready, ca, pidf = dir .. "/port", dir .. "/ca.pem", dir .. "/pid"
 local spec = os.getenv("THREECX_XAPI_SPEC")
-local cmd = string.format("'%s' --host 127.0.0.1 --port 0 --ready-file '%s' --client test:k3y-lua:SystemOwner --quiet %s %s",
+local cmd = string.format("'%s' --host 127.0.0.1 --port 0 --ready-file '%s' --client test:k3y-lua:SystemOwner --quiet " ..
+  "--fault '{\"path\":\"^/Slow\",\"latency_ms\":1500}' %s %s",
   sim_path, ready, http and "--http" or ("--ca-out '" .. ca .. "'"),
   spec and ("--spec '" .. spec .. "'") or "")
 os.execute(cmd .. " >/dev/null 2>&1 & echo $! > '" .. pidf .. "'")
-local pid = io.open(pidf):read("l")
+local pid = io.open(pidf):read("*l")
 local port
 for _ = 1, 1000 do
   local f = io.open(ready)
   if f then
-    port = tonumber(f:read("a"))
+    port = tonumber(f:read("*a"))
     f:close()
     if port then break end
   end
@@ -49,7 +50,7 @@ end
 -- 1. client ------------------------------------------------------------------
 local opts = http and { allow_http = true } or { ca_file = ca }
 opts.timeout_ms = 20000
-opts.max_response_bytes = 1 << 24
+opts.max_response_bytes = 16777216
 local client, err = threecx.client((http and "http://" or "https://") .. "127.0.0.1:" .. port,
   "test", "k3y-lua", opts)
 check(client ~= nil, "client created", err)
@@ -206,10 +207,135 @@ do
   client:delete("/WebsiteLinks('opts-check')")
 end
 
--- 10. TLS setters: a CA bundle from memory; a pinned key that is not the server's
+-- 10. strict integers: never a truncation, never SWIG text ------------------
+local function clean(e)
+  local m = e and e.message or ""
+  return not m:find("SWIG", 1, true) and not m:find("Error in ", 1, true) and not m:find("expected '", 1, true)
+    and not m:find("%.lua:%d+:")
+end
+for _, case in ipairs { { 2.9, "2.9" }, { "2.5", "a string" }, { "abc", "a string" }, { 2^70, "" }, { 0/0, "" } } do
+  local v = case[1]
+  local b10, e10 = client:call("GetUser", { params = { Id = v } })
+  check(b10 == nil and e10 and e10.name == "THREECX_E_INVALID_ARGUMENT" and e10.message:find("'Id'", 1, true)
+    and e10.message:find(case[2], 1, true) and clean(e10),
+    "call GetUser Id=" .. tostring(v) .. " refused naming Id", e10)
+  local r10 = client:request("GET", "/Users({Id})")
+  local ok10, pe10 = r10:param("Id", v, "int")
+  check(ok10 == nil and pe10 and pe10.message:find("'Id'", 1, true) and clean(pe10),
+    "request:param Id=" .. tostring(v) .. " as int refused", pe10)
+  -- the raw native function refuses too, in plain words
+  -- the raw native function raises, in plain words
+  ok10, pe10 = pcall(threecx.native.threecx_request_set_param_int, r10._h, "Id", v)
+  check(not ok10 and type(pe10) == "string" and pe10:find("must be an integer", 1, true)
+    and not pe10:find("SWIG", 1, true) and not pe10:find("expected '", 1, true),
+    "native set_param_int " .. tostring(v) .. " refused", pe10)
+  r10:close()
+end
+do
+  local b10, e10 = client:call("GetUser", { params = { Id = 1.0 } })  -- an integral float is an integer
+  check(b10 ~= nil or (e10 and e10.status == 404), "Id=1.0 is accepted as 1", e10)
+  local q10, qe10 = threecx.query { top = 2.5 }
+  check(q10 == nil and qe10 and qe10.message:find("'top'", 1, true), "query top=2.5 refused", qe10)
+  -- a wrong handle type through the idiomatic layer: an error table in plain words
+  local _, we = threecx.Request.body({ _h = {} }, "{}")
+  check(we and we.name == "THREECX_E_INVALID_ARGUMENT" and clean(we) and we.message:find("threecx_request_set_body", 1, true),
+    "a wrong handle type: plain words", we)
+end
+do
+  local pok, pe = pcall(client.items, client, "/Users", nil, 2.5)
+  check(not pok and type(pe) == "table" and pe.message:find("page_size", 1, true), "page size 2.5 refused", pe)
+end
+
+-- 11. options table, log callback, headers, decode, client_from_env --------
+do
+  local logs = {}
+  local base = (http and "http://" or "https://") .. "127.0.0.1:" .. port
+  local c11, e11 = threecx.client {
+    domain = base, client_id = "test", api_key = "k3y-lua",
+    ca_file = (not http) and ca or nil, allow_http = http or nil,
+    timeout = 20, connect_timeout = 5.5, max_response_bytes = 16777216, refresh_margin = 30,
+    user_agent = "lua-test/1", retry = { max_retries = 2, base_delay = 0.01, max_delay = 0.1, deadline = 5 },
+    log = function(level, msg) logs[#logs + 1] = { level, msg } end, log_level = "debug",
+  }
+  check(c11 ~= nil, "client from an options table", e11)
+  if c11 then
+    local b, st, hd = c11:get("/Users(1)")
+    check(b ~= nil and st == 200, "get with the options client", st)
+    check(hd and type(hd.ETag) == "string" and #hd.ETag > 0, "ETag header", hd and hd.ETag)
+    check(hd and hd["x-3cx-version"] ~= nil and hd["X-3CX-Version"] == hd["x-3cx-version"],
+      "headers by case-insensitive name", hd and hd["x-3cx-version"])
+    check(hd and hd["X-No-Such-Header"] == nil, "an absent header is nil")
+    check(#logs > 0, "log callback called", #logs)
+    local leak, badtype = false, false
+    for _, l in ipairs(logs) do
+      if l[2]:find("k3y-lua", 1, true) then leak = true end
+      if type(l[1]) ~= "number" or type(l[2]) ~= "string" then badtype = true end
+    end
+    check(not leak and not badtype, "log: (level, message), no API key")
+    -- call: body, status, headers
+    local cb, cst, chd = c11:call("GetUser", { params = { Id = 1 } })
+    check(cb and cst == 200 and chd and chd.ETag == hd.ETag, "call returns the headers (same ETag)", chd and chd.ETag)
+    -- decode
+    if threecx.json() then
+      local t, dst = c11:get("/SecurityTokens", { query = { top = 3 }, decode = true })
+      check(type(t) == "table" and type(t.value) == "table" and #t.value == 3 and dst == 200,
+        "decode = true returns a Lua table", t)
+      local n11 = 0
+      for item in c11:items("/SecurityTokens", { query = { select = "Id" }, decode = true }, 10) do
+        if type(item) == "table" and item.Id ~= nil then n11 = n11 + 1 end
+      end
+      check(n11 == 23, "items with decode = true: tables", n11)
+      local cu = c11:call("GetUser", { params = { Id = 1 }, decode = true })
+      check(type(cu) == "table" and cu.Id == 1, "call with decode = true", cu)
+    else
+      io.stderr:write("note: lua-cjson not installed for this Lua: decode not tested\n")
+    end
+    c11:close()
+  end
+  local c12, e12 = threecx.client { domain = base, client_id = "test", api_key = "k", timeout_sec = 3 }
+  check(c12 == nil and e12 and e12.message:find("timeout_sec", 1, true), "unknown option named", e12)
+  c12, e12 = threecx.client { domain = base, client_id = "test", api_key = "k", max_response_bytes = 1.5 }
+  check(c12 == nil and e12 and e12.message:find("max_response_bytes", 1, true), "non-integer option refused", e12)
+  c12, e12 = threecx.client { domain = base, client_id = "test", api_key = "k", retry = { tries = 2 } }
+  check(c12 == nil and e12 and e12.message:find("tries", 1, true), "unknown retry option named", e12)
+  -- client_from_env in a child process (Lua cannot set its own environment)
+  local interp = arg and arg[-1] or "lua"
+  local lpath, cpath = package.path:gsub("'", ""), package.cpath:gsub("'", "")
+  local script = dir .. "/env.lua"
+  local f = io.open(script, "w")
+  f:write(string.format("package.path=%q package.cpath=%q\n", lpath, cpath))
+  f:write([[local t = require "threecx"
+local c, e = t.client_from_env()
+if not c then print("ERR " .. tostring(e)) os.exit(1) end
+local b, st = c:get("/Users(1)")
+print(st or tostring(b) .. " " .. tostring(st))]])
+  f:close()
+  local envs = string.format("THREECX_DOMAIN='%s' THREECX_CLIENT_ID=test THREECX_API_KEY=k3y-lua %s",
+    base, http and "THREECX_ALLOW_HTTP=1" or ("THREECX_CA_FILE='" .. ca .. "'"))
+  local pipe = io.popen(envs .. " '" .. interp .. "' '" .. script .. "' 2>&1")
+  local out = pipe:read("*a")
+  pipe:close()
+  check(out:match("^200") ~= nil, "client_from_env honours THREECX_CA_FILE / THREECX_ALLOW_HTTP", out)
+  pipe = io.popen("env -u THREECX_DOMAIN '" .. interp .. "' '" .. script .. "' 2>&1")
+  out = pipe:read("*a")
+  pipe:close()
+  check(out:find("THREECX_DOMAIN", 1, true) ~= nil, "client_from_env without THREECX_DOMAIN names it", out)
+end
+
+-- 12. a per-call deadline (the simulator answers /Slow with a 404 after 1.5 s)
+do
+  local b12, e12 = client:get("/Slow", { deadline = 0.3 })
+  check(b12 == nil and e12 and e12.name == "THREECX_E_TIMEOUT", "deadline = 0.3 on a slow call: THREECX_E_TIMEOUT", e12)
+  b12, e12 = client:get("/Slow")
+  check(b12 == nil and e12 and e12.status == 404, "without a deadline the slow call answers (404)", e12)
+  b12, e12 = client:get("/Slow", { deadline = -1 })
+  check(b12 == nil and e12 and e12.message:find("deadline", 1, true), "a negative deadline is refused", e12)
+end
+
+-- 13. TLS setters: a CA bundle from memory; a pinned key that is not the server's
 if not http then
   local f = assert(io.open(ca, "rb"))
-  local pem = f:read("a")
+  local pem = f:read("*a")
   f:close()
   local base = "https://127.0.0.1:" .. port
   local c10, e10 = threecx.client(base, "test", "k3y-lua", { ca_pem = pem, timeout_ms = 20000 })

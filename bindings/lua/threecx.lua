@@ -5,9 +5,29 @@
 --     status = 404, odata_code = "NotFound", odata_message = "...", body = "..." }
 -- (status/odata_* only for HTTP errors). Objects free their handle in __gc
 -- (or at once with :close(), also used by Lua 5.4 `<close>` variables).
+-- Runs on Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT. Integer arguments are strict:
+-- 2.5, "2" or 2^70 where an integer is expected is an error naming the
+-- argument, never a truncation.
 local native = require "threecx_native"
 
 local M = { native = native }
+
+local pack = table.pack or function(...) return { n = select("#", ...), ... } end
+local unpack = table.unpack or unpack
+
+-- true for a number without a fraction (Lua 5.3+ floats like 2.0 included)
+local function is_integer(v)
+  if type(v) ~= "number" then return false end
+  if math.type then return math.type(v) == "integer" or (v == math.floor(v) and v > -2^63 and v < 2^63) end
+  return v == math.floor(v) and v > -2^63 and v < 2^63
+end
+M.is_integer = is_integer
+
+-- what v is, for error messages (never the value of a string: it may be a secret)
+local function describe_value(v)
+  if type(v) == "number" then return tostring(v) end
+  return "a " .. type(v)
+end
 
 local ErrorMT = {}
 ErrorMT.__index = ErrorMT
@@ -18,24 +38,39 @@ ErrorMT.__tostring = function(e)
 end
 M.Error = ErrorMT
 
+-- A raised argument error of the native module, in plain words: SWIG's own
+-- checks ("Error in f (arg 2), expected 'x' got 'y'") are reworded, the
+-- "file:line:" prefix dropped.
+local function clean_message(m)
+  m = tostring(m):gsub("^[^:]*:%d+: ", "")
+  local fn, n, want, got = m:match("^Error in ([%w_]+) %(arg (%d+)%), expected '([^']*)' got '([^']*)'")
+  if fn then
+    want = want:gsub("^SWIGTYPE_p_", ""):gsub("^const ", ""):gsub(" %*$", " handle"):gsub("^char handle$", "string")
+    return string.format("%s: argument %s must be a %s, got a %s", fn, n, want, got)
+  end
+  local fn2, a, b, c = m:match("^Error in ([%w_]+) expected (%d+)%.%.(%d+) args, got (%d+)")
+  if fn2 then return string.format("%s: takes %s to %s arguments, got %s", fn2, a, b, c) end
+  return m
+end
+
 local function mkerr(e)
   if type(e) ~= "table" then
-    -- a SWIG argument check (wrong Lua type): report it as an invalid argument
+    -- an argument check of the native module (wrong Lua type, not an integer)
     e = { code = native.THREECX_E_INVALID_ARGUMENT, name = "THREECX_E_INVALID_ARGUMENT",
-          message = tostring(e) }
+          message = clean_message(e) }
   end
   return setmetatable(e, ErrorMT)
 end
 
 -- Calls a raw function; returns its values, or nil, err, <outs...>.
 local function call(f, ...)
-  local r = table.pack(pcall(f, ...))
+  local r = pack(pcall(f, ...))
   if not r[1] then return nil, mkerr(r[2]) end
   if r[2] == nil and type(r[3]) == "table" then
     r[3] = mkerr(r[3])
-    return table.unpack(r, 2, r.n)
+    return unpack(r, 2, r.n)
   end
-  return table.unpack(r, 2, r.n)
+  return unpack(r, 2, r.n)
 end
 
 -- Objects -------------------------------------------------------------------
@@ -55,7 +90,12 @@ local function class(free_fn)
   return C
 end
 
-local function wrap(C, h) return setmetatable({ _h = h }, C) end
+-- sink: the log sink of the client the object was made from, kept alive
+-- as long as the object (the C library logs through it)
+local function wrap(C, h, sink) return setmetatable({ _h = h, _sink = sink }, C) end
+local function new_error(name, msg)
+  return mkerr { code = native[name], name = name, message = msg }
+end
 
 local Client = class("threecx_client_free")
 local Query = class("threecx_query_free")
@@ -83,6 +123,11 @@ function M.query(t)
     local v = t and t[k]
     if v ~= nil then
       if k == "count" then v = v and 1 or 0 end
+      if (k == "top" or k == "skip") and not is_integer(v) then
+        q:close()
+        return nil, new_error("THREECX_E_INVALID_ARGUMENT",
+          string.format("query option '%s' must be an integer, got %s", k, describe_value(v)))
+      end
       local ok, e = call(native[query_setters[k]], h, v)
       if not ok then q:close(); return nil, e end
     end
@@ -90,9 +135,7 @@ function M.query(t)
   for k in pairs(t or {}) do
     if not query_setters[k] and k ~= "params" then
       q:close()
-      return nil, mkerr { code = native.THREECX_E_INVALID_ARGUMENT,
-                          name = "THREECX_E_INVALID_ARGUMENT",
-                          message = "unknown query option '" .. tostring(k) .. "'" }
+      return nil, new_error("THREECX_E_INVALID_ARGUMENT", "unknown query option '" .. tostring(k) .. "'")
     end
   end
   if t and t.params then
@@ -117,45 +160,146 @@ end
 
 -- Client --------------------------------------------------------------------
 
---- threecx.client(domain, client_id, api_key [, opts])
--- opts: allow_http, ca_file, ca_path, ca_pem (PEM text), pinned_public_key, timeout_ms,
---       max_response_bytes, connect_timeout_ms, user_agent, insecure_skip_tls_verify
-function M.client(domain, id, key, opts)
-  local h, err = call(native.threecx_client_new, domain, id, key)
-  if not h then return nil, err end
-  local c = wrap(Client, h)
-  opts = opts or {}
-  local setters = {
-    { "allow_http", "threecx_client_allow_http", function(v) return v and 1 or 0 end },
-    { "ca_file", "threecx_client_set_ca_file" },
-    { "ca_path", "threecx_client_set_ca_path" },
-    { "pinned_public_key", "threecx_client_set_pinned_public_key" },
-    { "timeout_ms", "threecx_client_set_timeout_ms" },
-    { "max_response_bytes", "threecx_client_set_max_response_bytes" },
-    { "connect_timeout_ms", "threecx_client_set_connect_timeout_ms" },
-    { "user_agent", "threecx_client_set_user_agent" },
-    { "insecure_skip_tls_verify", "threecx_client_set_insecure_skip_tls_verify",
-      function(v) return v and 1 or 0 end },
-  }
-  for _, s in ipairs(setters) do
-    local v = opts[s[1]]
-    if v ~= nil then
-      if s[3] then v = s[3](v) end
-      local ok, e = call(native[s[2]], h, v)
-      if not ok then c:close(); return nil, e end
+local function flag(v) return v and 1 or 0 end
+local function ms(v) return math.floor(v * 1000 + 0.5) end  -- seconds -> ms
+
+-- Client options: name -> { native setter, convert, kind } (kind checks the
+-- value: "int" strict integer, "seconds" a number >= 0, "string", "bool").
+local CLIENT_OPTIONS = {
+  allow_http = { "threecx_client_allow_http", flag, "bool" },
+  insecure_skip_tls_verify = { "threecx_client_set_insecure_skip_tls_verify", flag, "bool" },
+  ca_file = { "threecx_client_set_ca_file", nil, "string" },
+  ca_path = { "threecx_client_set_ca_path", nil, "string" },
+  pinned_public_key = { "threecx_client_set_pinned_public_key", nil, "string" },
+  user_agent = { "threecx_client_set_user_agent", nil, "string" },
+  timeout = { "threecx_client_set_timeout_ms", ms, "seconds" },
+  connect_timeout = { "threecx_client_set_connect_timeout_ms", ms, "seconds" },
+  timeout_ms = { "threecx_client_set_timeout_ms", nil, "int" },
+  connect_timeout_ms = { "threecx_client_set_connect_timeout_ms", nil, "int" },
+  max_response_bytes = { "threecx_client_set_max_response_bytes", nil, "int" },
+  refresh_margin = { "threecx_client_set_refresh_margin", nil, "int" },
+}
+local RETRY_OPTIONS = { max_retries = "int", base_delay = "seconds", max_delay = "seconds", deadline = "seconds" }
+M.LOG = { none = 0, error = 1, warn = 2, info = 3, debug = 4, trace = 5 }
+
+local function check_kind(where, v, kind)
+  local ok
+  if kind == "int" then ok = is_integer(v)
+  elseif kind == "seconds" then ok = type(v) == "number" and v >= 0 and v == v
+  elseif kind == "string" then ok = type(v) == "string"
+  elseif kind == "bool" then ok = type(v) == "boolean"
+  elseif kind == "function" then ok = type(v) == "function"
+  elseif kind == "table" then ok = type(v) == "table" end
+  if ok then return true end
+  local what = ({ int = "an integer", seconds = "a number of seconds >= 0", string = "a string",
+                  bool = "a boolean", ["function"] = "a function", table = "a table" })[kind]
+  return nil, new_error("THREECX_E_INVALID_ARGUMENT",
+    string.format("%s must be %s, got %s", where, what, describe_value(v)))
+end
+
+local function apply_options(c, opts)
+  local h = c._h
+  for k, v in pairs(opts) do
+    local spec = CLIENT_OPTIONS[k]
+    if spec then
+      local ok, e = check_kind("option '" .. k .. "'", v, spec[3])
+      if not ok then return nil, e end
+      if spec[2] then v = spec[2](v) end
+      ok, e = call(native[spec[1]], h, v)
+      if not ok then return nil, e end
+    elseif k == "ca_pem" then  -- PEM text: a CA bundle from memory
+      local ok, e = check_kind("option 'ca_pem'", v, "string")
+      if not ok then return nil, e end
+      ok, e = call(native.threecx_client_set_ca_pem, h, v, #v)
+      if not ok then return nil, e end
+    elseif k == "retry" then
+      local ok, e = check_kind("option 'retry'", v, "table")
+      if not ok then return nil, e end
+      for rk, rv in pairs(v) do
+        if not RETRY_OPTIONS[rk] then
+          return nil, new_error("THREECX_E_INVALID_ARGUMENT", "unknown retry option '" .. tostring(rk) .. "'")
+        end
+        ok, e = check_kind("retry option '" .. rk .. "'", rv, RETRY_OPTIONS[rk])
+        if not ok then return nil, e end
+      end
+      ok, e = call(native.threecx_client_set_retry, h, v.max_retries or 3,
+        ms(v.base_delay or 0.25), ms(v.max_delay or 30), ms(v.deadline or 120))
+      if not ok then return nil, e end
+    elseif k == "log" then
+      local ok, e = check_kind("option 'log'", v, "function")
+      if not ok then return nil, e end
+      local level = opts.log_level or M.LOG.info
+      if type(level) == "string" then level = M.LOG[level] end
+      ok, e = check_kind("option 'log_level'", level, "int")
+      if not ok then return nil, e end
+      local sink
+      ok, e, sink = call(native.threecx_lua_set_log, h, level, v)
+      if not ok then return nil, e end
+      c._sink = sink
+    elseif k == "decode" then
+      if v and not M.json() then
+        return nil, new_error("THREECX_E_UNSUPPORTED", "option 'decode' needs lua-cjson (require 'cjson' failed)")
+      end
+      c._decode = v and true or nil
+    elseif k ~= "log_level" and k ~= "domain" and k ~= "client_id" and k ~= "api_key" then
+      return nil, new_error("THREECX_E_INVALID_ARGUMENT", "unknown client option '" .. tostring(k) .. "'")
     end
-  end
-  if opts.ca_pem ~= nil then
-    local ok, e = call(native.threecx_client_set_ca_pem, h, opts.ca_pem, #opts.ca_pem)
-    if not ok then c:close(); return nil, e end
   end
   return c
 end
 
-function M.client_from_env()
+local cjson_module
+--- threecx.json() -> the lua-cjson module, or nil when it is not installed
+function M.json()
+  if cjson_module == nil then
+    local ok, m = pcall(require, "cjson")
+    cjson_module = ok and m or false
+  end
+  return cjson_module or nil
+end
+
+--- threecx.client{domain=, client_id=, api_key= [, option = value ...]}
+--- threecx.client(domain, client_id, api_key [, options])
+-- Options (every client option of libthreecx):
+--   ca_file, ca_path, ca_pem (PEM text), pinned_public_key ("sha256//...")
+--   (strings), allow_http, insecure_skip_tls_verify (booleans),
+--   timeout, connect_timeout (seconds, may be fractional; or timeout_ms,
+--   connect_timeout_ms in integer ms), max_response_bytes, refresh_margin
+--   (integers), user_agent (string),
+--   retry = { max_retries = 3, base_delay = 0.25, max_delay = 30, deadline = 120 } (seconds),
+--   log = function(level, message) end with log_level (threecx.LOG.* or
+--   "error".."trace", default "info"), decode = true (results as Lua tables,
+--   needs lua-cjson).
+-- An unknown option or a value of the wrong type is an error naming it.
+function M.client(domain, id, key, opts)
+  if type(domain) == "table" then
+    opts = domain
+    domain, id, key = opts.domain, opts.client_id, opts.api_key
+  end
+  opts = opts or {}
+  local h, err = call(native.threecx_client_new, domain, id, key)
+  if not h then return nil, err end
+  local c = wrap(Client, h)
+  local ok, e = apply_options(c, opts)
+  if not ok then c:close(); return nil, e end
+  return c
+end
+
+--- threecx.client_from_env([options]) reads the variables the threecx
+-- command-line tool reads: THREECX_DOMAIN, THREECX_CLIENT_ID,
+-- THREECX_API_KEY, THREECX_CA_FILE (a CA bundle) and THREECX_ALLOW_HTTP=1;
+-- options as for threecx.client override them.
+function M.client_from_env(opts)
   local h, err = call(native.threecx_client_new_from_env)
   if not h then return nil, err end
-  return wrap(Client, h)
+  local c = wrap(Client, h)
+  local env = {}
+  if os.getenv("THREECX_CA_FILE") and os.getenv("THREECX_CA_FILE") ~= "" then env.ca_file = os.getenv("THREECX_CA_FILE") end
+  if os.getenv("THREECX_ALLOW_HTTP") == "1" then env.allow_http = true end
+  for k, v in pairs(opts or {}) do env[k] = v end
+  local ok, e = apply_options(c, env)
+  if not ok then c:close(); return nil, e end
+  return c
 end
 
 function Client:base_url() return call(native.threecx_client_base_url, self._h) end
@@ -168,17 +312,18 @@ local function fill_request(r, opts)
   if opts.query then steps[#steps + 1] = { r.query, opts.query } end
   for name, v in pairs(opts.headers or {}) do steps[#steps + 1] = { r.header, name, v } end
   if opts.body then steps[#steps + 1] = { r.body, opts.body } end
+  if opts.deadline then steps[#steps + 1] = { r.deadline, opts.deadline } end
   for _, st in ipairs(steps) do
-    local ok, e = st[1](r, table.unpack(st, 2))
+    local ok, e = st[1](r, unpack(st, 2))
     if not ok then return nil, e end
   end
   return r
 end
 
 -- A Request around a new handle h (or the error of making it), filled from opts.
-local function new_request(h, err, opts)
+local function new_request(h, err, opts, sink)
   if not h then return nil, err end
-  local r = wrap(Request, h)
+  local r = wrap(Request, h, sink)
   local ok, e = fill_request(r, opts)
   if not ok then r:close(); return nil, e end
   return r
@@ -187,27 +332,73 @@ end
 --- client:request(method, path [, {params=, query=, headers=, body=}]) -> Request
 function Client:request(method, path, opts)
   local h, err = call(native.threecx_request_new, self._h, method, path)
-  return new_request(h, err, opts)
+  return new_request(h, err, opts, self._sink)
 end
 
 --- client:op(operation_id [, opts]) -> Request, checked against the catalog
 function Client:op(operation_id, opts)
   local h, err = call(native.threecx_request_new_op, self._h, operation_id)
-  return new_request(h, err, opts)
+  return new_request(h, err, opts, self._sink)
+end
+
+-- decode (client option or per call opts.decode): the body as a Lua table
+-- (JSON null as threecx.json().null); an empty body stays "".
+local function wants_decode(self, opts)
+  if opts and opts.decode ~= nil then return opts.decode end
+  return self._decode
+end
+
+local function decode_body(body)
+  if body == nil or body == "" then return body end
+  local cjson = M.json()
+  if not cjson then
+    return nil, new_error("THREECX_E_UNSUPPORTED", "decode = true needs lua-cjson (require 'cjson' failed)")
+  end
+  local ok, v = pcall(cjson.decode, body)
+  if not ok then return nil, new_error("THREECX_E_PROTOCOL", "the answer is not JSON: " .. clean_message(v)) end
+  return v
+end
+
+-- body, status, headers of a sent Response (the headers table keeps it open)
+local function result(self, resp, opts)
+  local body, e = resp:body()
+  if body == nil then resp:close(); return nil, e end
+  local status = resp:status()
+  local headers = resp:headers()
+  if wants_decode(self, opts) then
+    local d, de = decode_body(body)
+    if de then return nil, de end
+    body = d
+  end
+  return body, status, headers
+end
+
+-- only the request options (decode is the caller's, not the request's)
+local REQUEST_OPTS = { params = true, query = true, headers = true, body = true, decode = true, deadline = true }
+local function request_opts(opts)
+  for k in pairs(opts or {}) do
+    if not REQUEST_OPTS[k] then
+      return nil, new_error("THREECX_E_INVALID_ARGUMENT", "unknown request option '" .. tostring(k) .. "'")
+    end
+  end
+  return true
 end
 
 local function send_body(self, method, path, opts)
+  local okk, oe = request_opts(opts)
+  if not okk then return nil, oe end
   local r, err = self:request(method, path, opts)
   if not r then return nil, err end
   local resp, e = r:send()
   r:close()
   if not resp then return nil, e end
-  local body, e2 = resp:body()
-  resp:close()
-  return body, e2
+  return result(self, resp, opts)
 end
 
---- client:get(path [, opts]) -> body string, or nil, err
+--- client:get(path [, {params=, query=, headers=, body=, deadline=, decode=}])
+--   -> body, status, headers; or nil, err
+-- body: the JSON text (a Lua table with decode = true); headers: a table
+-- read by case-insensitive name (headers.ETag, headers["odata-version"]).
 function Client:get(path, opts) return send_body(self, "GET", path, opts) end
 function Client:delete(path, opts) return send_body(self, "DELETE", path, opts) end
 -- opts with body set, as a new table (the caller's is never changed)
@@ -226,11 +417,12 @@ M.null = setmetatable({}, { __tostring = function() return "threecx.null" end })
 
 local KIND_OF_TYPE  -- catalog parameter type -> Request:param kind
 
---- client:call(operation_id [, {params=, query=, headers=, body=}])
---   -> body string, status   (or nil, err)
+--- client:call(operation_id [, {params=, query=, headers=, body=, deadline=, decode=}])
+--   -> body, status, headers   (or nil, err)
 -- Sends one operation of the catalog. Parameters are given by their spec
 -- names and rendered by their catalog type (a date-time or GUID parameter
--- takes a string, threecx.null sends null), so
+-- takes a string, threecx.null sends null; an int32 parameter takes an
+-- integer only: 2.5, "2" or "abc" is nil, err naming it), so
 --   c:call("GetLogs", { params = { startDate = "2026-01-01T00:00:00Z",
 --     endDate = "2026-01-02T00:00:00Z", extension = threecx.null,
 --     call = threecx.null, severity = threecx.null } })
@@ -243,8 +435,11 @@ function Client:call(operation_id, opts)
     [native.THREECX_TYPE_BOOL] = "bool", [native.THREECX_TYPE_GUID] = "guid",
     [native.THREECX_TYPE_DATETIME] = "datetime",
   }
+  local okk, oe = request_opts(opts)
+  if not okk then return nil, oe end
   local h, e = call(native.threecx_request_new_op, self._h, operation_id)
-  local r, e2 = new_request(h, e, { query = opts.query, headers = opts.headers, body = opts.body })
+  local r, e2 = new_request(h, e, { query = opts.query, headers = opts.headers, body = opts.body,
+                                    deadline = opts.deadline }, self._sink)
   if not r then return nil, e2 end
   local kinds = {}
   for _, p in ipairs(op.params) do kinds[p.name] = KIND_OF_TYPE[p.type] end
@@ -252,24 +447,32 @@ function Client:call(operation_id, opts)
     -- an unknown name is refused by the library (kind nil: guessed from v)
     local ok, pe
     if v == M.null then ok, pe = r:param(name, nil, "null")
+    elseif kinds[name] == "int" and not is_integer(v) then
+      ok, pe = nil, new_error("THREECX_E_INVALID_ARGUMENT",
+        string.format("%s: parameter '%s' must be an integer, got %s", operation_id, name, describe_value(v)))
     else ok, pe = r:param(name, v, kinds[name]) end
     if not ok then r:close(); return nil, pe end
   end
   local resp, se = r:send()
   r:close()
   if not resp then return nil, se end
-  local body, status = resp:body(), resp:status()
-  resp:close()
-  return body, status
+  return result(self, resp, opts)
 end
 
 function Client:pager(path, opts, page_size)
+  page_size = page_size or 100
+  local okk, oe = check_kind("page_size", page_size, "int")
+  if not okk then return nil, oe end
+  okk, oe = request_opts(opts)
+  if not okk then return nil, oe end
   local r, err = self:request("GET", path, opts)
   if not r then return nil, err end
-  local h, e = call(native.threecx_pager_new, r._h, page_size or 100)
+  local h, e = call(native.threecx_pager_new, r._h, page_size)
   r:close()
   if not h then return nil, e end
-  return wrap(Pager, h)
+  local p = wrap(Pager, h, self._sink)
+  p._decode = wants_decode(self, opts)
+  return p
 end
 
 --- for item in client:items(path [, opts [, page_size]]) do ... end
@@ -281,7 +484,12 @@ function Client:items(path, opts, page_size)
   return function()
     local item, e = p:next_item()
     if e then p:close(); error(e, 2) end
-    if item == nil then p:close() end
+    if item == nil then p:close(); return nil end
+    if p._decode then
+      local d, de = decode_body(item)
+      if de then p:close(); error(de, 2) end
+      item = d
+    end
     return item
   end
 end
@@ -293,15 +501,18 @@ end
 -- "null" (default for value == nil)
 function Request:param(name, value, kind)
   if kind == nil then
-    local t = math.type(value) or type(value)
-    kind = ({ integer = "int", boolean = "bool", ["nil"] = "null" })[t] or "string"
+    if type(value) == "number" then kind = "int"
+    else kind = ({ boolean = "bool", ["nil"] = "null" })[type(value)] or "string" end
   end
   if kind == "null" then return call(native.threecx_request_set_param_null, self._h, name) end
+  if kind == "int" and not is_integer(value) then
+    return nil, new_error("THREECX_E_INVALID_ARGUMENT",
+      string.format("parameter '%s' must be an integer, got %s", tostring(name), describe_value(value)))
+  end
   if kind == "bool" then value = value and 1 or 0 end
   local f = native["threecx_request_set_param_" .. kind]
   if not f then
-    return nil, mkerr { code = native.THREECX_E_INVALID_ARGUMENT, name = "THREECX_E_INVALID_ARGUMENT",
-                        message = "unknown parameter kind '" .. tostring(kind) .. "'" }
+    return nil, new_error("THREECX_E_INVALID_ARGUMENT", "unknown parameter kind '" .. tostring(kind) .. "'")
   end
   return call(f, self._h, name, value)
 end
@@ -312,6 +523,14 @@ function Request:query(q)
   local ok, e = call(native.threecx_request_set_query, self._h, qq._h)
   if qq ~= q then qq:close() end
   return ok, e
+end
+--- r:deadline(seconds): bounds each send of this request (token, retries
+-- and waits included), replacing the client's timeout; past it the call
+-- fails with THREECX_E_TIMEOUT. 0 = the client's timeout.
+function Request:deadline(seconds)
+  local ok, e = check_kind("deadline", seconds, "seconds")
+  if not ok then return nil, e end
+  return call(native.threecx_request_set_deadline_ms, self._h, ms(seconds))
 end
 function Request:header(name, value) return call(native.threecx_request_add_header, self._h, name, value) end
 function Request:body(json) return call(native.threecx_request_set_body, self._h, json) end
@@ -350,6 +569,18 @@ function Response:status() return call(native.threecx_response_status, self._h) 
 function Response:body() return call(native.threecx_response_body, self._h) end
 function Response:bytes() return call(native.threecx_response_body_bytes, self._h) end
 function Response:header(name) return call(native.threecx_response_header, self._h, name) end
+
+local HeadersMT = {}
+HeadersMT.__index = function(t, name)
+    local resp = rawget(t, HeadersMT)
+    if type(name) ~= "string" or not resp or not rawget(resp, "_h") then return nil end
+    local v = call(native.threecx_response_header, resp._h, name)
+    return v
+  end
+--- resp:headers() -> a table of the response headers read by
+-- case-insensitive name (h.ETag, h["OData-Version"]); nil when absent. It
+-- keeps the response open until it is collected (or resp:close()).
+function Response:headers() return setmetatable({ [HeadersMT] = self }, HeadersMT) end
 -- An optional string: nil when absent (THREECX_E_NOT_FOUND: e.g. a body
 -- that is not an OData error), nil, err for real errors (a closed response).
 local function opt_str(f, h)

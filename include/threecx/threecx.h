@@ -41,7 +41,9 @@
  *     before the client is shared. A threecx_query, threecx_request,
  *     threecx_response or threecx_pager must be used by one thread at a time
  *     (different threads may each use their own). Handles may be freed in any
- *     order: a request or pager keeps its client's internals alive.
+ *     order: a request or pager keeps its client's internals alive. A
+ *     threecx_cancel is the exception: it is meant to be triggered from any
+ *     thread while another thread's call uses it.
  *     threecx_last_error() is per thread.
  *
  *  6. Secrets. The API key and access tokens never appear in log messages,
@@ -102,7 +104,8 @@ extern "C" {
                                          it may or may not have been applied */
 #define THREECX_E_RETRY_LATER 23      /* the server asked to wait past the
                                          retry deadline (Retry-After) */
-#define THREECX_E__LAST 23            /* highest code in this version */
+#define THREECX_E_CANCELLED 24        /* a cancel token stopped the call */
+#define THREECX_E__LAST 24            /* highest code in this version */
 /* Out of memory: every allocation of libthreecx itself (its C++ objects and
  * strings, its copies of response bodies and headers, the JSON documents it
  * parses with cJSON, option strings it hands to libcurl) that fails makes
@@ -376,6 +379,33 @@ THREECX_API int threecx_query_to_string(const threecx_query *query,
 typedef struct threecx_request threecx_request;
 typedef struct threecx_response threecx_response;
 
+/* ------------------------------------------------------------------------ */
+/* Cancellation: a token that aborts, from any thread, the calls of every
+ * request and pager it is attached to. */
+
+typedef struct threecx_cancel threecx_cancel;
+
+/* A new, untriggered cancel token. Attach it with threecx_request_set_cancel
+ * or threecx_pager_set_cancel (any number of requests and pagers may share
+ * one), then trigger it from any thread. Free with threecx_cancel_free(). */
+THREECX_API int threecx_cancel_new(threecx_cancel **out);
+/* Triggers the token: every call in flight on a request or pager holding it
+ * stops within about 100 ms, whatever the timeouts (the connection is
+ * closed, a retry wait or a wait for another thread's token fetch ends), and
+ * fails with THREECX_E_CANCELLED; later calls fail at once the same way.
+ * Thread-safe and idempotent; not async-signal-safe (do not call it from a
+ * signal handler). A token stays triggered: use a new one for new work.
+ * A token fetch cancelled half-way leaves the client usable: the next call
+ * fetches a token again, and other threads waiting for that fetch are not
+ * failed by it. */
+THREECX_API int threecx_cancel_trigger(threecx_cancel *token);
+/* *out = 1 once the token was triggered, else 0. Thread-safe. */
+THREECX_API int threecx_cancel_is_triggered(const threecx_cancel *token,
+                                            int32_t *out);
+/* Releases the caller's reference (NULL is fine). Requests and pagers that
+ * hold the token keep it alive until they are freed or detached. */
+THREECX_API void threecx_cancel_free(threecx_cancel *token);
+
 /* A request for `method` ("GET", "POST", "PATCH", "DELETE", "PUT") and
  * `path` relative to /xapi/v1, e.g. "/Users({Id})/Pbx.GetPhoneSecret()".
  * {name} placeholders are filled by threecx_request_set_param_*.
@@ -422,6 +452,32 @@ THREECX_API int threecx_request_add_header(threecx_request *request,
  * and a message giving the byte offset, line and column. NULL removes it. */
 THREECX_API int threecx_request_set_body(threecx_request *request,
                                          const char *json);
+/* Attaches a cancel token to the request (replacing an earlier one; NULL
+ * detaches). The request holds its own reference. Applies to every send,
+ * send_to_file and send_to_callback of the request, and to pagers created
+ * from it afterwards (threecx_pager_new copies it). */
+THREECX_API int threecx_request_set_cancel(threecx_request *request,
+                                           threecx_cancel *token);
+/* Download progress: receives the body bytes received so far in this
+ * exchange and the total announced by Content-Length (-1 when the server
+ * did not say). */
+typedef void (*threecx_progress_fn)(void *user_data, int64_t received,
+                                    int64_t total);
+/* Sets the download progress callback: called on the sending thread each
+ * time body bytes arrive (buffered or streamed, every status); a retried
+ * exchange starts again from 0. It must not call into the same request.
+ * fn NULL removes it. Copied by threecx_pager_new. */
+THREECX_API int threecx_request_set_progress(threecx_request *request,
+                                             threecx_progress_fn fn,
+                                             void *user_data);
+/* Deadline of each send of this request, in milliseconds from the moment it
+ * starts: it bounds the whole call (waiting for or fetching a token, every
+ * retry and its waits) and replaces the client's total timeout
+ * (threecx_client_set_timeout_ms) for it. Past it the call fails with
+ * THREECX_E_TIMEOUT. 0 (the default) = the client's timeout; at most
+ * 2147483647. Copied by threecx_pager_new, where it bounds each page fetch. */
+THREECX_API int threecx_request_set_deadline_ms(threecx_request *request,
+                                                int64_t ms);
 /* Whether the request may be sent more than once. By default (-1) GET, PUT
  * and a DELETE carrying If-Match may be repeated by the retries; POST,
  * PATCH and a DELETE without If-Match are sent at most once: they are
@@ -470,6 +526,19 @@ THREECX_API int threecx_response_body_size(const threecx_response *response,
  * Free with threecx_free(). */
 THREECX_API int threecx_response_header(const threecx_response *response,
                                         const char *name, char **out);
+/* Number of header fields of the response, in the order received (a
+ * repeated field counts once per occurrence; the status line is not a
+ * header). */
+THREECX_API int threecx_response_header_count(const threecx_response *response,
+                                              size_t *out);
+/* Header field `index` (0 .. count-1): *name and *value are borrowed,
+ * NUL-terminated, as received (value without surrounding blanks), and
+ * valid until threecx_response_free(); do not free them. Either of name
+ * and value may be NULL when not wanted. Index out of range:
+ * THREECX_E_NOT_FOUND, *name and *value NULL. */
+THREECX_API int threecx_response_header_at(const threecx_response *response,
+                                           size_t index, const char **name,
+                                           const char **value);
 /* The answer's Retry-After in milliseconds (delta-seconds or an HTTP date,
  * 0 for a date in the past); THREECX_E_NOT_FOUND when absent or
  * unparsable. After THREECX_E_RETRY_LATER this is the server's delay. */
@@ -477,7 +546,10 @@ THREECX_API int threecx_response_retry_after_ms(
     const threecx_response *response, int64_t *out);
 /* The OData error of a non-2xx answer: error.code, error.message and
  * error.details (a JSON array, "[]" when absent). THREECX_E_NOT_FOUND when
- * the body carries no OData error. Free with threecx_free(). */
+ * the body carries no OData error. Free with threecx_free(). Being error
+ * text, they are scrubbed like threecx_last_error(): the API key, the
+ * current and previous tokens and any Bearer value echoed by the server
+ * read [REDACTED] (the body, threecx_response_body, is left as received). */
 THREECX_API int threecx_response_error_code(const threecx_response *response,
                                             char **out);
 THREECX_API int threecx_response_error_message(
@@ -507,6 +579,12 @@ THREECX_API int threecx_pager_next_item(threecx_pager *pager, char **out);
 /* @odata.count as last reported by the server; THREECX_E_NOT_FOUND before
  * the first page or when the server sent none. */
 THREECX_API int threecx_pager_total(const threecx_pager *pager, int64_t *out);
+/* Attaches a cancel token to the pager's requests (replacing the one it
+ * copied from its request; NULL detaches). A cancelled next_page/next_item
+ * fails with THREECX_E_CANCELLED and the pager stays where it was: with a
+ * new token (or none) the walk can go on. */
+THREECX_API int threecx_pager_set_cancel(threecx_pager *pager,
+                                         threecx_cancel *token);
 /* After next_page/next_item returned THREECX_E_HTTP: that answer (status,
  * OData error, headers, body) as a new response the caller frees with
  * threecx_response_free(). THREECX_E_NOT_FOUND when the last fetch was not

@@ -49,7 +49,7 @@ Token parse_token_response(const char *body, size_t size) {
   return t;
 }
 
-std::string TokenCache::get(const Fetch &fetch, uint64_t *generation) {
+std::string TokenCache::get(const Fetch &fetch, uint64_t *generation, const CallControl *ctl) {
   std::unique_lock<std::mutex> lk(mu_);
   for (;;) {
     auto now = Clock::now();
@@ -59,7 +59,13 @@ std::string TokenCache::get(const Fetch &fetch, uint64_t *generation) {
     }
     if (!fetching_) break;
     uint64_t seq = fetch_seq_;
-    cv_.wait(lk, [&] { return !fetching_; });
+    if (ctl && (ctl->cancel || ctl->deadline)) {
+      // short slices: this caller's cancel token or deadline ends the wait
+      while (!cv_.wait_for(lk, std::chrono::milliseconds(20), [&] { return !fetching_; }))
+        ctl->check("waiting for the access token");
+    } else {
+      cv_.wait(lk, [&] { return !fetching_; });
+    }
     if (fetch_seq_ == seq + 1 && token_.empty() && last_error_code_ != 0)
       fail(last_error_code_, last_error_);  // share the failure of that fetch
   }
@@ -73,8 +79,12 @@ std::string TokenCache::get(const Fetch &fetch, uint64_t *generation) {
     lk.lock();
     fetching_ = false;
     ++fetch_seq_;
-    last_error_code_ = e.code();
-    last_error_ = e.what();
+    // stopped by this caller's own cancel token or deadline: not a verdict
+    // on the token endpoint, so waiters try again instead of sharing it
+    bool own = e.code() == THREECX_E_CANCELLED ||
+               (e.code() == THREECX_E_TIMEOUT && ctl && ctl->deadline);
+    last_error_code_ = own ? 0 : e.code();
+    last_error_ = own ? std::string() : std::string(e.what());
     cv_.notify_all();
     throw;
   } catch (...) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/cancel.hpp"
 #include "common/secret.hpp"
 
 namespace threecx {
@@ -40,8 +41,10 @@ class TokenCache {
 
   // Returns a usable token and its generation, fetching one with `fetch` if
   // none is cached or it is due for refresh. Concurrent callers wait for a
-  // fetch in progress and share its result (or its error).
-  std::string get(const Fetch &fetch, uint64_t *generation);
+  // fetch in progress and share its result (or its error, unless the fetch
+  // was stopped by its own caller's cancel token or deadline: then a waiter
+  // fetches itself). `ctl` (may be null) ends this caller's wait.
+  std::string get(const Fetch &fetch, uint64_t *generation, const CallControl *ctl = nullptr);
   // Drops the token of `generation` (after a 401); a newer one stays.
   // generation 0 drops whatever is cached.
   void invalidate(uint64_t generation);

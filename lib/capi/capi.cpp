@@ -295,6 +295,34 @@ int threecx_query_to_string(const threecx_query *query, char **out) {
   });
 }
 
+/* ---- cancellation ---- */
+
+int threecx_cancel_new(threecx_cancel **out) {
+  null_out(out);
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(out);
+    *out = new threecx_cancel{std::make_shared<threecx::CancelToken>()};
+  });
+}
+
+int threecx_cancel_trigger(threecx_cancel *token) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(token);
+    token->rep->trigger();
+  });
+}
+
+int threecx_cancel_is_triggered(const threecx_cancel *token, int32_t *out) {
+  if (out) *out = 0;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(token);
+    THREECX_REQUIRE(out);
+    *out = token->rep->triggered() ? 1 : 0;
+  });
+}
+
+void threecx_cancel_free(threecx_cancel *token) { delete token; }
+
 /* ---- request ---- */
 
 int threecx_request_new(threecx_client *client, const char *method, const char *path,
@@ -378,6 +406,27 @@ int threecx_request_set_body(threecx_request *request, const char *json) {
   return guard(__func__, [&] {
     THREECX_REQUIRE(request);
     request->rep.set_body(json);
+  });
+}
+
+int threecx_request_set_cancel(threecx_request *request, threecx_cancel *token) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(request);
+    request->rep.set_cancel(token ? token->rep : nullptr);
+  });
+}
+
+int threecx_request_set_progress(threecx_request *request, threecx_progress_fn fn, void *user_data) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(request);
+    request->rep.set_progress(fn, user_data);
+  });
+}
+
+int threecx_request_set_deadline_ms(threecx_request *request, int64_t ms) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(request);
+    request->rep.set_deadline_ms(ms);
   });
 }
 
@@ -556,6 +605,30 @@ int threecx_response_header(const threecx_response *response, const char *name, 
   });
 }
 
+int threecx_response_header_count(const threecx_response *response, size_t *out) {
+  if (out) *out = 0;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(response);
+    THREECX_REQUIRE(out);
+    *out = response->rep.headers().size();
+  });
+}
+
+int threecx_response_header_at(const threecx_response *response, size_t index, const char **name,
+                               const char **value) {
+  if (name) *name = nullptr;
+  if (value) *value = nullptr;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(response);
+    const auto &h = response->rep.headers();
+    if (index >= h.size())
+      fail(THREECX_E_NOT_FOUND, "header index " + std::to_string(index) + " is out of range (" +
+                                    std::to_string(h.size()) + " headers)");
+    if (name) *name = h[index].first.c_str();
+    if (value) *value = h[index].second.c_str();
+  });
+}
+
 int threecx_response_retry_after_ms(const threecx_response *response, int64_t *out) {
   if (out) *out = 0;
   return guard(__func__, [&] {
@@ -612,6 +685,13 @@ void threecx_pager_free(threecx_pager *pager) { delete pager; }
 PAGER_NEXT(threecx_pager_next_page, next_page)
 PAGER_NEXT(threecx_pager_next_item, next_item)
 #undef PAGER_NEXT
+
+int threecx_pager_set_cancel(threecx_pager *pager, threecx_cancel *token) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(pager);
+    pager->rep.set_cancel(token ? token->rep : nullptr);
+  });
+}
 
 int threecx_pager_total(const threecx_pager *pager, int64_t *out) {
   if (out) *out = 0;

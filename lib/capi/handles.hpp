@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "client/client.hpp"
+#include "common/cancel.hpp"
 #include "request/query.hpp"
 #include "request/request.hpp"
 #include "response/pager.hpp"
@@ -23,4 +24,7 @@ struct threecx_response {
 };
 struct threecx_pager {
   threecx::Pager rep;
+};
+struct threecx_cancel {
+  std::shared_ptr<threecx::CancelToken> rep;
 };

@@ -204,7 +204,7 @@ void ClientCore::check_scheme() const {
          "threecx_client_allow_http(client, 1) to permit it");
 }
 
-Token ClientCore::fetch_token() {
+Token ClientCore::fetch_token(const CallControl *ctl) {
   check_scheme();
   TransportOptions opt = transport_options();
   std::string url;
@@ -242,6 +242,7 @@ Token ClientCore::fetch_token() {
   req.url = url;
   req.body = &form;
   req.content_type = "application/x-www-form-urlencoded";
+  req.ctl = ctl;
   resp = token_exchange(req, opt);
 
   if (resp.status != 200) {
@@ -277,8 +278,8 @@ Token ClientCore::fetch_token() {
   return t;
 }
 
-std::string ClientCore::token(uint64_t *generation) {
-  return tokens_.get([this] { return fetch_token(); }, generation);
+std::string ClientCore::token(uint64_t *generation, const CallControl *ctl) {
+  return tokens_.get([this, ctl] { return fetch_token(ctl); }, generation, ctl);
 }
 
 namespace {
@@ -292,8 +293,8 @@ uint64_t jitter_random() {
 // client's budget, the server's Retry-After.
 class ClientCore::Retrier {
  public:
-  Retrier(ClientCore &core, std::string what)
-      : core_(core), what_(std::move(what)), start_(std::chrono::steady_clock::now()) {
+  Retrier(ClientCore &core, std::string what, const CallControl *ctl)
+      : core_(core), what_(std::move(what)), ctl_(ctl), start_(std::chrono::steady_clock::now()) {
     std::lock_guard<std::mutex> lk(core.mu_);
     policy_ = core.retry_;
   }
@@ -308,7 +309,10 @@ class ClientCore::Retrier {
     // point arithmetic that could overflow)
     int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::steady_clock::now() - start_).count();
-    if (ms < 0 || ms > policy_.deadline_ms - elapsed) {
+    // the call's own deadline (threecx_request_set_deadline_ms) bounds it too
+    const bool past_call_deadline = ctl_ && ctl_->deadline && ms >= 0 &&
+                                    std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > *ctl_->deadline;
+    if (ms < 0 || ms > policy_.deadline_ms - elapsed || past_call_deadline) {
       if (retry_after && retry_later) *retry_later = *retry_after;
       core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; no retry: a wait of " +
                                             std::to_string(ms) + " ms ends past the deadline");
@@ -323,7 +327,12 @@ class ClientCore::Retrier {
     ++retries_;
     core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; retry " + std::to_string(retries_) + " in " +
                                          std::to_string(ms) + " ms");
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    if (ctl_ && ctl_->cancel) {
+      if (!ctl_->cancel->sleep_for(std::chrono::milliseconds(ms)))
+        fail(THREECX_E_CANCELLED, what_ + ": cancelled");
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
     return true;
   }
   void succeeded() { core_.budget_.on_success(retries_ ? cost_ : 0); }
@@ -331,6 +340,7 @@ class ClientCore::Retrier {
  private:
   ClientCore &core_;
   std::string what_;
+  const CallControl *ctl_;
   RetryPolicy policy_;
   std::chrono::steady_clock::time_point start_;
   int retries_ = 0;
@@ -348,7 +358,7 @@ std::optional<int64_t> retry_after_of(const HttpResponse &resp) {
 HttpResponse ClientCore::token_exchange(const HttpRequest &req, const TransportOptions &opt) {
   // Repeating a token request is harmless (no token was received), so
   // every transient failure is retried, sent or not.
-  Retrier retry(*this, "token request");
+  Retrier retry(*this, "token request", req.ctl);
   for (;;) {
     HttpResponse resp;
     try {
@@ -375,13 +385,14 @@ HttpResponse ClientCore::token_exchange(const HttpRequest &req, const TransportO
 
 HttpResponse ClientCore::send(HttpRequest &req) {
   check_scheme();
+  const CallControl *ctl = req.ctl;
   TransportOptions opt = transport_options();
   const bool idempotent = req.idempotent >= 0 ? req.idempotent != 0 : repeatable_request(req);
-  Retrier retry(*this, req.method + " " + req.url);
+  Retrier retry(*this, req.method + " " + req.url, ctl);
   bool refreshed = false;
   for (;;) {
     uint64_t gen = 0;
-    std::string tok = token(&gen);
+    std::string tok = token(&gen, ctl);
     req.secret_headers.clear();
     std::string bearer;  // reserved: the token is copied once, moved after
     bearer.reserve(7 + tok.size());
@@ -399,12 +410,17 @@ HttpResponse ClientCore::send(HttpRequest &req) {
       bool repeatable = !e.sent() || (idempotent && !req.sink);
       if (transient(e) && repeatable && retry.again(e.what(), e.code() == THREECX_E_TIMEOUT, std::nullopt))
         continue;
-      if (e.sent() && !idempotent && e.code() != THREECX_E_ABORTED && e.code() != THREECX_E_PROTOCOL)
+      if (e.sent() && !idempotent && e.code() != THREECX_E_ABORTED && e.code() != THREECX_E_PROTOCOL &&
+          e.code() != THREECX_E_CANCELLED)
         fail(THREECX_E_UNCERTAIN,
              std::string(e.what()) + " - the request may or may not have been applied" +
                  (e.status() ? " (the server's answer began with HTTP " + std::to_string(e.status()) + ")"
                              : std::string()) +
                  "; it was sent once and is not repeated (threecx_request_set_idempotent)");
+      throw;
+    } catch (...) {  // cancelled, out of memory: the bearer copy is wiped all the same
+      wipe(req.secret_headers.back().second);
+      req.secret_headers.clear();
       throw;
     }
     wipe(req.secret_headers.back().second);

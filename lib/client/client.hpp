@@ -45,13 +45,14 @@ class ClientCore {
   TransportOptions transport_options() const;
 
   // A valid bearer token (fetching it if needed) and its generation.
-  std::string token(uint64_t *generation);
+  std::string token(uint64_t *generation, const CallControl *ctl = nullptr);
   void invalidate_token(uint64_t generation) { tokens_.invalidate(generation); }
   int64_t token_requests() const { return tokens_.fetches(); }
 
   // Sends an XAPI exchange with the bearer token; on 401 refreshes the token
   // once and retries once; retries per the RetryPolicy and the budget. A
   // Retry-After past the deadline sets retry_later_ms on the answer.
+  // req.ctl's token and deadline bound the whole call, token fetch included.
   HttpResponse send(HttpRequest &req);
 
   Logger &logger() { return log_; }
@@ -62,7 +63,7 @@ class ClientCore {
 
  private:
   class Retrier;
-  Token fetch_token();
+  Token fetch_token(const CallControl *ctl);
   // The token request with its retries (any transient failure).
   HttpResponse token_exchange(const HttpRequest &req, const TransportOptions &opt);
   void check_scheme() const;

@@ -41,6 +41,7 @@ constexpr CodeInfo kCodes[] = {
     {"THREECX_E_INTERNAL", "internal error"},
     {"THREECX_E_UNCERTAIN", "the request may or may not have been applied"},
     {"THREECX_E_RETRY_LATER", "the server asked to retry later than the deadline"},
+    {"THREECX_E_CANCELLED", "cancelled"},
 };
 static_assert(sizeof(kCodes) / sizeof(kCodes[0]) == THREECX_E__LAST + 1,
               "every status code needs a name and a text");

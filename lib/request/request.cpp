@@ -4,6 +4,8 @@
 #include <cjson/cJSON.h>
 
 #include <cctype>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <strings.h>
 
@@ -164,6 +166,11 @@ void Request::set_body(const char *json) {
   body_ = json;
 }
 
+void Request::set_deadline_ms(int64_t ms) {
+  if (ms < 0 || ms > INT32_MAX) fail(THREECX_E_INVALID_ARGUMENT, "deadline must be 0..2147483647 ms");
+  deadline_ms_ = ms;
+}
+
 std::string Request::url() const {
   std::string out = client_->base_url();
   for (size_t i = 0; i < slots_.size(); ++i) {
@@ -192,6 +199,17 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   if (body_) req.body = &*body_;
   req.sink = sink;
   req.sink_user_data = sink_user_data;
+  req.progress = progress_;
+  req.progress_user_data = progress_user_data_;
+  CallControl ctl;
+  if (cancel_ || deadline_ms_ > 0) {
+    ctl.cancel = cancel_;
+    if (deadline_ms_ > 0) {
+      ctl.deadline = CallControl::Clock::now() + std::chrono::milliseconds(deadline_ms_);
+      ctl.deadline_ms = deadline_ms_;
+    }
+    req.ctl = &ctl;
+  }
   req.idempotent = idempotent_;
   HttpResponse http = client_->send(req);
   if (http.status >= 200 && http.status < 300 && !http.streamed) {
@@ -201,7 +219,9 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
       fail(e.code(), scrub(method_ + " " + req.url + ": " + e.what()));
     }
   }
-  return Response(std::move(http));
+  Response resp(std::move(http));
+  resp.scrub_error([this](std::string t) { return scrub(std::move(t)); });
+  return resp;
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "request/query.hpp"
 #include "response/response.hpp"
 
@@ -29,6 +30,12 @@ class Request {
   Query &mutable_query() { return query_; }
   void add_header(const std::string &name, const std::string &value);
   void set_body(const char *json);  // nullptr removes it
+  void set_cancel(std::shared_ptr<CancelToken> token) { cancel_ = std::move(token); }
+  void set_deadline_ms(int64_t ms);  // 0: the client's timeout
+  void set_progress(threecx_progress_fn fn, void *user_data) {
+    progress_ = fn;
+    progress_user_data_ = fn ? user_data : nullptr;
+  }
   void set_idempotent(int v) { idempotent_ = v < 0 ? -1 : (v ? 1 : 0); }
 
   std::string url() const;
@@ -58,7 +65,11 @@ class Request {
   Query query_;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::optional<std::string> body_;
+  std::shared_ptr<CancelToken> cancel_;
+  int64_t deadline_ms_ = 0;
   int idempotent_ = -1;
+  threecx_progress_fn progress_ = nullptr;
+  void *progress_user_data_ = nullptr;
   // THREECX_RESPONSE_* of the operation (looked up by method and template
   // for a request by path), -1 when the catalog does not know it
   int response_kind_ = -1;

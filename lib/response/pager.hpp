@@ -44,6 +44,7 @@ class Pager {
   // Next item as JSON text; nullopt at the end.
   std::optional<std::string> next_item();
   std::optional<int64_t> total() const { return total_; }
+  void set_cancel(std::shared_ptr<CancelToken> token) { req_.set_cancel(std::move(token)); }
   // The answer of the last fetch if it was an HTTP error (else empty).
   const std::optional<Response> &failed() const { return failed_; }
 

@@ -25,7 +25,17 @@ class Response {
   long status() const { return http_.status; }
   const std::string &body() const { return http_.body; }
   const std::string *header(const std::string &name) const { return http_.header(name); }
+  const std::vector<std::pair<std::string, std::string>> &headers() const { return http_.headers; }
   const std::optional<ODataError> &error() const { return error_; }
+  // Passes the OData error's code, message and details through `scrub`
+  // (the client's: they are server text handed out as error text).
+  template <class F>
+  void scrub_error(F &&scrub) {
+    if (!error_) return;
+    error_->code = scrub(std::move(error_->code));
+    error_->message = scrub(std::move(error_->message));
+    error_->details = scrub(std::move(error_->details));
+  }
   // The server's Retry-After past the retry deadline (no retry made), or -1.
   int64_t retry_later_ms() const { return http_.retry_later_ms; }
   // "HTTP 404 (NotFound): message" for the thread's last error. Quotes the

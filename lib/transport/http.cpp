@@ -39,7 +39,16 @@ struct Exchange {
   bool stream = false;
   int requests = 0;          // pre-request callbacks: requests about to be sent
   bool resend_refused = false;
+  int64_t received = 0;      // body bytes of this exchange (progress)
 };
+
+void report_progress(Exchange *ex, size_t len) {
+  ex->received += static_cast<int64_t>(len);
+  if (!ex->req->progress) return;
+  curl_off_t total = -1;
+  if (curl_easy_getinfo(ex->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &total) != CURLE_OK || total < 0) total = -1;
+  ex->req->progress(ex->req->progress_user_data, ex->received, static_cast<int64_t>(total));
+}
 
 // Called by libcurl right before it sends a request on a connection (new
 // or reused). A second call within one perform is libcurl resending on its
@@ -70,6 +79,7 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
       ex->aborted = true;
       return 0;  // makes curl stop with CURLE_WRITE_ERROR
     }
+    report_progress(ex, len);
     return len;
   }
   if (ex->max_body > 0 && ex->resp->body.size() + len > static_cast<uint64_t>(ex->max_body)) {
@@ -82,6 +92,7 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
     ex->oom = true;
     return 0;
   }
+  report_progress(ex, len);
   return len;
 }
 
@@ -158,8 +169,61 @@ const std::string *HttpResponse::header(const std::string &name) const {
 
 Transport::Transport() { global_init(); }
 
+namespace {
+
+// A pooled easy handle with its own multi handle: the multi keeps the
+// connection cache, and curl_multi_poll can be woken by a cancel token from
+// another thread (curl_easy_perform cannot be interrupted promptly).
+struct PooledHandle {
+  CURL *easy;
+  CURLM *multi;
+};
+
+void destroy(PooledHandle *h) {
+  curl_easy_cleanup(h->easy);
+  curl_multi_cleanup(h->multi);
+  delete h;
+}
+
+// Runs the transfer of `h` to completion, or until `ctl`'s token triggers
+// (THREECX_E_CANCELLED: the connection is closed).
+CURLcode run_transfer(PooledHandle *h, const CallControl *ctl, const std::string &what) {
+  if (curl_multi_add_handle(h->multi, h->easy) != CURLM_OK)
+    fail(THREECX_E_INTERNAL, "curl_multi_add_handle failed");
+  CancelToken *tok = ctl && ctl->cancel ? ctl->cancel.get() : nullptr;
+  struct Detach {
+    PooledHandle *h;
+    CancelToken *tok;
+    uint64_t waker = 0;
+    ~Detach() {
+      if (waker) tok->remove_waker(waker);
+      curl_multi_remove_handle(h->multi, h->easy);
+    }
+  } detach{h, tok};
+  if (tok) {
+    CURLM *m = h->multi;
+    detach.waker = tok->add_waker([m] { curl_multi_wakeup(m); });
+  }
+  for (;;) {
+    if (tok && tok->triggered()) fail(THREECX_E_CANCELLED, what + ": cancelled");
+    int running = 0;
+    CURLMcode mc = curl_multi_perform(h->multi, &running);
+    if (mc != CURLM_OK) fail(THREECX_E_INTERNAL, std::string("curl_multi_perform: ") + curl_multi_strerror(mc));
+    if (!running) break;
+    mc = curl_multi_poll(h->multi, nullptr, 0, 1000, nullptr);
+    if (mc != CURLM_OK) fail(THREECX_E_INTERNAL, std::string("curl_multi_poll: ") + curl_multi_strerror(mc));
+  }
+  CURLcode rc = CURLE_OK;
+  int left = 0;
+  while (CURLMsg *msg = curl_multi_info_read(h->multi, &left))
+    if (msg->msg == CURLMSG_DONE && msg->easy_handle == h->easy) rc = msg->data.result;
+  return rc;
+}
+
+}  // namespace
+
 Transport::~Transport() {
-  for (void *h : idle_) curl_easy_cleanup(static_cast<CURL *>(h));
+  for (void *h : idle_) destroy(static_cast<PooledHandle *>(h));
 }
 
 void *Transport::acquire() {
@@ -173,30 +237,37 @@ void *Transport::acquire() {
   }
   CURL *c = curl_easy_init();
   if (!c) throw std::bad_alloc();
-  return c;
+  CURLM *m = curl_multi_init();
+  if (!m) {
+    curl_easy_cleanup(c);
+    throw std::bad_alloc();
+  }
+  return new PooledHandle{c, m};
 }
 
 void Transport::release(void *handle) {
-  CURL *c = static_cast<CURL *>(handle);
-  curl_easy_reset(c);  // keeps the connection cache
+  auto *h = static_cast<PooledHandle *>(handle);
+  curl_easy_reset(h->easy);  // the connection cache is the multi's: kept
   std::lock_guard<std::mutex> lk(mu_);
   if (idle_.size() < kMaxIdle) {
     try {
-      idle_.push_back(c);
+      idle_.push_back(h);
       return;
     } catch (...) {
     }
   }
-  curl_easy_cleanup(c);
+  destroy(h);
 }
 
 HttpResponse Transport::perform(const HttpRequest &req,
                                 const TransportOptions &opt,
                                 const Logger &log) {
-  CURL *c = static_cast<CURL *>(acquire());
+  if (req.ctl) req.ctl->check(req.method + " " + req.url);
+  auto *pooled = static_cast<PooledHandle *>(acquire());
+  CURL *c = pooled->easy;
   struct Releaser {
     Transport *t;
-    CURL *c;
+    PooledHandle *c;
     curl_slist *headers = nullptr;
     ~Releaser() {
       // the Authorization line is in here: wipe before libcurl frees it
@@ -207,7 +278,7 @@ HttpResponse Transport::perform(const HttpRequest &req,
       curl_slist_free_all(headers);
       t->release(c);
     }
-  } rel{this, c};
+  } rel{this, pooled};
 
   HttpResponse resp;
   Exchange ex{c, &req, &resp};
@@ -254,8 +325,10 @@ HttpResponse Transport::perform(const HttpRequest &req,
   if (!opt.pinned_keys.empty()) must(curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, opt.pinned_keys.c_str()));
   if (opt.connect_timeout_ms > 0)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout_ms));
-  if (opt.timeout_ms > 0)
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.timeout_ms));
+  // a per-call deadline replaces the client's total timeout
+  int64_t total_ms = req.ctl && req.ctl->deadline ? req.ctl->remaining_ms() : opt.timeout_ms;
+  if (total_ms > 0)
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(total_ms));
   if (opt.stall_seconds > 0 && opt.stall_bytes_per_s > 0) {
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(opt.stall_bytes_per_s));
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(opt.stall_seconds));
@@ -284,7 +357,7 @@ HttpResponse Transport::perform(const HttpRequest &req,
   }
 
   auto t0 = std::chrono::steady_clock::now();
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc = run_transfer(pooled, req.ctl, req.method + " " + req.url);
   resp.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   if (rc != CURLE_OK) {
     if (ex.oom) throw std::bad_alloc();
@@ -306,7 +379,11 @@ HttpResponse Transport::perform(const HttpRequest &req,
       failure(THREECX_E_TIMEOUT, "stalled: fewer than " + std::to_string(opt.stall_bytes_per_s) +
                                      " bytes/s for " + std::to_string(opt.stall_seconds) +
                                      " s (threecx_client_set_stall_timeout)");
-    failure(map_curl_error(rc), errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    std::string msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    int code = map_curl_error(rc);
+    if (code == THREECX_E_TIMEOUT && req.ctl && req.ctl->deadline)
+      msg += " (the call's deadline of " + std::to_string(req.ctl->deadline_ms) + " ms)";
+    failure(code, msg);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   if (log.enabled(THREECX_LOG_TRACE)) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "threecx/catalog.h"
@@ -37,6 +38,11 @@ struct HttpRequest {
   // Streams 2xx bodies here instead of buffering them.
   threecx_write_fn sink = nullptr;
   void *sink_user_data = nullptr;
+  // Told of every body chunk: bytes so far, Content-Length or -1.
+  threecx_progress_fn progress = nullptr;
+  void *progress_user_data = nullptr;
+  // Cancel token and deadline of the call (may be null).
+  const CallControl *ctl = nullptr;
   // 1: may be sent again (retries), 0: at most once, -1: by method (GET,
   // PUT, DELETE with If-Match). See ClientCore::send.
   int idempotent = -1;
@@ -92,6 +98,8 @@ class Transport {
   // refused (a pre-request callback that lets one request through), so
   // every repetition is the caller's decision. Throws TransportError
   // (NETWORK/TLS/TIMEOUT/ABORTED/...) when no complete answer arrived.
+  // req.ctl's deadline replaces opt.timeout_ms; its token aborts the
+  // transfer when triggered (Error CANCELLED).
   HttpResponse perform(const HttpRequest &req, const TransportOptions &opt,
                        const Logger &log);
 

@@ -11,7 +11,8 @@ py=${PYTHON:-python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 files="lib/generated/catalog_data.inc lib/generated/operations.cpp include/threecx/operations.h docs/reference/xapi.md tests/catalog/all_ops_calls.inc
-  bindings/go/operations.go bindings/csharp/Operations.cs tools/gen/abi-0.txt"
+  bindings/go/operations.go bindings/go/models.go bindings/go/typed_operations.go bindings/go/typed_operations_test.go bindings/csharp/Operations.cs bindings/csharp/Models.cs
+  tools/gen/abi-0.txt"
 
 "$py" "$root/tools/gen/xapi_gen.py" "$spec" --out "$tmp/a" >/dev/null
 "$py" "$root/tools/gen/xapi_gen.py" "$spec" --out "$tmp/b" >/dev/null

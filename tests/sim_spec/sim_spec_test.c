@@ -1287,6 +1287,27 @@ static void check_state_and_faults(const char *spec) {
   rmdir(dir);
 }
 
+/* THREECX_SIM_SPEC_DUMP=DIR: each schema-valid answer saved as DIR/<operationId>
+ * ("<status>\n" then the body's bytes), for the C# typed-model decode test
+ * (bindings/csharp/TestModels.cs) to decode every operation's answer. */
+static void dump_answer(const char *id, int32_t status, const threecx_response *resp) {
+  const char *dir = getenv("THREECX_SIM_SPEC_DUMP");
+  char path[1024];
+  unsigned char *bytes = NULL;
+  size_t n = 0;
+  FILE *f;
+  if (!dir || !*dir) return;
+  snprintf(path, sizeof path, "%s/%s", dir, id);
+  if (threecx_response_body_bytes(resp, &bytes, &n) != THREECX_OK) return;
+  f = fopen(path, "wb");
+  if (f) {
+    fprintf(f, "%d\n", (int)status);
+    if (n) fwrite(bytes, 1, n, f);
+    fclose(f);
+  }
+  threecx_free(bytes);
+}
+
 int main(int argc, char **argv) {
   sim s;
   threecx_client *client = NULL;
@@ -1538,6 +1559,7 @@ int main(int argc, char **argv) {
       threecx_free(rbody);
     }
     if (ok) ++valid;
+    if (ok && resp) dump_answer(id, status, resp);
     cJSON_Delete(body);
     cJSON_Delete(ent);
     threecx_response_free(resp);

@@ -331,6 +331,41 @@ CHECK(threecx_request_url) {
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_request_url(NULL, &s));
   EXPECT_INVALID(threecx_request_url(R, NULL));
 }
+CHECK(threecx_cancel_new) { EXPECT_INVALID(threecx_cancel_new(NULL)); }
+CHECK(threecx_cancel_free) { threecx_cancel_free(NULL); }
+CHECK(threecx_cancel_trigger) { EXPECT_INVALID(threecx_cancel_trigger(NULL)); }
+CHECK(threecx_cancel_is_triggered) {
+  threecx_cancel *k;
+  int32_t v;
+  EXPECT_INVALID_NUM_OUT(v, threecx_cancel_is_triggered(NULL, &v));
+  EXPECT_OK(threecx_cancel_new(&k));
+  EXPECT_INVALID(threecx_cancel_is_triggered(k, NULL));
+  threecx_cancel_free(k);
+}
+CHECK(threecx_request_set_cancel) {
+  threecx_cancel *k;
+  EXPECT_OK(threecx_cancel_new(&k));
+  EXPECT_INVALID(threecx_request_set_cancel(NULL, k));
+  EXPECT_OK(threecx_request_set_cancel(R, k));
+  EXPECT_OK(threecx_request_set_cancel(R, NULL)); /* NULL detaches */
+  threecx_cancel_free(k);
+}
+static void null_progress(void *u, int64_t received, int64_t total) {
+  (void)u;
+  (void)received;
+  (void)total;
+}
+CHECK(threecx_request_set_progress) {
+  EXPECT_INVALID(threecx_request_set_progress(NULL, null_progress, NULL));
+  EXPECT_OK(threecx_request_set_progress(R, null_progress, NULL));
+  EXPECT_OK(threecx_request_set_progress(R, NULL, NULL));
+}
+CHECK(threecx_request_set_deadline_ms) {
+  EXPECT_INVALID(threecx_request_set_deadline_ms(NULL, 100));
+  EXPECT_INVALID(threecx_request_set_deadline_ms(R, -1));
+  EXPECT_INVALID(threecx_request_set_deadline_ms(R, INT64_C(2147483648)));
+  EXPECT_OK(threecx_request_set_deadline_ms(R, 0));
+}
 CHECK(threecx_request_send) {
   threecx_response *o;
   EXPECT_INVALID_PTR_OUT(threecx_response *, o, threecx_request_send(NULL, &o));
@@ -358,6 +393,18 @@ CHECK(threecx_response_header) {
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_response_header(NULL, "ETag", &s));
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_response_header(NULL, NULL, &s));
   EXPECT_INVALID(threecx_response_header(NULL, "ETag", NULL));
+}
+CHECK(threecx_response_header_count) {
+  size_t n;
+  EXPECT_INVALID_NUM_OUT(n, threecx_response_header_count(NULL, &n));
+  EXPECT_INVALID(threecx_response_header_count(NULL, NULL));
+}
+CHECK(threecx_response_header_at) {
+  const char *name = "x", *value = "y";
+  EXPECT_INVALID(threecx_response_header_at(NULL, 0, &name, &value));
+  assert_null(name);
+  assert_null(value);
+  EXPECT_INVALID(threecx_response_header_at(NULL, 0, NULL, NULL));
 }
 CHECK(threecx_response_retry_after_ms) {
   int64_t v;
@@ -401,6 +448,14 @@ CHECK(threecx_pager_total) {
   int64_t n;
   EXPECT_INVALID_NUM_OUT(n, threecx_pager_total(NULL, &n));
   EXPECT_INVALID(threecx_pager_total(P, NULL));
+}
+CHECK(threecx_pager_set_cancel) {
+  threecx_cancel *k;
+  EXPECT_OK(threecx_cancel_new(&k));
+  EXPECT_INVALID(threecx_pager_set_cancel(NULL, k));
+  EXPECT_OK(threecx_pager_set_cancel(P, k));
+  EXPECT_OK(threecx_pager_set_cancel(P, NULL)); /* NULL detaches */
+  threecx_cancel_free(k);
 }
 CHECK(threecx_pager_last_response) {
   threecx_response *o;
@@ -533,7 +588,11 @@ static const struct {
     E(threecx_response_error_details), E(threecx_pager_new), E(threecx_pager_free),
     E(threecx_pager_next_page), E(threecx_pager_next_item), E(threecx_pager_total),
     E(threecx_pager_last_response), E(threecx_client_set_max_response_bytes), E(threecx_constant),
+    E(threecx_cancel_new), E(threecx_cancel_free), E(threecx_cancel_trigger),
+    E(threecx_cancel_is_triggered), E(threecx_request_set_cancel),
+    E(threecx_request_set_deadline_ms), E(threecx_pager_set_cancel),
     E(threecx_request_set_idempotent), E(threecx_response_retry_after_ms),
+    E(threecx_response_header_count), E(threecx_response_header_at), E(threecx_request_set_progress),
     E(threecx_client_set_stall_timeout), E(threecx_client_set_retry_budget),
     E(threecx_client_set_ca_pem), E(threecx_client_set_pinned_public_key),
     /* catalog.h */

@@ -10,6 +10,7 @@ static const char *const k_names[] = {
     "THREECX_E_NETWORK", "THREECX_E_TLS", "THREECX_E_TIMEOUT", "THREECX_E_AUTH",
     "THREECX_E_HTTP", "THREECX_E_PROTOCOL", "THREECX_E_NOT_FOUND", "THREECX_E_UNSUPPORTED",
     "THREECX_E_STATE", "THREECX_E_IO", "THREECX_E_ABORTED", "THREECX_E_INTERNAL",
+    "THREECX_E_UNCERTAIN", "THREECX_E_RETRY_LATER", "THREECX_E_CANCELLED",
 };
 
 static void test_codes_are_stable(void **state) {
@@ -20,6 +21,9 @@ static void test_codes_are_stable(void **state) {
   assert_int_equal(THREECX_E_INVALID_ARGUMENT, 2);
   assert_int_equal(THREECX_E_HTTP, 14);
   assert_int_equal(THREECX_E_INTERNAL, 21);
+  assert_int_equal(THREECX_E_UNCERTAIN, 22);
+  assert_int_equal(THREECX_E_RETRY_LATER, 23);
+  assert_int_equal(THREECX_E_CANCELLED, 24);
   assert_int_equal(threecx_error_last(), THREECX_E__LAST);
   assert_true(threecx_error_last() >= (int)(sizeof k_names / sizeof k_names[0]) - 1);
 }

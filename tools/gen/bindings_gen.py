@@ -64,14 +64,17 @@ GO_KIND = {1: "argString", 2: "argInt", 3: "argBool", 4: "argGUID", 5: "argDateT
 
 
 def gen_go(ops, banner_text):
+    """The raw-JSON operation methods on JSONClient (Client.JSON()); the typed
+    ones are tools/gen/go_models_gen.py's."""
     out = ["// %s\n\n" % banner_text]
     out.append("package threecx\n\n")
-    out.append('import "time"\n\n')
-    out.append("// OperationMethods is the number of operation methods on Client.\n")
+    out.append('import (\n\t"context"\n\t"time"\n)\n\n')
+    out.append("var _ = time.Time{}\n\n")
+    out.append("// OperationMethods is the number of operation methods on JSONClient.\n")
     out.append("const OperationMethods = %d\n" % len(ops))
     for o in ops:
-        names = arg_names(o, GO_KEYWORDS, "_")
-        sig, args = [], []
+        names = arg_names(o, GO_KEYWORDS | {"ctx", "opts"}, "_")
+        sig, args = ["ctx context.Context"], []
         for p, n in zip(o["params"], names):
             t = GO_TYPES[p["type"]]
             if p["nullable"] and p["type"] == 1:
@@ -81,24 +84,23 @@ def gen_go(ops, banner_text):
                 args.append("{%s, %s, %s}" % (_go_str(p["name"]), GO_KIND[p["type"]], n))
             sig.append("%s %s" % (n, t))
         q = "q" if o["options"] else "nil"
-        im = "ifMatch" if o["has_if_match"] else '""'
         body = "body" if o["has_body"] else '""'
-        sig += trailing(o, "q *Query", "ifMatch string", "body string")
+        sig += [a for has, a in ((o["options"], "q *Query"), (o["has_body"], "body string")) if has]
         out.append("\n// %s: %s\n" % (o["id"], doc_line(o)))
         notes = []
         if o["options"]:
             notes.append("q may be nil")
         if o["has_if_match"]:
-            notes.append("ifMatch: an ETag, or \"\" for none")
+            notes.append("If-Match: the IfMatch option")
         if o["has_body"]:
             notes.append("body: JSON%s" % ("" if o["body_required"] else ", or \"\" for none"))
         if any(p["nullable"] and p["type"] == 1 for p in o["params"]):
             notes.append("a nil *string parameter is sent as null")
         if notes:
             out.append("// (%s)\n" % "; ".join(notes))
-        out.append("func (cl *Client) %s(%s) (*Response, error) {\n" % (o["id"], ", ".join(sig)))
-        out.append("\treturn cl.call(%s, []opArg{%s}, %s, %s, %s)\n}\n"
-                   % (_go_str(o["id"]), ", ".join(args), q, im, body))
+        out.append("func (j JSONClient) %s(%s, opts ...CallOption) (*Response, error) {\n" % (o["id"], ", ".join(sig)))
+        out.append("\treturn j.cl.call(ctx, %s, []opArg{%s}, %s, %s, opts)\n}\n"
+                   % (_go_str(o["id"]), ", ".join(args), q, body))
     return "".join(out)
 
 

@@ -14,7 +14,9 @@ Writes, relative to --out (deterministic: sorted, no timestamps):
   lib/generated/operations.cpp     their implementations (public C API only)
   docs/reference/xapi.md           the reference, grouped by tag
   tests/catalog/all_ops_calls.inc  a call table for the all-operations test
-  bindings/go/operations.go        one Client method per operation (Go)
+  bindings/go/operations.go        one JSONClient method per operation (Go, raw JSON)
+  bindings/go/models.go            Go structs/enums of the schemas (go_models_gen.py)
+  bindings/go/typed_operations.go  one typed Client method per operation (Go)
   bindings/csharp/Operations.cs    one ThreecxClient method per operation (C#)
   tools/gen/abi-0.txt              the typed functions of this SONAME; a spec
                                    that would remove or change one is refused
@@ -56,6 +58,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bindings_gen  # noqa: E402  (the Go and C# operation methods)
+import go_models_gen  # noqa: E402  (the Go typed models and methods)
+import csharp_models_gen  # noqa: E402  (the C# typed models)
 
 DEFAULT_XAPI_VERSION = "20.0.10"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -713,7 +717,9 @@ def main(argv):
         "docs/reference/xapi.md": gen_docs(ops, v, line[0].upper() + line[1:]),
         "tests/catalog/all_ops_calls.inc": gen_test_thunks(ops, v),
         "bindings/go/operations.go": bindings_gen.gen_go(ops, banner_text(v)),
+        **go_models_gen.generate(spec, ops, banner_text(v)),
         "bindings/csharp/Operations.cs": bindings_gen.gen_csharp(ops, banner_text(v)),
+        "bindings/csharp/Models.cs": csharp_models_gen.gen_csharp_models(spec, ops, banner_text(v)),
         "tools/gen/abi-%d.txt" % ABI_VERSION: abi_text,
     }
     stale = []

@@ -1,0 +1,3 @@
+module threecx
+
+go 1.19
