@@ -56,6 +56,8 @@ typedef struct cfg {
   const char *json_path;
   const char *lua_dir; /* build/bindings/lua with threecx_native.so, or NULL */
   const char *src_dir; /* the source tree (bench/wrap_lua.lua) */
+  const char *go_bin;  /* bench/wrap_go built by run.sh, or NULL */
+  const char *cs_cmd;  /* a script running bench/wrap_cs.cs under mono, or NULL */
   const char *nginx_version;
   const char *pages_dir; /* nginx serves /xapi/v1/Users from here */
   /* sizes */
@@ -1050,7 +1052,9 @@ static void tokens_once(void) {
 static double wrapper_c(int n) {
   threecx_client *cl = lib_client(0, C.http_port);
   if (!cl) return NAN;
-  int ok = lib_generic(cl) - 1;
+  int ok = 0;
+  for (int i = 0; i < 20; ++i) ok += lib_generic(cl); /* warm-up, as the wrappers' programs */
+  ok -= 20;
   double c0 = cpu_s();
   for (int i = 0; i < n; ++i) ok += lib_generic(cl);
   double us = (cpu_s() - c0) * 1e6 / n;
@@ -1059,13 +1063,10 @@ static double wrapper_c(int n) {
   return us;
 }
 
-/* The same from Lua: bench/wrap_lua.lua prints its own CPU per call. */
-static double wrapper_lua(int n) {
-  char cmd[4096], out[256] = "";
-  snprintf(cmd, sizeof cmd,
-           "LUA_CPATH='%s/?.so;;' LUA_PATH='%s/bindings/lua/?.lua;;' lua5.4 '%s/bench/wrap_lua.lua' "
-           "http://127.0.0.1:%d %d",
-           C.lua_dir, C.src_dir, C.src_dir, C.http_port, n);
+/* A wrapper's program (bench/wrap_lua.lua, bench/wrap_go) prints its own
+ * CPU per call. */
+static double wrapper_cmd(const char *what, const char *cmd) {
+  char out[256] = "";
   FILE *p = popen(cmd, "r");
   if (p) {
     if (!fgets(out, sizeof out, p)) out[0] = 0;
@@ -1073,28 +1074,50 @@ static double wrapper_lua(int n) {
   }
   double us;
   if (sscanf(out, "%lf", &us) == 1) return us;
-  fail_job("wrapper cost, Lua", "the Lua script");
+  fail_job(what, cmd);
   return NAN;
+}
+
+static double wrapper_lua(int n) {
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd,
+           "LUA_CPATH='%s/?.so;;' LUA_PATH='%s/bindings/lua/?.lua;;' lua5.4 '%s/bench/wrap_lua.lua' "
+           "http://127.0.0.1:%d %d",
+           C.lua_dir, C.src_dir, C.src_dir, C.http_port, n);
+  return wrapper_cmd("wrapper cost, Lua", cmd);
+}
+
+/* Go and C#: a program run as `PROG URL N`. */
+static double wrapper_prog(const char *what, const char *prog, int n) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "'%s' http://127.0.0.1:%d %d", prog, C.http_port, n);
+  return wrapper_cmd(what, cmd);
 }
 
 static void wrappers_round(int round) {
   const char *m = "7 wrapper cost HTTP generic GET";
-  if (round == 0) {
-    rec_na(m, "CPU us/call", "Go binding", NULL, "n/a (no Go contender yet: bindings being merged)");
-    rec_na(m, "CPU us/call", "C# binding", NULL, "n/a (no C# contender yet: bindings being merged)");
-  }
-  if (!C.lua_dir || !C.src_dir) {
-    rec_na(m, "CPU us/call", "Lua binding", NULL, "n/a (bindings not built: THREECX_BUILD_BINDINGS=OFF)");
-    return;
-  }
   int n = C.quick ? 200 : 2000;
-  for (int k = 0; k < 2; ++k) {
-    if ((k + round) % 2 == 0) {
-      double us = wrapper_c(n);
-      if (!isnan(us)) rec_base(m, "CPU us/call", "C, libthreecx generic", us);
+  /* C, Lua, Go, C# in an order that rotates with the round */
+  for (int k = 0; k < 4; ++k) {
+    int w = (k + round) % 4;
+    double us;
+    if (w == 0) {
+      if (!isnan(us = wrapper_c(n))) rec_base(m, "CPU us/call", "C, libthreecx generic", us);
+    } else if (w == 1) {
+      if (!C.lua_dir || !C.src_dir)
+        rec_na(m, "CPU us/call", "Lua binding", NULL, "n/a (bindings not built: THREECX_BUILD_BINDINGS=OFF)");
+      else if (!isnan(us = wrapper_lua(n)))
+        rec(m, "CPU us/call", "Lua binding (threecx.lua)", NULL, us);
+    } else if (w == 2) {
+      if (!C.go_bin)
+        rec_na(m, "CPU us/call", "Go binding", NULL, "n/a (no go, or bench/wrap_go did not build)");
+      else if (!isnan(us = wrapper_prog("wrapper cost, Go", C.go_bin, n)))
+        rec(m, "CPU us/call", "Go binding (Client.Get)", NULL, us);
     } else {
-      double us = wrapper_lua(n);
-      if (!isnan(us)) rec(m, "CPU us/call", "Lua binding (threecx.lua)", NULL, us);
+      if (!C.cs_cmd)
+        rec_na(m, "CPU us/call", "C# binding", NULL, "n/a (no mcs/mono or C# binding not built)");
+      else if (!isnan(us = wrapper_prog("wrapper cost, C#", C.cs_cmd, n)))
+        rec(m, "CPU us/call", "C# binding (ThreecxClient.Get, mono)", NULL, us);
     }
   }
 }
@@ -1275,7 +1298,8 @@ static int gen_pages(const char *dir, long n) {
 static void usage(void) {
   fprintf(stderr,
           "usage: bench_xapi run [--quick] [--rounds N] [--json FILE] --http-port P --https-port P\n"
-          "                      [--slow-port P] --ca FILE --pages DIR [--lua DIR --src DIR] [--nginx VERSION]\n"
+          "                      [--slow-port P] --ca FILE --pages DIR [--lua DIR --src DIR] [--go BIN]\n"
+          "                      [--cs SCRIPT] [--nginx VERSION]\n"
           "       bench_xapi gen-pages DIR N\n"
           "(bench/run.sh starts nginx and runs this; see bench/README.md)\n");
 }
@@ -1310,6 +1334,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--ca") && v) snprintf(C.ca, sizeof C.ca, "%s", argv[++i]);
     else if (!strcmp(a, "--lua") && v) C.lua_dir = argv[++i];
     else if (!strcmp(a, "--src") && v) C.src_dir = argv[++i];
+    else if (!strcmp(a, "--go") && v) C.go_bin = argv[++i];
+    else if (!strcmp(a, "--cs") && v) C.cs_cmd = argv[++i];
     else if (!strcmp(a, "--nginx") && v) C.nginx_version = argv[++i];
     else if (!strcmp(a, "--pages") && v) C.pages_dir = argv[++i];
     else {

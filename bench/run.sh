@@ -51,11 +51,17 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
 cmake --build "$build" --target bench_xapi -j"$(nproc)" >/dev/null
-lua=""
-if grep -q '^THREECX_BUILD_BINDINGS:BOOL=ON' "$build/CMakeCache.txt" && command -v lua5.4 >/dev/null &&
-   cmake --build "$build" --target threecx_lua -j"$(nproc)" >/dev/null 2>&1 &&
-   [ -f "$build/bindings/lua/threecx_native.so" ]; then
-  lua="--lua $build/bindings/lua --src $src"
+lua="" csdll=""
+if grep -q '^THREECX_BUILD_BINDINGS:BOOL=ON' "$build/CMakeCache.txt"; then
+  if command -v lua5.4 >/dev/null && cmake --build "$build" --target threecx_lua -j"$(nproc)" >/dev/null 2>&1 &&
+     [ -f "$build/bindings/lua/threecx_native.so" ]; then
+    lua="--lua $build/bindings/lua --src $src"
+  fi
+  if command -v mcs >/dev/null && command -v mono >/dev/null &&
+     cmake --build "$build" --target threecx_csharp threecx_csharp_dll -j"$(nproc)" >/dev/null 2>&1 &&
+     [ -f "$build/bindings/csharp/Threecx.dll" ]; then
+    csdll="$build/bindings/csharp"
+  fi
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/threecx-bench-XXXXXX")
@@ -159,6 +165,37 @@ until curl -fs "http://127.0.0.1:$http/_status" >/dev/null 2>&1; do
   sleep 0.05
 done
 
+# the Go contender of row 7 (bench/wrap_go through bindings/go), built
+# against this build tree's library the way bindings/test-bindings.sh does
+gobin=""
+if command -v go >/dev/null && [ -d "$src/bindings/go/threecxc" ]; then
+  mkdir -p "$tmp/gopc"
+  printf 'Name: threecx\nDescription: libthreecx (build tree)\nVersion: 0\nLibs: -L%s -lthreecx -Wl,-rpath,%s\nCflags: -I%s/include -I%s/include\n' \
+    "$build" "$build" "$src" "$build" >"$tmp/gopc/threecx.pc"
+  [ -n "${HOME:-}" ] || export GOCACHE="${GOCACHE:-$tmp/gocache}"
+  if (cd "$src/bench/wrap_go" && PKG_CONFIG_PATH="$tmp/gopc" GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local \
+      GO111MODULE=on go build -o "$tmp/wrap_go" .) >"$tmp/go-build.log" 2>&1; then
+    gobin="--go $tmp/wrap_go"
+  else
+    echo "bench: the Go contender did not build (row 7 Go n/a):" >&2
+    tail -5 "$tmp/go-build.log" >&2
+  fi
+fi
+
+# the C# contender (bench/wrap_cs.cs through the build tree's Threecx.dll)
+csarg=""
+if [ -n "$csdll" ]; then
+  if mcs -nologo -out:"$tmp/wrap_cs.exe" -r:"$csdll/Threecx.dll" "$src/bench/wrap_cs.cs" >"$tmp/cs-build.log" 2>&1; then
+    printf '#!/bin/sh\nLD_LIBRARY_PATH="%s:%s${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" MONO_PATH="%s" exec mono "%s" "$@"\n' \
+      "$csdll" "$build" "$csdll" "$tmp/wrap_cs.exe" >"$tmp/wrap_cs.sh"
+    chmod +x "$tmp/wrap_cs.sh"
+    csarg="--cs $tmp/wrap_cs.sh"
+  else
+    echo "bench: the C# contender did not build (row 7 C# n/a):" >&2
+    tail -5 "$tmp/cs-build.log" >&2
+  fi
+fi
+
 mkdir -p "$(dirname "$json")"
 ver=$("$nginx" -v 2>&1 | sed 's|.*nginx/||')
 ulimit -n 8192 2>/dev/null || true
@@ -171,7 +208,7 @@ if [ -n "$exec_cmd" ]; then
   exit $rc
 fi
 TMPDIR="$tmp" "$build/bench/bench_xapi" run $quick $rounds --json "$json" --http-port "$http" --https-port "$https" \
-  $slowarg --ca "$tmp/ca.pem" --pages "$tmp/www/pages" --nginx "$ver" $lua || rc=$?
+  $slowarg --ca "$tmp/ca.pem" --pages "$tmp/www/pages" --nginx "$ver" $lua $gobin $csarg || rc=$?
 if [ -s "$tmp/error.log" ] && grep -q '\[\(error\|crit\|alert\|emerg\)\]' "$tmp/error.log"; then
   echo "bench: nginx reported errors:" >&2
   grep '\[\(error\|crit\|alert\|emerg\)\]' "$tmp/error.log" | head -5 >&2
