@@ -27,10 +27,6 @@ int socket_cb(CURL *, curl_socket_t fd, int what, void *self, void *) {
   }
   return 0;
 }
-int timer_cb(CURLM *, long timeout_ms, void *self) {
-  static_cast<AsyncEngine *>(self)->on_timer(timeout_ms);
-  return 0;
-}
 }  // namespace
 
 struct AsyncEngine::Job {
@@ -64,8 +60,6 @@ AsyncEngine::AsyncEngine(std::shared_ptr<ClientCore> core) : core_(std::move(cor
   }
   curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, socket_cb);
   curl_multi_setopt(m, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, timer_cb);
-  curl_multi_setopt(m, CURLMOPT_TIMERDATA, this);
   multi_ = m;
 }
 
@@ -87,12 +81,6 @@ void AsyncEngine::on_socket(int fd, int what) {
     sockets_[fd] = what;
 }
 
-void AsyncEngine::on_timer(long timeout_ms) {
-  if (timeout_ms < 0)
-    timer_at_.reset();
-  else
-    timer_at_ = Clock::now() + std::chrono::milliseconds(timeout_ms);
-}
 
 void AsyncEngine::set_max_concurrent(int32_t n) {
   if (n < 1 || n > 100000) fail(THREECX_E_INVALID_ARGUMENT, "max concurrent must be 1..100000");
@@ -339,6 +327,14 @@ void AsyncEngine::cancel_all() {
   while (!jobs_.empty()) cancel_job(jobs_.begin()->second.get());
 }
 
+long AsyncEngine::curl_timeout() const {
+  long t = -1;
+  if (curl_multi_timeout(static_cast<CURLM *>(multi_), &t) != CURLM_OK) t = -1;
+  return t;
+}
+
+bool AsyncEngine::curl_due() const { return !running_.empty() && curl_timeout() == 0; }
+
 std::vector<pollfd> AsyncEngine::watched() const {
   std::vector<pollfd> p;
   p.reserve(sockets_.size() + 1);
@@ -373,15 +369,13 @@ void AsyncEngine::drive(bool poll_sockets) {
       curl_multi_socket_action(m, p[i].fd, mask, &running);
     }
   }
-  if (timer_at_ && *timer_at_ <= Clock::now()) {
-    timer_at_.reset();
-    curl_multi_socket_action(m, CURL_SOCKET_TIMEOUT, 0, &running);
-  }
+  // libcurl's own timeouts (asked each time: its timer callback is not
+  // called again for an expiry time it already reported)
+  if (curl_due()) curl_multi_socket_action(m, CURL_SOCKET_TIMEOUT, 0, &running);
   read_done();
   // what became startable (slots freed, a 401's second try)
   start_due();
-  if (timer_at_ && *timer_at_ <= Clock::now()) {
-    timer_at_.reset();
+  if (curl_due()) {
     curl_multi_socket_action(m, CURL_SOCKET_TIMEOUT, 0, &running);
     read_done();
   }
@@ -451,7 +445,11 @@ int64_t AsyncEngine::timeout_ms() const {
   for (const auto &kv : jobs_)
     if (kv.second->ctl.cancelled()) return 0;
   auto now = Clock::now();
-  std::optional<Clock::time_point> at = timer_at_;
+  std::optional<Clock::time_point> at;
+  if (!running_.empty()) {
+    long t = curl_timeout();
+    if (t >= 0) at = now + std::chrono::milliseconds(t);
+  }
   for (Job *j : retrying_)
     if (!at || j->retry_at < *at) at = j->retry_at;
   if (!at) return 1000;  // nothing scheduled: look again in a while

@@ -1,7 +1,7 @@
 // Private: the asynchronous API's engine. One curl multi handle driven by
 // the caller's thread in socket-action mode (the sockets libcurl wants
-// watched and its timer are tracked here, so a caller's poll loop can wait
-// on them), a queue bounded by a concurrency limit, retries as timers, and
+// watched are tracked here and its timeout read with curl_multi_timeout, so
+// a caller's poll loop can wait on them), a queue bounded by a concurrency limit, retries as timers, and
 // completions delivered to callbacks or kept for polling.
 #pragma once
 
@@ -57,13 +57,14 @@ class AsyncEngine {
   struct Job;
 
  public:
-  // libcurl's socket and timer callbacks (CURLMOPT_SOCKETFUNCTION/_TIMERFUNCTION)
+  // libcurl's socket callback (CURLMOPT_SOCKETFUNCTION)
   void on_socket(int fd, int what);
-  void on_timer(long timeout_ms);
 
  private:
   void drive(bool poll_sockets);
   void pass(bool poll_sockets);
+  long curl_timeout() const;  // curl_multi_timeout: ms, -1 none
+  bool curl_due() const;
   void start_due();
   void start(Job *job);
   void read_done();
@@ -91,7 +92,6 @@ class AsyncEngine {
   std::vector<Job *> retrying_;                   // waiting for their retry time
   std::unordered_map<void *, Job *> running_;     // easy handle -> job
   std::map<int, int> sockets_;                    // fd -> CURL_POLL_* wanted
-  std::optional<Clock::time_point> timer_at_;     // libcurl's timer
   std::deque<std::unique_ptr<threecx_completion>> done_;   // to deliver
   std::deque<std::unique_ptr<threecx_completion>> ready_;  // for next()
 };
