@@ -22,6 +22,9 @@ struct Parser {
   // Also refuses what cJSON 1.7.15 cannot read although RFC 8259 allows
   // it: numbers of more than 63 characters, unpaired UTF-16 surrogates.
   bool cjson_limits = false;
+  // Checks that strings are UTF-8 (request bodies); answers from the server
+  // are taken as sent, as cJSON did.
+  bool utf8 = true;
 
   bool end() const { return i >= n; }
   void ws() {
@@ -54,7 +57,7 @@ struct Parser {
     while (i < n) {
       unsigned char c = static_cast<unsigned char>(s[i]);
       if (c == '"') {
-        if (!odata::valid_utf8(std::string_view(s + start, i - start))) {
+        if (utf8 && !odata::valid_utf8(std::string_view(s + start, i - start))) {
           i = start;
           return error("string is not valid UTF-8");
         }
@@ -179,7 +182,205 @@ struct Parser {
   }
 };
 
+// Compares a member name as written (between its quotes, escapes
+// included) with a plain ASCII name.
+bool name_is(const char *raw, size_t len, const char *want) {
+  size_t wn = std::strlen(want);
+  if (len == wn && std::memcmp(raw, want, len) == 0) return true;
+  if (!std::memchr(raw, '\\', len)) return false;
+  size_t k = 0;
+  for (size_t i = 0; i < len; ++k) {
+    if (k >= wn) return false;
+    char c = raw[i];
+    if (c == '\\') {
+      char e = raw[i + 1];
+      if (e == 'u') {
+        unsigned cu = Parser::hex4(raw + i + 2);
+        if (cu >= 0x80) return false;
+        c = static_cast<char>(cu);
+        i += 6;
+      } else {
+        c = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
+        i += 2;
+      }
+    } else {
+      ++i;
+    }
+    if (c != want[k]) return false;
+  }
+  return k == wn;
+}
+
 }  // namespace
+
+bool json_valid(std::string_view text, bool utf8, JsonError *err) noexcept {
+  Parser p{text.data(), text.size()};
+  p.utf8 = utf8;
+  bool ok = p.value(0);
+  if (ok) {
+    p.ws();
+    if (!p.end()) ok = p.error("unexpected data after the JSON value");
+  }
+  if (!ok && err) {
+    err->offset = p.i > p.n ? p.n : p.i;
+    err->why = p.why;
+  }
+  return ok;
+}
+
+size_t json_skip_value(std::string_view text, size_t i) noexcept {
+  const char *s = text.data();
+  size_t n = text.size();
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  if (i >= n) return n;
+  char c = s[i];
+  if (c == '"') {
+    for (++i; i < n; ++i) {
+      if (s[i] == '\\') {
+        ++i;
+      } else if (s[i] == '"') {
+        return i + 1;
+      }
+    }
+    return n;
+  }
+  if (c == '{' || c == '[') {
+    size_t depth = 0;
+    for (; i < n; ++i) {
+      char d = s[i];
+      if (d == '"') {
+        for (++i; i < n && s[i] != '"'; ++i)
+          if (s[i] == '\\') ++i;
+      } else if (d == '{' || d == '[') {
+        ++depth;
+      } else if (d == '}' || d == ']') {
+        if (--depth == 0) return i + 1;
+      }
+    }
+    return n;
+  }
+  while (i < n && s[i] != ',' && s[i] != ']' && s[i] != '}' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+         s[i] != '\r')
+    ++i;
+  return i;
+}
+
+bool scan_collection(std::string_view text, CollectionScan *out, JsonError *err) noexcept {
+  *out = CollectionScan{};
+  Parser p{text.data(), text.size()};
+  p.utf8 = false;
+  const char *s = text.data();
+  bool ok = true;
+  p.ws();
+  if (p.end()) {
+    ok = p.error("unexpected end of input");
+  } else if (s[p.i] != '{') {
+    ok = p.value(0);
+  } else {
+    out->object = true;
+    ++p.i;
+    p.ws();
+    if (p.i < p.n && s[p.i] == '}') {
+      ++p.i;
+    } else {
+      bool seen_value = false, seen_count = false;
+      for (;;) {
+        p.ws();
+        if (p.end()) {
+          ok = p.error("unexpected end of input");
+          break;
+        }
+        if (s[p.i] != '"') {
+          ok = p.error("expected a member name in quotes");
+          break;
+        }
+        size_t name = p.i + 1;
+        if (!(ok = p.string())) break;
+        size_t name_len = p.i - 1 - name;
+        p.ws();
+        if (p.end()) {
+          ok = p.error("unexpected end of input");
+          break;
+        }
+        if (s[p.i] != ':') {
+          ok = p.error("expected ':'");
+          break;
+        }
+        ++p.i;
+        p.ws();
+        if (!seen_value && name_is(s + name, name_len, "value")) {
+          seen_value = true;
+          if (p.i < p.n && s[p.i] == '[') {
+            out->has_value = true;
+            ++p.i;
+            p.ws();
+            if (p.i < p.n && s[p.i] == ']') {
+              ++p.i;
+            } else {
+              out->first = p.i;
+              for (;;) {
+                if (!(ok = p.value(2))) break;
+                ++out->items;
+                p.ws();
+                if (p.end()) {
+                  ok = p.error("unexpected end of input");
+                  break;
+                }
+                if (s[p.i] == ']') {
+                  ++p.i;
+                  break;
+                }
+                if (s[p.i] != ',') {
+                  ok = p.error("expected ',' or ']'");
+                  break;
+                }
+                ++p.i;
+                p.ws();
+              }
+              if (!ok) break;
+            }
+          } else if (!(ok = p.value(1))) {
+            break;
+          }
+        } else if (!seen_count && name_is(s + name, name_len, "@odata.count")) {
+          seen_count = true;
+          size_t start = p.i;
+          if (!(ok = p.value(1))) break;
+          out->has_count = true;
+          out->count = text.substr(start, p.i - start);
+        } else if (!(ok = p.value(1))) {
+          break;
+        }
+        p.ws();
+        if (p.end()) {
+          ok = p.error("unexpected end of input");
+          break;
+        }
+        if (s[p.i] == '}') {
+          ++p.i;
+          break;
+        }
+        if (s[p.i] != ',') {
+          ok = p.error("expected ',' or '}'");
+          break;
+        }
+        ++p.i;
+      }
+    }
+  }
+  if (ok) {
+    p.ws();
+    if (!p.end()) ok = p.error("unexpected data after the JSON value");
+  }
+  if (!ok) {
+    *out = CollectionScan{};
+    if (err) {
+      err->offset = p.i > p.n ? p.n : p.i;
+      err->why = p.why;
+    }
+  }
+  return ok;
+}
 
 void check_json(const char *json) {
   Parser p{json, std::strlen(json)};

@@ -1,7 +1,6 @@
 #include "request/request.hpp"
 #include "request/json.hpp"
 
-#include <cjson/cJSON.h>
 
 #include <cctype>
 #include <chrono>
@@ -212,7 +211,7 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   HttpResponse http = client_->send(req);
   if (http.status >= 200 && http.status < 300 && !http.streamed) {
     try {
-      check_response_shape(http, response_kind_);
+      check_response_shape(http, response_kind_, !json_checked_by_caller_);
     } catch (const Error &e) {
       fail(e.code(), scrub(method_ + " " + req.url + ": " + e.what()));
     }
@@ -220,18 +219,7 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   return Response(std::move(http));
 }
 
-namespace {
-// The whole body is one JSON value (trailing garbage and NULs refused).
-bool json_parses(const std::string &body) {
-  if (body.find('\0') != std::string::npos) return false;
-  cJSON *j = cJSON_ParseWithLengthOpts(body.c_str(), body.size() + 1, nullptr, 1);
-  cJSON_Delete(j);
-  if (!j) cJSON_Delete(parse_json(body));  // std::bad_alloc if that was cJSON running out of memory
-  return j != nullptr;
-}
-}  // namespace
-
-void check_response_shape(const HttpResponse &resp, int kind) {
+void check_response_shape(const HttpResponse &resp, int kind, bool parse) {
   if (kind == THREECX_RESPONSE_FILE || resp.body.empty()) return;
   const std::string *ct = resp.header("Content-Type");
   std::string type = ct ? *ct : std::string();
@@ -246,7 +234,9 @@ void check_response_shape(const HttpResponse &resp, int kind) {
   };
   if (json_kind && !labelled_json) refuse("where JSON was expected");
   if (!labelled_json && type.find("text/html") != std::string::npos) refuse("is an HTML page, not an XAPI answer");
-  if (labelled_json && !json_parses(resp.body)) refuse("is not valid JSON");
+  // the whole body one JSON value (trailing data and NULs refused), checked
+  // in one pass without building a document
+  if (parse && labelled_json && !json_valid(resp.body, false)) refuse("is not valid JSON");
 }
 
 }  // namespace threecx
