@@ -2,8 +2,11 @@
 // every typed threecx_xapi_* function.
 #include "catalog/catalog.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "capi/handles.hpp"
 #include "common/error.hpp"
@@ -36,6 +39,26 @@ const threecx_operation *find(std::string_view id) noexcept {
     else
       hi = mid;
   }
+  return nullptr;
+}
+
+const threecx_operation *find_by_path(std::string_view method, std::string_view path) {
+  using Key = std::pair<std::string_view, std::string_view>;  // path, method
+  // stable: of two operations with one method and path (none in 20.0.10),
+  // the first by operationId, as a scan of the catalog would find
+  static const std::vector<const threecx_operation *> index = [] {
+    std::vector<const threecx_operation *> v;
+    v.reserve(kCount);
+    for (std::size_t i = 0; i < kCount; ++i) v.push_back(&kOperations[i]);
+    std::stable_sort(v.begin(), v.end(), [](const threecx_operation *a, const threecx_operation *b) {
+      return Key(a->path, a->method) < Key(b->path, b->method);
+    });
+    return v;
+  }();
+  Key want(path, method);
+  auto it = std::lower_bound(index.begin(), index.end(), want,
+                             [](const threecx_operation *o, const Key &k) { return Key(o->path, o->method) < k; });
+  if (it != index.end() && Key((*it)->path, (*it)->method) == want) return *it;
   return nullptr;
 }
 

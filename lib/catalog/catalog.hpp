@@ -38,6 +38,9 @@ std::size_t count() noexcept;
 const threecx_operation *at(std::size_t index) noexcept;
 // nullptr when absent.
 const threecx_operation *find(std::string_view id) noexcept;
+// The operation of `method` and path template `path` (as written in the
+// catalog), or nullptr; a binary search over an index built on first use.
+const threecx_operation *find_by_path(std::string_view method, std::string_view path);
 // Index of a parameter by name, or -1.
 int param_index(const threecx_operation *op, std::string_view name) noexcept;
 // The XAPI specification version the catalog was generated from.

@@ -73,14 +73,8 @@ Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
   text_.push_back(cur);
   if (op_) {
     response_kind_ = op_->response_kind;
-  } else {
-    for (size_t i = 0, n = catalog::count(); i < n; ++i) {
-      const threecx_operation *o = catalog::at(i);
-      if (method_ == o->method && path == o->path) {
-        response_kind_ = o->response_kind;
-        break;
-      }
-    }
+  } else if (const threecx_operation *o = catalog::find_by_path(method_, path)) {
+    response_kind_ = o->response_kind;
   }
 }
 
