@@ -21,9 +21,10 @@ struct JsonError {
 };
 
 // Whether `text` is exactly one JSON value (RFC 8259; blanks around it
-// allowed, nothing else) - checked in one pass, without allocating. With
-// `utf8` strings must also be UTF-8 (request bodies); answers from a
-// server are taken as sent.
+// allowed, nothing else) that cJSON also reads (no unpaired UTF-16
+// surrogate escape, no number over 63 characters) - checked in one pass,
+// without allocating. With `utf8` strings must also be UTF-8; answers from
+// a server are taken as sent.
 bool json_valid(std::string_view text, bool utf8, JsonError *err = nullptr) noexcept;
 
 // The end (one past the last byte) of the JSON value that starts at

@@ -15,6 +15,36 @@ namespace {
 
 constexpr int kMaxDepth = 512;
 
+// Bytes that need no attention inside a string: not '"', not '\\', not a
+// control character.
+struct PlainTable {
+  bool plain[256];
+  constexpr PlainTable() : plain() {
+    for (int c = 0; c < 256; ++c) plain[c] = c >= 0x20 && c != '"' && c != '\\';
+  }
+};
+constexpr PlainTable kPlain{};
+// Bytes json_skip_value looks at inside a container.
+struct StructTable {
+  bool hit[256];
+  constexpr StructTable() : hit() {
+    hit[static_cast<unsigned char>('"')] = hit[static_cast<unsigned char>('{')] = true;
+    hit[static_cast<unsigned char>('[')] = hit[static_cast<unsigned char>('}')] = true;
+    hit[static_cast<unsigned char>(']')] = true;
+  }
+};
+constexpr StructTable kStruct{};
+
+// The first byte at or after `i` that is not plain string content.
+inline size_t skip_plain(const char *s, size_t i, size_t n) {
+  while (i + 4 <= n && kPlain.plain[static_cast<unsigned char>(s[i])] &&
+         kPlain.plain[static_cast<unsigned char>(s[i + 1])] && kPlain.plain[static_cast<unsigned char>(s[i + 2])] &&
+         kPlain.plain[static_cast<unsigned char>(s[i + 3])])
+    i += 4;
+  while (i < n && kPlain.plain[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
+}
+
 struct Parser {
   const char *s;
   size_t n, i = 0;
@@ -55,6 +85,8 @@ struct Parser {
     ++i;  // opening quote
     size_t start = i;
     while (i < n) {
+      i = skip_plain(s, i, n);
+      if (i >= n) break;
       unsigned char c = static_cast<unsigned char>(s[i]);
       if (c == '"') {
         if (utf8 && !odata::valid_utf8(std::string_view(s + start, i - start))) {
@@ -216,6 +248,7 @@ bool name_is(const char *raw, size_t len, const char *want) {
 bool json_valid(std::string_view text, bool utf8, JsonError *err) noexcept {
   Parser p{text.data(), text.size()};
   p.utf8 = utf8;
+  p.cjson_limits = true;
   bool ok = p.value(0);
   if (ok) {
     p.ws();
@@ -233,29 +266,33 @@ size_t json_skip_value(std::string_view text, size_t i) noexcept {
   size_t n = text.size();
   while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
   if (i >= n) return n;
-  char c = s[i];
-  if (c == '"') {
-    for (++i; i < n; ++i) {
-      if (s[i] == '\\') {
-        ++i;
-      } else if (s[i] == '"') {
-        return i + 1;
-      }
+  // past a string whose opening quote is at i: one past its closing quote
+  auto past_string = [s, n](size_t k) {
+    for (++k;;) {
+      k = skip_plain(s, k, n);
+      if (k >= n) return n;
+      if (s[k] == '"') return k + 1;
+      k += s[k] == '\\' ? 2 : 1;  // an escape, or a control character
     }
-    return n;
-  }
+  };
+  char c = s[i];
+  if (c == '"') return past_string(i);
   if (c == '{' || c == '[') {
     size_t depth = 0;
-    for (; i < n; ++i) {
+    while (i < n) {
+      while (i < n && !kStruct.hit[static_cast<unsigned char>(s[i])]) ++i;
+      if (i >= n) break;
       char d = s[i];
       if (d == '"') {
-        for (++i; i < n && s[i] != '"'; ++i)
-          if (s[i] == '\\') ++i;
-      } else if (d == '{' || d == '[') {
-        ++depth;
-      } else if (d == '}' || d == ']') {
-        if (--depth == 0) return i + 1;
+        i = past_string(i);
+        continue;
       }
+      if (d == '{' || d == '[') {
+        ++depth;
+      } else if (--depth == 0) {
+        return i + 1;
+      }
+      ++i;
     }
     return n;
   }
@@ -269,6 +306,7 @@ bool scan_collection(std::string_view text, CollectionScan *out, JsonError *err)
   *out = CollectionScan{};
   Parser p{text.data(), text.size()};
   p.utf8 = false;
+  p.cjson_limits = true;
   const char *s = text.data();
   bool ok = true;
   p.ws();

@@ -42,6 +42,24 @@ Page parse_page(const char *body, size_t size) {
   return p;
 }
 
+std::string_view take_item(std::string &text, size_t *cursor, bool last) noexcept {
+  // the page was validated when fetched: its items are only skipped here
+  size_t start = *cursor, end = json_skip_value(text, start), n = text.size(), next = end;
+  if (!last) {
+    auto blanks = [&] {
+      while (next < n && (text[next] == ' ' || text[next] == '\t' || text[next] == '\n' || text[next] == '\r'))
+        ++next;
+    };
+    blanks();
+    if (next < n && text[next] == ',') ++next;
+    blanks();
+  }
+  *cursor = next;
+  // the byte after an item (',', ']' or a blank) is no longer needed
+  if (end < n) text[end] = '\0';
+  return std::string_view(text.data() + start, end - start);
+}
+
 namespace {
 
 struct Fetched {
@@ -218,20 +236,7 @@ std::optional<std::string_view> Pager::next_item() {
   while (left_ == 0) {
     if (!fetch()) return std::nullopt;
   }
-  // the page was validated when fetched: its items are only skipped here
-  size_t start = cursor_, end = json_skip_value(page_, start), n = page_.size(), next = end;
-  auto blanks = [&] {
-    while (next < n && (page_[next] == ' ' || page_[next] == '\t' || page_[next] == '\n' || page_[next] == '\r'))
-      ++next;
-  };
-  blanks();
-  if (next < n && page_[next] == ',') ++next;
-  blanks();
-  cursor_ = next;
-  --left_;
-  // the byte after an item (',', ']' or a blank) is no longer needed
-  if (end < n) page_[end] = '\0';
-  return std::string_view(page_.data() + start, end - start);
+  return take_item(page_, &cursor_, left_-- == 1);
 }
 
 }  // namespace threecx

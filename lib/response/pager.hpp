@@ -34,6 +34,11 @@ constexpr int64_t kMaxODataCount = (INT64_C(1) << 53) - 1;
 // fuzzing.
 Page parse_page(const char *body, size_t size);
 
+// The item at *cursor of a page parse_page accepted (its first item is at
+// Page::first), NUL-terminated in place; *cursor moves to the next item
+// unless `last`. Nothing is allocated.
+std::string_view take_item(std::string &text, size_t *cursor, bool last) noexcept;
+
 class Pager {
  public:
   Pager(const Request &req, int64_t page_size);
