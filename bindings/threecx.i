@@ -60,6 +60,10 @@ static void threecx_swig_status_free(char *s, char *fallback) {
  * threecx_request_send_to_file, is wrapped instead.) */
 %ignore threecx_client_set_log;
 %ignore threecx_request_send_to_callback;
+%ignore threecx_request_set_progress;
+/* Borrowed (const char **) results: the bindings read headers by name
+ * (threecx_response_header) and copy; the iteration is for C. */
+%ignore threecx_response_header_at;
 /* Bindings capture the error inside each wrapper; reading the thread's last
  * error in a separate call is wrong in Go and pointless elsewhere. */
 %ignore threecx_last_error;

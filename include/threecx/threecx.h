@@ -458,6 +458,18 @@ THREECX_API int threecx_request_set_body(threecx_request *request,
  * from it afterwards (threecx_pager_new copies it). */
 THREECX_API int threecx_request_set_cancel(threecx_request *request,
                                            threecx_cancel *token);
+/* Download progress: receives the body bytes received so far in this
+ * exchange and the total announced by Content-Length (-1 when the server
+ * did not say). */
+typedef void (*threecx_progress_fn)(void *user_data, int64_t received,
+                                    int64_t total);
+/* Sets the download progress callback: called on the sending thread each
+ * time body bytes arrive (buffered or streamed, every status); a retried
+ * exchange starts again from 0. It must not call into the same request.
+ * fn NULL removes it. Copied by threecx_pager_new. */
+THREECX_API int threecx_request_set_progress(threecx_request *request,
+                                             threecx_progress_fn fn,
+                                             void *user_data);
 /* Deadline of each send of this request, in milliseconds from the moment it
  * starts: it bounds the whole call (waiting for or fetching a token, every
  * retry and its waits) and replaces the client's total timeout
@@ -522,6 +534,19 @@ THREECX_API int threecx_response_body_size(const threecx_response *response,
  * Free with threecx_free(). */
 THREECX_API int threecx_response_header(const threecx_response *response,
                                         const char *name, char **out);
+/* Number of header fields of the response, in the order received (a
+ * repeated field counts once per occurrence; the status line is not a
+ * header). */
+THREECX_API int threecx_response_header_count(const threecx_response *response,
+                                              size_t *out);
+/* Header field `index` (0 .. count-1): *name and *value are borrowed,
+ * NUL-terminated, as received (value without surrounding blanks), and
+ * valid until threecx_response_free(); do not free them. Either of name
+ * and value may be NULL when not wanted. Index out of range:
+ * THREECX_E_NOT_FOUND, *name and *value NULL. */
+THREECX_API int threecx_response_header_at(const threecx_response *response,
+                                           size_t index, const char **name,
+                                           const char **value);
 /* The answer's Retry-After in milliseconds (delta-seconds or an HTTP date,
  * 0 for a date in the past); THREECX_E_NOT_FOUND when absent or
  * unparsable. After THREECX_E_RETRY_LATER this is the server's delay. */
@@ -529,7 +554,10 @@ THREECX_API int threecx_response_retry_after_ms(
     const threecx_response *response, int64_t *out);
 /* The OData error of a non-2xx answer: error.code, error.message and
  * error.details (a JSON array, "[]" when absent). THREECX_E_NOT_FOUND when
- * the body carries no OData error. Free with threecx_free(). */
+ * the body carries no OData error. Free with threecx_free(). Being error
+ * text, they are scrubbed like threecx_last_error(): the API key, the
+ * current and previous tokens and any Bearer value echoed by the server
+ * read [REDACTED] (the body, threecx_response_body, is left as received). */
 THREECX_API int threecx_response_error_code(const threecx_response *response,
                                             char **out);
 THREECX_API int threecx_response_error_message(

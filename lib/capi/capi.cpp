@@ -416,6 +416,13 @@ int threecx_request_set_cancel(threecx_request *request, threecx_cancel *token) 
   });
 }
 
+int threecx_request_set_progress(threecx_request *request, threecx_progress_fn fn, void *user_data) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(request);
+    request->rep.set_progress(fn, user_data);
+  });
+}
+
 int threecx_request_set_deadline_ms(threecx_request *request, int64_t ms) {
   return guard(__func__, [&] {
     THREECX_REQUIRE(request);
@@ -608,6 +615,30 @@ int threecx_response_header(const threecx_response *response, const char *name, 
     const std::string *v = response->rep.header(name);
     if (!v) fail(THREECX_E_NOT_FOUND, std::string("no header '") + name + "' in the response");
     *out = threecx::dup_out(*v);
+  });
+}
+
+int threecx_response_header_count(const threecx_response *response, size_t *out) {
+  if (out) *out = 0;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(response);
+    THREECX_REQUIRE(out);
+    *out = response->rep.headers().size();
+  });
+}
+
+int threecx_response_header_at(const threecx_response *response, size_t index, const char **name,
+                               const char **value) {
+  if (name) *name = nullptr;
+  if (value) *value = nullptr;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(response);
+    const auto &h = response->rep.headers();
+    if (index >= h.size())
+      fail(THREECX_E_NOT_FOUND, "header index " + std::to_string(index) + " is out of range (" +
+                                    std::to_string(h.size()) + " headers)");
+    if (name) *name = h[index].first.c_str();
+    if (value) *value = h[index].second.c_str();
   });
 }
 

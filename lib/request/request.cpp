@@ -192,6 +192,8 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   if (body_) req.body = &*body_;
   req.sink = sink;
   req.sink_user_data = sink_user_data;
+  req.progress = progress_;
+  req.progress_user_data = progress_user_data_;
   CallControl ctl;
   if (cancel_ || deadline_ms_ > 0) {
     ctl.cancel = cancel_;
@@ -210,7 +212,9 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
       fail(e.code(), scrub(method_ + " " + req.url + ": " + e.what()));
     }
   }
-  return Response(std::move(http));
+  Response resp(std::move(http));
+  resp.scrub_error([this](std::string t) { return scrub(std::move(t)); });
+  return resp;
 }
 
 void check_response_shape(const HttpResponse &resp, int kind, bool parse) {

@@ -33,6 +33,10 @@ class Request {
   void set_cancel(std::shared_ptr<CancelToken> token) { cancel_ = std::move(token); }
   const std::shared_ptr<CancelToken> &cancel() const { return cancel_; }
   void set_deadline_ms(int64_t ms);  // 0: the client's timeout
+  void set_progress(threecx_progress_fn fn, void *user_data) {
+    progress_ = fn;
+    progress_user_data_ = fn ? user_data : nullptr;
+  }
   void set_idempotent(int v) { idempotent_ = v < 0 ? -1 : (v ? 1 : 0); }
   // The caller validates a 2xx JSON body itself (the pager's scan): send()
   // checks its content type only.
@@ -68,6 +72,8 @@ class Request {
   std::shared_ptr<CancelToken> cancel_;
   int64_t deadline_ms_ = 0;
   int idempotent_ = -1;
+  threecx_progress_fn progress_ = nullptr;
+  void *progress_user_data_ = nullptr;
   // THREECX_RESPONSE_* of the operation (looked up by method and template
   // for a request by path), -1 when the catalog does not know it
   int response_kind_ = -1;

@@ -27,7 +27,17 @@ class Response {
   // Moves the body out (the response keeps an empty one).
   std::string release_body() { return std::move(http_.body); }
   const std::string *header(const std::string &name) const { return http_.header(name); }
+  const std::vector<std::pair<std::string, std::string>> &headers() const { return http_.headers; }
   const std::optional<ODataError> &error() const { return error_; }
+  // Passes the OData error's code, message and details through `scrub`
+  // (the client's: they are server text handed out as error text).
+  template <class F>
+  void scrub_error(F &&scrub) {
+    if (!error_) return;
+    error_->code = scrub(std::move(error_->code));
+    error_->message = scrub(std::move(error_->message));
+    error_->details = scrub(std::move(error_->details));
+  }
   // The server's Retry-After past the retry deadline (no retry made), or -1.
   int64_t retry_later_ms() const { return http_.retry_later_ms; }
   // "HTTP 404 (NotFound): message" for the thread's last error. Quotes the

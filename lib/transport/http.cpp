@@ -39,7 +39,16 @@ struct Exchange {
   bool stream = false;
   int requests = 0;          // pre-request callbacks: requests about to be sent
   bool resend_refused = false;
+  int64_t received = 0;      // body bytes of this exchange (progress)
 };
+
+void report_progress(Exchange *ex, size_t len) {
+  ex->received += static_cast<int64_t>(len);
+  if (!ex->req->progress) return;
+  curl_off_t total = -1;
+  if (curl_easy_getinfo(ex->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &total) != CURLE_OK || total < 0) total = -1;
+  ex->req->progress(ex->req->progress_user_data, ex->received, static_cast<int64_t>(total));
+}
 
 // Called by libcurl right before it sends a request on a connection (new
 // or reused). A second call within one perform is libcurl resending on its
@@ -70,6 +79,7 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
       ex->aborted = true;
       return 0;  // makes curl stop with CURLE_WRITE_ERROR
     }
+    report_progress(ex, len);
     return len;
   }
   if (ex->max_body > 0 && ex->resp->body.size() + len > static_cast<uint64_t>(ex->max_body)) {
@@ -82,6 +92,7 @@ size_t on_body(char *data, size_t size, size_t n, void *ud) {
     ex->oom = true;
     return 0;
   }
+  report_progress(ex, len);
   return len;
 }
 

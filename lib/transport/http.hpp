@@ -38,6 +38,9 @@ struct HttpRequest {
   // Streams 2xx bodies here instead of buffering them.
   threecx_write_fn sink = nullptr;
   void *sink_user_data = nullptr;
+  // Told of every body chunk: bytes so far, Content-Length or -1.
+  threecx_progress_fn progress = nullptr;
+  void *progress_user_data = nullptr;
   // Cancel token and deadline of the call (may be null).
   const CallControl *ctl = nullptr;
   // 1: may be sent again (retries), 0: at most once, -1: by method (GET,

@@ -197,6 +197,10 @@ contains "get body" "$(out)" '"Id"'
 expect "-i" "$(run call GetUser Id=1 -i --fields Id)" 0
 contains "-i: status line" "$(head -n 1 "$DIR/out")" "HTTP 200"
 contains "-i: a header" "$(out)" "Content-Type: application/json"
+# every header as received, not a fixed list (Keep-Alive was never on it)
+contains "-i: every header" "$(out)" "Keep-Alive: timeout="
+contains "-i: the ETag" "$(out)" 'ETag: W/"'
+
 contains "-i: the body after a blank line" "$(out)" '
 {"Id":1'
 expect "--include on an HTTP error" "$(run call GetUser Id=987654 --include)" 1

@@ -30,6 +30,10 @@ contains "pty: exit 0" "$(cat "$DIR/tty.log")" "rc=0"
 contains "pty: progress bar with bytes" "$(cat "$DIR/tty.log")" "512 B"
 contains "pty: progress bar with a rate" "$(cat "$DIR/tty.log")" "/s"
 contains "pty: redrawn in place" "$(cat "$DIR/tty.log")" "$(printf '\r')threecx:"
+# the length is known (Content-Length): total, share and the end of the ETA
+contains "pty: progress bar with the total" "$(cat "$DIR/tty.log")" "512 B / 512 B"
+contains "pty: progress bar with the share done" "$(cat "$DIR/tty.log")" "100%"
+contains "pty: progress bar ends done" "$(cat "$DIR/tty.log")" "done"
 expect "pty: file complete" "$(wc -c <"$DIR/tty.bin" | tr -d ' ')" 512
 
 # Not a terminal: nothing on stderr.

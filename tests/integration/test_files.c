@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -162,6 +163,93 @@ static void test_file(void **state) {
   threecx_free(ref);
 }
 
+typedef struct progress {
+  int calls;
+  int64_t last, total;
+  int monotonic;
+} progress;
+
+static void on_progress(void *ud, int64_t received, int64_t total) {
+  progress *p = ud;
+  if (received < p->last) p->monotonic = 0;
+  ++p->calls;
+  p->last = received;
+  p->total = total;
+}
+
+/* The progress callback sees every body byte, buffered or streamed, with
+ * the Content-Length the simulator announces as the total. */
+static void test_progress(void **state) {
+  (void)state;
+  char *ref = reference_body();
+  threecx_request *r = tokens_request();
+  progress p = {0, 0, -2, 1};
+  assert_int_equal(threecx_request_set_progress(r, on_progress, &p), THREECX_OK);
+  sink s = {0};
+  threecx_response *resp = NULL;
+  assert_int_equal(threecx_request_send_to_callback(r, collect, &s, &resp), THREECX_OK);
+  assert_true(p.calls >= 1);
+  assert_true(p.monotonic);
+  assert_int_equal(p.last, (int64_t)strlen(ref));
+  assert_int_equal(p.total, (int64_t)strlen(ref));
+  threecx_response_free(resp);
+  free(s.data);
+
+  /* buffered, then removed: no more calls */
+  progress q = {0, 0, -2, 1};
+  assert_int_equal(threecx_request_set_progress(r, on_progress, &q), THREECX_OK);
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
+  assert_true(q.calls >= 1);
+  assert_int_equal(q.last, (int64_t)strlen(ref));
+  threecx_response_free(resp);
+  assert_int_equal(threecx_request_set_progress(r, NULL, NULL), THREECX_OK);
+  int before = q.calls;
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
+  assert_int_equal(q.calls, before);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+  threecx_free(ref);
+}
+
+/* Every header can be listed, borrowed, in the order received. */
+static void test_header_iteration(void **state) {
+  (void)state;
+  threecx_request *r = tokens_request();
+  threecx_response *resp = NULL;
+  assert_int_equal(threecx_request_send(r, &resp), THREECX_OK);
+  size_t n = 0;
+  assert_int_equal(threecx_response_header_count(resp, &n), THREECX_OK);
+  assert_true(n >= 2);
+  int seen_type = 0, seen_length = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char *name = NULL, *value = NULL;
+    assert_int_equal(threecx_response_header_at(resp, i, &name, &value), THREECX_OK);
+    assert_non_null(name);
+    assert_non_null(value);
+    assert_true(name[0] != 0);
+    assert_null(strchr(name, ':'));
+    assert_null(strchr(value, '\r'));
+    if (strcasecmp(name, "Content-Type") == 0) {
+      char *ct = NULL;
+      assert_int_equal(threecx_response_header(resp, "content-type", &ct), THREECX_OK);
+      assert_string_equal(ct, value);
+      threecx_free(ct);
+      seen_type = 1;
+    }
+    if (strcasecmp(name, "Content-Length") == 0) seen_length = 1;
+  }
+  assert_true(seen_type);
+  assert_true(seen_length);
+  const char *name = "x", *value = "y";
+  assert_int_equal(threecx_response_header_at(resp, n, &name, &value), THREECX_E_NOT_FOUND);
+  assert_null(name);
+  assert_null(value);
+  assert_int_equal(threecx_response_header_at(resp, 0, NULL, &value), THREECX_OK); /* name not wanted */
+  assert_non_null(value);
+  threecx_response_free(resp);
+  threecx_request_free(r);
+}
+
 static void test_body_bytes(void **state) {
   (void)state;
   char *ref = reference_body();
@@ -186,6 +274,8 @@ int main(void) {
       cmocka_unit_test_setup(test_error_body_stays_in_response, reset),
       cmocka_unit_test_setup(test_file, reset),
       cmocka_unit_test_setup(test_body_bytes, reset),
+      cmocka_unit_test_setup(test_progress, reset),
+      cmocka_unit_test_setup(test_header_iteration, reset),
   };
   return cmocka_run_group_tests_name("files", tests, sim_group_setup, sim_group_teardown);
 }

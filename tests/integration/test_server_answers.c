@@ -337,6 +337,27 @@ static void test_echoed_secrets_scrubbed(void **state) {
   assert_non_null(strstr(threecx_last_error(), "HTTP 400"));
   assert_non_null(strstr(threecx_last_error(), "[REDACTED]"));
   no_secret(threecx_last_error(), "last_error (XAPI 400 echo)");
+  /* the OData error handed out by the response is error text too */
+  {
+    threecx_request *r;
+    threecx_response *resp = NULL;
+    char *code = NULL, *msg = NULL, *details = NULL;
+    assert_int_equal(threecx_request_new(c, "GET", "/Defs", &r), THREECX_OK);
+    assert_int_equal(threecx_request_send(r, &resp), THREECX_E_HTTP);
+    assert_int_equal(threecx_response_error_code(resp, &code), THREECX_OK);
+    assert_int_equal(threecx_response_error_message(resp, &msg), THREECX_OK);
+    assert_int_equal(threecx_response_error_details(resp, &details), THREECX_OK);
+    assert_non_null(strstr(msg, "you sent:"));
+    assert_non_null(strstr(msg, "[REDACTED]"));
+    no_secret(code, "error_code (XAPI 400 echo)");
+    no_secret(msg, "error_message (XAPI 400 echo)");
+    no_secret(details, "error_details (XAPI 400 echo)");
+    threecx_free(code);
+    threecx_free(msg);
+    threecx_free(details);
+    threecx_response_free(resp);
+    threecx_request_free(r);
+  }
   /* the same through a pager */
   threecx_pager *p;
   char *page = NULL;

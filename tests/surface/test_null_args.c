@@ -350,6 +350,16 @@ CHECK(threecx_request_set_cancel) {
   EXPECT_OK(threecx_request_set_cancel(R, NULL)); /* NULL detaches */
   threecx_cancel_free(k);
 }
+static void null_progress(void *u, int64_t received, int64_t total) {
+  (void)u;
+  (void)received;
+  (void)total;
+}
+CHECK(threecx_request_set_progress) {
+  EXPECT_INVALID(threecx_request_set_progress(NULL, null_progress, NULL));
+  EXPECT_OK(threecx_request_set_progress(R, null_progress, NULL));
+  EXPECT_OK(threecx_request_set_progress(R, NULL, NULL));
+}
 CHECK(threecx_request_set_deadline_ms) {
   EXPECT_INVALID(threecx_request_set_deadline_ms(NULL, 100));
   EXPECT_INVALID(threecx_request_set_deadline_ms(R, -1));
@@ -394,6 +404,18 @@ CHECK(threecx_response_header) {
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_response_header(NULL, "ETag", &s));
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_response_header(NULL, NULL, &s));
   EXPECT_INVALID(threecx_response_header(NULL, "ETag", NULL));
+}
+CHECK(threecx_response_header_count) {
+  size_t n;
+  EXPECT_INVALID_NUM_OUT(n, threecx_response_header_count(NULL, &n));
+  EXPECT_INVALID(threecx_response_header_count(NULL, NULL));
+}
+CHECK(threecx_response_header_at) {
+  const char *name = "x", *value = "y";
+  EXPECT_INVALID(threecx_response_header_at(NULL, 0, &name, &value));
+  assert_null(name);
+  assert_null(value);
+  EXPECT_INVALID(threecx_response_header_at(NULL, 0, NULL, NULL));
 }
 CHECK(threecx_response_retry_after_ms) {
   int64_t v;
@@ -599,6 +621,7 @@ static const struct {
     E(threecx_cancel_is_triggered), E(threecx_request_set_cancel),
     E(threecx_request_set_deadline_ms), E(threecx_pager_set_cancel),
     E(threecx_request_set_idempotent), E(threecx_response_retry_after_ms),
+    E(threecx_response_header_count), E(threecx_response_header_at), E(threecx_request_set_progress),
     E(threecx_client_set_stall_timeout), E(threecx_client_set_retry_budget),
     E(threecx_client_set_ca_pem), E(threecx_client_set_pinned_public_key),
     E(threecx_response_body_view), E(threecx_pager_next_item_view), E(threecx_pager_set_prefetch),

@@ -956,18 +956,16 @@ static int is_json_response(const threecx_response *resp) {
   return json;
 }
 
+/* The status and every header field, as received (-i). */
 static void print_headers(FILE *f, const threecx_response *resp) {
-  static const char *const names[] = {"Content-Type", "Content-Length", "Content-Disposition", "ETag", "Location",
-                                      "OData-Version", "X-3CX-Version", "Retry-After", "WWW-Authenticate",
-                                      "Cache-Control", "Date", "Server"};
   int32_t status = 0;
-  size_t i;
+  size_t i, n = 0;
   threecx_response_status(resp, &status);
   fprintf(f, "HTTP %d\n", (int)status);
-  for (i = 0; i < sizeof names / sizeof names[0]; ++i) {
-    char *v = NULL;
-    if (threecx_response_header(resp, names[i], &v) == THREECX_OK && v) fprintf(f, "%s: %s\n", names[i], v);
-    threecx_free(v);
+  threecx_response_header_count(resp, &n);
+  for (i = 0; i < n; ++i) {
+    const char *name = NULL, *value = NULL;
+    if (threecx_response_header_at(resp, i, &name, &value) == THREECX_OK) fprintf(f, "%s: %s\n", name, value);
   }
   fputc('\n', f);
 }
@@ -1006,6 +1004,7 @@ typedef struct {
   FILE *f;
   int progress;
   uint64_t bytes;
+  int64_t total; /* Content-Length, -1 unknown */
   struct timespec start, last;
   int failed;
 } sink;
@@ -1051,8 +1050,30 @@ static void progress_draw(sink *s, int final) {
   t = secs(&s->start, &now);
   human(b, sizeof b, (double)s->bytes);
   human(r, sizeof r, t > 0 ? (double)s->bytes / t : 0);
-  fprintf(stderr, "\r%s: %12s  %12s/s  %5.1fs%s", g_prog, b, r, t, final ? "\n" : "");
+  if (s->total > 0) {
+    /* the length is known: share done and time left at the rate so far */
+    char tot[32], eta[32];
+    double rate = t > 0 ? (double)s->bytes / t : 0, left = (double)s->total - (double)s->bytes;
+    human(tot, sizeof tot, (double)s->total);
+    if (final || left <= 0)
+      snprintf(eta, sizeof eta, "done");
+    else if (rate > 0)
+      snprintf(eta, sizeof eta, "ETA %.0fs", left / rate + 0.5);
+    else
+      snprintf(eta, sizeof eta, "ETA --");
+    fprintf(stderr, "\r%s: %12s / %-12s %3d%%  %12s/s  %5.1fs  %-10s%s", g_prog, b, tot,
+            (int)((double)s->bytes * 100.0 / (double)s->total), r, t, eta, final ? "\n" : "");
+  } else {
+    fprintf(stderr, "\r%s: %12s  %12s/s  %5.1fs%s", g_prog, b, r, t, final ? "\n" : "");
+  }
   fflush(stderr);
+}
+
+/* The library's progress report: the announced length, for the bar's ETA. */
+static void sink_progress(void *ud, int64_t received, int64_t total) {
+  sink *s = ud;
+  (void)received;
+  s->total = total;
 }
 
 static int32_t sink_write(void *ud, const unsigned char *data, size_t size) {
@@ -1132,6 +1153,8 @@ static int send_one(const args *a, threecx_client *c, const char *profile_name) 
       watch_part(1);
     }
     s.progress = isatty(2) && !to_stdout;
+    s.total = -1;
+    if (s.progress) threecx_request_set_progress(r, sink_progress, &s);
     clock_gettime(CLOCK_MONOTONIC, &s.start);
     s.last = s.start;
     rc = threecx_request_send_to_callback(r, sink_write, &s, &resp);
