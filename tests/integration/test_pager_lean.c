@@ -497,7 +497,7 @@ static void test_deadline_and_free_during_prefetch(void **state) {
   threecx_client *c = raw_client();
   threecx_request *r;
   assert_int_equal(threecx_request_new(c, "GET", "/Users", &r), THREECX_OK);
-  assert_int_equal(threecx_request_set_deadline_ms(r, 300), THREECX_OK);
+  assert_int_equal(threecx_request_set_deadline_ms(r, 2000), THREECX_OK);
   set_page(1, "HOLD");
   threecx_pager *p;
   assert_int_equal(threecx_pager_new(r, PAGE, &p), THREECX_OK);
