@@ -609,7 +609,8 @@ THREECX_API int threecx_pager_next_item_view(threecx_pager *pager,
  * background fetch too (a token triggered while it runs fails the call that
  * reaches the page with THREECX_E_CANCELLED; a token replaced by
  * threecx_pager_set_cancel since does not); threecx_pager_free stops it.
- * The client's log sink may be called from that thread. */
+ * A walk abandoned before its end may have fetched one page more than it
+ * consumed. The client's log sink may be called from that thread. */
 THREECX_API int threecx_pager_set_prefetch(threecx_pager *pager,
                                            int32_t prefetch);
 /* @odata.count as last reported by the server; THREECX_E_NOT_FOUND before
