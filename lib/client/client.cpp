@@ -101,8 +101,9 @@ void ClientCore::update(F &&change) {
   std::lock_guard<std::mutex> lk(mu_);
   auto next = std::make_shared<ClientOptions>(*opts_);
   change(*next);
+  next->generation = opts_->generation + 1;
   opts_ = std::move(next);
-  opts_gen_.fetch_add(1, std::memory_order_release);
+  opts_gen_.store(opts_->generation, std::memory_order_release);
 }
 
 std::shared_ptr<const ClientOptions> ClientCore::options() const {
@@ -119,7 +120,7 @@ std::shared_ptr<const ClientOptions> ClientCore::options() const {
   {
     std::lock_guard<std::mutex> lk(mu_);
     snap = opts_;
-    gen = opts_gen_.load(std::memory_order_relaxed);
+    gen = snap->generation;
   }
   cache.snap = snap;
   cache.uid = uid_;

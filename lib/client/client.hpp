@@ -27,6 +27,10 @@ struct ClientOptions {
   TransportOptions transport;
   RetryPolicy retry;
   bool allow_http = false;
+  // Bumped by every setter: two snapshots of one client with the same
+  // generation are the same options (for state configured once, such as a
+  // pooled handle's options).
+  uint64_t generation = 1;
 };
 
 class ClientCore {
