@@ -6,7 +6,7 @@ pkgs="cmake make g++ pkg-config python3 openssl ca-certificates curl valgrind
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libcpp-httplib-dev libssl-dev
   python3-yaml zlib1g-dev swig golang-go mono-mcs mono-runtime lua5.4 liblua5.4-dev
   man-db groff-base bsdutils time bash zsh fish dpkg-dev file
-  clang libclang-rt-14-dev"
+  clang libclang-rt-14-dev nginx-light"
 missing=""
 # the Lua binding on every Lua Debian has, decode = true, the rock (bindings/)
 pkgs="$pkgs lua5.1 liblua5.1-0-dev lua5.3 liblua5.3-dev luajit libluajit-5.1-dev lua-cjson luarocks"

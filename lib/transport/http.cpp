@@ -242,7 +242,13 @@ void *Transport::acquire() {
     curl_easy_cleanup(c);
     throw std::bad_alloc();
   }
-  return new PooledHandle{c, m};
+  try {
+    return new PooledHandle{c, m};
+  } catch (...) {  // out of memory: neither handle may leak
+    curl_multi_cleanup(m);
+    curl_easy_cleanup(c);
+    throw;
+  }
 }
 
 void Transport::release(void *handle) {
