@@ -108,7 +108,7 @@ THREECX_PLAIN_INT(threecx_abi_version)
  * Lua exposes them (copied once, straight into a Lua string); Go and C#
  * copy anyway, through the owning accessors. */
 %typemap(in, numinputs=0) (const char **data, size_t *size)
-    (const char *tmp = NULL, size_t tmpn = 0) %{ $1 = &tmp; $2 = &tmpn; %}
+    (const char *tmp = NULL, size_t tmpn = 0) %{ $1 = ($1_ltype)&tmp; $2 = &tmpn; %}
 #if !defined(SWIGLUA)
 %ignore threecx_response_body_view;
 %ignore threecx_pager_next_item_view;
