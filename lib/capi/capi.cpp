@@ -683,29 +683,22 @@ int threecx_pager_new(const threecx_request *request, int64_t page_size, threecx
 
 void threecx_pager_free(threecx_pager *pager) { delete pager; }
 
-int threecx_pager_next_page(threecx_pager *pager, char **out) {
-  null_out(out);
-  return guard(__func__, [&] {
-    THREECX_REQUIRE(pager);
-    THREECX_REQUIRE(out);
-    auto v = pager->rep.next_page();
-    if (!v) return THREECX_DONE;
-    *out = threecx::dup_out(*v);
-    return THREECX_OK;
-  });
-}
-
-int threecx_pager_next_item(threecx_pager *pager, char **out) {
-  null_out(out);
-  return guard(__func__, [&] {
-    THREECX_REQUIRE(pager);
-    THREECX_REQUIRE(out);
-    auto v = pager->rep.next_item();
-    if (!v) return THREECX_DONE;
-    *out = threecx::dup_out(*v);  // the one copy: the span of the page
-    return THREECX_OK;
-  });
-}
+// next_item: the one copy of the item's span of the page
+#define PAGER_NEXT(fn, method)                                 \
+  int fn(threecx_pager *pager, char **out) {                   \
+    null_out(out);                                             \
+    return guard(__func__, [&] {                               \
+      THREECX_REQUIRE(pager);                                  \
+      THREECX_REQUIRE(out);                                    \
+      auto v = pager->rep.method();                            \
+      if (!v) return THREECX_DONE;                             \
+      *out = threecx::dup_out(*v);                             \
+      return THREECX_OK;                                       \
+    });                                                        \
+  }
+PAGER_NEXT(threecx_pager_next_page, next_page)
+PAGER_NEXT(threecx_pager_next_item, next_item)
+#undef PAGER_NEXT
 
 int threecx_pager_next_item_view(threecx_pager *pager, const char **data, size_t *size) {
   if (data) *data = nullptr;

@@ -45,6 +45,45 @@ inline size_t skip_plain(const char *s, size_t i, size_t n) {
   return i;
 }
 
+// The value of 4 hex digits (checked by the caller).
+unsigned hex4(const char *p) {
+  unsigned v = 0;
+  for (int k = 0; k < 4; ++k) {
+    char c = p[k];
+    v = v * 16 + static_cast<unsigned>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  }
+  return v;
+}
+
+// Compares a member name as written (between its quotes, escapes
+// included) with a plain ASCII name.
+bool name_is(const char *raw, size_t len, const char *want) {
+  size_t wn = std::strlen(want);
+  if (len == wn && std::memcmp(raw, want, len) == 0) return true;
+  if (!std::memchr(raw, '\\', len)) return false;
+  size_t k = 0;
+  for (size_t i = 0; i < len; ++k) {
+    if (k >= wn) return false;
+    char c = raw[i];
+    if (c == '\\') {
+      char e = raw[i + 1];
+      if (e == 'u') {
+        unsigned cu = hex4(raw + i + 2);
+        if (cu >= 0x80) return false;
+        c = static_cast<char>(cu);
+        i += 6;
+      } else {
+        c = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
+        i += 2;
+      }
+    } else {
+      ++i;
+    }
+    if (c != want[k]) return false;
+  }
+  return k == wn;
+}
+
 struct Parser {
   const char *s;
   size_t n, i = 0;
@@ -55,6 +94,11 @@ struct Parser {
   // Checks that strings are UTF-8 (request bodies); answers from the server
   // are taken as sent, as cJSON did.
   bool utf8 = true;
+  // Set: the top-level "value" and "@odata.count" members are recorded
+  // (scan_collection); the first of each name counts, as in cJSON.
+  CollectionScan *scan = nullptr;
+  bool seen_value = false, seen_count = false;
+  bool collect_next = false;  // the next value is the "value" member
 
   bool end() const { return i >= n; }
   void ws() {
@@ -69,14 +113,6 @@ struct Parser {
     if (n - i < len || std::memcmp(s + i, word, len) != 0) return error("invalid literal");
     i += len;
     return true;
-  }
-  static unsigned hex4(const char *p) {
-    unsigned v = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = p[k];
-      v = v * 16 + static_cast<unsigned>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    }
-    return v;
   }
   static bool hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -155,11 +191,14 @@ struct Parser {
     return true;
   }
   bool value(int depth) {
+    const bool collect = collect_next;  // this value is the "value" member
+    collect_next = false;
     ws();
     if (end()) return error("unexpected end of input");
     if (depth > kMaxDepth) return error("nested too deeply");
     char c = s[i];
     if (c == '{') {
+      if (scan && depth == 0) scan->object = true;
       ++i;
       ws();
       if (i < n && s[i] == '}') {
@@ -170,12 +209,27 @@ struct Parser {
         ws();
         if (end()) return error("unexpected end of input");
         if (s[i] != '"') return error("expected a member name in quotes");
+        size_t name = i + 1;
         if (!string()) return false;
+        bool count = false;
+        if (scan && depth == 0) {
+          if (!seen_value && name_is(s + name, i - 1 - name, "value")) {
+            seen_value = collect_next = true;
+          } else if (!seen_count && name_is(s + name, i - 1 - name, "@odata.count")) {
+            seen_count = count = true;
+          }
+        }
         ws();
         if (end()) return error("unexpected end of input");
         if (s[i] != ':') return error("expected ':'");
         ++i;
+        ws();
+        size_t start = i;
         if (!value(depth + 1)) return false;
+        if (count) {
+          scan->has_count = true;
+          scan->count = std::string_view(s + start, i - start);
+        }
         ws();
         if (end()) return error("unexpected end of input");
         if (s[i] == '}') {
@@ -189,12 +243,15 @@ struct Parser {
     if (c == '[') {
       ++i;
       ws();
+      if (collect) scan->has_value = true;
       if (i < n && s[i] == ']') {
         ++i;
         return true;
       }
+      if (collect) scan->first = i;
       for (;;) {
         if (!value(depth + 1)) return false;
+        if (collect) ++scan->items;
         ws();
         if (end()) return error("unexpected end of input");
         if (s[i] == ']') {
@@ -213,35 +270,6 @@ struct Parser {
     return error("unexpected character");
   }
 };
-
-// Compares a member name as written (between its quotes, escapes
-// included) with a plain ASCII name.
-bool name_is(const char *raw, size_t len, const char *want) {
-  size_t wn = std::strlen(want);
-  if (len == wn && std::memcmp(raw, want, len) == 0) return true;
-  if (!std::memchr(raw, '\\', len)) return false;
-  size_t k = 0;
-  for (size_t i = 0; i < len; ++k) {
-    if (k >= wn) return false;
-    char c = raw[i];
-    if (c == '\\') {
-      char e = raw[i + 1];
-      if (e == 'u') {
-        unsigned cu = Parser::hex4(raw + i + 2);
-        if (cu >= 0x80) return false;
-        c = static_cast<char>(cu);
-        i += 6;
-      } else {
-        c = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
-        i += 2;
-      }
-    } else {
-      ++i;
-    }
-    if (c != want[k]) return false;
-  }
-  return k == wn;
-}
 
 }  // namespace
 
@@ -307,105 +335,8 @@ bool scan_collection(std::string_view text, CollectionScan *out, JsonError *err)
   Parser p{text.data(), text.size()};
   p.utf8 = false;
   p.cjson_limits = true;
-  const char *s = text.data();
-  bool ok = true;
-  p.ws();
-  if (p.end()) {
-    ok = p.error("unexpected end of input");
-  } else if (s[p.i] != '{') {
-    ok = p.value(0);
-  } else {
-    out->object = true;
-    ++p.i;
-    p.ws();
-    if (p.i < p.n && s[p.i] == '}') {
-      ++p.i;
-    } else {
-      bool seen_value = false, seen_count = false;
-      for (;;) {
-        p.ws();
-        if (p.end()) {
-          ok = p.error("unexpected end of input");
-          break;
-        }
-        if (s[p.i] != '"') {
-          ok = p.error("expected a member name in quotes");
-          break;
-        }
-        size_t name = p.i + 1;
-        if (!(ok = p.string())) break;
-        size_t name_len = p.i - 1 - name;
-        p.ws();
-        if (p.end()) {
-          ok = p.error("unexpected end of input");
-          break;
-        }
-        if (s[p.i] != ':') {
-          ok = p.error("expected ':'");
-          break;
-        }
-        ++p.i;
-        p.ws();
-        if (!seen_value && name_is(s + name, name_len, "value")) {
-          seen_value = true;
-          if (p.i < p.n && s[p.i] == '[') {
-            out->has_value = true;
-            ++p.i;
-            p.ws();
-            if (p.i < p.n && s[p.i] == ']') {
-              ++p.i;
-            } else {
-              out->first = p.i;
-              for (;;) {
-                if (!(ok = p.value(2))) break;
-                ++out->items;
-                p.ws();
-                if (p.end()) {
-                  ok = p.error("unexpected end of input");
-                  break;
-                }
-                if (s[p.i] == ']') {
-                  ++p.i;
-                  break;
-                }
-                if (s[p.i] != ',') {
-                  ok = p.error("expected ',' or ']'");
-                  break;
-                }
-                ++p.i;
-                p.ws();
-              }
-              if (!ok) break;
-            }
-          } else if (!(ok = p.value(1))) {
-            break;
-          }
-        } else if (!seen_count && name_is(s + name, name_len, "@odata.count")) {
-          seen_count = true;
-          size_t start = p.i;
-          if (!(ok = p.value(1))) break;
-          out->has_count = true;
-          out->count = text.substr(start, p.i - start);
-        } else if (!(ok = p.value(1))) {
-          break;
-        }
-        p.ws();
-        if (p.end()) {
-          ok = p.error("unexpected end of input");
-          break;
-        }
-        if (s[p.i] == '}') {
-          ++p.i;
-          break;
-        }
-        if (s[p.i] != ',') {
-          ok = p.error("expected ',' or '}'");
-          break;
-        }
-        ++p.i;
-      }
-    }
-  }
+  p.scan = out;
+  bool ok = p.value(0);
   if (ok) {
     p.ws();
     if (!p.end()) ok = p.error("unexpected data after the JSON value");

@@ -363,6 +363,32 @@ static void test_blanks_everywhere(void **state) {
   threecx_client_free(c);
 }
 
+/* A pager over `r` (prefetch as given, cancel token `k` if any) that has
+ * handed out the `consume` first items. */
+static threecx_pager *walked(const threecx_request *r, int prefetch, threecx_cancel *k, int consume) {
+  threecx_pager *p;
+  assert_int_equal(threecx_pager_new(r, PAGE, &p), THREECX_OK);
+  assert_int_equal(threecx_pager_set_prefetch(p, prefetch), THREECX_OK);
+  if (k) assert_int_equal(threecx_pager_set_cancel(p, k), THREECX_OK);
+  const char *d;
+  size_t n;
+  for (int i = 0; i < consume; ++i) assert_int_equal(threecx_pager_next_item_view(p, &d, &n), THREECX_OK);
+  return p;
+}
+
+/* The rest of a walk stopped at the end of page 0: items 3..8, then DONE. */
+static void rest_of_walk(threecx_pager *p) {
+  int rest = 0, rc;
+  char *item;
+  while ((rc = threecx_pager_next_item(p, &item)) == THREECX_OK) {
+    if (rest == 0) assert_non_null(strstr(item, "\"Id\":3"));
+    threecx_free(item);
+    ++rest;
+  }
+  assert_int_equal(rc, THREECX_DONE);
+  assert_int_equal(rest, 2 * PAGE);
+}
+
 /* Walks item by item: items of page 0 come, then the page-1 failure
  * `code` at the boundary (prefetch or not); with page 1 repaired, the walk
  * goes on from item 3. */
@@ -372,12 +398,9 @@ static void boundary_failure(const char *page1, int code, const char *text) {
   assert_int_equal(threecx_request_new(c, "GET", "/Users", &r), THREECX_OK);
   for (int prefetch = 0; prefetch <= 1; ++prefetch) {
     set_page(1, page1);
-    threecx_pager *p;
-    assert_int_equal(threecx_pager_new(r, PAGE, &p), THREECX_OK);
-    assert_int_equal(threecx_pager_set_prefetch(p, prefetch), THREECX_OK);
+    threecx_pager *p = walked(r, prefetch, NULL, PAGE);
     const char *d;
     size_t n;
-    for (int i = 0; i < PAGE; ++i) assert_int_equal(threecx_pager_next_item_view(p, &d, &n), THREECX_OK);
     assert_int_equal(threecx_pager_next_item_view(p, &d, &n), code);
     assert_null(d);
     assert_non_null(strstr(threecx_last_error(), text));
@@ -392,15 +415,7 @@ static void boundary_failure(const char *page1, int code, const char *text) {
       assert_int_equal(threecx_pager_last_response(p, &resp), THREECX_E_NOT_FOUND);
     }
     set_page(1, NULL);
-    int rest = 0, rc;
-    char *item;
-    while ((rc = threecx_pager_next_item(p, &item)) == THREECX_OK) {
-      if (rest == 0) assert_non_null(strstr(item, "\"Id\":3"));
-      threecx_free(item);
-      ++rest;
-    }
-    assert_int_equal(rc, THREECX_DONE);
-    assert_int_equal(rest, 2 * PAGE);
+    rest_of_walk(p);
     threecx_pager_free(p);
   }
   threecx_request_free(r);
@@ -431,27 +446,17 @@ static void test_cancel_during_prefetch(void **state) {
   assert_int_equal(threecx_request_new(c, "GET", "/Users", &r), THREECX_OK);
   threecx_cancel *k;
   assert_int_equal(threecx_cancel_new(&k), THREECX_OK);
-  threecx_pager *p;
-  assert_int_equal(threecx_pager_new(r, PAGE, &p), THREECX_OK);
-  assert_int_equal(threecx_pager_set_prefetch(p, 1), THREECX_OK);
-  assert_int_equal(threecx_pager_set_cancel(p, k), THREECX_OK);
   set_page(1, "HOLD");
+  threecx_pager *p = walked(r, 1, k, PAGE);
   const char *d;
   size_t n;
-  for (int i = 0; i < PAGE; ++i) assert_int_equal(threecx_pager_next_item_view(p, &d, &n), THREECX_OK);
   wait_requested(1, 1); /* the prefetch of page 1 hangs on the server */
   assert_int_equal(threecx_cancel_trigger(k), THREECX_OK);
   assert_int_equal(threecx_pager_next_item_view(p, &d, &n), THREECX_E_CANCELLED);
   /* the pager stays where it was: without the token the walk goes on */
   set_page(1, NULL);
   assert_int_equal(threecx_pager_set_cancel(p, NULL), THREECX_OK);
-  int rest = 0, rc;
-  while ((rc = threecx_pager_next_item_view(p, &d, &n)) == THREECX_OK) {
-    if (rest == 0) assert_non_null(strstr(d, "\"Id\":3"));
-    ++rest;
-  }
-  assert_int_equal(rc, THREECX_DONE);
-  assert_int_equal(rest, 2 * PAGE);
+  rest_of_walk(p);
   threecx_pager_free(p);
   threecx_cancel_free(k);
   threecx_request_free(r);
@@ -468,21 +473,12 @@ static void test_cancel_token_replaced(void **state) {
   threecx_cancel *a, *b;
   threecx_cancel_new(&a);
   threecx_cancel_new(&b);
-  threecx_pager *p;
-  assert_int_equal(threecx_pager_new(r, PAGE, &p), THREECX_OK);
-  assert_int_equal(threecx_pager_set_prefetch(p, 1), THREECX_OK);
-  assert_int_equal(threecx_pager_set_cancel(p, a), THREECX_OK);
   set_page(1, "SLOW");
-  const char *d;
-  size_t n;
-  for (int i = 0; i < PAGE; ++i) assert_int_equal(threecx_pager_next_item_view(p, &d, &n), THREECX_OK);
+  threecx_pager *p = walked(r, 1, a, PAGE);
   wait_requested(1, 1);
   assert_int_equal(threecx_pager_set_cancel(p, b), THREECX_OK);
   assert_int_equal(threecx_cancel_trigger(a), THREECX_OK);
-  int rest = 0, rc;
-  while ((rc = threecx_pager_next_item_view(p, &d, &n)) == THREECX_OK) ++rest;
-  assert_int_equal(rc, THREECX_DONE);
-  assert_int_equal(rest, 2 * PAGE);
+  rest_of_walk(p);
   threecx_pager_free(p);
   threecx_cancel_free(a);
   threecx_cancel_free(b);
@@ -499,20 +495,15 @@ static void test_deadline_and_free_during_prefetch(void **state) {
   assert_int_equal(threecx_request_new(c, "GET", "/Users", &r), THREECX_OK);
   assert_int_equal(threecx_request_set_deadline_ms(r, 2000), THREECX_OK);
   set_page(1, "HOLD");
-  threecx_pager *p;
-  assert_int_equal(threecx_pager_new(r, PAGE, &p), THREECX_OK);
-  assert_int_equal(threecx_pager_set_prefetch(p, 1), THREECX_OK);
+  threecx_pager *p = walked(r, 1, NULL, PAGE);
   const char *d;
   size_t n;
-  for (int i = 0; i < PAGE; ++i) assert_int_equal(threecx_pager_next_item_view(p, &d, &n), THREECX_OK);
   assert_int_equal(threecx_pager_next_item_view(p, &d, &n), THREECX_E_TIMEOUT);
   threecx_pager_free(p);
   /* free with the prefetch in flight */
   assert_int_equal(threecx_request_set_deadline_ms(r, 0), THREECX_OK);
   int before = requests_of(1);
-  assert_int_equal(threecx_pager_new(r, PAGE, &p), THREECX_OK);
-  assert_int_equal(threecx_pager_set_prefetch(p, 1), THREECX_OK);
-  assert_int_equal(threecx_pager_next_item_view(p, &d, &n), THREECX_OK);
+  p = walked(r, 1, NULL, 1);
   wait_requested(1, before + 1);
   threecx_pager_free(p);
   set_page(1, NULL);
