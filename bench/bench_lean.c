@@ -15,7 +15,9 @@
  *       1000), alternating rounds of: libcurl + cJSON (a full parse of each
  *       page, each item printed with cJSON_PrintUnformatted), the pager's
  *       borrowed items (next_item_view), the owning items (next_item), and
- *       the borrowed items with prefetch. Items per second of wall time and
+ *       the borrowed items with prefetch; then the same with a consumer that
+ *       parses every item with cJSON (where prefetch can overlap the next
+ *       page's transfer with the consumer's work). Items per second of wall time and
  *       of this process's CPU time (the simulator excluded), median of the
  *       rounds, and the ratios to libcurl + cJSON.
  */
@@ -138,7 +140,8 @@ static char *raw_token(const sim *s) {
 }
 
 /* libcurl + cJSON: what a program without libthreecx does. Items seen. */
-static int64_t walk_raw(const sim *s, const char *token, long page) {
+static size_t work(const char *item, size_t size);
+static int64_t walk_raw(const sim *s, const char *token, long page, int with_work) {
   CURL *c = curl_easy_init();
   char auth[1024];
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
@@ -170,7 +173,7 @@ static int64_t walk_raw(const sim *s, const char *token, long page) {
     int n = 0;
     cJSON_ArrayForEach(it, v) {
       char *text = cJSON_PrintUnformatted(it);
-      sum += strlen(text);
+      sum += with_work ? work(text, strlen(text)) : strlen(text);
       free(text);
       ++n;
     }
@@ -185,7 +188,16 @@ static int64_t walk_raw(const sim *s, const char *token, long page) {
   return sum ? items : -1;
 }
 
-enum { VIEW, OWNED, VIEW_PREFETCH };
+enum { VIEW, OWNED, VIEW_PREFETCH, VIEW_WORK, VIEW_WORK_PREFETCH };
+
+/* What a consumer does with an item: parse it (cJSON), read a field. */
+static size_t work(const char *item, size_t size) {
+  cJSON *j = cJSON_ParseWithLength(item, size);
+  const cJSON *n = cJSON_GetObjectItem(j, "Number");
+  size_t r = cJSON_IsString(n) ? strlen(n->valuestring) : 0;
+  cJSON_Delete(j);
+  return r + 1;
+}
 
 static int64_t walk_lib(threecx_client *cl, long page, int how) {
   threecx_request *r = NULL;
@@ -199,7 +211,7 @@ static int64_t walk_lib(threecx_client *cl, long page, int how) {
 #ifdef BENCH_OLD_API
   how = OWNED;
 #else
-  if (how == VIEW_PREFETCH) threecx_pager_set_prefetch(p, 1);
+  if (how == VIEW_PREFETCH || how == VIEW_WORK_PREFETCH) threecx_pager_set_prefetch(p, 1);
 #endif
   int64_t items = 0;
   size_t sum = 0;
@@ -215,7 +227,7 @@ static int64_t walk_lib(threecx_client *cl, long page, int how) {
       const char *item;
       size_t size;
       if ((rc = threecx_pager_next_item_view(p, &item, &size)) != THREECX_OK) break;
-      sum += size;
+      sum += how >= VIEW_WORK ? work(item, size) : size;
 #endif
     }
     ++items;
@@ -262,8 +274,10 @@ static int cmp_d(const void *a, const void *b) {
 }
 
 static int paging(sim *s, long users, long page, int rounds) {
-  static const char *names[] = {"libcurl+cJSON", "pager view", "pager owned", "pager view+prefetch"};
-  enum { K = 4, MAXR = 32 };
+  static const char *names[] = {"libcurl+cJSON",       "pager view",          "pager owned",
+                                "pager view+prefetch", "pager view, work",    "view+prefetch, work",
+                                "libcurl+cJSON, work"};
+  enum { K = 7, MAXR = 32 };
   double wall[K][MAXR], cpu[K][MAXR];
   threecx_client *cl;
   char *token = raw_token(s);
@@ -275,7 +289,8 @@ static int paging(sim *s, long users, long page, int rounds) {
   for (int r = 0; r < rounds; ++r)
     for (int k = 0; k < K; ++k) {
       double w0 = now_s(), c0 = cpu_s();
-      int64_t n = k == 0 ? walk_raw(s, token, page) : walk_lib(cl, page, k == 1 ? VIEW : k == 2 ? OWNED : VIEW_PREFETCH);
+      static const int how[] = {0, VIEW, OWNED, VIEW_PREFETCH, VIEW_WORK, VIEW_WORK_PREFETCH, 0};
+      int64_t n = k == 0 ? walk_raw(s, token, page, 0) : k == 6 ? walk_raw(s, token, page, 1) : walk_lib(cl, page, how[k]);
       wall[k][r] = now_s() - w0;
       cpu[k][r] = cpu_s() - c0;
       if (n != users) {

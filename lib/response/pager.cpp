@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
 #include <memory>
 #include <system_error>
@@ -95,21 +97,44 @@ Fetched fetch_one(Request &req, int64_t skip, int64_t top, std::optional<Respons
 
 }  // namespace
 
-// A page fetched on a thread of its own (prefetch). The request is a copy
-// whose cancel token is `stop`: triggered by the pager's own token (a
-// waker) and by the pager's destructor.
+// The background fetcher (prefetch): one thread for the pager's life,
+// started by the first prefetch, fetching one page at a time with its own
+// copy of the request. Each fetch has its own cancel token `stop`,
+// triggered by the pager's token (a waker) and by the pager's destructor.
 struct Pager::Ahead {
   explicit Ahead(const Request &r) : req(r) {}
   Request req;
-  int64_t skip = 0, want = 0;
-  std::shared_ptr<CancelToken> stop = std::make_shared<CancelToken>();
-  std::shared_ptr<CancelToken> user;  // the pager's token when launched
-  uint64_t waker = 0;
   std::thread thread;
-  // written by the thread, read after join
+  std::mutex mu;
+  std::condition_variable cv;
+  bool job = false;    // a fetch was asked for and not collected (mu)
+  bool ready = false;  // its result is in (mu)
+  bool quit = false;   // (mu)
+  // the fetch asked for: written while the thread waits, read by it after
+  int64_t skip = 0, want = 0;
+  std::shared_ptr<CancelToken> stop, user;  // user: the pager's token then
+  uint64_t waker = 0;
+  // its result: written by the thread before `ready`
   Fetched got;
   std::optional<Response> failed;
   std::exception_ptr error;
+
+  void run() {
+    std::unique_lock<std::mutex> lk(mu);
+    for (;;) {
+      cv.wait(lk, [this] { return quit || (job && !ready); });
+      if (quit) return;
+      lk.unlock();
+      try {
+        got = fetch_one(req, skip, want, &failed);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lk.lock();
+      ready = true;
+      cv.notify_all();
+    }
+  }
 };
 
 Pager::Pager(const Request &req, int64_t page_size) : req_(req), page_size_(page_size) {
@@ -124,47 +149,66 @@ Pager::Pager(const Request &req, int64_t page_size) : req_(req), page_size_(page
 }
 
 Pager::~Pager() {
-  if (ahead_) {
+  if (!ahead_) return;
+  if (ahead_->job) {
     ahead_->stop->trigger();
-    join_prefetch(*ahead_);
+    collect_prefetch();
   }
+  {
+    std::lock_guard<std::mutex> lk(ahead_->mu);
+    ahead_->quit = true;
+  }
+  ahead_->cv.notify_all();
+  ahead_->thread.join();
 }
 
-void Pager::join_prefetch(Ahead &a) noexcept {
-  if (a.thread.joinable()) a.thread.join();
+void Pager::collect_prefetch() noexcept {
+  Ahead &a = *ahead_;
+  {
+    std::unique_lock<std::mutex> lk(a.mu);
+    a.cv.wait(lk, [&a] { return a.ready; });
+    a.job = a.ready = false;
+  }
   if (a.waker) a.user->remove_waker(a.waker);
   a.waker = 0;
+  a.user.reset();
 }
 
 void Pager::launch_prefetch() {
   // Best effort: without memory or a thread the page is fetched when needed.
   try {
-    auto a = std::make_unique<Ahead>(req_);
-    a->skip = offset_;
-    a->want = limit_ ? std::min(page_size_, *limit_) : page_size_;
-    a->user = req_.cancel();
-    if (a->user) {
-      std::weak_ptr<CancelToken> stop = a->stop;
-      a->waker = a->user->add_waker([stop] {
-        if (auto s = stop.lock()) s->trigger();
-      });
-      if (a->user->triggered()) a->stop->trigger();
+    if (!ahead_) {
+      auto a = std::make_unique<Ahead>(req_);
+      Ahead *raw = a.get();
+      a->thread = std::thread([raw] { raw->run(); });
+      ahead_ = std::move(a);
     }
-    a->req.set_cancel(a->stop);
-    Ahead *raw = a.get();
-    try {
-      a->thread = std::thread([raw] {
-        try {
-          raw->got = fetch_one(raw->req, raw->skip, raw->want, &raw->failed);
-        } catch (...) {
-          raw->error = std::current_exception();
-        }
+    Ahead &a = *ahead_;
+    auto stop = std::make_shared<CancelToken>();
+    std::shared_ptr<CancelToken> user = req_.cancel();
+    uint64_t waker = 0;
+    if (user) {
+      std::weak_ptr<CancelToken> weak = stop;
+      waker = user->add_waker([weak] {
+        if (auto s = weak.lock()) s->trigger();
       });
-    } catch (...) {
-      join_prefetch(*a);
-      return;
+      if (user->triggered()) stop->trigger();
     }
-    ahead_ = std::move(a);
+    // nothing below throws; the thread is waiting for a job
+    a.req.set_cancel(stop);
+    a.skip = offset_;
+    a.want = limit_ ? std::min(page_size_, *limit_) : page_size_;
+    a.stop = std::move(stop);
+    a.user = std::move(user);
+    a.waker = waker;
+    a.got = Fetched{};
+    a.failed.reset();
+    a.error = nullptr;
+    {
+      std::lock_guard<std::mutex> lk(a.mu);
+      a.job = true;
+    }
+    a.cv.notify_all();
   } catch (...) {
   }
 }
@@ -180,12 +224,12 @@ bool Pager::fetch() {
   int64_t want = limit_ ? std::min(page_size_, *limit_) : page_size_;
   Fetched f;
   bool fetched = false;
-  if (ahead_) {
-    std::unique_ptr<Ahead> a = std::move(ahead_);
-    join_prefetch(*a);
-    if (a->skip == offset_ && a->want == want) {
-      if (!a->error) {
-        f = std::move(a->got);
+  if (ahead_ && ahead_->job) {
+    collect_prefetch();
+    Ahead &a = *ahead_;
+    if (a.skip == offset_ && a.want == want) {
+      if (!a.error) {
+        f = std::move(a.got);
         fetched = true;
       } else {
         // A cancellation counts only if the pager's token (now) is
@@ -193,14 +237,16 @@ bool Pager::fetch() {
         // not stop the walk - the page is fetched again below.
         bool cancelled = false;
         try {
-          std::rethrow_exception(a->error);
+          std::rethrow_exception(a.error);
         } catch (const Error &e) {
           cancelled = e.code() == THREECX_E_CANCELLED;
         } catch (...) {
         }
         if (!cancelled || (req_.cancel() && req_.cancel()->triggered())) {
-          failed_ = std::move(a->failed);
-          std::rethrow_exception(a->error);  // where it would have occurred
+          failed_ = std::move(a.failed);
+          std::exception_ptr error = std::move(a.error);
+          a.error = nullptr;
+          std::rethrow_exception(error);  // where it would have occurred
         }
       }
     }

@@ -59,12 +59,13 @@ class Pager {
   const std::optional<Response> &failed() const { return failed_; }
 
  private:
-  // A page being fetched in the background.
+  // The background fetcher (prefetch).
   struct Ahead;
   // Fetches the next page into page_; false at the end.
   bool fetch();
   void launch_prefetch();
-  void join_prefetch(Ahead &a) noexcept;
+  // Waits for the fetch in flight (ahead_->job) and ends it.
+  void collect_prefetch() noexcept;
   Request req_;
   int64_t page_size_;
   int64_t offset_ = 0;
