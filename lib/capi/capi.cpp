@@ -38,15 +38,18 @@ std::string env_or_fail(const char *name) {
 // Sends and hands the response back on success and on HTTP errors.
 int finish_send(threecx::Response resp, const threecx_request *req, threecx_response **out) {
   bool ok = resp.ok();
+  if (ok) {
+    *out = new threecx_response{std::move(resp)};
+    return THREECX_OK;
+  }
   std::string what = req->rep.method() + " " +
                      (req->rep.operation() ? std::string(req->rep.operation()->id) : std::string("request"));
-  std::string msg = ok ? std::string() : req->rep.scrub(resp.describe(what));
-  int code = ok ? THREECX_OK : resp.retry_later_ms() >= 0 ? THREECX_E_RETRY_LATER : THREECX_E_HTTP;
+  std::string msg = req->rep.scrub(resp.describe(what));
+  int code = resp.retry_later_ms() >= 0 ? THREECX_E_RETRY_LATER : THREECX_E_HTTP;
   if (code == THREECX_E_RETRY_LATER)
     msg += " - the server asks to retry in " + std::to_string(resp.retry_later_ms()) +
            " ms, past the retry deadline (threecx_response_retry_after_ms)";
   *out = new threecx_response{std::move(resp)};
-  if (ok) return THREECX_OK;
   threecx::set_last_error(code, msg);
   return code;
 }

@@ -175,7 +175,10 @@ std::string Request::url() const {
     out += *slots_[i].literal;
   }
   out += text_.back();
-  if (!query_.empty()) out += "?" + query_.to_string();
+  if (!query_.empty()) {
+    out += '?';
+    out += query_.to_string();
+  }
   return out;
 }
 
@@ -217,21 +220,33 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
   return resp;
 }
 
+namespace {
+// Whether `hay` contains the lower-case ASCII `needle`, ignoring case.
+bool contains_nocase(std::string_view hay, std::string_view needle) {
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size() && std::tolower(static_cast<unsigned char>(hay[i + k])) == needle[k]) ++k;
+    if (k == needle.size()) return true;
+  }
+  return false;
+}
+}  // namespace
+
 void check_response_shape(const HttpResponse &resp, int kind, bool parse) {
   if (kind == THREECX_RESPONSE_FILE || resp.body.empty()) return;
-  const std::string *ct = resp.header("Content-Type");
-  std::string type = ct ? *ct : std::string();
-  for (char &c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::string kContentType = "Content-Type";
+  const std::string *ct = resp.header(kContentType);
+  std::string_view type = ct ? std::string_view(*ct) : std::string_view();
   const bool json_kind = kind == THREECX_RESPONSE_COLLECTION || kind == THREECX_RESPONSE_ENTITY ||
                          kind == THREECX_RESPONSE_VALUE;
-  const bool labelled_json = type.find("json") != std::string::npos;
+  const bool labelled_json = contains_nocase(type, "json");
   auto refuse = [&](const std::string &why) {
     fail(THREECX_E_PROTOCOL, "HTTP " + std::to_string(resp.status) + " " + why + " (Content-Type '" +
                                  (ct ? ct->substr(0, 80) : std::string("none")) +
                                  "'): " + body_excerpt(resp.body.data(), resp.body.size()));
   };
   if (json_kind && !labelled_json) refuse("where JSON was expected");
-  if (!labelled_json && type.find("text/html") != std::string::npos) refuse("is an HTML page, not an XAPI answer");
+  if (!labelled_json && contains_nocase(type, "text/html")) refuse("is an HTML page, not an XAPI answer");
   // the whole body one JSON value (trailing data and NULs refused), checked
   // in one pass without building a document
   if (parse && labelled_json && !json_valid(resp.body, false)) refuse("is not valid JSON");
