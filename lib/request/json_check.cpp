@@ -273,10 +273,9 @@ struct Parser {
 
 }  // namespace
 
-bool json_valid(std::string_view text, bool utf8, JsonError *err) noexcept {
-  Parser p{text.data(), text.size()};
-  p.utf8 = utf8;
-  p.cjson_limits = true;
+namespace {
+// One JSON value and nothing after it but blanks; where and why not.
+bool whole_value(Parser &p, JsonError *err) {
   bool ok = p.value(0);
   if (ok) {
     p.ws();
@@ -287,6 +286,14 @@ bool json_valid(std::string_view text, bool utf8, JsonError *err) noexcept {
     err->why = p.why;
   }
   return ok;
+}
+}  // namespace
+
+bool json_valid(std::string_view text, bool utf8, JsonError *err) noexcept {
+  Parser p{text.data(), text.size()};
+  p.utf8 = utf8;
+  p.cjson_limits = true;
+  return whole_value(p, err);
 }
 
 size_t json_skip_value(std::string_view text, size_t i) noexcept {
@@ -336,18 +343,8 @@ bool scan_collection(std::string_view text, CollectionScan *out, JsonError *err)
   p.utf8 = false;
   p.cjson_limits = true;
   p.scan = out;
-  bool ok = p.value(0);
-  if (ok) {
-    p.ws();
-    if (!p.end()) ok = p.error("unexpected data after the JSON value");
-  }
-  if (!ok) {
-    *out = CollectionScan{};
-    if (err) {
-      err->offset = p.i > p.n ? p.n : p.i;
-      err->why = p.why;
-    }
-  }
+  bool ok = whole_value(p, err);
+  if (!ok) *out = CollectionScan{};
   return ok;
 }
 
