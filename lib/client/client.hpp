@@ -1,6 +1,7 @@
 // Private: the shared state behind a threecx_client handle.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +20,18 @@ struct Endpoint {
 
 // Parses "host", "host:port", "https://host[:port][/]", "http://...".
 Endpoint parse_domain(const std::string &domain);
+
+// Everything a request reads from the client's options: an immutable
+// snapshot, replaced as a whole by every setter.
+struct ClientOptions {
+  TransportOptions transport;
+  RetryPolicy retry;
+  bool allow_http = false;
+  // Bumped by every setter: two snapshots of one client with the same
+  // generation are the same options (for state configured once, such as a
+  // pooled handle's options).
+  uint64_t generation = 1;
+};
 
 class ClientCore {
  public:
@@ -41,8 +54,12 @@ class ClientCore {
   void set_retry(const RetryPolicy &p);
   void set_retry_budget(int64_t capacity);
 
-  std::string base_url() const;  // https://host:port/xapi/v1
-  TransportOptions transport_options() const;
+  const std::string &base_url() const { return base_url_; }  // https://host:port/xapi/v1
+  // The current options: a snapshot that later setters do not change. In
+  // the common case (no setter since this thread's last request on this
+  // client) no lock is taken: a generation number is compared with the
+  // thread's cached snapshot.
+  std::shared_ptr<const ClientOptions> options() const;
 
   // A valid bearer token (fetching it if needed) and its generation.
   std::string token(uint64_t *generation, const CallControl *ctl = nullptr);
@@ -65,20 +82,25 @@ class ClientCore {
   class Retrier;
   Token fetch_token(const CallControl *ctl);
   // The token request with its retries (any transient failure).
-  HttpResponse token_exchange(const HttpRequest &req, const TransportOptions &opt);
-  void check_scheme() const;
+  HttpResponse token_exchange(const HttpRequest &req, const ClientOptions &opt);
+  void check_scheme(const ClientOptions &opt) const;
+  // Applies `change` to a copy of the options and publishes the copy.
+  template <class F>
+  void update(F &&change);
 
-  mutable std::mutex mu_;
-  Endpoint ep_;
+  const uint64_t uid_;  // never reused: keys the threads' snapshot caches
+  const Endpoint ep_;
+  const std::string base_url_;
   std::string client_id_;
   Secret api_key_;       // kept out of core dumps
+  // setters and the slow path of options()
+  mutable std::mutex mu_;
+  std::shared_ptr<const ClientOptions> opts_;  // guarded by mu_
+  std::atomic<uint64_t> opts_gen_{1};          // bumped (under mu_) by every setter
   // the current and the previous access token, which the logger scrubs
-  // besides the key (the older ones are dropped)
+  // besides the key (the older ones are dropped); guarded by mu_
   Secret current_token_, previous_token_;
-  TransportOptions topt_;
-  RetryPolicy retry_;
   RetryBudget budget_;
-  bool allow_http_ = false;
   Logger log_;
   TokenCache tokens_;
   Transport transport_;

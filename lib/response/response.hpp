@@ -24,6 +24,8 @@ class Response {
   bool ok() const { return http_.status >= 200 && http_.status < 300; }
   long status() const { return http_.status; }
   const std::string &body() const { return http_.body; }
+  // Moves the body out (the response keeps an empty one).
+  std::string release_body() { return std::move(http_.body); }
   const std::string *header(const std::string &name) const { return http_.header(name); }
   const std::vector<std::pair<std::string, std::string>> &headers() const { return http_.headers; }
   const std::optional<ODataError> &error() const { return error_; }

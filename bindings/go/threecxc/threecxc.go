@@ -151,8 +151,8 @@ typedef _gostring_ swig_type_121;
 typedef _gostring_ swig_type_122;
 typedef _gostring_ swig_type_123;
 typedef _gostring_ swig_type_124;
-typedef long long swig_type_125;
-typedef _gostring_ swig_type_126;
+typedef _gostring_ swig_type_125;
+typedef long long swig_type_126;
 typedef _gostring_ swig_type_127;
 typedef _gostring_ swig_type_128;
 typedef _gostring_ swig_type_129;
@@ -162,12 +162,12 @@ typedef _gostring_ swig_type_132;
 typedef _gostring_ swig_type_133;
 typedef _gostring_ swig_type_134;
 typedef _gostring_ swig_type_135;
-typedef long long swig_type_136;
-typedef _gostring_ swig_type_137;
-typedef long long swig_type_138;
-typedef _gostring_ swig_type_139;
-typedef long long swig_type_140;
-typedef _gostring_ swig_type_141;
+typedef _gostring_ swig_type_136;
+typedef long long swig_type_137;
+typedef _gostring_ swig_type_138;
+typedef long long swig_type_139;
+typedef _gostring_ swig_type_140;
+typedef long long swig_type_141;
 typedef _gostring_ swig_type_142;
 typedef _gostring_ swig_type_143;
 typedef _gostring_ swig_type_144;
@@ -176,109 +176,111 @@ typedef _gostring_ swig_type_146;
 typedef _gostring_ swig_type_147;
 typedef _gostring_ swig_type_148;
 typedef _gostring_ swig_type_149;
-extern void _wrap_Swig_free_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_threecxc_47363a6a5b15c50d(swig_intgo arg1);
-extern swig_type_1 _wrap_threecx_strerror_threecxc_47363a6a5b15c50d(swig_intgo arg1);
-extern swig_type_2 _wrap_threecx_error_name_threecxc_47363a6a5b15c50d(swig_intgo arg1);
-extern swig_intgo _wrap_threecx_error_last_threecxc_47363a6a5b15c50d(void);
-extern swig_type_3 _wrap_threecx_constant_threecxc_47363a6a5b15c50d(swig_type_4 arg1, swig_voidp arg2);
-extern swig_type_5 _wrap_threecx_version_threecxc_47363a6a5b15c50d(void);
-extern swig_intgo _wrap_threecx_version_number_threecxc_47363a6a5b15c50d(void);
-extern swig_intgo _wrap_threecx_abi_version_threecxc_47363a6a5b15c50d(void);
-extern swig_type_6 _wrap_threecx_xapi_version_threecxc_47363a6a5b15c50d(void);
-extern swig_type_7 _wrap_threecx_client_new_threecxc_47363a6a5b15c50d(swig_type_8 arg1, swig_type_9 arg2, swig_type_10 arg3, swig_voidp arg4);
-extern swig_type_11 _wrap_threecx_client_new_from_env_threecxc_47363a6a5b15c50d(swig_voidp arg1);
-extern void _wrap_threecx_client_free_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_12 _wrap_threecx_client_set_ca_file_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_13 arg2);
-extern swig_type_14 _wrap_threecx_client_set_ca_path_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_15 arg2);
-extern swig_type_16 _wrap_threecx_client_set_ca_pem_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_17 arg2, swig_type_18 arg3);
-extern swig_type_19 _wrap_threecx_client_set_pinned_public_key_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_20 arg2);
-extern swig_type_21 _wrap_threecx_client_set_connect_timeout_ms_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_22 arg2);
-extern swig_type_23 _wrap_threecx_client_set_timeout_ms_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_24 arg2);
-extern swig_type_25 _wrap_threecx_client_set_stall_timeout_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_26 arg2, swig_type_27 arg3);
-extern swig_type_28 _wrap_threecx_client_set_max_response_bytes_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_29 arg2);
-extern swig_type_30 _wrap_threecx_client_set_user_agent_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_31 arg2);
-extern swig_type_32 _wrap_threecx_client_allow_http_threecxc_47363a6a5b15c50d(uintptr_t arg1, int arg2);
-extern swig_type_33 _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_47363a6a5b15c50d(uintptr_t arg1, int arg2);
-extern swig_type_34 _wrap_threecx_client_set_refresh_margin_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_35 arg2);
-extern swig_type_36 _wrap_threecx_client_set_retry_threecxc_47363a6a5b15c50d(uintptr_t arg1, int arg2, swig_type_37 arg3, swig_type_38 arg4, swig_type_39 arg5);
-extern swig_type_40 _wrap_threecx_client_set_retry_budget_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_41 arg2);
-extern swig_type_42 _wrap_threecx_client_authenticate_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_43 _wrap_threecx_client_invalidate_token_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_44 _wrap_threecx_client_token_requests_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_45 _wrap_threecx_client_base_url_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_46 _wrap_threecx_odata_string_threecxc_47363a6a5b15c50d(swig_type_47 arg1, swig_voidp arg2);
-extern swig_type_48 _wrap_threecx_url_encode_threecxc_47363a6a5b15c50d(swig_type_49 arg1, swig_voidp arg2);
-extern swig_type_50 _wrap_threecx_query_new_threecxc_47363a6a5b15c50d(swig_voidp arg1);
-extern void _wrap_threecx_query_free_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_51 _wrap_threecx_query_set_top_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_52 arg2);
-extern swig_type_53 _wrap_threecx_query_set_skip_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_54 arg2);
-extern swig_type_55 _wrap_threecx_query_set_search_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_56 arg2);
-extern swig_type_57 _wrap_threecx_search_phrase_threecxc_47363a6a5b15c50d(swig_type_58 arg1, swig_voidp arg2);
-extern swig_type_59 _wrap_threecx_query_set_filter_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_60 arg2);
-extern swig_type_61 _wrap_threecx_query_set_count_threecxc_47363a6a5b15c50d(uintptr_t arg1, int arg2);
-extern swig_type_62 _wrap_threecx_query_set_orderby_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_63 arg2);
-extern swig_type_64 _wrap_threecx_query_set_select_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_65 arg2);
-extern swig_type_66 _wrap_threecx_query_set_expand_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_67 arg2);
-extern swig_type_68 _wrap_threecx_query_add_param_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_69 arg2, swig_type_70 arg3);
-extern swig_type_71 _wrap_threecx_query_to_string_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_72 _wrap_threecx_cancel_new_threecxc_47363a6a5b15c50d(swig_voidp arg1);
-extern swig_type_73 _wrap_threecx_cancel_trigger_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_74 _wrap_threecx_cancel_is_triggered_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern void _wrap_threecx_cancel_free_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_75 _wrap_threecx_request_new_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_76 arg2, swig_type_77 arg3, swig_voidp arg4);
-extern void _wrap_threecx_request_free_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_78 _wrap_threecx_request_set_param_string_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_79 arg2, swig_type_80 arg3);
-extern swig_type_81 _wrap_threecx_request_set_param_int_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_82 arg2, swig_type_83 arg3);
-extern swig_type_84 _wrap_threecx_request_set_param_bool_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_85 arg2, int arg3);
-extern swig_type_86 _wrap_threecx_request_set_param_guid_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_87 arg2, swig_type_88 arg3);
-extern swig_type_89 _wrap_threecx_request_set_param_datetime_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_90 arg2, swig_type_91 arg3);
-extern swig_type_92 _wrap_threecx_request_set_param_null_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_93 arg2);
-extern swig_type_94 _wrap_threecx_request_set_query_threecxc_47363a6a5b15c50d(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_95 _wrap_threecx_request_add_header_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_96 arg2, swig_type_97 arg3);
-extern swig_type_98 _wrap_threecx_request_set_body_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_99 arg2);
-extern swig_type_100 _wrap_threecx_request_set_cancel_threecxc_47363a6a5b15c50d(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_101 _wrap_threecx_request_set_deadline_ms_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_102 arg2);
-extern swig_type_103 _wrap_threecx_request_set_idempotent_threecxc_47363a6a5b15c50d(uintptr_t arg1, int arg2);
-extern swig_type_104 _wrap_threecx_request_url_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_105 _wrap_threecx_request_send_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern void _wrap_threecx_response_free_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_106 _wrap_threecx_response_status_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_107 _wrap_threecx_response_body_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_108 _wrap_threecx_response_body_size_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_109 _wrap_threecx_response_header_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_110 arg2, swig_voidp arg3);
-extern swig_type_111 _wrap_threecx_response_header_count_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_112 _wrap_threecx_response_retry_after_ms_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_113 _wrap_threecx_response_error_code_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_114 _wrap_threecx_response_error_message_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_115 _wrap_threecx_response_error_details_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_116 _wrap_threecx_pager_new_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_117 arg2, swig_voidp arg3);
-extern void _wrap_threecx_pager_free_threecxc_47363a6a5b15c50d(uintptr_t arg1);
-extern swig_type_118 _wrap_threecx_pager_next_page_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_119 _wrap_threecx_pager_next_item_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_120 _wrap_threecx_pager_total_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_121 _wrap_threecx_pager_set_cancel_threecxc_47363a6a5b15c50d(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_122 _wrap_threecx_pager_last_response_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_123 _wrap_threecx_operation_count_threecxc_47363a6a5b15c50d(swig_voidp arg1);
-extern swig_type_124 _wrap_threecx_operation_at_threecxc_47363a6a5b15c50d(swig_type_125 arg1, swig_voidp arg2);
-extern swig_type_126 _wrap_threecx_operation_find_threecxc_47363a6a5b15c50d(swig_type_127 arg1, swig_voidp arg2);
-extern swig_type_128 _wrap_threecx_operation_id_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_129 _wrap_threecx_operation_method_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_130 _wrap_threecx_operation_path_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_131 _wrap_threecx_operation_tag_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_132 _wrap_threecx_operation_summary_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_133 _wrap_threecx_operation_function_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_134 _wrap_threecx_operation_param_count_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_135 _wrap_threecx_operation_param_name_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_136 arg2, swig_voidp arg3);
-extern swig_type_137 _wrap_threecx_operation_param_type_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_138 arg2, swig_voidp arg3);
-extern swig_type_139 _wrap_threecx_operation_param_nullable_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_140 arg2, swig_voidp arg3);
-extern swig_type_141 _wrap_threecx_operation_options_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_142 _wrap_threecx_operation_has_body_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_143 _wrap_threecx_operation_has_if_match_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_144 _wrap_threecx_operation_response_kind_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_145 _wrap_threecx_request_new_op_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_146 arg2, swig_voidp arg3);
-extern swig_type_147 _wrap_threecx_response_body_bytes_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_148 _wrap_threecx_request_send_to_file_threecxc_47363a6a5b15c50d(uintptr_t arg1, swig_type_149 arg2, swig_voidp arg3);
+typedef _gostring_ swig_type_150;
+extern void _wrap_Swig_free_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_threecxc_d1f180d58c840489(swig_intgo arg1);
+extern swig_type_1 _wrap_threecx_strerror_threecxc_d1f180d58c840489(swig_intgo arg1);
+extern swig_type_2 _wrap_threecx_error_name_threecxc_d1f180d58c840489(swig_intgo arg1);
+extern swig_intgo _wrap_threecx_error_last_threecxc_d1f180d58c840489(void);
+extern swig_type_3 _wrap_threecx_constant_threecxc_d1f180d58c840489(swig_type_4 arg1, swig_voidp arg2);
+extern swig_type_5 _wrap_threecx_version_threecxc_d1f180d58c840489(void);
+extern swig_intgo _wrap_threecx_version_number_threecxc_d1f180d58c840489(void);
+extern swig_intgo _wrap_threecx_abi_version_threecxc_d1f180d58c840489(void);
+extern swig_type_6 _wrap_threecx_xapi_version_threecxc_d1f180d58c840489(void);
+extern swig_type_7 _wrap_threecx_client_new_threecxc_d1f180d58c840489(swig_type_8 arg1, swig_type_9 arg2, swig_type_10 arg3, swig_voidp arg4);
+extern swig_type_11 _wrap_threecx_client_new_from_env_threecxc_d1f180d58c840489(swig_voidp arg1);
+extern void _wrap_threecx_client_free_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_12 _wrap_threecx_client_set_ca_file_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_13 arg2);
+extern swig_type_14 _wrap_threecx_client_set_ca_path_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_15 arg2);
+extern swig_type_16 _wrap_threecx_client_set_ca_pem_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_17 arg2, swig_type_18 arg3);
+extern swig_type_19 _wrap_threecx_client_set_pinned_public_key_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_20 arg2);
+extern swig_type_21 _wrap_threecx_client_set_connect_timeout_ms_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_22 arg2);
+extern swig_type_23 _wrap_threecx_client_set_timeout_ms_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_24 arg2);
+extern swig_type_25 _wrap_threecx_client_set_stall_timeout_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_26 arg2, swig_type_27 arg3);
+extern swig_type_28 _wrap_threecx_client_set_max_response_bytes_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_29 arg2);
+extern swig_type_30 _wrap_threecx_client_set_user_agent_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_31 arg2);
+extern swig_type_32 _wrap_threecx_client_allow_http_threecxc_d1f180d58c840489(uintptr_t arg1, int arg2);
+extern swig_type_33 _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_d1f180d58c840489(uintptr_t arg1, int arg2);
+extern swig_type_34 _wrap_threecx_client_set_refresh_margin_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_35 arg2);
+extern swig_type_36 _wrap_threecx_client_set_retry_threecxc_d1f180d58c840489(uintptr_t arg1, int arg2, swig_type_37 arg3, swig_type_38 arg4, swig_type_39 arg5);
+extern swig_type_40 _wrap_threecx_client_set_retry_budget_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_41 arg2);
+extern swig_type_42 _wrap_threecx_client_authenticate_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_43 _wrap_threecx_client_invalidate_token_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_44 _wrap_threecx_client_token_requests_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_45 _wrap_threecx_client_base_url_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_46 _wrap_threecx_odata_string_threecxc_d1f180d58c840489(swig_type_47 arg1, swig_voidp arg2);
+extern swig_type_48 _wrap_threecx_url_encode_threecxc_d1f180d58c840489(swig_type_49 arg1, swig_voidp arg2);
+extern swig_type_50 _wrap_threecx_query_new_threecxc_d1f180d58c840489(swig_voidp arg1);
+extern void _wrap_threecx_query_free_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_51 _wrap_threecx_query_set_top_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_52 arg2);
+extern swig_type_53 _wrap_threecx_query_set_skip_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_54 arg2);
+extern swig_type_55 _wrap_threecx_query_set_search_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_56 arg2);
+extern swig_type_57 _wrap_threecx_search_phrase_threecxc_d1f180d58c840489(swig_type_58 arg1, swig_voidp arg2);
+extern swig_type_59 _wrap_threecx_query_set_filter_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_60 arg2);
+extern swig_type_61 _wrap_threecx_query_set_count_threecxc_d1f180d58c840489(uintptr_t arg1, int arg2);
+extern swig_type_62 _wrap_threecx_query_set_orderby_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_63 arg2);
+extern swig_type_64 _wrap_threecx_query_set_select_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_65 arg2);
+extern swig_type_66 _wrap_threecx_query_set_expand_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_67 arg2);
+extern swig_type_68 _wrap_threecx_query_add_param_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_69 arg2, swig_type_70 arg3);
+extern swig_type_71 _wrap_threecx_query_to_string_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_72 _wrap_threecx_cancel_new_threecxc_d1f180d58c840489(swig_voidp arg1);
+extern swig_type_73 _wrap_threecx_cancel_trigger_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_74 _wrap_threecx_cancel_is_triggered_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern void _wrap_threecx_cancel_free_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_75 _wrap_threecx_request_new_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_76 arg2, swig_type_77 arg3, swig_voidp arg4);
+extern void _wrap_threecx_request_free_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_78 _wrap_threecx_request_set_param_string_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_79 arg2, swig_type_80 arg3);
+extern swig_type_81 _wrap_threecx_request_set_param_int_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_82 arg2, swig_type_83 arg3);
+extern swig_type_84 _wrap_threecx_request_set_param_bool_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_85 arg2, int arg3);
+extern swig_type_86 _wrap_threecx_request_set_param_guid_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_87 arg2, swig_type_88 arg3);
+extern swig_type_89 _wrap_threecx_request_set_param_datetime_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_90 arg2, swig_type_91 arg3);
+extern swig_type_92 _wrap_threecx_request_set_param_null_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_93 arg2);
+extern swig_type_94 _wrap_threecx_request_set_query_threecxc_d1f180d58c840489(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_95 _wrap_threecx_request_add_header_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_96 arg2, swig_type_97 arg3);
+extern swig_type_98 _wrap_threecx_request_set_body_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_99 arg2);
+extern swig_type_100 _wrap_threecx_request_set_cancel_threecxc_d1f180d58c840489(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_101 _wrap_threecx_request_set_deadline_ms_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_102 arg2);
+extern swig_type_103 _wrap_threecx_request_set_idempotent_threecxc_d1f180d58c840489(uintptr_t arg1, int arg2);
+extern swig_type_104 _wrap_threecx_request_url_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_105 _wrap_threecx_request_send_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern void _wrap_threecx_response_free_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_106 _wrap_threecx_response_status_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_107 _wrap_threecx_response_body_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_108 _wrap_threecx_response_body_size_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_109 _wrap_threecx_response_header_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_110 arg2, swig_voidp arg3);
+extern swig_type_111 _wrap_threecx_response_header_count_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_112 _wrap_threecx_response_retry_after_ms_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_113 _wrap_threecx_response_error_code_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_114 _wrap_threecx_response_error_message_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_115 _wrap_threecx_response_error_details_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_116 _wrap_threecx_pager_new_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_117 arg2, swig_voidp arg3);
+extern void _wrap_threecx_pager_free_threecxc_d1f180d58c840489(uintptr_t arg1);
+extern swig_type_118 _wrap_threecx_pager_next_page_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_119 _wrap_threecx_pager_next_item_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_120 _wrap_threecx_pager_set_prefetch_threecxc_d1f180d58c840489(uintptr_t arg1, int arg2);
+extern swig_type_121 _wrap_threecx_pager_total_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_122 _wrap_threecx_pager_set_cancel_threecxc_d1f180d58c840489(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_123 _wrap_threecx_pager_last_response_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_124 _wrap_threecx_operation_count_threecxc_d1f180d58c840489(swig_voidp arg1);
+extern swig_type_125 _wrap_threecx_operation_at_threecxc_d1f180d58c840489(swig_type_126 arg1, swig_voidp arg2);
+extern swig_type_127 _wrap_threecx_operation_find_threecxc_d1f180d58c840489(swig_type_128 arg1, swig_voidp arg2);
+extern swig_type_129 _wrap_threecx_operation_id_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_130 _wrap_threecx_operation_method_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_131 _wrap_threecx_operation_path_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_132 _wrap_threecx_operation_tag_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_133 _wrap_threecx_operation_summary_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_134 _wrap_threecx_operation_function_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_135 _wrap_threecx_operation_param_count_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_136 _wrap_threecx_operation_param_name_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_137 arg2, swig_voidp arg3);
+extern swig_type_138 _wrap_threecx_operation_param_type_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_139 arg2, swig_voidp arg3);
+extern swig_type_140 _wrap_threecx_operation_param_nullable_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_141 arg2, swig_voidp arg3);
+extern swig_type_142 _wrap_threecx_operation_options_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_143 _wrap_threecx_operation_has_body_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_144 _wrap_threecx_operation_has_if_match_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_145 _wrap_threecx_operation_response_kind_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_146 _wrap_threecx_request_new_op_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_147 arg2, swig_voidp arg3);
+extern swig_type_148 _wrap_threecx_response_body_bytes_threecxc_d1f180d58c840489(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_149 _wrap_threecx_request_send_to_file_threecxc_d1f180d58c840489(uintptr_t arg1, swig_type_150 arg2, swig_voidp arg3);
 #undef intgo
 */
 import "C"
@@ -324,13 +326,13 @@ func swigCopyString(s string) string {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_threecxc_47363a6a5b15c50d(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_threecxc_d1f180d58c840489(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -367,7 +369,7 @@ func statusError(s string) error {
 func Threecx_strerror(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_threecx_strerror_threecxc_47363a6a5b15c50d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_threecx_strerror_threecxc_d1f180d58c840489(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigCopyString(swig_r) 
@@ -377,7 +379,7 @@ func Threecx_strerror(arg1 int) (_swig_ret string) {
 func Threecx_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_threecx_error_name_threecxc_47363a6a5b15c50d(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_threecx_error_name_threecxc_d1f180d58c840489(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigCopyString(swig_r) 
@@ -386,7 +388,7 @@ func Threecx_error_name(arg1 int) (_swig_ret string) {
 
 func Threecx_error_last() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_threecx_error_last_threecxc_47363a6a5b15c50d())
+	swig_r = (int)(C._wrap_threecx_error_last_threecxc_d1f180d58c840489())
 	return swig_r
 }
 
@@ -399,7 +401,7 @@ func Threecx_constant(arg1 string, arg2 *int64) (_swig_ret error) {
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_constant_threecxc_47363a6a5b15c50d(*(*C.swig_type_4)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_constant_threecxc_d1f180d58c840489(*(*C.swig_type_4)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -416,7 +418,7 @@ func Threecx_constant(arg1 string, arg2 *int64) (_swig_ret error) {
 
 func Threecx_version() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_threecx_version_threecxc_47363a6a5b15c50d()
+	swig_r_p := C._wrap_threecx_version_threecxc_d1f180d58c840489()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigCopyString(swig_r) 
@@ -425,19 +427,19 @@ func Threecx_version() (_swig_ret string) {
 
 func Threecx_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_threecx_version_number_threecxc_47363a6a5b15c50d())
+	swig_r = (int)(C._wrap_threecx_version_number_threecxc_d1f180d58c840489())
 	return swig_r
 }
 
 func Threecx_abi_version() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_threecx_abi_version_threecxc_47363a6a5b15c50d())
+	swig_r = (int)(C._wrap_threecx_abi_version_threecxc_d1f180d58c840489())
 	return swig_r
 }
 
 func Threecx_xapi_version() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_threecx_xapi_version_threecxc_47363a6a5b15c50d()
+	swig_r_p := C._wrap_threecx_xapi_version_threecxc_d1f180d58c840489()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigCopyString(swig_r) 
@@ -455,7 +457,7 @@ func Threecx_client_new(arg1 string, arg2 string, arg3 string, arg4 *uintptr) (_
 		_swig_i_3 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_client_new_threecxc_47363a6a5b15c50d(*(*C.swig_type_8)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_9)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_10)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
+	swig_r_p := C._wrap_threecx_client_new_threecxc_d1f180d58c840489(*(*C.swig_type_8)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_9)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_10)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_3 != nil {
@@ -484,7 +486,7 @@ func Threecx_client_new_from_env(arg1 *uintptr) (_swig_ret error) {
 		_swig_i_0 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_client_new_from_env_threecxc_47363a6a5b15c50d(C.swig_voidp(_swig_i_0))
+	swig_r_p := C._wrap_threecx_client_new_from_env_threecxc_d1f180d58c840489(C.swig_voidp(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_0 != nil {
@@ -498,14 +500,14 @@ func Threecx_client_new_from_env(arg1 *uintptr) (_swig_ret error) {
 
 func Threecx_client_free(arg1 Struct_SS_threecx_client) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_client_free_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_client_free_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_client_set_ca_file(arg1 Struct_SS_threecx_client, arg2 string) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_ca_file_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_ca_file_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -519,7 +521,7 @@ func Threecx_client_set_ca_path(arg1 Struct_SS_threecx_client, arg2 string) (_sw
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_ca_path_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_ca_path_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -534,7 +536,7 @@ func Threecx_client_set_ca_pem(arg1 Struct_SS_threecx_client, arg2 string, arg3 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_client_set_ca_pem_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1)), C.swig_type_18(_swig_i_2))
+	swig_r_p := C._wrap_threecx_client_set_ca_pem_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1)), C.swig_type_18(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -548,7 +550,7 @@ func Threecx_client_set_pinned_public_key(arg1 Struct_SS_threecx_client, arg2 st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_pinned_public_key_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_pinned_public_key_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -562,7 +564,7 @@ func Threecx_client_set_connect_timeout_ms(arg1 Struct_SS_threecx_client, arg2 i
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_connect_timeout_ms_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_22(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_connect_timeout_ms_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_22(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -573,7 +575,7 @@ func Threecx_client_set_timeout_ms(arg1 Struct_SS_threecx_client, arg2 int64) (_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_timeout_ms_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_24(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_timeout_ms_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_24(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -585,7 +587,7 @@ func Threecx_client_set_stall_timeout(arg1 Struct_SS_threecx_client, arg2 int64,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_client_set_stall_timeout_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1), C.swig_type_27(_swig_i_2))
+	swig_r_p := C._wrap_threecx_client_set_stall_timeout_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1), C.swig_type_27(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -596,7 +598,7 @@ func Threecx_client_set_max_response_bytes(arg1 Struct_SS_threecx_client, arg2 i
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_max_response_bytes_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_29(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_max_response_bytes_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_29(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -607,7 +609,7 @@ func Threecx_client_set_user_agent(arg1 Struct_SS_threecx_client, arg2 string) (
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_user_agent_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_user_agent_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -621,7 +623,7 @@ func Threecx_client_allow_http(arg1 Struct_SS_threecx_client, arg2 int32) (_swig
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_allow_http_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_allow_http_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -632,7 +634,7 @@ func Threecx_client_set_insecure_skip_tls_verify(arg1 Struct_SS_threecx_client, 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -643,7 +645,7 @@ func Threecx_client_set_refresh_margin(arg1 Struct_SS_threecx_client, arg2 int64
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_refresh_margin_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_35(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_refresh_margin_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_35(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -657,7 +659,7 @@ func Threecx_client_set_retry(arg1 Struct_SS_threecx_client, arg2 int32, arg3 in
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r_p := C._wrap_threecx_client_set_retry_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.int(_swig_i_1), C.swig_type_37(_swig_i_2), C.swig_type_38(_swig_i_3), C.swig_type_39(_swig_i_4))
+	swig_r_p := C._wrap_threecx_client_set_retry_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.int(_swig_i_1), C.swig_type_37(_swig_i_2), C.swig_type_38(_swig_i_3), C.swig_type_39(_swig_i_4))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -668,7 +670,7 @@ func Threecx_client_set_retry_budget(arg1 Struct_SS_threecx_client, arg2 int64) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_retry_budget_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_41(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_retry_budget_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_41(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -678,7 +680,7 @@ func Threecx_client_set_retry_budget(arg1 Struct_SS_threecx_client, arg2 int64) 
 func Threecx_client_authenticate(arg1 Struct_SS_threecx_client) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_threecx_client_authenticate_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_threecx_client_authenticate_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -688,7 +690,7 @@ func Threecx_client_authenticate(arg1 Struct_SS_threecx_client) (_swig_ret error
 func Threecx_client_invalidate_token(arg1 Struct_SS_threecx_client) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_threecx_client_invalidate_token_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_threecx_client_invalidate_token_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -704,7 +706,7 @@ func Threecx_client_token_requests(arg1 Struct_SS_threecx_client, arg2 *int64) (
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_client_token_requests_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_token_requests_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -725,7 +727,7 @@ func Threecx_client_base_url(arg1 Struct_SS_threecx_client, arg2 *string) (_swig
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_client_base_url_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_base_url_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -746,7 +748,7 @@ func Threecx_odata_string(arg1 string, arg2 *string) (_swig_ret error) {
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_odata_string_threecxc_47363a6a5b15c50d(*(*C.swig_type_47)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_odata_string_threecxc_d1f180d58c840489(*(*C.swig_type_47)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -770,7 +772,7 @@ func Threecx_url_encode(arg1 string, arg2 *string) (_swig_ret error) {
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_url_encode_threecxc_47363a6a5b15c50d(*(*C.swig_type_49)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_url_encode_threecxc_d1f180d58c840489(*(*C.swig_type_49)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -793,7 +795,7 @@ func Threecx_query_new(arg1 *uintptr) (_swig_ret error) {
 		_swig_i_0 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_query_new_threecxc_47363a6a5b15c50d(C.swig_voidp(_swig_i_0))
+	swig_r_p := C._wrap_threecx_query_new_threecxc_d1f180d58c840489(C.swig_voidp(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_0 != nil {
@@ -807,14 +809,14 @@ func Threecx_query_new(arg1 *uintptr) (_swig_ret error) {
 
 func Threecx_query_free(arg1 Struct_SS_threecx_query) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_query_free_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_query_free_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_query_set_top(arg1 Struct_SS_threecx_query, arg2 int64) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_top_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_52(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_set_top_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_52(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -825,7 +827,7 @@ func Threecx_query_set_skip(arg1 Struct_SS_threecx_query, arg2 int64) (_swig_ret
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_skip_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_54(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_set_skip_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_54(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -836,7 +838,7 @@ func Threecx_query_set_search(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_search_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_search_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -855,7 +857,7 @@ func Threecx_search_phrase(arg1 string, arg2 *string) (_swig_ret error) {
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_search_phrase_threecxc_47363a6a5b15c50d(*(*C.swig_type_58)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_search_phrase_threecxc_d1f180d58c840489(*(*C.swig_type_58)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -874,7 +876,7 @@ func Threecx_query_set_filter(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_filter_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_filter_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -888,7 +890,7 @@ func Threecx_query_set_count(arg1 Struct_SS_threecx_query, arg2 int32) (_swig_re
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_count_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_set_count_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -899,7 +901,7 @@ func Threecx_query_set_orderby(arg1 Struct_SS_threecx_query, arg2 string) (_swig
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_orderby_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_orderby_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_63)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -913,7 +915,7 @@ func Threecx_query_set_select(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_select_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_select_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -927,7 +929,7 @@ func Threecx_query_set_expand(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_expand_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_expand_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_67)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -942,7 +944,7 @@ func Threecx_query_add_param(arg1 Struct_SS_threecx_query, arg2 string, arg3 str
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_query_add_param_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_query_add_param_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_69)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -964,7 +966,7 @@ func Threecx_query_to_string(arg1 Struct_SS_threecx_query, arg2 *string) (_swig_
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_query_to_string_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_to_string_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -984,7 +986,7 @@ func Threecx_cancel_new(arg1 *uintptr) (_swig_ret error) {
 		_swig_i_0 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_cancel_new_threecxc_47363a6a5b15c50d(C.swig_voidp(_swig_i_0))
+	swig_r_p := C._wrap_threecx_cancel_new_threecxc_d1f180d58c840489(C.swig_voidp(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_0 != nil {
@@ -999,7 +1001,7 @@ func Threecx_cancel_new(arg1 *uintptr) (_swig_ret error) {
 func Threecx_cancel_trigger(arg1 Struct_SS_threecx_cancel) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_threecx_cancel_trigger_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_threecx_cancel_trigger_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1015,7 +1017,7 @@ func Threecx_cancel_is_triggered(arg1 Struct_SS_threecx_cancel, arg2 *int32) (_s
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_cancel_is_triggered_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_cancel_is_triggered_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1029,7 +1031,7 @@ func Threecx_cancel_is_triggered(arg1 Struct_SS_threecx_cancel, arg2 *int32) (_s
 
 func Threecx_cancel_free(arg1 Struct_SS_threecx_cancel) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_cancel_free_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_cancel_free_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_request_new(arg1 Struct_SS_threecx_client, arg2 string, arg3 string, arg4 *uintptr) (_swig_ret error) {
@@ -1043,7 +1045,7 @@ func Threecx_request_new(arg1 Struct_SS_threecx_client, arg2 string, arg3 string
 		_swig_i_3 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_new_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
+	swig_r_p := C._wrap_threecx_request_new_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_76)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_3 != nil {
@@ -1063,7 +1065,7 @@ func Threecx_request_new(arg1 Struct_SS_threecx_client, arg2 string, arg3 string
 
 func Threecx_request_free(arg1 Struct_SS_threecx_request) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_request_free_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_request_free_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_request_set_param_string(arg1 Struct_SS_threecx_request, arg2 string, arg3 string) (_swig_ret error) {
@@ -1071,7 +1073,7 @@ func Threecx_request_set_param_string(arg1 Struct_SS_threecx_request, arg2 strin
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_string_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_string_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_79)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1089,7 +1091,7 @@ func Threecx_request_set_param_int(arg1 Struct_SS_threecx_request, arg2 string, 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_int_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), C.swig_type_83(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_set_param_int_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1)), C.swig_type_83(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1104,7 +1106,7 @@ func Threecx_request_set_param_bool(arg1 Struct_SS_threecx_request, arg2 string,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_bool_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), C.int(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_set_param_bool_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)), C.int(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1119,7 +1121,7 @@ func Threecx_request_set_param_guid(arg1 Struct_SS_threecx_request, arg2 string,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_guid_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_guid_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1137,7 +1139,7 @@ func Threecx_request_set_param_datetime(arg1 Struct_SS_threecx_request, arg2 str
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_datetime_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_datetime_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_90)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1154,7 +1156,7 @@ func Threecx_request_set_param_null(arg1 Struct_SS_threecx_request, arg2 string)
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_param_null_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_request_set_param_null_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1168,7 +1170,7 @@ func Threecx_request_set_query(arg1 Struct_SS_threecx_request, arg2 Struct_SS_th
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r_p := C._wrap_threecx_request_set_query_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_query_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1180,7 +1182,7 @@ func Threecx_request_add_header(arg1 Struct_SS_threecx_request, arg2 string, arg
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_add_header_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_96)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_add_header_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_96)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1197,7 +1199,7 @@ func Threecx_request_set_body(arg1 Struct_SS_threecx_request, arg2 string) (_swi
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_body_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_request_set_body_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_99)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1211,7 +1213,7 @@ func Threecx_request_set_cancel(arg1 Struct_SS_threecx_request, arg2 Struct_SS_t
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r_p := C._wrap_threecx_request_set_cancel_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_cancel_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1222,7 +1224,7 @@ func Threecx_request_set_deadline_ms(arg1 Struct_SS_threecx_request, arg2 int64)
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_deadline_ms_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_deadline_ms_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1233,7 +1235,7 @@ func Threecx_request_set_idempotent(arg1 Struct_SS_threecx_request, arg2 int32) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_idempotent_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_idempotent_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1249,7 +1251,7 @@ func Threecx_request_url(arg1 Struct_SS_threecx_request, arg2 *string) (_swig_re
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_request_url_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_url_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1270,7 +1272,7 @@ func Threecx_request_send(arg1 Struct_SS_threecx_request, arg2 *uintptr) (_swig_
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_send_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_send_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1284,7 +1286,7 @@ func Threecx_request_send(arg1 Struct_SS_threecx_request, arg2 *uintptr) (_swig_
 
 func Threecx_response_free(arg1 Struct_SS_threecx_response) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_response_free_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_response_free_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_response_status(arg1 Struct_SS_threecx_response, arg2 *int32) (_swig_ret error) {
@@ -1296,7 +1298,7 @@ func Threecx_response_status(arg1 Struct_SS_threecx_response, arg2 *int32) (_swi
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_response_status_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_status_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1317,7 +1319,7 @@ func Threecx_response_body(arg1 Struct_SS_threecx_response, arg2 *string) (_swig
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_body_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_body_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1338,7 +1340,7 @@ func Threecx_response_body_size(arg1 Struct_SS_threecx_response, arg2 *uint64) (
 		_swig_i_1 = new(uint64)
 	}
 
-	swig_r_p := C._wrap_threecx_response_body_size_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_body_size_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1360,7 +1362,7 @@ func Threecx_response_header(arg1 Struct_SS_threecx_response, arg2 string, arg3 
 		_swig_i_2 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_header_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_response_header_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_110)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1384,7 +1386,7 @@ func Threecx_response_header_count(arg1 Struct_SS_threecx_response, arg2 *uint64
 		_swig_i_1 = new(uint64)
 	}
 
-	swig_r_p := C._wrap_threecx_response_header_count_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_header_count_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1405,7 +1407,7 @@ func Threecx_response_retry_after_ms(arg1 Struct_SS_threecx_response, arg2 *int6
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_response_retry_after_ms_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_retry_after_ms_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1426,7 +1428,7 @@ func Threecx_response_error_code(arg1 Struct_SS_threecx_response, arg2 *string) 
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_error_code_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_error_code_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1447,7 +1449,7 @@ func Threecx_response_error_message(arg1 Struct_SS_threecx_response, arg2 *strin
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_error_message_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_error_message_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1468,7 +1470,7 @@ func Threecx_response_error_details(arg1 Struct_SS_threecx_response, arg2 *strin
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_error_details_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_error_details_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1490,7 +1492,7 @@ func Threecx_pager_new(arg1 Struct_SS_threecx_request, arg2 int64, arg3 *uintptr
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_new_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_pager_new_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1504,7 +1506,7 @@ func Threecx_pager_new(arg1 Struct_SS_threecx_request, arg2 int64, arg3 *uintptr
 
 func Threecx_pager_free(arg1 Struct_SS_threecx_pager) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_pager_free_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_pager_free_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_pager_next_page(arg1 Struct_SS_threecx_pager, arg2 *string) (_swig_ret error) {
@@ -1516,7 +1518,7 @@ func Threecx_pager_next_page(arg1 Struct_SS_threecx_pager, arg2 *string) (_swig_
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_next_page_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_next_page_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1537,13 +1539,24 @@ func Threecx_pager_next_item(arg1 Struct_SS_threecx_pager, arg2 *string) (_swig_
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_next_item_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_next_item_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
 		*arg2 = swigCopyString(*_swig_i_1)
 	}
 
+	var swig_r_1 error
+ swig_r_1 = statusError(swigCopyString(swig_r)) 
+	return swig_r_1
+}
+
+func Threecx_pager_set_prefetch(arg1 Struct_SS_threecx_pager, arg2 int32) (_swig_ret error) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r_p := C._wrap_threecx_pager_set_prefetch_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
 	return swig_r_1
@@ -1558,7 +1571,7 @@ func Threecx_pager_total(arg1 Struct_SS_threecx_pager, arg2 *int64) (_swig_ret e
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_total_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_total_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1574,7 +1587,7 @@ func Threecx_pager_set_cancel(arg1 Struct_SS_threecx_pager, arg2 Struct_SS_three
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r_p := C._wrap_threecx_pager_set_cancel_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_set_cancel_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1590,7 +1603,7 @@ func Threecx_pager_last_response(arg1 Struct_SS_threecx_pager, arg2 *uintptr) (_
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_last_response_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_last_response_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1610,7 +1623,7 @@ func Threecx_operation_count(arg1 *uint64) (_swig_ret error) {
 		_swig_i_0 = new(uint64)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_count_threecxc_47363a6a5b15c50d(C.swig_voidp(_swig_i_0))
+	swig_r_p := C._wrap_threecx_operation_count_threecxc_d1f180d58c840489(C.swig_voidp(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_0 != nil {
@@ -1631,7 +1644,7 @@ func Threecx_operation_at(arg1 int64, arg2 *uintptr) (_swig_ret error) {
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_at_threecxc_47363a6a5b15c50d(C.swig_type_125(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_at_threecxc_d1f180d58c840489(C.swig_type_126(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1652,7 +1665,7 @@ func Threecx_operation_find(arg1 string, arg2 *uintptr) (_swig_ret error) {
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_find_threecxc_47363a6a5b15c50d(*(*C.swig_type_127)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_find_threecxc_d1f180d58c840489(*(*C.swig_type_128)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1676,7 +1689,7 @@ func Threecx_operation_id(arg1 Struct_SS_threecx_operation, arg2 *string) (_swig
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_id_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_id_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1697,7 +1710,7 @@ func Threecx_operation_method(arg1 Struct_SS_threecx_operation, arg2 *string) (_
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_method_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_method_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1718,7 +1731,7 @@ func Threecx_operation_path(arg1 Struct_SS_threecx_operation, arg2 *string) (_sw
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_path_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_path_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1739,7 +1752,7 @@ func Threecx_operation_tag(arg1 Struct_SS_threecx_operation, arg2 *string) (_swi
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_tag_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_tag_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1760,7 +1773,7 @@ func Threecx_operation_summary(arg1 Struct_SS_threecx_operation, arg2 *string) (
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_summary_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_summary_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1781,7 +1794,7 @@ func Threecx_operation_function(arg1 Struct_SS_threecx_operation, arg2 *string) 
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_function_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_function_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1802,7 +1815,7 @@ func Threecx_operation_param_count(arg1 Struct_SS_threecx_operation, arg2 *uint6
 		_swig_i_1 = new(uint64)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_count_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_param_count_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1824,7 +1837,7 @@ func Threecx_operation_param_name(arg1 Struct_SS_threecx_operation, arg2 int64, 
 		_swig_i_2 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_name_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_136(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_name_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_137(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1846,7 +1859,7 @@ func Threecx_operation_param_type(arg1 Struct_SS_threecx_operation, arg2 int64, 
 		_swig_i_2 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_type_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_138(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_type_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_139(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1868,7 +1881,7 @@ func Threecx_operation_param_nullable(arg1 Struct_SS_threecx_operation, arg2 int
 		_swig_i_2 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_nullable_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_type_140(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_nullable_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_type_141(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1889,7 +1902,7 @@ func Threecx_operation_options(arg1 Struct_SS_threecx_operation, arg2 *int32) (_
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_options_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_options_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1910,7 +1923,7 @@ func Threecx_operation_has_body(arg1 Struct_SS_threecx_operation, arg2 *int32) (
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_has_body_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_has_body_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1931,7 +1944,7 @@ func Threecx_operation_has_if_match(arg1 Struct_SS_threecx_operation, arg2 *int3
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_has_if_match_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_has_if_match_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1952,7 +1965,7 @@ func Threecx_operation_response_kind(arg1 Struct_SS_threecx_operation, arg2 *int
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_response_kind_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_response_kind_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1974,7 +1987,7 @@ func Threecx_request_new_op(arg1 Struct_SS_threecx_client, arg2 string, arg3 *ui
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_new_op_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_146)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_new_op_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_147)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1998,7 +2011,7 @@ func Threecx_response_body_bytes(arg1 Struct_SS_threecx_response, arg2 *string) 
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_body_bytes_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_body_bytes_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2020,7 +2033,7 @@ func Threecx_request_send_to_file(arg1 Struct_SS_threecx_request, arg2 string, a
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_send_to_file_threecxc_47363a6a5b15c50d(C.uintptr_t(_swig_i_0), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_send_to_file_threecxc_d1f180d58c840489(C.uintptr_t(_swig_i_0), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {

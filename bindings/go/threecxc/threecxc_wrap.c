@@ -223,7 +223,7 @@ static void threecx_swig_status_free(char *s, char *fallback) {
 extern "C" {
 #endif
 
-void _wrap_Swig_free_threecxc_47363a6a5b15c50d(void *_swig_go_0) {
+void _wrap_Swig_free_threecxc_d1f180d58c840489(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -233,7 +233,7 @@ void _wrap_Swig_free_threecxc_47363a6a5b15c50d(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_threecxc_47363a6a5b15c50d(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_threecxc_d1f180d58c840489(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -246,7 +246,7 @@ void *_wrap_Swig_malloc_threecxc_47363a6a5b15c50d(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_threecx_strerror_threecxc_47363a6a5b15c50d(intgo _swig_go_0) {
+_gostring_ _wrap_threecx_strerror_threecxc_d1f180d58c840489(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -259,7 +259,7 @@ _gostring_ _wrap_threecx_strerror_threecxc_47363a6a5b15c50d(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_threecx_error_name_threecxc_47363a6a5b15c50d(intgo _swig_go_0) {
+_gostring_ _wrap_threecx_error_name_threecxc_d1f180d58c840489(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -272,7 +272,7 @@ _gostring_ _wrap_threecx_error_name_threecxc_47363a6a5b15c50d(intgo _swig_go_0) 
 }
 
 
-intgo _wrap_threecx_error_last_threecxc_47363a6a5b15c50d() {
+intgo _wrap_threecx_error_last_threecxc_d1f180d58c840489() {
   int result;
   intgo _swig_go_result;
   
@@ -283,7 +283,7 @@ intgo _wrap_threecx_error_last_threecxc_47363a6a5b15c50d() {
 }
 
 
-_gostring_ _wrap_threecx_constant_threecxc_47363a6a5b15c50d(_gostring_ _swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_constant_threecxc_d1f180d58c840489(_gostring_ _swig_go_0, long long *_swig_go_1) {
   char *arg1 = (char *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -312,7 +312,7 @@ _gostring_ _wrap_threecx_constant_threecxc_47363a6a5b15c50d(_gostring_ _swig_go_
 }
 
 
-_gostring_ _wrap_threecx_version_threecxc_47363a6a5b15c50d() {
+_gostring_ _wrap_threecx_version_threecxc_d1f180d58c840489() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -323,7 +323,7 @@ _gostring_ _wrap_threecx_version_threecxc_47363a6a5b15c50d() {
 }
 
 
-intgo _wrap_threecx_version_number_threecxc_47363a6a5b15c50d() {
+intgo _wrap_threecx_version_number_threecxc_d1f180d58c840489() {
   int result;
   intgo _swig_go_result;
   
@@ -334,7 +334,7 @@ intgo _wrap_threecx_version_number_threecxc_47363a6a5b15c50d() {
 }
 
 
-intgo _wrap_threecx_abi_version_threecxc_47363a6a5b15c50d() {
+intgo _wrap_threecx_abi_version_threecxc_d1f180d58c840489() {
   int result;
   intgo _swig_go_result;
   
@@ -345,7 +345,7 @@ intgo _wrap_threecx_abi_version_threecxc_47363a6a5b15c50d() {
 }
 
 
-_gostring_ _wrap_threecx_xapi_version_threecxc_47363a6a5b15c50d() {
+_gostring_ _wrap_threecx_xapi_version_threecxc_d1f180d58c840489() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -356,7 +356,7 @@ _gostring_ _wrap_threecx_xapi_version_threecxc_47363a6a5b15c50d() {
 }
 
 
-_gostring_ _wrap_threecx_client_new_threecxc_47363a6a5b15c50d(_gostring_ _swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, threecx_client **_swig_go_3) {
+_gostring_ _wrap_threecx_client_new_threecxc_d1f180d58c840489(_gostring_ _swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, threecx_client **_swig_go_3) {
   char *arg1 = (char *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -399,7 +399,7 @@ _gostring_ _wrap_threecx_client_new_threecxc_47363a6a5b15c50d(_gostring_ _swig_g
 }
 
 
-_gostring_ _wrap_threecx_client_new_from_env_threecxc_47363a6a5b15c50d(threecx_client **_swig_go_0) {
+_gostring_ _wrap_threecx_client_new_from_env_threecxc_d1f180d58c840489(threecx_client **_swig_go_0) {
   threecx_client **arg1 = (threecx_client **) 0 ;
   threecx_client *tmp1 = NULL ;
   int result;
@@ -421,7 +421,7 @@ _gostring_ _wrap_threecx_client_new_from_env_threecxc_47363a6a5b15c50d(threecx_c
 }
 
 
-void _wrap_threecx_client_free_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0) {
+void _wrap_threecx_client_free_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   
   arg1 = *(threecx_client **)&_swig_go_0; 
@@ -431,7 +431,7 @@ void _wrap_threecx_client_free_threecxc_47363a6a5b15c50d(struct threecx_client *
 }
 
 
-_gostring_ _wrap_threecx_client_set_ca_file_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_ca_file_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -458,7 +458,7 @@ _gostring_ _wrap_threecx_client_set_ca_file_threecxc_47363a6a5b15c50d(struct thr
 }
 
 
-_gostring_ _wrap_threecx_client_set_ca_path_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_ca_path_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -485,7 +485,7 @@ _gostring_ _wrap_threecx_client_set_ca_path_threecxc_47363a6a5b15c50d(struct thr
 }
 
 
-_gostring_ _wrap_threecx_client_set_ca_pem_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_threecx_client_set_ca_pem_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   size_t arg3 ;
@@ -514,7 +514,7 @@ _gostring_ _wrap_threecx_client_set_ca_pem_threecxc_47363a6a5b15c50d(struct thre
 }
 
 
-_gostring_ _wrap_threecx_client_set_pinned_public_key_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_pinned_public_key_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -541,7 +541,7 @@ _gostring_ _wrap_threecx_client_set_pinned_public_key_threecxc_47363a6a5b15c50d(
 }
 
 
-_gostring_ _wrap_threecx_client_set_connect_timeout_ms_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_connect_timeout_ms_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -563,7 +563,7 @@ _gostring_ _wrap_threecx_client_set_connect_timeout_ms_threecxc_47363a6a5b15c50d
 }
 
 
-_gostring_ _wrap_threecx_client_set_timeout_ms_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_timeout_ms_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -585,7 +585,7 @@ _gostring_ _wrap_threecx_client_set_timeout_ms_threecxc_47363a6a5b15c50d(struct 
 }
 
 
-_gostring_ _wrap_threecx_client_set_stall_timeout_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_threecx_client_set_stall_timeout_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int64_t arg3 ;
@@ -609,7 +609,7 @@ _gostring_ _wrap_threecx_client_set_stall_timeout_threecxc_47363a6a5b15c50d(stru
 }
 
 
-_gostring_ _wrap_threecx_client_set_max_response_bytes_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_max_response_bytes_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -631,7 +631,7 @@ _gostring_ _wrap_threecx_client_set_max_response_bytes_threecxc_47363a6a5b15c50d
 }
 
 
-_gostring_ _wrap_threecx_client_set_user_agent_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_user_agent_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -658,7 +658,7 @@ _gostring_ _wrap_threecx_client_set_user_agent_threecxc_47363a6a5b15c50d(struct 
 }
 
 
-_gostring_ _wrap_threecx_client_allow_http_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_client_allow_http_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, int _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int32_t arg2 ;
   int result;
@@ -680,7 +680,7 @@ _gostring_ _wrap_threecx_client_allow_http_threecxc_47363a6a5b15c50d(struct thre
 }
 
 
-_gostring_ _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, int _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int32_t arg2 ;
   int result;
@@ -702,7 +702,7 @@ _gostring_ _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_47363a6a5b
 }
 
 
-_gostring_ _wrap_threecx_client_set_refresh_margin_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_refresh_margin_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -724,7 +724,7 @@ _gostring_ _wrap_threecx_client_set_refresh_margin_threecxc_47363a6a5b15c50d(str
 }
 
 
-_gostring_ _wrap_threecx_client_set_retry_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, int _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4) {
+_gostring_ _wrap_threecx_client_set_retry_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, int _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int32_t arg2 ;
   int64_t arg3 ;
@@ -752,7 +752,7 @@ _gostring_ _wrap_threecx_client_set_retry_threecxc_47363a6a5b15c50d(struct three
 }
 
 
-_gostring_ _wrap_threecx_client_set_retry_budget_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_retry_budget_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -774,7 +774,7 @@ _gostring_ _wrap_threecx_client_set_retry_budget_threecxc_47363a6a5b15c50d(struc
 }
 
 
-_gostring_ _wrap_threecx_client_authenticate_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0) {
+_gostring_ _wrap_threecx_client_authenticate_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int result;
   _gostring_ _swig_go_result;
@@ -794,7 +794,7 @@ _gostring_ _wrap_threecx_client_authenticate_threecxc_47363a6a5b15c50d(struct th
 }
 
 
-_gostring_ _wrap_threecx_client_invalidate_token_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0) {
+_gostring_ _wrap_threecx_client_invalidate_token_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int result;
   _gostring_ _swig_go_result;
@@ -814,7 +814,7 @@ _gostring_ _wrap_threecx_client_invalidate_token_threecxc_47363a6a5b15c50d(struc
 }
 
 
-_gostring_ _wrap_threecx_client_token_requests_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_client_token_requests_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, long long *_swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -838,7 +838,7 @@ _gostring_ _wrap_threecx_client_token_requests_threecxc_47363a6a5b15c50d(struct 
 }
 
 
-_gostring_ _wrap_threecx_client_base_url_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_client_base_url_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -865,7 +865,7 @@ _gostring_ _wrap_threecx_client_base_url_threecxc_47363a6a5b15c50d(struct threec
 }
 
 
-_gostring_ _wrap_threecx_odata_string_threecxc_47363a6a5b15c50d(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_odata_string_threecxc_d1f180d58c840489(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
   char *arg1 = (char *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -897,7 +897,7 @@ _gostring_ _wrap_threecx_odata_string_threecxc_47363a6a5b15c50d(_gostring_ _swig
 }
 
 
-_gostring_ _wrap_threecx_url_encode_threecxc_47363a6a5b15c50d(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_url_encode_threecxc_d1f180d58c840489(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
   char *arg1 = (char *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -929,7 +929,7 @@ _gostring_ _wrap_threecx_url_encode_threecxc_47363a6a5b15c50d(_gostring_ _swig_g
 }
 
 
-_gostring_ _wrap_threecx_query_new_threecxc_47363a6a5b15c50d(threecx_query **_swig_go_0) {
+_gostring_ _wrap_threecx_query_new_threecxc_d1f180d58c840489(threecx_query **_swig_go_0) {
   threecx_query **arg1 = (threecx_query **) 0 ;
   threecx_query *tmp1 = NULL ;
   int result;
@@ -951,7 +951,7 @@ _gostring_ _wrap_threecx_query_new_threecxc_47363a6a5b15c50d(threecx_query **_sw
 }
 
 
-void _wrap_threecx_query_free_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0) {
+void _wrap_threecx_query_free_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   
   arg1 = *(threecx_query **)&_swig_go_0; 
@@ -961,7 +961,7 @@ void _wrap_threecx_query_free_threecxc_47363a6a5b15c50d(struct threecx_query *_s
 }
 
 
-_gostring_ _wrap_threecx_query_set_top_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_top_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, long long _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   int64_t arg2 ;
   int result;
@@ -983,7 +983,7 @@ _gostring_ _wrap_threecx_query_set_top_threecxc_47363a6a5b15c50d(struct threecx_
 }
 
 
-_gostring_ _wrap_threecx_query_set_skip_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_skip_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, long long _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   int64_t arg2 ;
   int result;
@@ -1005,7 +1005,7 @@ _gostring_ _wrap_threecx_query_set_skip_threecxc_47363a6a5b15c50d(struct threecx
 }
 
 
-_gostring_ _wrap_threecx_query_set_search_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_search_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1032,7 +1032,7 @@ _gostring_ _wrap_threecx_query_set_search_threecxc_47363a6a5b15c50d(struct three
 }
 
 
-_gostring_ _wrap_threecx_search_phrase_threecxc_47363a6a5b15c50d(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_search_phrase_threecxc_d1f180d58c840489(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
   char *arg1 = (char *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1064,7 +1064,7 @@ _gostring_ _wrap_threecx_search_phrase_threecxc_47363a6a5b15c50d(_gostring_ _swi
 }
 
 
-_gostring_ _wrap_threecx_query_set_filter_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_filter_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1091,7 +1091,7 @@ _gostring_ _wrap_threecx_query_set_filter_threecxc_47363a6a5b15c50d(struct three
 }
 
 
-_gostring_ _wrap_threecx_query_set_count_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_count_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, int _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   int32_t arg2 ;
   int result;
@@ -1113,7 +1113,7 @@ _gostring_ _wrap_threecx_query_set_count_threecxc_47363a6a5b15c50d(struct threec
 }
 
 
-_gostring_ _wrap_threecx_query_set_orderby_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_orderby_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1140,7 +1140,7 @@ _gostring_ _wrap_threecx_query_set_orderby_threecxc_47363a6a5b15c50d(struct thre
 }
 
 
-_gostring_ _wrap_threecx_query_set_select_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_select_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1167,7 +1167,7 @@ _gostring_ _wrap_threecx_query_set_select_threecxc_47363a6a5b15c50d(struct three
 }
 
 
-_gostring_ _wrap_threecx_query_set_expand_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_expand_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1194,7 +1194,7 @@ _gostring_ _wrap_threecx_query_set_expand_threecxc_47363a6a5b15c50d(struct three
 }
 
 
-_gostring_ _wrap_threecx_query_add_param_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_query_add_param_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1228,7 +1228,7 @@ _gostring_ _wrap_threecx_query_add_param_threecxc_47363a6a5b15c50d(struct threec
 }
 
 
-_gostring_ _wrap_threecx_query_to_string_threecxc_47363a6a5b15c50d(struct threecx_query *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_query_to_string_threecxc_d1f180d58c840489(struct threecx_query *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1255,7 +1255,7 @@ _gostring_ _wrap_threecx_query_to_string_threecxc_47363a6a5b15c50d(struct threec
 }
 
 
-_gostring_ _wrap_threecx_cancel_new_threecxc_47363a6a5b15c50d(threecx_cancel **_swig_go_0) {
+_gostring_ _wrap_threecx_cancel_new_threecxc_d1f180d58c840489(threecx_cancel **_swig_go_0) {
   threecx_cancel **arg1 = (threecx_cancel **) 0 ;
   threecx_cancel *tmp1 = NULL ;
   int result;
@@ -1277,7 +1277,7 @@ _gostring_ _wrap_threecx_cancel_new_threecxc_47363a6a5b15c50d(threecx_cancel **_
 }
 
 
-_gostring_ _wrap_threecx_cancel_trigger_threecxc_47363a6a5b15c50d(struct threecx_cancel *_swig_go_0) {
+_gostring_ _wrap_threecx_cancel_trigger_threecxc_d1f180d58c840489(struct threecx_cancel *_swig_go_0) {
   threecx_cancel *arg1 = (threecx_cancel *) 0 ;
   int result;
   _gostring_ _swig_go_result;
@@ -1297,7 +1297,7 @@ _gostring_ _wrap_threecx_cancel_trigger_threecxc_47363a6a5b15c50d(struct threecx
 }
 
 
-_gostring_ _wrap_threecx_cancel_is_triggered_threecxc_47363a6a5b15c50d(struct threecx_cancel *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_cancel_is_triggered_threecxc_d1f180d58c840489(struct threecx_cancel *_swig_go_0, int *_swig_go_1) {
   threecx_cancel *arg1 = (threecx_cancel *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -1321,7 +1321,7 @@ _gostring_ _wrap_threecx_cancel_is_triggered_threecxc_47363a6a5b15c50d(struct th
 }
 
 
-void _wrap_threecx_cancel_free_threecxc_47363a6a5b15c50d(struct threecx_cancel *_swig_go_0) {
+void _wrap_threecx_cancel_free_threecxc_d1f180d58c840489(struct threecx_cancel *_swig_go_0) {
   threecx_cancel *arg1 = (threecx_cancel *) 0 ;
   
   arg1 = *(threecx_cancel **)&_swig_go_0; 
@@ -1331,7 +1331,7 @@ void _wrap_threecx_cancel_free_threecxc_47363a6a5b15c50d(struct threecx_cancel *
 }
 
 
-_gostring_ _wrap_threecx_request_new_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, threecx_request **_swig_go_3) {
+_gostring_ _wrap_threecx_request_new_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, threecx_request **_swig_go_3) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1369,7 +1369,7 @@ _gostring_ _wrap_threecx_request_new_threecxc_47363a6a5b15c50d(struct threecx_cl
 }
 
 
-void _wrap_threecx_request_free_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0) {
+void _wrap_threecx_request_free_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   
   arg1 = *(threecx_request **)&_swig_go_0; 
@@ -1379,7 +1379,7 @@ void _wrap_threecx_request_free_threecxc_47363a6a5b15c50d(struct threecx_request
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_string_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_string_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1413,7 +1413,7 @@ _gostring_ _wrap_threecx_request_set_param_string_threecxc_47363a6a5b15c50d(stru
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_int_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_int_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -1442,7 +1442,7 @@ _gostring_ _wrap_threecx_request_set_param_int_threecxc_47363a6a5b15c50d(struct 
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_bool_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, int _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_bool_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, int _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   int32_t arg3 ;
@@ -1471,7 +1471,7 @@ _gostring_ _wrap_threecx_request_set_param_bool_threecxc_47363a6a5b15c50d(struct
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_guid_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_guid_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1505,7 +1505,7 @@ _gostring_ _wrap_threecx_request_set_param_guid_threecxc_47363a6a5b15c50d(struct
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_datetime_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_datetime_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1539,7 +1539,7 @@ _gostring_ _wrap_threecx_request_set_param_datetime_threecxc_47363a6a5b15c50d(st
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_null_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_request_set_param_null_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1566,7 +1566,7 @@ _gostring_ _wrap_threecx_request_set_param_null_threecxc_47363a6a5b15c50d(struct
 }
 
 
-_gostring_ _wrap_threecx_request_set_query_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, struct threecx_query *_swig_go_1) {
+_gostring_ _wrap_threecx_request_set_query_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, struct threecx_query *_swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   threecx_query *arg2 = (threecx_query *) 0 ;
   int result;
@@ -1588,7 +1588,7 @@ _gostring_ _wrap_threecx_request_set_query_threecxc_47363a6a5b15c50d(struct thre
 }
 
 
-_gostring_ _wrap_threecx_request_add_header_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_request_add_header_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1622,7 +1622,7 @@ _gostring_ _wrap_threecx_request_add_header_threecxc_47363a6a5b15c50d(struct thr
 }
 
 
-_gostring_ _wrap_threecx_request_set_body_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_request_set_body_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1649,7 +1649,7 @@ _gostring_ _wrap_threecx_request_set_body_threecxc_47363a6a5b15c50d(struct three
 }
 
 
-_gostring_ _wrap_threecx_request_set_cancel_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, struct threecx_cancel *_swig_go_1) {
+_gostring_ _wrap_threecx_request_set_cancel_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, struct threecx_cancel *_swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   threecx_cancel *arg2 = (threecx_cancel *) 0 ;
   int result;
@@ -1671,7 +1671,7 @@ _gostring_ _wrap_threecx_request_set_cancel_threecxc_47363a6a5b15c50d(struct thr
 }
 
 
-_gostring_ _wrap_threecx_request_set_deadline_ms_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_request_set_deadline_ms_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, long long _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   int64_t arg2 ;
   int result;
@@ -1693,7 +1693,7 @@ _gostring_ _wrap_threecx_request_set_deadline_ms_threecxc_47363a6a5b15c50d(struc
 }
 
 
-_gostring_ _wrap_threecx_request_set_idempotent_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_request_set_idempotent_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, int _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   int32_t arg2 ;
   int result;
@@ -1715,7 +1715,7 @@ _gostring_ _wrap_threecx_request_set_idempotent_threecxc_47363a6a5b15c50d(struct
 }
 
 
-_gostring_ _wrap_threecx_request_url_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_request_url_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1742,7 +1742,7 @@ _gostring_ _wrap_threecx_request_url_threecxc_47363a6a5b15c50d(struct threecx_re
 }
 
 
-_gostring_ _wrap_threecx_request_send_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, threecx_response **_swig_go_1) {
+_gostring_ _wrap_threecx_request_send_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, threecx_response **_swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   threecx_response **arg2 = (threecx_response **) 0 ;
   threecx_response *tmp2 = NULL ;
@@ -1766,7 +1766,7 @@ _gostring_ _wrap_threecx_request_send_threecxc_47363a6a5b15c50d(struct threecx_r
 }
 
 
-void _wrap_threecx_response_free_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0) {
+void _wrap_threecx_response_free_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   
   arg1 = *(threecx_response **)&_swig_go_0; 
@@ -1776,7 +1776,7 @@ void _wrap_threecx_response_free_threecxc_47363a6a5b15c50d(struct threecx_respon
 }
 
 
-_gostring_ _wrap_threecx_response_status_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_response_status_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, int *_swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -1800,7 +1800,7 @@ _gostring_ _wrap_threecx_response_status_threecxc_47363a6a5b15c50d(struct threec
 }
 
 
-_gostring_ _wrap_threecx_response_body_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_body_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1827,7 +1827,7 @@ _gostring_ _wrap_threecx_response_body_threecxc_47363a6a5b15c50d(struct threecx_
 }
 
 
-_gostring_ _wrap_threecx_response_body_size_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_response_body_size_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t tmp2 = 0 ;
@@ -1851,7 +1851,7 @@ _gostring_ _wrap_threecx_response_body_size_threecxc_47363a6a5b15c50d(struct thr
 }
 
 
-_gostring_ _wrap_threecx_response_header_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_* _swig_go_2) {
+_gostring_ _wrap_threecx_response_header_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_* _swig_go_2) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char **arg3 = (char **) 0 ;
@@ -1885,7 +1885,7 @@ _gostring_ _wrap_threecx_response_header_threecxc_47363a6a5b15c50d(struct threec
 }
 
 
-_gostring_ _wrap_threecx_response_header_count_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_response_header_count_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t tmp2 = 0 ;
@@ -1909,7 +1909,7 @@ _gostring_ _wrap_threecx_response_header_count_threecxc_47363a6a5b15c50d(struct 
 }
 
 
-_gostring_ _wrap_threecx_response_retry_after_ms_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_response_retry_after_ms_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -1933,7 +1933,7 @@ _gostring_ _wrap_threecx_response_retry_after_ms_threecxc_47363a6a5b15c50d(struc
 }
 
 
-_gostring_ _wrap_threecx_response_error_code_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_error_code_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1960,7 +1960,7 @@ _gostring_ _wrap_threecx_response_error_code_threecxc_47363a6a5b15c50d(struct th
 }
 
 
-_gostring_ _wrap_threecx_response_error_message_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_error_message_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1987,7 +1987,7 @@ _gostring_ _wrap_threecx_response_error_message_threecxc_47363a6a5b15c50d(struct
 }
 
 
-_gostring_ _wrap_threecx_response_error_details_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_error_details_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -2014,7 +2014,7 @@ _gostring_ _wrap_threecx_response_error_details_threecxc_47363a6a5b15c50d(struct
 }
 
 
-_gostring_ _wrap_threecx_pager_new_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, long long _swig_go_1, threecx_pager **_swig_go_2) {
+_gostring_ _wrap_threecx_pager_new_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, long long _swig_go_1, threecx_pager **_swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   int64_t arg2 ;
   threecx_pager **arg3 = (threecx_pager **) 0 ;
@@ -2040,7 +2040,7 @@ _gostring_ _wrap_threecx_pager_new_threecxc_47363a6a5b15c50d(struct threecx_requ
 }
 
 
-void _wrap_threecx_pager_free_threecxc_47363a6a5b15c50d(struct threecx_pager *_swig_go_0) {
+void _wrap_threecx_pager_free_threecxc_d1f180d58c840489(struct threecx_pager *_swig_go_0) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   
   arg1 = *(threecx_pager **)&_swig_go_0; 
@@ -2050,7 +2050,7 @@ void _wrap_threecx_pager_free_threecxc_47363a6a5b15c50d(struct threecx_pager *_s
 }
 
 
-_gostring_ _wrap_threecx_pager_next_page_threecxc_47363a6a5b15c50d(struct threecx_pager *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_pager_next_page_threecxc_d1f180d58c840489(struct threecx_pager *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -2077,7 +2077,7 @@ _gostring_ _wrap_threecx_pager_next_page_threecxc_47363a6a5b15c50d(struct threec
 }
 
 
-_gostring_ _wrap_threecx_pager_next_item_threecxc_47363a6a5b15c50d(struct threecx_pager *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_pager_next_item_threecxc_d1f180d58c840489(struct threecx_pager *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -2104,7 +2104,29 @@ _gostring_ _wrap_threecx_pager_next_item_threecxc_47363a6a5b15c50d(struct threec
 }
 
 
-_gostring_ _wrap_threecx_pager_total_threecxc_47363a6a5b15c50d(struct threecx_pager *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_pager_set_prefetch_threecxc_d1f180d58c840489(struct threecx_pager *_swig_go_0, int _swig_go_1) {
+  threecx_pager *arg1 = (threecx_pager *) 0 ;
+  int32_t arg2 ;
+  int result;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(threecx_pager **)&_swig_go_0; 
+  arg2 = (int32_t)_swig_go_1; 
+  
+  result = (int)threecx_pager_set_prefetch(arg1,arg2);
+  
+  {
+    char fb[24];
+    char *s = result > THREECX_DONE ? threecx_swig_encode_status(result, fb) : NULL;
+    _swig_go_result = Swig_AllocateString(s ? s : "", s ? strlen(s) : 0);
+    threecx_swig_status_free(s, fb);
+  }
+  
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_threecx_pager_total_threecxc_d1f180d58c840489(struct threecx_pager *_swig_go_0, long long *_swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -2128,7 +2150,7 @@ _gostring_ _wrap_threecx_pager_total_threecxc_47363a6a5b15c50d(struct threecx_pa
 }
 
 
-_gostring_ _wrap_threecx_pager_set_cancel_threecxc_47363a6a5b15c50d(struct threecx_pager *_swig_go_0, struct threecx_cancel *_swig_go_1) {
+_gostring_ _wrap_threecx_pager_set_cancel_threecxc_d1f180d58c840489(struct threecx_pager *_swig_go_0, struct threecx_cancel *_swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   threecx_cancel *arg2 = (threecx_cancel *) 0 ;
   int result;
@@ -2150,7 +2172,7 @@ _gostring_ _wrap_threecx_pager_set_cancel_threecxc_47363a6a5b15c50d(struct three
 }
 
 
-_gostring_ _wrap_threecx_pager_last_response_threecxc_47363a6a5b15c50d(struct threecx_pager *_swig_go_0, threecx_response **_swig_go_1) {
+_gostring_ _wrap_threecx_pager_last_response_threecxc_d1f180d58c840489(struct threecx_pager *_swig_go_0, threecx_response **_swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   threecx_response **arg2 = (threecx_response **) 0 ;
   threecx_response *tmp2 = NULL ;
@@ -2174,7 +2196,7 @@ _gostring_ _wrap_threecx_pager_last_response_threecxc_47363a6a5b15c50d(struct th
 }
 
 
-_gostring_ _wrap_threecx_operation_count_threecxc_47363a6a5b15c50d(long long *_swig_go_0) {
+_gostring_ _wrap_threecx_operation_count_threecxc_d1f180d58c840489(long long *_swig_go_0) {
   size_t *arg1 = (size_t *) 0 ;
   size_t tmp1 = 0 ;
   int result;
@@ -2196,7 +2218,7 @@ _gostring_ _wrap_threecx_operation_count_threecxc_47363a6a5b15c50d(long long *_s
 }
 
 
-_gostring_ _wrap_threecx_operation_at_threecxc_47363a6a5b15c50d(long long _swig_go_0, threecx_operation **_swig_go_1) {
+_gostring_ _wrap_threecx_operation_at_threecxc_d1f180d58c840489(long long _swig_go_0, threecx_operation **_swig_go_1) {
   size_t arg1 ;
   threecx_operation **arg2 = (threecx_operation **) 0 ;
   threecx_operation const *tmp2 = NULL ;
@@ -2220,7 +2242,7 @@ _gostring_ _wrap_threecx_operation_at_threecxc_47363a6a5b15c50d(long long _swig_
 }
 
 
-_gostring_ _wrap_threecx_operation_find_threecxc_47363a6a5b15c50d(_gostring_ _swig_go_0, threecx_operation **_swig_go_1) {
+_gostring_ _wrap_threecx_operation_find_threecxc_d1f180d58c840489(_gostring_ _swig_go_0, threecx_operation **_swig_go_1) {
   char *arg1 = (char *) 0 ;
   threecx_operation **arg2 = (threecx_operation **) 0 ;
   threecx_operation const *tmp2 = NULL ;
@@ -2249,7 +2271,7 @@ _gostring_ _wrap_threecx_operation_find_threecxc_47363a6a5b15c50d(_gostring_ _sw
 }
 
 
-_gostring_ _wrap_threecx_operation_id_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_id_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2276,7 +2298,7 @@ _gostring_ _wrap_threecx_operation_id_threecxc_47363a6a5b15c50d(struct threecx_o
 }
 
 
-_gostring_ _wrap_threecx_operation_method_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_method_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2303,7 +2325,7 @@ _gostring_ _wrap_threecx_operation_method_threecxc_47363a6a5b15c50d(struct three
 }
 
 
-_gostring_ _wrap_threecx_operation_path_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_path_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2330,7 +2352,7 @@ _gostring_ _wrap_threecx_operation_path_threecxc_47363a6a5b15c50d(struct threecx
 }
 
 
-_gostring_ _wrap_threecx_operation_tag_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_tag_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2357,7 +2379,7 @@ _gostring_ _wrap_threecx_operation_tag_threecxc_47363a6a5b15c50d(struct threecx_
 }
 
 
-_gostring_ _wrap_threecx_operation_summary_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_summary_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2384,7 +2406,7 @@ _gostring_ _wrap_threecx_operation_summary_threecxc_47363a6a5b15c50d(struct thre
 }
 
 
-_gostring_ _wrap_threecx_operation_function_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_function_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2411,7 +2433,7 @@ _gostring_ _wrap_threecx_operation_function_threecxc_47363a6a5b15c50d(struct thr
 }
 
 
-_gostring_ _wrap_threecx_operation_param_count_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_param_count_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, long long *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t tmp2 = 0 ;
@@ -2435,7 +2457,7 @@ _gostring_ _wrap_threecx_operation_param_count_threecxc_47363a6a5b15c50d(struct 
 }
 
 
-_gostring_ _wrap_threecx_operation_param_name_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, long long _swig_go_1, _gostring_* _swig_go_2) {
+_gostring_ _wrap_threecx_operation_param_name_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, long long _swig_go_1, _gostring_* _swig_go_2) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   size_t arg2 ;
   char **arg3 = (char **) 0 ;
@@ -2464,7 +2486,7 @@ _gostring_ _wrap_threecx_operation_param_name_threecxc_47363a6a5b15c50d(struct t
 }
 
 
-_gostring_ _wrap_threecx_operation_param_type_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
+_gostring_ _wrap_threecx_operation_param_type_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   size_t arg2 ;
   int32_t *arg3 = (int32_t *) 0 ;
@@ -2490,7 +2512,7 @@ _gostring_ _wrap_threecx_operation_param_type_threecxc_47363a6a5b15c50d(struct t
 }
 
 
-_gostring_ _wrap_threecx_operation_param_nullable_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
+_gostring_ _wrap_threecx_operation_param_nullable_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   size_t arg2 ;
   int32_t *arg3 = (int32_t *) 0 ;
@@ -2516,7 +2538,7 @@ _gostring_ _wrap_threecx_operation_param_nullable_threecxc_47363a6a5b15c50d(stru
 }
 
 
-_gostring_ _wrap_threecx_operation_options_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_options_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2540,7 +2562,7 @@ _gostring_ _wrap_threecx_operation_options_threecxc_47363a6a5b15c50d(struct thre
 }
 
 
-_gostring_ _wrap_threecx_operation_has_body_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_has_body_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2564,7 +2586,7 @@ _gostring_ _wrap_threecx_operation_has_body_threecxc_47363a6a5b15c50d(struct thr
 }
 
 
-_gostring_ _wrap_threecx_operation_has_if_match_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_has_if_match_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2588,7 +2610,7 @@ _gostring_ _wrap_threecx_operation_has_if_match_threecxc_47363a6a5b15c50d(struct
 }
 
 
-_gostring_ _wrap_threecx_operation_response_kind_threecxc_47363a6a5b15c50d(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_response_kind_threecxc_d1f180d58c840489(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2612,7 +2634,7 @@ _gostring_ _wrap_threecx_operation_response_kind_threecxc_47363a6a5b15c50d(struc
 }
 
 
-_gostring_ _wrap_threecx_request_new_op_threecxc_47363a6a5b15c50d(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, threecx_request **_swig_go_2) {
+_gostring_ _wrap_threecx_request_new_op_threecxc_d1f180d58c840489(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, threecx_request **_swig_go_2) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   threecx_request **arg3 = (threecx_request **) 0 ;
@@ -2643,7 +2665,7 @@ _gostring_ _wrap_threecx_request_new_op_threecxc_47363a6a5b15c50d(struct threecx
 }
 
 
-_gostring_ _wrap_threecx_response_body_bytes_threecxc_47363a6a5b15c50d(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_body_bytes_threecxc_d1f180d58c840489(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   unsigned char **arg2 = (unsigned char **) 0 ;
   size_t *arg3 = (size_t *) 0 ;
@@ -2672,7 +2694,7 @@ _gostring_ _wrap_threecx_response_body_bytes_threecxc_47363a6a5b15c50d(struct th
 }
 
 
-_gostring_ _wrap_threecx_request_send_to_file_threecxc_47363a6a5b15c50d(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, threecx_response **_swig_go_2) {
+_gostring_ _wrap_threecx_request_send_to_file_threecxc_d1f180d58c840489(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, threecx_response **_swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   threecx_response **arg3 = (threecx_response **) 0 ;
