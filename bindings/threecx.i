@@ -109,6 +109,17 @@ THREECX_PLAIN_INT(threecx_abi_version)
 /* (explicitly empty: SWIG would otherwise fall back to char **out's free) */
 %typemap(freearg) const char **out "";
 
+/* const char **data, size_t *size: bytes LENT by the library (a response's
+ * body, a pager's item), valid until the handle moves on: never freed. Only
+ * Lua exposes them (copied once, straight into a Lua string); Go and C#
+ * copy anyway, through the owning accessors. */
+%typemap(in, numinputs=0) (const char **data, size_t *size)
+    (const char *tmp = NULL, size_t tmpn = 0) %{ $1 = ($1_ltype)&tmp; $2 = &tmpn; %}
+#if !defined(SWIGLUA)
+%ignore threecx_response_body_view;
+%ignore threecx_pager_next_item_view;
+#endif
+
 /* Numbers. */
 %typemap(in, numinputs=0) int32_t *out (int32_t tmp = 0) %{ $1 = ($1_ltype)&tmp; %}
 %typemap(in, numinputs=0) int64_t *out (int64_t tmp = 0) %{ $1 = ($1_ltype)&tmp; %}

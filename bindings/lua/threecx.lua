@@ -566,7 +566,8 @@ function Request:send_to_file(path) return sent(call(native.threecx_request_send
 -- Response ------------------------------------------------------------------
 
 function Response:status() return call(native.threecx_response_status, self._h) end
-function Response:body() return call(native.threecx_response_body, self._h) end
+-- (the lent body, copied once into the Lua string)
+function Response:body() return call(native.threecx_response_body_view, self._h) end
 function Response:bytes() return call(native.threecx_response_body_bytes, self._h) end
 function Response:header(name) return call(native.threecx_response_header, self._h, name) end
 
@@ -609,7 +610,8 @@ local function paged(self, f)
   return v, err
 end
 function Pager:next_page() return paged(self, native.threecx_pager_next_page) end
-function Pager:next_item() return paged(self, native.threecx_pager_next_item) end
+-- (the lent item, copied once into the Lua string)
+function Pager:next_item() return paged(self, native.threecx_pager_next_item_view) end
 function Pager:total() return call(native.threecx_pager_total, self._h) end
 
 -- Catalog -------------------------------------------------------------------

@@ -52,6 +52,10 @@ THREECX_LUA_PLAIN_INT(threecx_abi_version)
   else lua_pushliteral(L, "");
   SWIG_arg++;
 %}
+%typemap(argout) (const char **data, size_t *size) %{
+  if (tmp$argnum) lua_pushlstring(L, tmp$argnum, tmpn$argnum); else lua_pushnil(L);
+  SWIG_arg++;
+%}
 %typemap(argout) const char **out %{
   if (tmp$argnum) lua_pushstring(L, tmp$argnum); else lua_pushnil(L);
   SWIG_arg++;

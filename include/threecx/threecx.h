@@ -527,6 +527,14 @@ THREECX_API int threecx_response_status(const threecx_response *response,
 /* The body as a NUL-terminated string ("" for 204). Free with threecx_free. */
 THREECX_API int threecx_response_body(const threecx_response *response,
                                       char **out);
+/* The body lent, not copied: *data points to the response's own bytes
+ * (*size of them, followed by a NUL; "" with size 0 for an empty body),
+ * valid until threecx_response_free(response); never free or modify it.
+ * The body was moved, never copied, from the transfer into the response.
+ * Thread-safe with other read-only accessors of the same response. On
+ * failure *data is NULL and *size 0. */
+THREECX_API int threecx_response_body_view(const threecx_response *response,
+                                           const char **data, size_t *size);
 /* Body length in bytes. */
 THREECX_API int threecx_response_body_size(const threecx_response *response,
                                            size_t *out);
@@ -582,9 +590,38 @@ THREECX_API void threecx_pager_free(threecx_pager *pager);
  * *out NULL when the collection is exhausted (a short page, an empty page
  * or @odata.count reached). Free *out with threecx_free(). */
 THREECX_API int threecx_pager_next_page(threecx_pager *pager, char **out);
-/* Next item's JSON object, fetching pages as needed: THREECX_OK or
- * THREECX_DONE. Do not mix with next_page on one pager. */
+/* Next item's JSON text, fetching pages as needed: THREECX_OK or
+ * THREECX_DONE (*out NULL). Free *out with threecx_free(). Do not mix with
+ * next_page on one pager. The item is the server's text as sent, copied
+ * once from the page: its formatting (blanks, escapes, member order) is
+ * the server's (changed after 0.1.0: items used to be re-printed compact by
+ * cJSON). Every page is checked to be JSON (RFC 8259) with a "value"
+ * array before any of its items is handed out. */
 THREECX_API int threecx_pager_next_item(threecx_pager *pager, char **out);
+/* Next item lent, not copied: *data points to the item's text inside the
+ * pager's current page (*size bytes, followed by a NUL written in place of
+ * the byte after it), valid until the next next_item, next_item_view or
+ * next_page call on this pager or threecx_pager_free(pager); never free or
+ * modify it. THREECX_OK, or THREECX_DONE
+ * with *data NULL and *size 0. Same items, same formatting and same errors
+ * as threecx_pager_next_item (the two may be mixed); not with next_page.
+ * Memory: one page (two with prefetch) plus a few bytes. */
+THREECX_API int threecx_pager_next_item_view(threecx_pager *pager,
+                                             const char **data, size_t *size);
+/* Prefetch (1) or not (0, the default): with it, as soon as a page arrives
+ * the pager fetches the next one on a thread of its own while the caller
+ * consumes the current one, so two pages may be in memory. The items,
+ * pages, counts and errors are the same as without: an error of the
+ * background fetch (HTTP, network, timeout, THREECX_E_NO_MEMORY...) is
+ * returned by the call that reaches that page, and the pager stays where it
+ * was. The pager's cancel token and the request's deadline apply to the
+ * background fetch too (a token triggered while it runs fails the call that
+ * reaches the page with THREECX_E_CANCELLED; a token replaced by
+ * threecx_pager_set_cancel since does not); threecx_pager_free stops it.
+ * A walk abandoned before its end may have fetched one page more than it
+ * consumed. The client's log sink may be called from that thread. */
+THREECX_API int threecx_pager_set_prefetch(threecx_pager *pager,
+                                           int32_t prefetch);
 /* @odata.count as last reported by the server; THREECX_E_NOT_FOUND before
  * the first page or when the server sent none. */
 THREECX_API int threecx_pager_total(const threecx_pager *pager, int64_t *out);

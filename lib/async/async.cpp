@@ -37,7 +37,9 @@ struct AsyncEngine::Job {
   HttpRequest http;
   CallControl ctl;
   HttpResponse resp;
-  TransportOptions opt;
+  // the client's options when submitted, for the whole call (retries
+  // included), as threecx_request_send takes one snapshot per call
+  std::shared_ptr<const ClientOptions> opts;
   PooledHandle *handle = nullptr;
   bool idempotent = false;
   bool refreshed = false;  // a 401 refreshed the token once
@@ -93,7 +95,9 @@ int64_t AsyncEngine::submit(const Request &request, threecx_async_fn fn, void *u
   job->fn = fn;
   job->user_data = user_data;
   job->idempotent = job->http.idempotent >= 0 ? job->http.idempotent != 0 : repeatable_request(job->http);
-  job->retrier = std::make_unique<ClientCore::Retrier>(*core_, job->what(), job->http.ctl);
+  job->opts = core_->options();
+  job->retrier = std::make_unique<ClientCore::Retrier>(*core_, job->opts->retry, job->http.method, job->http.url,
+                                                       job->http.ctl);
   job->id = ++next_id_;
   Job *j = job.get();
   jobs_.emplace(j->id, std::move(job));
@@ -152,9 +156,8 @@ void AsyncEngine::start_due() {
 
 void AsyncEngine::start(Job *job) {
   try {
-    core_->check_scheme();
+    core_->check_scheme(*job->opts);
     if (job->http.ctl) job->http.ctl->check(job->what());
-    job->opt = core_->transport_options();
     // blocks while a token is fetched (once for everything in flight)
     std::string tok = core_->token(&job->token_generation, job->http.ctl);
     job->http.secret_headers.clear();
@@ -171,7 +174,7 @@ void AsyncEngine::start(Job *job) {
         r.secret_headers.clear();
       }
     } wipe_bearer{job->http};  // begin() copied it into the handle's header list
-    job->handle = core_->transport().begin(job->http, job->opt, core_->logger(), &job->resp);
+    job->handle = core_->transport().begin(job->http, job->opts->transport, core_->logger(), &job->resp);
     CURL *easy = Transport::easy(job->handle);
     running_[easy] = job;
     if (curl_multi_add_handle(static_cast<CURLM *>(multi_), easy) != CURLM_OK) {
@@ -214,7 +217,7 @@ void AsyncEngine::finished(Job *job, int curl_code) {
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - job->started).count();
   try {
     try {
-      core_->transport().finish(job->handle, curl_code, job->opt, core_->logger());
+      core_->transport().finish(job->handle, curl_code, job->opts->transport, core_->logger());
     } catch (...) {
       detach(job);
       throw;

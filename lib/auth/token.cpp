@@ -49,13 +49,30 @@ Token parse_token_response(const char *body, size_t size) {
   return t;
 }
 
-std::string TokenCache::get(const Fetch &fetch, uint64_t *generation, const CallControl *ctl) {
-  std::unique_lock<std::mutex> lk(mu_);
+namespace {
+std::string with_prefix(std::string_view prefix, std::string_view token) {
+  std::string out;  // reserved: the token is copied once, never reallocated unwiped
+  out.reserve(prefix.size() + token.size());
+  out.append(prefix).append(token);
+  return out;
+}
+}  // namespace
+
+std::string TokenCache::get(const Fetch &fetch, uint64_t *generation, const CallControl *ctl,
+                            std::string_view prefix) {
+  {
+    std::shared_lock<std::shared_mutex> shared(mu_);
+    if (!token_.empty() && Clock::now() < refresh_at_) {
+      *generation = generation_;
+      return with_prefix(prefix, token_.view());
+    }
+  }
+  std::unique_lock<std::shared_mutex> lk(mu_);
   for (;;) {
     auto now = Clock::now();
     if (!token_.empty() && now < refresh_at_) {
       *generation = generation_;
-      return std::string(token_.view());
+      return with_prefix(prefix, token_.view());
     }
     if (!fetching_) break;
     uint64_t seq = fetch_seq_;
@@ -112,13 +129,13 @@ std::string TokenCache::get(const Fetch &fetch, uint64_t *generation, const Call
   expires_at_ = now + std::chrono::seconds(life);
   refresh_at_ = expires_at_ - std::chrono::seconds(margin);
   *generation = generation_;
-  std::string out(token_.view());
+  std::string out = with_prefix(prefix, token_.view());
   cv_.notify_all();
   return out;
 }
 
 void TokenCache::invalidate(uint64_t generation) {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<std::shared_mutex> lk(mu_);
   if (generation == 0 || generation == generation_) {
     token_.clear();
     refresh_at_ = expires_at_ = Clock::time_point{};
@@ -126,12 +143,12 @@ void TokenCache::invalidate(uint64_t generation) {
 }
 
 void TokenCache::set_margin(int64_t seconds) {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<std::shared_mutex> lk(mu_);
   margin_s_ = seconds;
 }
 
 int64_t TokenCache::fetches() const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   return fetches_;
 }
 

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
+#include <string_view>
 
 #include "common/cancel.hpp"
 #include "common/secret.hpp"
@@ -43,8 +45,11 @@ class TokenCache {
   // none is cached or it is due for refresh. Concurrent callers wait for a
   // fetch in progress and share its result (or its error, unless the fetch
   // was stopped by its own caller's cancel token or deadline: then a waiter
-  // fetches itself). `ctl` (may be null) ends this caller's wait.
-  std::string get(const Fetch &fetch, uint64_t *generation, const CallControl *ctl = nullptr);
+  // fetches itself). `ctl` (may be null) ends this caller's wait. The
+  // result is `prefix` followed by the token (one buffer: "Bearer ...").
+  // A valid cached token is read under a shared lock only.
+  std::string get(const Fetch &fetch, uint64_t *generation, const CallControl *ctl = nullptr,
+                  std::string_view prefix = {});
   // Drops the token of `generation` (after a 401); a newer one stays.
   // generation 0 drops whatever is cached.
   void invalidate(uint64_t generation);
@@ -52,8 +57,9 @@ class TokenCache {
   int64_t fetches() const;
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
+  // shared: the fast path (a cached token still fresh); exclusive: the rest
+  mutable std::shared_mutex mu_;
+  std::condition_variable_any cv_;
   Secret token_;  // kept out of core dumps
   Clock::time_point refresh_at_{}, expires_at_{};
   uint64_t generation_ = 0;

@@ -562,6 +562,19 @@ int threecx_response_body(const threecx_response *response, char **out) {
   });
 }
 
+int threecx_response_body_view(const threecx_response *response, const char **data, size_t *size) {
+  if (data) *data = nullptr;
+  if (size) *size = 0;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(response);
+    THREECX_REQUIRE(data);
+    THREECX_REQUIRE(size);
+    const std::string &b = response->rep.body();
+    *data = b.c_str();
+    *size = b.size();
+  });
+}
+
 int threecx_response_body_size(const threecx_response *response, size_t *out) {
   if (out) *out = 0;
   return guard(__func__, [&] {
@@ -665,10 +678,11 @@ int threecx_pager_new(const threecx_request *request, int64_t page_size, threecx
 
 void threecx_pager_free(threecx_pager *pager) { delete pager; }
 
+// next_item: the one copy of the item's span of the page
 #define PAGER_NEXT(fn, method)                                 \
   int fn(threecx_pager *pager, char **out) {                   \
     null_out(out);                                             \
-    return guard(__func__, [&] {                                         \
+    return guard(__func__, [&] {                               \
       THREECX_REQUIRE(pager);                                  \
       THREECX_REQUIRE(out);                                    \
       auto v = pager->rep.method();                            \
@@ -680,6 +694,28 @@ void threecx_pager_free(threecx_pager *pager) { delete pager; }
 PAGER_NEXT(threecx_pager_next_page, next_page)
 PAGER_NEXT(threecx_pager_next_item, next_item)
 #undef PAGER_NEXT
+
+int threecx_pager_next_item_view(threecx_pager *pager, const char **data, size_t *size) {
+  if (data) *data = nullptr;
+  if (size) *size = 0;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(pager);
+    THREECX_REQUIRE(data);
+    THREECX_REQUIRE(size);
+    auto v = pager->rep.next_item();
+    if (!v) return THREECX_DONE;
+    *data = v->data();
+    *size = v->size();
+    return THREECX_OK;
+  });
+}
+
+int threecx_pager_set_prefetch(threecx_pager *pager, int32_t prefetch) {
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(pager);
+    pager->rep.set_prefetch(prefetch != 0);
+  });
+}
 
 int threecx_pager_set_cancel(threecx_pager *pager, threecx_cancel *token) {
   return guard(__func__, [&] {

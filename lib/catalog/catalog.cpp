@@ -2,9 +2,13 @@
 // every typed threecx_xapi_* function.
 #include "catalog/catalog.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "capi/handles.hpp"
 #include "common/error.hpp"
 #include "threecx/catalog.h"
 
@@ -38,6 +42,26 @@ const threecx_operation *find(std::string_view id) noexcept {
   return nullptr;
 }
 
+const threecx_operation *find_by_path(std::string_view method, std::string_view path) {
+  using Key = std::pair<std::string_view, std::string_view>;  // path, method
+  // stable: of two operations with one method and path (none in 20.0.10),
+  // the first by operationId, as a scan of the catalog would find
+  static const std::vector<const threecx_operation *> index = [] {
+    std::vector<const threecx_operation *> v;
+    v.reserve(kCount);
+    for (std::size_t i = 0; i < kCount; ++i) v.push_back(&kOperations[i]);
+    std::stable_sort(v.begin(), v.end(), [](const threecx_operation *a, const threecx_operation *b) {
+      return Key(a->path, a->method) < Key(b->path, b->method);
+    });
+    return v;
+  }();
+  Key want(path, method);
+  auto it = std::lower_bound(index.begin(), index.end(), want,
+                             [](const threecx_operation *o, const Key &k) { return Key(o->path, o->method) < k; });
+  if (it != index.end() && Key((*it)->path, (*it)->method) == want) return *it;
+  return nullptr;
+}
+
 int param_index(const threecx_operation *op, std::string_view name) noexcept {
   if (!op) return -1;
   for (int i = 0; i < op->param_count; ++i)
@@ -47,35 +71,32 @@ int param_index(const threecx_operation *op, std::string_view name) noexcept {
 
 const char *xapi_version() noexcept { return THREECX_XAPI_SPEC_VERSION; }
 
-int call(threecx_client *client, const char *operation_id, const Arg *args,
+int call(threecx_client *client, std::size_t index, const Arg *args,
          std::size_t n, const threecx_query *query, const char *if_match,
          const char *body_json, threecx_response **out) noexcept {
   if (out) *out = nullptr;
-  const threecx_operation *op = nullptr;
+  const threecx_operation *op = at(index);
   int rc = guard([&] {
-    op = find(operation_id ? operation_id : "");
-    if (!op) fail(THREECX_E_INTERNAL, std::string("typed function for unknown operation ") +
-                                          (operation_id ? operation_id : "(null)"));
-    std::string fn = op->function;
-    if (!out) fail(THREECX_E_INVALID_ARGUMENT, fn + ": out is NULL");
-    if (!client) fail(THREECX_E_INVALID_ARGUMENT, fn + ": client is NULL");
+    if (!op) fail(THREECX_E_INTERNAL, "typed function for unknown operation #" + std::to_string(index));
+    auto refuse = [op](int code, const std::string &what) { fail(code, op->function + (": " + what)); };
+    if (!out) refuse(THREECX_E_INVALID_ARGUMENT, "out is NULL");
+    if (!client) refuse(THREECX_E_INVALID_ARGUMENT, "client is NULL");
     if (n != op->param_count || (n && !args))
-      fail(THREECX_E_INTERNAL, fn + ": argument count does not match the catalog");
+      refuse(THREECX_E_INTERNAL, "argument count does not match the catalog");
     for (std::size_t i = 0; i < n; ++i) {
       const threecx_operation_param &p = op->params[i];
       bool pointer = p.type == THREECX_TYPE_STRING || p.type == THREECX_TYPE_GUID ||
                      p.type == THREECX_TYPE_DATETIME;
       if (pointer && !args[i].s && !p.nullable)
-        fail(THREECX_E_INVALID_ARGUMENT,
-             fn + ": parameter '" + p.name + "' is NULL but not nullable");
+        refuse(THREECX_E_INVALID_ARGUMENT, std::string("parameter '") + p.name + "' is NULL but not nullable");
     }
     if (op->has_body && op->body_required && !body_json)
-      fail(THREECX_E_INVALID_ARGUMENT, fn + ": body_json is NULL but the request body is required");
+      refuse(THREECX_E_INVALID_ARGUMENT, "body_json is NULL but the request body is required");
   });
   if (rc != THREECX_OK) return rc;
 
   threecx_request *req = nullptr;
-  rc = threecx_request_new_op(client, operation_id, &req);
+  rc = guard([&] { req = new threecx_request{threecx::Request(client->rep, op->method, op->path, op)}; });
   for (std::size_t i = 0; rc == THREECX_OK && i < n; ++i) {
     const threecx_operation_param &p = op->params[i];
     const Arg &a = args[i];

@@ -38,6 +38,9 @@ std::size_t count() noexcept;
 const threecx_operation *at(std::size_t index) noexcept;
 // nullptr when absent.
 const threecx_operation *find(std::string_view id) noexcept;
+// The operation of `method` and path template `path` (as written in the
+// catalog), or nullptr; a binary search over an index built on first use.
+const threecx_operation *find_by_path(std::string_view method, std::string_view path);
 // Index of a parameter by name, or -1.
 int param_index(const threecx_operation *op, std::string_view name) noexcept;
 // The XAPI specification version the catalog was generated from.
@@ -51,10 +54,11 @@ struct Arg {
   int64_t i;
 };
 // The body of every typed threecx_xapi_* function: checks out/client/body,
-// then threecx_request_new_op, set_param_*, set_query, add_header("If-Match"),
-// set_body, send, free - the public C API only. Sets *out as
-// threecx_request_send does.
-int call(threecx_client *client, const char *operation_id, const Arg *args,
+// then makes the request of operation `index` (its place in the catalog,
+// written into lib/generated/operations.cpp by the generator: no look-up
+// by name) and sets its parameters, query, If-Match and body through the
+// public C API, sends and frees it. Sets *out as threecx_request_send does.
+int call(threecx_client *client, std::size_t index, const Arg *args,
          std::size_t n, const threecx_query *query, const char *if_match,
          const char *body_json, threecx_response **out) noexcept;
 

@@ -73,11 +73,21 @@ Endpoint parse_domain(const std::string &domain) {
   return ep;
 }
 
+namespace {
+std::atomic<uint64_t> g_next_uid{1};
+}  // namespace
+
 ClientCore::ClientCore(Endpoint ep, std::string client_id, std::string api_key)
-    : ep_(std::move(ep)), client_id_(std::move(client_id)), api_key_(api_key) {
+    : uid_(g_next_uid.fetch_add(1, std::memory_order_relaxed)),
+      ep_(std::move(ep)),
+      base_url_(ep_.scheme + "://" + ep_.authority + "/xapi/v1"),
+      client_id_(std::move(client_id)),
+      api_key_(api_key) {
   wipe(api_key);
-  topt_.user_agent = std::string("libthreecx/") + THREECX_VERSION;
-  ++topt_.generation;
+  auto o = std::make_shared<ClientOptions>();
+  o->transport.user_agent = std::string("libthreecx/") + THREECX_VERSION;
+  o->transport.generation = o->generation;
+  opts_ = std::move(o);
   log_.add_secret(api_key_.view());
   // as the token request sends it, in case a server echoes the form
   std::string encoded = odata::url_encode(api_key_.view());
@@ -87,23 +97,58 @@ ClientCore::ClientCore(Endpoint ep, std::string client_id, std::string api_key)
 
 ClientCore::~ClientCore() = default;
 
-void ClientCore::set_ca_file(const char *path) {
+template <class F>
+void ClientCore::update(F &&change) {
   std::lock_guard<std::mutex> lk(mu_);
-  topt_.ca_file = path ? path : "";
-  ++topt_.generation;
+  auto next = std::make_shared<ClientOptions>(*opts_);
+  change(*next);
+  next->generation = opts_->generation + 1;
+  next->transport.generation = next->generation;  // pooled handles reconfigure on a change
+  opts_ = std::move(next);
+  opts_gen_.store(opts_->generation, std::memory_order_release);
+}
+
+std::shared_ptr<const ClientOptions> ClientCore::options() const {
+  // One snapshot per thread, for the client it last served: valid while
+  // no setter has run since (same generation).
+  struct Cache {
+    uint64_t uid = 0, gen = 0;
+    std::shared_ptr<const ClientOptions> snap;
+  };
+  thread_local Cache cache;
+  if (cache.uid == uid_ && cache.gen == opts_gen_.load(std::memory_order_acquire)) return cache.snap;
+  std::shared_ptr<const ClientOptions> snap;
+  uint64_t gen;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    snap = opts_;
+    gen = snap->generation;
+  }
+  cache.snap = snap;
+  cache.uid = uid_;
+  cache.gen = gen;
+  return snap;
+}
+
+void ClientCore::set_http_version(int version) {
+  if (version != THREECX_HTTP_1_1 && version != THREECX_HTTP_2)
+    fail(THREECX_E_INVALID_ARGUMENT, "HTTP version must be THREECX_HTTP_1_1 or THREECX_HTTP_2");
+  update([&](ClientOptions &o) { o.transport.http_version = version; });
+}
+
+void ClientCore::set_ca_file(const char *path) {
+  std::string v = path ? path : "";
+  update([&](ClientOptions &o) { o.transport.ca_file = std::move(v); });
 }
 void ClientCore::set_ca_path(const char *dir) {
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.ca_path = dir ? dir : "";
-  ++topt_.generation;
+  std::string v = dir ? dir : "";
+  update([&](ClientOptions &o) { o.transport.ca_path = std::move(v); });
 }
 void ClientCore::set_ca_pem(const char *pem, size_t size) {
   std::string v = pem ? std::string(pem, size) : std::string();
   if (pem && v.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
     fail(THREECX_E_INVALID_ARGUMENT, "CA bundle: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.ca_pem = std::move(v);
-  ++topt_.generation;
+  update([&](ClientOptions &o) { o.transport.ca_pem = std::move(v); });
 }
 void ClientCore::set_pinned_public_key(const char *pins) {
   std::string v = pins ? pins : "";
@@ -124,9 +169,7 @@ void ClientCore::set_pinned_public_key(const char *pins) {
       start = end + 1;
     }
   }
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.pinned_keys = std::move(v);
-  ++topt_.generation;
+  update([&](ClientOptions &o) { o.transport.pinned_keys = std::move(v); });
 }
 
 namespace {
@@ -137,54 +180,35 @@ constexpr int64_t kMaxMs = INT32_MAX;
 
 void ClientCore::set_connect_timeout_ms(int64_t ms) {
   if (ms < 0 || ms > kMaxMs) fail(THREECX_E_INVALID_ARGUMENT, "connect timeout must be 0..2147483647 ms");
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.connect_timeout_ms = ms;
-  ++topt_.generation;
+  update([&](ClientOptions &o) { o.transport.connect_timeout_ms = ms; });
 }
 void ClientCore::set_timeout_ms(int64_t ms) {
   if (ms < 0 || ms > kMaxMs) fail(THREECX_E_INVALID_ARGUMENT, "timeout must be 0..2147483647 ms");
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.timeout_ms = ms;
-  ++topt_.generation;
+  update([&](ClientOptions &o) { o.transport.timeout_ms = ms; });
 }
 void ClientCore::set_stall_timeout(int64_t bytes_per_s, int64_t seconds) {
   if (bytes_per_s < 0 || bytes_per_s > kMaxMs || seconds < 0 || seconds > kMaxMs / 1000)
     fail(THREECX_E_INVALID_ARGUMENT, "stall timeout: 0..2147483647 bytes/s, 0..2147483 s");
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.stall_bytes_per_s = bytes_per_s;
-  ++topt_.generation;
-  topt_.stall_seconds = seconds;
-  ++topt_.generation;
+  update([&](ClientOptions &o) {
+    o.transport.stall_bytes_per_s = bytes_per_s;
+    o.transport.stall_seconds = seconds;
+  });
 }
 void ClientCore::set_max_response_bytes(int64_t bytes) {
   if (bytes < 0) fail(THREECX_E_INVALID_ARGUMENT, "maximum response size must be >= 0");
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.max_body_bytes = bytes;
-  ++topt_.generation;
+  update([&](ClientOptions &o) { o.transport.max_body_bytes = bytes; });
 }
 void ClientCore::set_user_agent(const char *ua) {
   std::string v = ua ? ua : std::string("libthreecx/") + THREECX_VERSION;
   for (char c : v)
     if (c == '\r' || c == '\n') fail(THREECX_E_INVALID_ARGUMENT, "user agent contains CR/LF");
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.user_agent = v;
-  ++topt_.generation;
-}
-void ClientCore::set_http_version(int version) {
-  if (version != THREECX_HTTP_1_1 && version != THREECX_HTTP_2)
-    fail(THREECX_E_INVALID_ARGUMENT, "HTTP version must be THREECX_HTTP_1_1 or THREECX_HTTP_2");
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.http_version = version;
-  ++topt_.generation;
+  update([&](ClientOptions &o) { o.transport.user_agent = std::move(v); });
 }
 void ClientCore::allow_http(bool allow) {
-  std::lock_guard<std::mutex> lk(mu_);
-  allow_http_ = allow;
+  update([&](ClientOptions &o) { o.allow_http = allow; });
 }
 void ClientCore::set_tls_verify(bool verify) {
-  std::lock_guard<std::mutex> lk(mu_);
-  topt_.tls_verify = verify;
-  ++topt_.generation;
+  update([&](ClientOptions &o) { o.transport.tls_verify = verify; });
 }
 void ClientCore::set_retry(const RetryPolicy &p) {
   auto bad_ms = [](int64_t ms) { return ms < 0 || ms > kMaxMs; };
@@ -192,8 +216,7 @@ void ClientCore::set_retry(const RetryPolicy &p) {
       bad_ms(p.deadline_ms))
     fail(THREECX_E_INVALID_ARGUMENT,
          "retry: 0..100 retries, delays and deadline 0..2147483647 ms");
-  std::lock_guard<std::mutex> lk(mu_);
-  retry_ = p;
+  update([&](ClientOptions &o) { o.retry = p; });
 }
 
 void ClientCore::set_retry_budget(int64_t capacity) {
@@ -205,33 +228,18 @@ void ClientCore::set_refresh_margin(int64_t seconds) {
   tokens_.set_margin(seconds < 0 ? -1 : seconds);
 }
 
-std::string ClientCore::base_url() const {
-  std::lock_guard<std::mutex> lk(mu_);
-  return ep_.scheme + "://" + ep_.authority + "/xapi/v1";
-}
-
-TransportOptions ClientCore::transport_options() const {
-  std::lock_guard<std::mutex> lk(mu_);
-  return topt_;
-}
-
-void ClientCore::check_scheme() const {
-  std::lock_guard<std::mutex> lk(mu_);
-  if (ep_.scheme == "http" && !allow_http_)
+void ClientCore::check_scheme(const ClientOptions &opt) const {
+  if (ep_.scheme == "http" && !opt.allow_http)
     fail(THREECX_E_INSECURE,
          "plain http:// would send the API key unencrypted; call "
          "threecx_client_allow_http(client, 1) to permit it");
 }
 
 Token ClientCore::fetch_token(const CallControl *ctl) {
-  check_scheme();
-  TransportOptions opt = transport_options();
-  std::string url;
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    url = ep_.scheme + "://" + ep_.authority + "/connect/token";
-  }
-  if (!opt.tls_verify)
+  std::shared_ptr<const ClientOptions> opts = options();
+  check_scheme(*opts);
+  std::string url = ep_.scheme + "://" + ep_.authority + "/connect/token";
+  if (!opts->transport.tls_verify)
     log_.log(THREECX_LOG_WARN,
              "TLS verification is OFF: the API key is sent to whoever answers");
   log_.log(THREECX_LOG_INFO, "requesting an access token for client id '" +
@@ -262,7 +270,7 @@ Token ClientCore::fetch_token(const CallControl *ctl) {
   req.body = &form;
   req.content_type = "application/x-www-form-urlencoded";
   req.ctl = ctl;
-  resp = token_exchange(req, opt);
+  resp = token_exchange(req, *opts);
 
   if (resp.status != 200) {
     // std::bad_alloc when cJSON ran out of memory (the document is freed on any exit)
@@ -308,11 +316,10 @@ uint64_t jitter_random() {
 }
 }  // namespace
 
-ClientCore::Retrier::Retrier(ClientCore &core, std::string what, const CallControl *ctl)
-    : core_(core), what_(std::move(what)), ctl_(ctl), start_(std::chrono::steady_clock::now()) {
-  std::lock_guard<std::mutex> lk(core.mu_);
-  policy_ = core.retry_;
-}
+ClientCore::Retrier::Retrier(ClientCore &core, const RetryPolicy &policy, const std::string &method,
+                             const std::string &url, const CallControl *ctl)
+    : core_(core), method_(method), url_(url), ctl_(ctl), policy_(policy),
+      start_(std::chrono::steady_clock::now()) {}
 
 int64_t ClientCore::Retrier::decide(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
                                     int64_t *retry_later) {
@@ -327,18 +334,18 @@ int64_t ClientCore::Retrier::decide(const std::string &why, bool timeout, std::o
                                   std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > *ctl_->deadline;
   if (ms < 0 || ms > policy_.deadline_ms - elapsed || past_call_deadline) {
     if (retry_after && retry_later) *retry_later = *retry_after;
-    core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; no retry: a wait of " +
+    core_.log_.log(THREECX_LOG_INFO, what() + ": " + why + "; no retry: a wait of " +
                                           std::to_string(ms) + " ms ends past the deadline");
     return -1;
   }
   int64_t cost = core_.budget_.acquire(timeout);
   if (cost == 0) {
-    core_.log_.log(THREECX_LOG_WARN, what_ + ": " + why + "; no retry: the client's retry budget is spent");
+    core_.log_.log(THREECX_LOG_WARN, what() + ": " + why + "; no retry: the client's retry budget is spent");
     return -1;
   }
   cost_ = cost;
   ++retries_;
-  core_.log_.log(THREECX_LOG_INFO, what_ + ": " + why + "; retry " + std::to_string(retries_) + " in " +
+  core_.log_.log(THREECX_LOG_INFO, what() + ": " + why + "; retry " + std::to_string(retries_) + " in " +
                                        std::to_string(ms) + " ms");
   return ms;
 }
@@ -349,7 +356,7 @@ bool ClientCore::Retrier::again(const std::string &why, bool timeout, std::optio
   if (ms < 0) return false;
   if (ctl_ && ctl_->cancel) {
     if (!ctl_->cancel->sleep_for(std::chrono::milliseconds(ms)))
-      fail(THREECX_E_CANCELLED, what_ + ": cancelled");
+      fail(THREECX_E_CANCELLED, what() + ": cancelled");
   } else {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   }
@@ -358,21 +365,25 @@ bool ClientCore::Retrier::again(const std::string &why, bool timeout, std::optio
 
 void ClientCore::Retrier::succeeded() { core_.budget_.on_success(retries_ ? cost_ : 0); }
 
-bool transient_failure(const Error &e) { return e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT; }
+std::string ClientCore::Retrier::what() const { return url_.empty() ? method_ : method_ + " " + url_; }
 
-namespace {
-bool transient(const Error &e) { return transient_failure(e); }
-}  // namespace
+bool transient_failure(const Error &e) { return e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT; }
 
 std::optional<int64_t> retry_after_of(const HttpResponse &resp) {
   if (auto ra = resp.header("Retry-After")) return parse_retry_after(std::string(*ra), std::time(nullptr));
   return std::nullopt;
 }
 
-HttpResponse ClientCore::token_exchange(const HttpRequest &req, const TransportOptions &opt) {
+namespace {
+bool transient(const Error &e) { return transient_failure(e); }
+}  // namespace
+
+HttpResponse ClientCore::token_exchange(const HttpRequest &req, const ClientOptions &opts) {
   // Repeating a token request is harmless (no token was received), so
   // every transient failure is retried, sent or not.
-  Retrier retry(*this, "token request", req.ctl);
+  static const std::string kWhat = "token request", kNone;
+  const TransportOptions &opt = opts.transport;
+  Retrier retry(*this, opts.retry, kWhat, kNone, req.ctl);
   for (;;) {
     HttpResponse resp;
     try {
@@ -398,21 +409,25 @@ HttpResponse ClientCore::token_exchange(const HttpRequest &req, const TransportO
 }
 
 HttpResponse ClientCore::send(HttpRequest &req) {
-  check_scheme();
+  // one snapshot of the options for the whole call, retries included
+  std::shared_ptr<const ClientOptions> opts = options();
+  check_scheme(*opts);
   const CallControl *ctl = req.ctl;
-  TransportOptions opt = transport_options();
+  const TransportOptions &opt = opts->transport;
   const bool idempotent = req.idempotent >= 0 ? req.idempotent != 0 : repeatable_request(req);
-  Retrier retry(*this, req.method + " " + req.url, ctl);
+  Retrier retry(*this, opts->retry, req.method, req.url, ctl);
   bool refreshed = false;
   for (;;) {
     uint64_t gen = 0;
-    std::string tok = token(&gen, ctl);
+    // "Bearer <token>" built in one reserved buffer, moved after
+    std::string bearer = tokens_.get([this, ctl] { return fetch_token(ctl); }, &gen, ctl, "Bearer ");
     req.secret_headers.clear();
-    std::string bearer;  // reserved: the token is copied once, moved after
-    bearer.reserve(7 + tok.size());
-    bearer.append("Bearer ").append(tok);
-    req.secret_headers.emplace_back("Authorization", std::move(bearer));
-    wipe(tok);
+    try {
+      req.secret_headers.emplace_back("Authorization", std::move(bearer));
+    } catch (...) {
+      wipe(bearer);
+      throw;
+    }
     HttpResponse resp;
     try {
       resp = transport_.perform(req, opt, log_);

@@ -1,6 +1,7 @@
 // Private: the shared state behind a threecx_client handle.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -21,6 +22,18 @@ struct Endpoint {
 
 // Parses "host", "host:port", "https://host[:port][/]", "http://...".
 Endpoint parse_domain(const std::string &domain);
+
+// Everything a request reads from the client's options: an immutable
+// snapshot, replaced as a whole by every setter.
+struct ClientOptions {
+  TransportOptions transport;
+  RetryPolicy retry;
+  bool allow_http = false;
+  // Bumped by every setter: two snapshots of one client with the same
+  // generation are the same options (for state configured once, such as a
+  // pooled handle's options).
+  uint64_t generation = 1;
+};
 
 // NETWORK or TIMEOUT: worth another try.
 bool transient_failure(const Error &e);
@@ -49,8 +62,12 @@ class ClientCore {
   void set_retry(const RetryPolicy &p);
   void set_retry_budget(int64_t capacity);
 
-  std::string base_url() const;  // https://host:port/xapi/v1
-  TransportOptions transport_options() const;
+  const std::string &base_url() const { return base_url_; }  // https://host:port/xapi/v1
+  // The current options: a snapshot that later setters do not change. In
+  // the common case (no setter since this thread's last request on this
+  // client) no lock is taken: a generation number is compared with the
+  // thread's cached snapshot.
+  std::shared_ptr<const ClientOptions> options() const;
 
   // A valid bearer token (fetching it if needed) and its generation.
   std::string token(uint64_t *generation, const CallControl *ctl = nullptr);
@@ -66,13 +83,17 @@ class ClientCore {
   Logger &logger() { return log_; }
   Transport &transport() { return transport_; }
   // THREECX_E_INSECURE for http:// unless allowed.
-  void check_scheme() const;
+  void check_scheme(const ClientOptions &opt) const;
 
   // The retry decisions of one call: the policy's count and deadline, the
   // client's budget, the server's Retry-After.
   class Retrier {
    public:
-    Retrier(ClientCore &core, std::string what, const CallControl *ctl);
+    // `what` names the call in log lines: "METHOD URL" (`url` empty: just
+    // `method`), built only when a line is written. `policy`, `method` and
+    // `url` must outlive the Retrier.
+    Retrier(ClientCore &core, const RetryPolicy &policy, const std::string &method, const std::string &url,
+            const CallControl *ctl);
     // The wait (ms) before one more try after a failure, counted as a
     // retry (budget taken, logged); -1 to give up. A Retry-After (ms) is
     // honoured as given; if it ends past the deadline, *retry_later gets it.
@@ -85,10 +106,11 @@ class ClientCore {
     void succeeded();
 
    private:
+    std::string what() const;
     ClientCore &core_;
-    std::string what_;
+    const std::string &method_, &url_;
     const CallControl *ctl_;
-    RetryPolicy policy_;
+    const RetryPolicy &policy_;
     std::chrono::steady_clock::time_point start_;
     int retries_ = 0;
     int64_t cost_ = 0;
@@ -101,19 +123,24 @@ class ClientCore {
  private:
   Token fetch_token(const CallControl *ctl);
   // The token request with its retries (any transient failure).
-  HttpResponse token_exchange(const HttpRequest &req, const TransportOptions &opt);
+  HttpResponse token_exchange(const HttpRequest &req, const ClientOptions &opt);
+  // Applies `change` to a copy of the options and publishes the copy.
+  template <class F>
+  void update(F &&change);
 
-  mutable std::mutex mu_;
-  Endpoint ep_;
+  const uint64_t uid_;  // never reused: keys the threads' snapshot caches
+  const Endpoint ep_;
+  const std::string base_url_;
   std::string client_id_;
   Secret api_key_;       // kept out of core dumps
+  // setters and the slow path of options()
+  mutable std::mutex mu_;
+  std::shared_ptr<const ClientOptions> opts_;  // guarded by mu_
+  std::atomic<uint64_t> opts_gen_{1};          // bumped (under mu_) by every setter
   // the current and the previous access token, which the logger scrubs
-  // besides the key (the older ones are dropped)
+  // besides the key (the older ones are dropped); guarded by mu_
   Secret current_token_, previous_token_;
-  TransportOptions topt_;
-  RetryPolicy retry_;
   RetryBudget budget_;
-  bool allow_http_ = false;
   Logger log_;
   TokenCache tokens_;
   Transport transport_;

@@ -8,14 +8,9 @@ namespace threecx {
 
 void Logger::set(int32_t level, threecx_log_fn fn, void *user_data) {
   std::lock_guard<std::mutex> lk(mu_);
-  level_ = fn ? level : THREECX_LOG_NONE;
+  level_.store(fn ? level : THREECX_LOG_NONE, std::memory_order_relaxed);
   fn_ = fn;
   user_data_ = user_data;
-}
-
-bool Logger::enabled(int32_t level) const noexcept {
-  std::lock_guard<std::mutex> lk(mu_);
-  return fn_ != nullptr && level <= level_;
 }
 
 void Logger::add_secret(std::string_view secret) {
@@ -59,9 +54,10 @@ void Logger::log(int32_t level, const std::string &message) const noexcept {
   threecx_log_fn fn;
   void *ud;
   std::string line;
+  if (!enabled(level)) return;  // no lock, no copy
   try {
     std::lock_guard<std::mutex> lk(mu_);
-    if (!fn_ || level > level_) return;
+    if (!fn_ || level > level_.load(std::memory_order_relaxed)) return;
     fn = fn_;
     ud = user_data_;
     line = message;

@@ -1,7 +1,6 @@
 #include "request/request.hpp"
 #include "request/json.hpp"
 
-#include <cjson/cJSON.h>
 
 #include <cctype>
 #include <chrono>
@@ -74,14 +73,8 @@ Request::Request(std::shared_ptr<ClientCore> client, const std::string &method,
   text_.push_back(cur);
   if (op_) {
     response_kind_ = op_->response_kind;
-  } else {
-    for (size_t i = 0, n = catalog::count(); i < n; ++i) {
-      const threecx_operation *o = catalog::at(i);
-      if (method_ == o->method && path == o->path) {
-        response_kind_ = o->response_kind;
-        break;
-      }
-    }
+  } else if (const threecx_operation *o = catalog::find_by_path(method_, path)) {
+    response_kind_ = o->response_kind;
   }
 }
 
@@ -182,7 +175,10 @@ std::string Request::url() const {
     out += *slots_[i].literal;
   }
   out += text_.back();
-  if (!query_.empty()) out += "?" + query_.to_string();
+  if (!query_.empty()) {
+    out += '?';
+    out += query_.to_string();
+  }
   return out;
 }
 
@@ -213,7 +209,7 @@ void Request::prepare(HttpRequest &req, CallControl &ctl) const {
 Response Request::finish(HttpResponse http, const std::string &url) const {
   if (http.status >= 200 && http.status < 300 && !http.streamed) {
     try {
-      check_response_shape(http, response_kind_);
+      check_response_shape(http, response_kind_, !json_checked_by_caller_);
     } catch (const Error &e) {
       fail(e.code(), scrub(method_ + " " + url + ": " + e.what()));
     }
@@ -247,32 +243,34 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
 }
 
 namespace {
-// The whole body is one JSON value (trailing garbage and NULs refused).
-bool json_parses(const std::string &body) {
-  if (body.find('\0') != std::string::npos) return false;
-  cJSON *j = cJSON_ParseWithLengthOpts(body.c_str(), body.size() + 1, nullptr, 1);
-  cJSON_Delete(j);
-  if (!j) cJSON_Delete(parse_json(body));  // std::bad_alloc if that was cJSON running out of memory
-  return j != nullptr;
+// Whether `hay` contains the lower-case ASCII `needle`, ignoring case.
+bool contains_nocase(std::string_view hay, std::string_view needle) {
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size() && std::tolower(static_cast<unsigned char>(hay[i + k])) == needle[k]) ++k;
+    if (k == needle.size()) return true;
+  }
+  return false;
 }
 }  // namespace
 
-void check_response_shape(const HttpResponse &resp, int kind) {
+void check_response_shape(const HttpResponse &resp, int kind, bool parse) {
   if (kind == THREECX_RESPONSE_FILE || resp.body.empty()) return;
   auto ct = resp.header("Content-Type");
-  std::string type = ct ? std::string(*ct) : std::string();
-  for (char &c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view type = ct ? *ct : std::string_view();
   const bool json_kind = kind == THREECX_RESPONSE_COLLECTION || kind == THREECX_RESPONSE_ENTITY ||
                          kind == THREECX_RESPONSE_VALUE;
-  const bool labelled_json = type.find("json") != std::string::npos;
+  const bool labelled_json = contains_nocase(type, "json");
   auto refuse = [&](const std::string &why) {
     fail(THREECX_E_PROTOCOL, "HTTP " + std::to_string(resp.status) + " " + why + " (Content-Type '" +
                                  (ct ? std::string(ct->substr(0, 80)) : std::string("none")) +
                                  "'): " + body_excerpt(resp.body.data(), resp.body.size()));
   };
   if (json_kind && !labelled_json) refuse("where JSON was expected");
-  if (!labelled_json && type.find("text/html") != std::string::npos) refuse("is an HTML page, not an XAPI answer");
-  if (labelled_json && !json_parses(resp.body)) refuse("is not valid JSON");
+  if (!labelled_json && contains_nocase(type, "text/html")) refuse("is an HTML page, not an XAPI answer");
+  // the whole body one JSON value (trailing data and NULs refused), checked
+  // in one pass without building a document
+  if (parse && labelled_json && !json_valid(resp.body, false)) refuse("is not valid JSON");
 }
 
 }  // namespace threecx

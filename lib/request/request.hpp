@@ -31,12 +31,16 @@ class Request {
   void add_header(const std::string &name, const std::string &value);
   void set_body(const char *json);  // nullptr removes it
   void set_cancel(std::shared_ptr<CancelToken> token) { cancel_ = std::move(token); }
+  const std::shared_ptr<CancelToken> &cancel() const { return cancel_; }
   void set_deadline_ms(int64_t ms);  // 0: the client's timeout
   void set_progress(threecx_progress_fn fn, void *user_data) {
     progress_ = fn;
     progress_user_data_ = fn ? user_data : nullptr;
   }
   void set_idempotent(int v) { idempotent_ = v < 0 ? -1 : (v ? 1 : 0); }
+  // The caller validates a 2xx JSON body itself (the pager's scan): send()
+  // checks its content type only.
+  void set_json_checked_by_caller(bool v) { json_checked_by_caller_ = v; }
 
   std::string url() const;
   // Sends; throws for transport failures. A non-2xx status is returned.
@@ -84,6 +88,7 @@ class Request {
   // THREECX_RESPONSE_* of the operation (looked up by method and template
   // for a request by path), -1 when the catalog does not know it
   int response_kind_ = -1;
+  bool json_checked_by_caller_ = false;
 };
 
 // Checks a 2xx answer against what the operation returns: for a JSON kind
@@ -91,8 +96,9 @@ class Request {
 // type and parse; a file is exempt; for an unknown kind (-1, a raw path
 // the catalog does not know) and for "none", a body labelled JSON must
 // parse and an HTML page is refused. THREECX_E_PROTOCOL with the content
-// type and the start of the body (unscrubbed: callers scrub).
-void check_response_shape(const HttpResponse &resp, int response_kind);
+// type and the start of the body (unscrubbed: callers scrub). `parse`
+// false: the caller checks that the body is JSON (content types only).
+void check_response_shape(const HttpResponse &resp, int response_kind, bool parse = true);
 
 // Refuses malformed JSON with THREECX_E_INVALID_JSON, saying where it broke.
 void check_json(const char *json);

@@ -63,6 +63,8 @@ class Response {
   bool ok() const { return http_.status >= 200 && http_.status < 300; }
   long status() const { return http_.status; }
   const std::string &body() const { return http_.body; }
+  // Moves the body out (the response keeps an empty one).
+  std::string release_body() { return std::move(http_.body); }
   std::optional<std::string_view> header(std::string_view name) const { return http_.header(name); }
   const HttpResponse &http() const { return http_; }
   // Every header (name, value) in order: parsed from the raw block on

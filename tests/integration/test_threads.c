@@ -1,13 +1,17 @@
 /* One client shared by 16 threads: 1,000 requests, exactly one token
- * request; then a forced expiry under load: still one refresh. */
+ * request; then a forced expiry under load: still one refresh; then
+ * options changed while the threads send (each request goes out with one
+ * whole snapshot of the options, new requests see the new one). */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include <threecx/threecx.h>
 
@@ -138,6 +142,67 @@ static void test_refresh_under_load(void **state) {
   threecx_client_free(c);
 }
 
+/* Options set while 16 threads send: the User-Agent alternates between two
+ * values, each kept until the simulator has seen enough requests that some
+ * started after it was set (lock-step with the server, not the clock). */
+#define UA_ROUNDS 6
+static threecx_client *g_ua_client;
+
+static void *ua_setter(void *arg) {
+  sim *s = arg;
+  for (int i = 0; i < UA_ROUNDS; ++i) {
+    threecx_client_set_user_agent(g_ua_client, i % 2 ? "lean-ua-odd" : "lean-ua-even");
+    threecx_client_set_timeout_ms(g_ua_client, 20000 + i); /* another snapshot */
+    /* at most 16 in flight began before the change: 40 more arrive, so
+     * at least 24 carry it */
+    if (!wait_stat_at_least(s, "xapi_requests", sim_stat(s, "xapi_requests") + 40)) break;
+  }
+  __atomic_store_n(&g_keep_going, 0, __ATOMIC_RELEASE);
+  return NULL;
+}
+
+static void test_options_change_under_load(void **state) {
+  (void)state;
+  threecx_client *c;
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  assert_int_equal(threecx_client_authenticate(c), THREECX_OK);
+  long mark = sim_wire_mark(&g_sim);
+  g_ua_client = c;
+  g_keep_going = 1;
+  pthread_t st;
+  pthread_create(&st, NULL, ua_setter, &g_sim);
+  int done = 0;
+  int ok = run(c, 16, &done);
+  pthread_join(st, NULL);
+  assert_int_equal(ok, done);
+  assert_true(done >= UA_ROUNDS * 40);
+  char url[64], *body = NULL;
+  snprintf(url, sizeof url, "/_sim/requests?since=%ld", mark);
+  assert_int_equal(sim_call(&g_sim, "GET", url, NULL, &body), 200);
+  cJSON *j = cJSON_Parse(body);
+  free(body);
+  int odd = 0, even = 0, other = 0, n = 0;
+  cJSON *e;
+  cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, "requests")) {
+    cJSON *h = cJSON_GetObjectItem(e, "headers");
+    const char *ua = cJSON_GetStringValue(cJSON_GetObjectItem(h, "User-Agent"));
+    if (!ua) continue;
+    ++n;
+    if (strcmp(ua, "lean-ua-odd") == 0) ++odd;
+    else if (strcmp(ua, "lean-ua-even") == 0) ++even;
+    else if (strncmp(ua, "libthreecx/", 11) != 0) ++other;  /* the default, before the first set */
+  }
+  cJSON_Delete(j);
+  print_message("requests %d recorded %d: even %d odd %d\n", done, n, even, odd);
+  assert_int_equal(other, 0); /* nothing torn or stale beyond the two values */
+  if (done <= 2000) {          /* the simulator records the last 2,000 requests */
+    assert_true(n >= done);
+    assert_true(odd >= 24 * (UA_ROUNDS / 2));
+    assert_true(even >= 24 * (UA_ROUNDS / 2));
+  }
+  threecx_client_free(c);
+}
+
 static int setup(void **state) {
   (void)state;
   return sim_start(&g_sim, 0, NULL);
@@ -152,6 +217,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shared_client),
       cmocka_unit_test(test_refresh_under_load),
+      cmocka_unit_test(test_options_change_under_load),
   };
   return cmocka_run_group_tests_name("threads", tests, setup, teardown);
 }

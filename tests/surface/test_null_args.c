@@ -393,6 +393,17 @@ CHECK(threecx_response_body_size) {
   EXPECT_INVALID_NUM_OUT(n, threecx_response_body_size(NULL, &n));
   EXPECT_INVALID(threecx_response_body_size(NULL, NULL));
 }
+CHECK(threecx_response_body_view) {
+  const char *d;
+  size_t n;
+  d = SENTINEL(const char *);
+  n = 7;
+  EXPECT_INVALID(threecx_response_body_view(NULL, &d, &n));
+  assert_null(d);
+  assert_int_equal(n, 0);
+  EXPECT_INVALID(threecx_response_body_view(NULL, NULL, &n));
+  EXPECT_INVALID(threecx_response_body_view(NULL, &d, NULL));
+}
 CHECK(threecx_response_header) {
   char *s;
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_response_header(NULL, "ETag", &s));
@@ -448,6 +459,24 @@ CHECK(threecx_pager_next_item) {
   char *s;
   EXPECT_INVALID_PTR_OUT(char *, s, threecx_pager_next_item(NULL, &s));
   EXPECT_INVALID(threecx_pager_next_item(P, NULL));
+}
+CHECK(threecx_pager_next_item_view) {
+  const char *d;
+  size_t n;
+  d = SENTINEL(const char *);
+  n = 7;
+  EXPECT_INVALID(threecx_pager_next_item_view(NULL, &d, &n));
+  assert_null(d);
+  assert_int_equal(n, 0);
+  EXPECT_INVALID(threecx_pager_next_item_view(P, NULL, &n));
+  d = SENTINEL(const char *);
+  EXPECT_INVALID(threecx_pager_next_item_view(P, &d, NULL));
+  assert_null(d);
+}
+CHECK(threecx_pager_set_prefetch) {
+  EXPECT_INVALID(threecx_pager_set_prefetch(NULL, 1));
+  EXPECT_OK(threecx_pager_set_prefetch(P, 1));
+  EXPECT_OK(threecx_pager_set_prefetch(P, 0));
 }
 CHECK(threecx_pager_total) {
   int64_t n;
@@ -722,6 +751,7 @@ static const struct {
     E(threecx_response_header_count), E(threecx_response_header_at), E(threecx_request_set_progress),
     E(threecx_client_set_stall_timeout), E(threecx_client_set_retry_budget),
     E(threecx_client_set_ca_pem), E(threecx_client_set_pinned_public_key),
+    E(threecx_response_body_view), E(threecx_pager_next_item_view), E(threecx_pager_set_prefetch),
     /* catalog.h */
     E(threecx_operation_count), E(threecx_operation_at), E(threecx_operation_find),
     E(threecx_operation_id), E(threecx_operation_method), E(threecx_operation_path),

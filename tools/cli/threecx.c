@@ -1098,22 +1098,22 @@ static int send_one(const args *a, threecx_client *c, const char *profile_name) 
 
   if (a->paginate) {
     threecx_pager *pg = NULL;
-    char *item = NULL;
+    const char *item = NULL; /* lent by the pager until its next call */
+    size_t item_size = 0;
     int n = 0;
     rc = threecx_pager_new(r, a->page_size ? a->page_size : 100, &pg);
     threecx_request_free(r);
     if (rc != THREECX_OK) return failed("paginate", rc, profile_name);
-    while ((rc = threecx_pager_next_item(pg, &item)) == THREECX_OK) {
+    while ((rc = threecx_pager_next_item_view(pg, &item, &item_size)) == THREECX_OK) {
       if (a->jsonl) {
-        json_write(stdout, item, strlen(item), 0, g_color, 0);
+        json_write(stdout, item, item_size, 0, g_color, 0);
         fputc('\n', stdout);
         fflush(stdout);
       } else {
         fputc(n ? ',' : '[', stdout);
         if (g_pretty) fputs("\n  ", stdout);
-        json_write(stdout, item, strlen(item), g_pretty, g_color, 1);
+        json_write(stdout, item, item_size, g_pretty, g_color, 1);
       }
-      threecx_free(item);
       ++n;
     }
     /* The array is closed whatever happened, so that what was printed

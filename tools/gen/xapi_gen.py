@@ -504,22 +504,24 @@ def gen_header(ops, version):
 def gen_impl(ops, version):
     out = [banner(version, "cpp")]
     out.append("// Typed functions: each is a call into threecx::catalog::call (lib/catalog/\n"
-               "// catalog.cpp), which goes through the public request API only.\n")
+               "// catalog.cpp) with the operation's index in the catalog, known here.\n")
     out.append("#include \"catalog/catalog.hpp\"\n#include \"threecx/operations.h\"\n\n")
     out.append("// Qualified names: a parameter may be called `call` (GetLogs has one).\n")
     out.append("#define S(v) ::threecx::catalog::Arg{(v), 0}\n"
                "#define I(v) ::threecx::catalog::Arg{nullptr, (v)}\n"
                "#define CALL ::threecx::catalog::call\n\n")
     out.append("extern \"C\" {\n\n")
-    for o in ops:
+    for index, o in enumerate(ops):
         out.append(signature(o, False) + " {\n")
         args = []
         for p in o["params"]:
             args.append(("S(%s)" if p["type"] in (1, 4, 5) else "I(%s)") % p["cname"])
         if args:
             out.append("  const ::threecx::catalog::Arg args_[] = {%s};\n" % ", ".join(args))
-        out.append("  return CALL(client, %s, %s, %d, %s, %s, %s, out);\n}\n" % (
-            c_str(o["id"]), "args_" if args else "nullptr", len(args),
+        # the operation's index in kOperations (same order: by operationId),
+        # so that the call needs no look-up by name
+        out.append("  return CALL(client, %d /* %s */, %s, %d, %s, %s, %s, out);\n}\n" % (
+            index, o["id"], "args_" if args else "nullptr", len(args),
             "query" if o["options"] else "nullptr",
             "if_match" if o["has_if_match"] else "nullptr",
             "body_json" if o["has_body"] else "nullptr"))
