@@ -61,6 +61,12 @@ static void threecx_swig_status_free(char *s, char *fallback) {
 %ignore threecx_client_set_log;
 %ignore threecx_request_send_to_callback;
 %ignore threecx_request_set_progress;
+/* The asynchronous API without C callbacks: completions are polled with
+ * threecx_async_next (threecx_swig_async_submit below submits without a
+ * callback); the descriptors for a caller's poll loop are C's business. */
+%ignore threecx_async_submit;
+%ignore threecx_async_fds;
+%ignore threecx_pollfd;
 /* Borrowed (const char **) results: the bindings read headers by name
  * (threecx_response_header) and copy; the iteration is for C. */
 %ignore threecx_response_header_at;
@@ -132,6 +138,8 @@ THREECX_HANDLE_OUT(threecx_request)
 THREECX_HANDLE_OUT(threecx_response)
 THREECX_HANDLE_OUT(threecx_pager)
 THREECX_HANDLE_OUT(threecx_cancel)
+THREECX_HANDLE_OUT(threecx_async)
+THREECX_HANDLE_OUT(threecx_completion)
 THREECX_HANDLE_OUT(const threecx_operation)
 
 /* ------------------------------------------------------------------------ */
@@ -148,6 +156,15 @@ THREECX_HANDLE_OUT(const threecx_operation)
 
 %include "threecx/threecx.h"
 %include "threecx/catalog.h"
+
+%inline %{
+/* threecx_async_submit without a callback: the completion is kept for
+ * threecx_async_next. */
+static int threecx_swig_async_submit(threecx_async *async, const threecx_request *request,
+                                     int64_t *out) {
+  return threecx_async_submit(async, request, NULL, NULL, out);
+}
+%}
 #ifndef THREECX_NO_TYPED_OPERATIONS
 %include "threecx/operations.h"
 #endif

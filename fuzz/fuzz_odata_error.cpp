@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int i = 0; i < n; ++i) {
     std::string name = in.ConsumeRandomLengthString(32);
     std::string value = in.ConsumeRandomLengthString(128);
-    h.headers.emplace_back(std::move(name), std::move(value));
+    h.raw_headers.append(name).append(": ").append(value).append("\r\n");
   }
   h.body = in.ConsumeRemainingBytesAsString();
   auto direct = threecx::parse_odata_error(h.body);

@@ -89,6 +89,7 @@ static class TestThreecx
             string url = (http ? "http://" : "https://") + "127.0.0.1:" + port;
             Lifetime(url, http, ca);
             Run(http, port, ca);
+            Batch(url, http, ca);
             if (!http) TlsSetters(url, ca);
         }
         catch (Exception e)
@@ -128,6 +129,53 @@ static class TestThreecx
             ThreecxException e3 = null;
             try { c.Authenticate(); } catch (ThreecxException e) { e3 = e; }
             Check(e3 != null && e3.Code == ErrorCodes.Tls, "TLS: wrong pin refused", e3);
+        }
+    }
+
+    // AsyncBatch: Tasks completed from the loop thread of one native async object.
+    static void Batch(string url, bool http, string ca)
+    {
+        using (var c = NewClient(url, http, ca))
+        using (var batch = new AsyncBatch(c, 4))
+        {
+            var requests = new System.Collections.Generic.List<Request>();
+            var tasks = new System.Collections.Generic.List<System.Threading.Tasks.Task<Response>>();
+            for (int i = 0; i < 12; i++)
+            {
+                var r = c.Request("GET", i % 4 == 3 ? "/Users(999999)" : "/SecurityTokens");
+                requests.Add(r);
+                tasks.Add(batch.Submit(r));
+            }
+            int ok = 0, notFound = 0;
+            foreach (var t in tasks)
+            {
+                try
+                {
+                    using (var resp = t.GetAwaiter().GetResult()) if (resp.Status == 200) ok++;
+                }
+                catch (ThreecxHttpException e) when (e.Status == 404) { notFound++; }
+            }
+            Check(ok == 9 && notFound == 3, "batch: 9 answers and 3 HTTP 404", ok + "/" + notFound);
+            long tokens = c.Use(h => { Native.threecx_client_token_requests(h, out long n); return n; });
+            Check(tokens == 1, "batch: one token for everything in flight", tokens);
+            foreach (var r in requests) r.Dispose();
+            // held by the server, then cancelled
+            var slow = c.Request("GET", "/WebsiteLinks('slow')");
+            var held = batch.Submit(slow);
+            Thread.Sleep(200);
+            batch.CancelAll();
+            var oce = Throws<OperationCanceledException>(() => held.GetAwaiter().GetResult());
+            Check(oce != null, "batch: cancelled task");
+            slow.Dispose();
+        }
+        using (var c2 = NewClient(url, http, ca))
+        using (var r2 = c2.Request("GET", "/SecurityTokens"))
+        {
+            var b2 = new AsyncBatch(c2);
+            b2.Dispose();
+            b2.Dispose();
+            Check(Throws<ObjectDisposedException>(() => b2.Submit(r2)) != null, "batch: submit after Dispose");
+            Check(Throws<ArgumentNullException>(() => new AsyncBatch(null)) != null, "batch: null client");
         }
     }
 

@@ -924,4 +924,182 @@ namespace Threecx
             return s;
         }
     }
+    /// <summary>Many requests in flight over the C library's asynchronous API:
+    /// one loop thread drives a single native async object (one connection
+    /// pool, one token for everything in flight, at most MaxConcurrent on the
+    /// wire, retries by the client's policy); each Submit returns a Task
+    /// completed from that thread (continuations run asynchronously, never on
+    /// it). Submit, CancelAll and Dispose are thread-safe. Dispose cancels
+    /// what is pending (those tasks are cancelled).</summary>
+    public sealed class AsyncBatch : IDisposable
+    {
+        private readonly object mu = new object();
+        private SWIGTYPE_p_threecx_async native;  // null once disposed
+        private sealed class Job
+        {
+            internal Request Request;
+            internal SWIGTYPE_p_threecx_request Handle;
+            internal System.Threading.Tasks.TaskCompletionSource<Response> Task;
+        }
+        private readonly System.Collections.Generic.Queue<Job> queue = new System.Collections.Generic.Queue<Job>();
+        private readonly System.Collections.Generic.Dictionary<long, System.Threading.Tasks.TaskCompletionSource<Response>> inFlight =
+            new System.Collections.Generic.Dictionary<long, System.Threading.Tasks.TaskCompletionSource<Response>>();
+        private bool cancelAll, disposing;
+        private readonly System.Threading.Thread loop;
+
+        /// <param name="maxConcurrent">requests in flight at most (0: the library's default, 64)</param>
+        public AsyncBatch(ThreecxClient client, int maxConcurrent = 0)
+        {
+            if (client == null) throw new ArgumentNullException(nameof(client));
+            SWIGTYPE_p_threecx_async a = null;
+            client.Checked(h => Native.threecx_async_new(h, out a));
+            if (maxConcurrent > 0)
+            {
+                var e = Native.threecx_async_set_max_concurrent(a, maxConcurrent);
+                if (e != null)
+                {
+                    Native.threecx_async_free(a);
+                    throw e.ToThrow();
+                }
+            }
+            native = a;
+            loop = new System.Threading.Thread(Loop) { IsBackground = true, Name = "threecx-async" };
+            loop.Start();
+        }
+
+        /// <summary>Queues the request (the loop thread copies it; it may be
+        /// disposed once the task has completed). The task's result is the 2xx
+        /// Response; otherwise it faults with the exception Send throws
+        /// (ThreecxHttpException with Status, ... ; THREECX_E_UNCERTAIN for a
+        /// write sent without an answer) or is cancelled.</summary>
+        public System.Threading.Tasks.Task<Response> Submit(Request request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            var tcs = new System.Threading.Tasks.TaskCompletionSource<Response>(
+                System.Threading.Tasks.TaskCreationOptions.RunContinuationsAsynchronously);
+            var h = request.AddRef();  // kept open until the loop thread has copied it
+            lock (mu)
+            {
+                if (native == null || disposing)
+                {
+                    request.ReleaseRef();
+                    throw new ObjectDisposedException(nameof(AsyncBatch));
+                }
+                queue.Enqueue(new Job { Request = request, Handle = h, Task = tcs });
+                Wake();
+            }
+            return tcs.Task;
+        }
+
+        /// <summary>Cancels everything submitted so far and not yet completed.</summary>
+        public void CancelAll()
+        {
+            lock (mu)
+            {
+                cancelAll = true;
+                Wake();
+            }
+        }
+
+        // under mu
+        private void Wake()
+        {
+            System.Threading.Monitor.PulseAll(mu);
+            if (native != null) Native.threecx_async_wakeup(native);
+        }
+
+        public void Dispose()
+        {
+            lock (mu)
+            {
+                if (disposing) return;
+                disposing = true;
+                Wake();
+            }
+            loop.Join();
+        }
+
+        private void Loop()
+        {
+            var a = native;
+            try
+            {
+                for (;;)
+                {
+                    Job[] jobs;
+                    bool cancel;
+                    lock (mu)
+                    {
+                        if (disposing) break;
+                        jobs = queue.ToArray();
+                        queue.Clear();
+                        cancel = cancelAll;
+                        cancelAll = false;
+                        if (jobs.Length == 0 && !cancel && inFlight.Count == 0)
+                        {
+                            System.Threading.Monitor.Wait(mu);
+                            continue;
+                        }
+                    }
+                    foreach (var j in jobs)
+                    {
+                        long id = 0;
+                        ThreecxException e;
+                        try { e = Native.threecx_swig_async_submit(a, j.Handle, out id); }
+                        finally { j.Request.ReleaseRef(); }
+                        if (e != null) j.Task.TrySetException(e.ToThrow());
+                        else inFlight[id] = j.Task;
+                    }
+                    if (cancel) Native.threecx_async_cancel_all(a);
+                    if (inFlight.Count == 0) continue;
+                    var err = Native.threecx_async_wait(a, 1000, out int pending);
+                    if (err != null)
+                    {
+                        foreach (var t in inFlight.Values) t.TrySetException(err.ToThrow());
+                        inFlight.Clear();
+                        continue;
+                    }
+                    Collect(a);
+                }
+            }
+            finally
+            {
+                lock (mu) native = null;  // no wakeup reaches the freed object
+                foreach (var j in queue) { j.Request.ReleaseRef(); j.Task.TrySetCanceled(); }
+                queue.Clear();
+                foreach (var t in inFlight.Values) t.TrySetCanceled();
+                inFlight.Clear();
+                Native.threecx_async_free(a);  // cancels the transfers
+            }
+        }
+
+        private void Collect(SWIGTYPE_p_threecx_async a)
+        {
+            for (;;)
+            {
+                Native.threecx_async_next(a, out SWIGTYPE_p_threecx_completion c);
+                if (c == null) return;
+                Native.threecx_completion_id(c, out long id);
+                Native.threecx_completion_code(c, out int code);
+                Native.threecx_completion_message(c, out string msg);
+                Native.threecx_completion_take_response(c, out SWIGTYPE_p_threecx_response resp);
+                Native.threecx_completion_free(c);
+                if (!inFlight.TryGetValue(id, out var tcs))
+                {
+                    if (resp != null) Native.threecx_response_free(resp);
+                    continue;
+                }
+                inFlight.Remove(id);
+                if (code == ErrorCodes.Cancelled)
+                {
+                    if (resp != null) Native.threecx_response_free(resp);
+                    tcs.TrySetCanceled();
+                    continue;
+                }
+                ThreecxException e = code == 0 ? null : ThreecxException.FromStatus(code + ":" + msg);
+                try { tcs.TrySetResult(Request.Finish(e, resp)); }
+                catch (Exception ex) { tcs.TrySetException(ex); }
+            }
+        }
+    }
 }

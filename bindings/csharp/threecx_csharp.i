@@ -89,6 +89,8 @@ THREECX_CS_HANDLE_OUT(threecx_response, SWIGTYPE_p_threecx_response)
 THREECX_CS_HANDLE_OUT(threecx_pager, SWIGTYPE_p_threecx_pager)
 THREECX_CS_HANDLE_OUT(const threecx_operation, SWIGTYPE_p_threecx_operation)
 THREECX_CS_HANDLE_OUT(threecx_cancel, SWIGTYPE_p_threecx_cancel)
+THREECX_CS_HANDLE_OUT(threecx_async, SWIGTYPE_p_threecx_async)
+THREECX_CS_HANDLE_OUT(threecx_completion, SWIGTYPE_p_threecx_completion)
 
 /* Raw bytes: copied by C into a caller-sized managed array instead (the
  * pointer/length pair does not map onto one C# `out`). */

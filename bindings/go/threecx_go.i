@@ -158,6 +158,8 @@ THREECX_GO_HANDLE_OUT(threecx_request)
 THREECX_GO_HANDLE_OUT(threecx_response)
 THREECX_GO_HANDLE_OUT(threecx_pager)
 THREECX_GO_HANDLE_OUT(threecx_cancel)
+THREECX_GO_HANDLE_OUT(threecx_async)
+THREECX_GO_HANDLE_OUT(threecx_completion)
 THREECX_GO_HANDLE_OUT(const threecx_operation)
 
 /* The #define constants would go through the status typemaps of `int`; the

@@ -505,3 +505,66 @@ func TestScenarios(t *testing.T) {
 
 	runtime.GC()
 }
+
+// TestBatch: requests in flight through one native async object, results
+// over channels.
+func TestBatch(t *testing.T) {
+	check := checker(t)
+	s := startSim(t, "test:k3y-go")
+	cl := s.client(t, "test", "k3y-go")
+	b, err := cl.NewBatch(8)
+	check(err == nil && b != nil, "batch created", err)
+	const n = 40
+	var chans []<-chan Result
+	var reqs []*Request
+	for i := 0; i < n; i++ {
+		r, err := cl.NewRequest("GET", "/SecurityTokens")
+		check(err == nil, "request", err)
+		reqs = append(reqs, r)
+		chans = append(chans, b.Submit(r))
+	}
+	ok := 0
+	for _, ch := range chans {
+		res := <-ch
+		if res.Err == nil && res.Response != nil {
+			if st, _ := res.Response.Status(); st == 200 {
+				ok++
+			}
+			res.Response.Close()
+		}
+	}
+	check(ok == n, "every result is a 200", ok)
+	tokens, _ := cl.TokenRequests()
+	check(tokens == 1, "one token for everything in flight", tokens)
+	for _, r := range reqs {
+		r.Close()
+	}
+
+	// an HTTP error and a write without an answer
+	missing, _ := cl.NewRequest("GET", "/Users(999999)")
+	defer missing.Close()
+	res := <-b.Submit(missing)
+	var e *Error
+	check(errors.As(res.Err, &e) && e.Status == 404 && errors.Is(res.Err, ErrNotFound), "404 as *Error", res.Err)
+	check(s.fault(`{"method":"POST","path":"^/WebsiteLinks","drop":true,"times":1}`), "drop fault")
+	post, _ := cl.NewRequest("POST", "/WebsiteLinks")
+	defer post.Close()
+	check(post.SetBody(`{"Link":"go-batch","Name":"x"}`) == nil, "body")
+	res = <-b.Submit(post)
+	check(errors.Is(res.Err, ErrUncertain), "unanswered POST is uncertain", res.Err)
+
+	// cancelled while held by the server
+	check(s.fault(`{"path":"^/SecurityTokens","latency_ms":8000}`), "latency fault")
+	before := s.stat("faults_applied")
+	held, _ := cl.NewRequest("GET", "/SecurityTokens")
+	defer held.Close()
+	ch := b.Submit(held)
+	s.waitFaults(before)
+	b.CancelAll()
+	res = <-ch
+	check(errors.Is(res.Err, ErrCanceled), "cancelled", res.Err)
+	b.Close()
+	res = <-b.Submit(held)
+	check(errors.Is(res.Err, ErrClosed), "submit after close", res.Err)
+	b.Close() // twice is fine
+}

@@ -354,6 +354,55 @@ if not http then
   c12:close()
 end
 
+-- 14. asynchronous requests: a poll loop over one native async object
+do
+  local a, ea = client:async { max_concurrent = 4 }
+  check(a ~= nil, "async created", ea)
+  local ids = {}
+  for i = 1, 12 do
+    local r = assert(client:request("GET", i % 3 == 0 and "/Users(999999)" or "/SecurityTokens"))
+    local id, es = a:submit(r)
+    r:close() -- copied
+    check(id ~= nil, "submitted", es)
+    ids[id] = i
+  end
+  local ok_n, http_n, got = 0, 0, 0
+  for _ = 1, 10000 do
+    local pending = a:wait(1)
+    local c = a:next()
+    while c do
+      got = got + 1
+      check(ids[c.id] ~= nil, "known id", c.id)
+      if c.response then
+        if c.response:status() == 200 then ok_n = ok_n + 1 end
+        c.response:close()
+      elseif c.error and c.error.status == 404 and c.error.name == "THREECX_E_HTTP" then
+        http_n = http_n + 1
+      end
+      c = a:next()
+    end
+    if got == 12 then break end
+  end
+  check(ok_n == 8 and http_n == 4, "8 answers and 4 HTTP errors", ok_n .. "/" .. http_n)
+  check(a:next() == nil, "nothing more")
+  check(a:perform() == 0, "nothing pending")
+  -- cancelled while the server holds it (the /Slow latency fault)
+  local slow = assert(client:request("GET", "/Slow"))
+  local id = a:submit(slow)
+  slow:close()
+  a:perform()
+  check(a:cancel(id) == true, "cancel")
+  a:perform()
+  local c = a:next()
+  check(c and c.id == id and c.error and c.error.name == "THREECX_E_CANCELLED", "cancelled", c and c.error)
+  local _, en = a:cancel(id)
+  check(en and en.name == "THREECX_E_NOT_FOUND", "cancel twice", en)
+  local _, eb = a:submit("not a request")
+  check(eb and eb.name == "THREECX_E_INVALID_ARGUMENT", "submit refuses a non-request", eb)
+  a:close()
+  a:close()
+end
+
 client:close()
 client:close() -- idempotent
 collectgarbage()

@@ -653,6 +653,63 @@ function M.operation_at(i)
   return describe(op)
 end
 
+-- Asynchronous requests -------------------------------------------------------
+
+local Async = class("threecx_async_free")
+M.Async = Async
+
+--- client:async([{max_concurrent = n}]) -> Async: many requests in flight
+-- on one native async object, driven by the caller's poll loop:
+--   local id = a:submit(request)       -- the request is copied
+--   local pending = a:wait(seconds)    -- moves transfers on (<= seconds)
+--   local c = a:next()                 -- {id=, response=} / {id=, error=} / nil
+-- a:perform() moves on without waiting; a:cancel(id), a:cancel_all();
+-- a:close() cancels what is pending. One token is fetched for everything in
+-- flight (blocking the loop once); retries follow the client's policy.
+function Client:async(opts)
+  local h, err = call(native.threecx_async_new, self._h)
+  if not h then return nil, err end
+  local a = wrap(Async, h, self._sink)
+  if opts and opts.max_concurrent ~= nil then
+    local ok, e = call(native.threecx_async_set_max_concurrent, h, opts.max_concurrent)
+    if not ok then a:close(); return nil, e end
+  end
+  return a
+end
+
+function Async:submit(request)
+  if getmetatable(request) ~= Request or not request._h then
+    return nil, new_error("THREECX_E_INVALID_ARGUMENT", "submit: a Request is needed")
+  end
+  return call(native.threecx_swig_async_submit, self._h, request._h)
+end
+function Async:perform() return call(native.threecx_async_perform, self._h) end
+function Async:wait(seconds) return call(native.threecx_async_wait, self._h, ms(seconds or 1)) end
+function Async:cancel(id) return call(native.threecx_async_cancel, self._h, id) end
+function Async:cancel_all() return call(native.threecx_async_cancel_all, self._h) end
+
+--- a:next() -> the next completion: {id=, response=Response} for a 2xx,
+-- {id=, error=err} otherwise (an HTTP error carries status, odata_* and
+-- body as for r:send(); THREECX_E_UNCERTAIN, THREECX_E_CANCELLED...), or
+-- nil when none is ready.
+function Async:next()
+  local c, err = call(native.threecx_async_next, self._h)
+  if not c then return nil, err end
+  local id = native.threecx_completion_id(c)
+  local code = native.threecx_completion_code(c)
+  local msg = native.threecx_completion_message(c)
+  local resp = call(native.threecx_completion_take_response, c)
+  native.threecx_completion_free(c)
+  if code == native.THREECX_OK then return { id = id, response = wrap(Response, resp) } end
+  local e = mkerr { code = code, name = native.threecx_error_name(code), message = msg }
+  if resp then
+    local r = wrap(Response, resp)
+    http_error(e, r)
+    r:close()
+  end
+  return { id = id, error = e }
+end
+
 -- Helpers -------------------------------------------------------------------
 
 function M.odata_string(s) return call(native.threecx_odata_string, s) end

@@ -83,6 +83,8 @@ THREECX_LUA_HANDLE_OUT(threecx_response)
 THREECX_LUA_HANDLE_OUT(threecx_pager)
 THREECX_LUA_HANDLE_OUT(const threecx_operation)
 THREECX_LUA_HANDLE_OUT(threecx_cancel)
+THREECX_LUA_HANDLE_OUT(threecx_async)
+THREECX_LUA_HANDLE_OUT(threecx_completion)
 
 /* Lua strings may hold NULs; request bodies are JSON text, so const char *
  * is fine as is (nil -> NULL, refused by the library where required). */

@@ -241,6 +241,15 @@ THREECX_API int threecx_client_set_user_agent(threecx_client *client,
 /* Permit plain http:// domains (1) or refuse them (0, the default). */
 THREECX_API int threecx_client_allow_http(threecx_client *client,
                                           int32_t allow);
+/* HTTP versions for threecx_client_set_http_version. */
+#define THREECX_HTTP_1_1 1 /* HTTP/1.1 only */
+#define THREECX_HTTP_2 2   /* HTTP/2 over TLS when the PBX offers it (ALPN), else 1.1 */
+/* Which HTTP version to ask for: THREECX_HTTP_2 (the default: HTTP/2 when
+ * the PBX offers it during the TLS handshake, HTTP/1.1 otherwise and over
+ * plain http://) or THREECX_HTTP_1_1. Other values: INVALID_ARGUMENT.
+ * Takes effect for requests started afterwards. */
+THREECX_API int threecx_client_set_http_version(threecx_client *client,
+                                                int32_t version);
 /* INSECURE: skip_verify 1 turns TLS peer and host verification OFF; 0 (the
  * default) verifies. Turned off, the API key goes to whoever answers; this
  * is logged at WARN level on every token request. Prefer
@@ -628,6 +637,142 @@ THREECX_API int threecx_pager_set_cancel(threecx_pager *pager,
  * an HTTP error. */
 THREECX_API int threecx_pager_last_response(const threecx_pager *pager,
                                             threecx_response **out);
+
+/* ------------------------------------------------------------------------ */
+/* Asynchronous requests: many requests in flight, driven by one thread
+ * (an event loop, firmware's main loop, a tool) instead of one blocked
+ * thread per request.
+ *
+ * Threads: an async object is used by one thread at a time (any thread,
+ * not concurrently); only threecx_async_wakeup may be called from any
+ * thread at any time. Completion callbacks run on the thread calling
+ * threecx_async_perform/_wait, inside that call; they may submit and
+ * cancel on the same async object but must not free it.
+ *
+ * Token: fetched when the first request starts and shared by everything in
+ * flight (and by the client's synchronous calls). A fetch BLOCKS the
+ * thread driving the loop (it is one request, made when no valid token is
+ * held: at the start, on expiry, after a 401); a 401 refreshes the token
+ * once per request and sends it again.
+ *
+ * Retries follow the client's policy (threecx_client_set_retry, the retry
+ * budget, Retry-After) as threecx_request_send does, the waits driven by
+ * the loop's timeout (never a sleep): a transient failure (network,
+ * timeout) of a request that was not sent or may be repeated (GET, PUT,
+ * DELETE with If-Match, threecx_request_set_idempotent), and 408, 429, 500,
+ * 502, 503, 504 answers (429 for any method). A write sent without an
+ * answer is THREECX_E_UNCERTAIN, never repeated. Streaming to a callback or
+ * a file is not offered here (bodies are buffered, within
+ * threecx_client_set_max_response_bytes). */
+
+typedef struct threecx_async threecx_async;
+/* One finished request. */
+typedef struct threecx_completion threecx_completion;
+
+/* Called once per submitted request (unless it was submitted without a
+ * callback, or the async object is freed first). `completion` is borrowed:
+ * valid until the callback returns (take the response out with
+ * threecx_completion_take_response to keep it). */
+typedef void (*threecx_async_fn)(void *user_data,
+                                 threecx_completion *completion);
+
+/* Creates an async object sending through `client`'s settings, token,
+ * retry policy and log. The client may be freed before the async object
+ * (which keeps what it needs). Free with threecx_async_free(). */
+THREECX_API int threecx_async_new(threecx_client *client,
+                                  threecx_async **out);
+/* Cancels everything still pending (no callback is called; undelivered
+ * completions and their responses are freed). NULL is fine. */
+THREECX_API void threecx_async_free(threecx_async *async);
+/* How many requests may be in flight at once (1..100000; default 64);
+ * the others wait in submission order. */
+THREECX_API int threecx_async_set_max_concurrent(threecx_async *async,
+                                                 int32_t max);
+/* Queues `request` (copied: it may be freed or changed at once; its cancel
+ * token and deadline apply, the deadline counted from now). `fn` NULL:
+ * the completion is kept for threecx_async_next; otherwise fn(user_data,
+ * completion) is called from perform/wait. *out (may be NULL) gets the
+ * request's id (> 0). Nothing is sent before the next perform/wait. Errors
+ * the request already carries (a path parameter never set, a body an
+ * operation requires) are returned here; nothing is queued then. */
+THREECX_API int threecx_async_submit(threecx_async *async,
+                                     const threecx_request *request,
+                                     threecx_async_fn fn, void *user_data,
+                                     int64_t *out);
+/* Does whatever can be done now without waiting: starts queued requests,
+ * moves transfers on, starts retries that are due, delivers completions to
+ * callbacks. *out (may be NULL) gets how many submitted requests have not
+ * been delivered yet (0: nothing left; completions waiting for
+ * threecx_async_next count). */
+THREECX_API int threecx_async_perform(threecx_async *async, int32_t *out);
+/* Waits up to `timeout_ms` (0..2147483647) for network activity, a due
+ * retry or threecx_async_wakeup, then performs as above (completions for
+ * threecx_async_next already there do not cut the wait short: take them
+ * first). *out as for perform. */
+THREECX_API int threecx_async_wait(threecx_async *async, int64_t timeout_ms,
+                                   int32_t *out);
+/* Makes a wait in progress (or the next one) return at once. Thread-safe:
+ * the one function that may be called from any thread at any time. */
+THREECX_API int threecx_async_wakeup(threecx_async *async);
+/* Takes the next completion of a request submitted without a callback:
+ * THREECX_OK with *out set (free it with threecx_completion_free), or
+ * THREECX_DONE with *out NULL when none is ready (drive the loop with
+ * perform/wait). */
+THREECX_API int threecx_async_next(threecx_async *async,
+                                   threecx_completion **out);
+/* Cancels the request `id`: it completes with THREECX_E_CANCELLED
+ * (delivered by the next perform/wait; a transfer in progress is closed;
+ * a write that was already sent may or may not have been applied).
+ * THREECX_E_NOT_FOUND when no such request is pending (unknown, or its
+ * completion was already made). */
+THREECX_API int threecx_async_cancel(threecx_async *async, int64_t id);
+/* Cancels every pending request the same way. */
+THREECX_API int threecx_async_cancel_all(threecx_async *async);
+
+/* Integration with a caller's event loop (poll(2), epoll, select...):
+ * wait on these descriptors for the given events, at most
+ * threecx_async_timeout_ms, then call threecx_async_perform. The layout
+ * and the flag values are those of struct pollfd and POLLIN/POLLOUT on
+ * Linux and the BSDs, so the array can be passed to poll() as is. */
+typedef struct threecx_pollfd {
+  int32_t fd;
+  int16_t events;  /* THREECX_POLLIN | THREECX_POLLOUT */
+  int16_t revents; /* for the caller's poll(); not read by the library */
+} threecx_pollfd;
+#define THREECX_POLLIN 1
+#define THREECX_POLLOUT 4
+/* Fills up to `capacity` entries of `fds` (NULL with capacity 0 asks for
+ * the count) with the descriptors to watch now (the transfers' sockets and
+ * the wakeup descriptor); *out gets how many there are, which may exceed
+ * `capacity` (call again with a larger array). Valid until the next call
+ * on the async object. */
+THREECX_API int threecx_async_fds(threecx_async *async, threecx_pollfd *fds,
+                                  size_t capacity, size_t *out);
+/* How long the caller's loop may wait before calling perform even if no
+ * descriptor is ready: milliseconds, 0 for "perform now", -1 when no
+ * request is in progress (completions kept for threecx_async_next may
+ * still be there to take). */
+THREECX_API int threecx_async_timeout_ms(threecx_async *async, int64_t *out);
+
+/* A completion: the submitted request's id, its status code (THREECX_OK,
+ * THREECX_E_HTTP with the response, THREECX_E_RETRY_LATER, or any error
+ * threecx_request_send returns: THREECX_E_UNCERTAIN for an unanswered
+ * write, THREECX_E_CANCELLED, THREECX_E_NETWORK, ...), the error message
+ * (secrets scrubbed) and the response (on OK, E_HTTP, E_RETRY_LATER). */
+THREECX_API int threecx_completion_id(const threecx_completion *completion,
+                                      int64_t *out);
+THREECX_API int threecx_completion_code(const threecx_completion *completion,
+                                        int32_t *out);
+/* The error message ("" after THREECX_OK). Free with threecx_free(). */
+THREECX_API int threecx_completion_message(
+    const threecx_completion *completion, char **out);
+/* Moves the response out (the caller frees it with threecx_response_free);
+ * THREECX_E_NOT_FOUND when there is none or it was already taken. */
+THREECX_API int threecx_completion_take_response(
+    threecx_completion *completion, threecx_response **out);
+/* Frees a completion from threecx_async_next (and its response unless it
+ * was taken). NULL is fine. Never for the one lent to a callback. */
+THREECX_API void threecx_completion_free(threecx_completion *completion);
 
 #ifdef __cplusplus
 }

@@ -37,19 +37,10 @@ std::string env_or_fail(const char *name) {
 
 // Sends and hands the response back on success and on HTTP errors.
 int finish_send(threecx::Response resp, const threecx_request *req, threecx_response **out) {
-  bool ok = resp.ok();
-  if (ok) {
-    *out = new threecx_response{std::move(resp)};
-    return THREECX_OK;
-  }
-  std::string what = req->rep.method() + " " +
-                     (req->rep.operation() ? std::string(req->rep.operation()->id) : std::string("request"));
-  std::string msg = req->rep.scrub(resp.describe(what));
-  int code = resp.retry_later_ms() >= 0 ? THREECX_E_RETRY_LATER : THREECX_E_HTTP;
-  if (code == THREECX_E_RETRY_LATER)
-    msg += " - the server asks to retry in " + std::to_string(resp.retry_later_ms()) +
-           " ms, past the retry deadline (threecx_response_retry_after_ms)";
+  std::string msg;
+  int code = req->rep.outcome(resp, &msg);
   *out = new threecx_response{std::move(resp)};
+  if (code == THREECX_OK) return THREECX_OK;
   threecx::set_last_error(code, msg);
   return code;
 }
@@ -126,6 +117,7 @@ CLIENT_SETTER(threecx_client_set_user_agent, const char *, set_user_agent(value)
 CLIENT_SETTER(threecx_client_allow_http, int32_t, allow_http(value != 0))
 CLIENT_SETTER(threecx_client_set_insecure_skip_tls_verify, int32_t, set_tls_verify(value == 0))
 CLIENT_SETTER(threecx_client_set_refresh_margin, int64_t, set_refresh_margin(value))
+CLIENT_SETTER(threecx_client_set_http_version, int32_t, set_http_version(value))
 #undef CLIENT_SETTER
 
 int threecx_client_set_ca_pem(threecx_client *client, const char *pem, size_t size) {
@@ -615,9 +607,9 @@ int threecx_response_header(const threecx_response *response, const char *name, 
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(name);
     THREECX_REQUIRE(out);
-    const std::string *v = response->rep.header(name);
+    auto v = response->rep.header(name);
     if (!v) fail(THREECX_E_NOT_FOUND, std::string("no header '") + name + "' in the response");
-    *out = threecx::dup_out(*v);
+    *out = threecx::dup_out(std::string(*v));
   });
 }
 
@@ -650,8 +642,8 @@ int threecx_response_retry_after_ms(const threecx_response *response, int64_t *o
   return guard(__func__, [&] {
     THREECX_REQUIRE(response);
     THREECX_REQUIRE(out);
-    const std::string *v = response->rep.header("Retry-After");
-    auto ms = v ? threecx::parse_retry_after(*v, std::time(nullptr)) : std::nullopt;
+    auto v = response->rep.header("Retry-After");
+    auto ms = v ? threecx::parse_retry_after(std::string(*v), std::time(nullptr)) : std::nullopt;
     if (!ms) fail(THREECX_E_NOT_FOUND, "the response has no usable Retry-After");
     *out = *ms;
   });

@@ -86,6 +86,7 @@ ClientCore::ClientCore(Endpoint ep, std::string client_id, std::string api_key)
   wipe(api_key);
   auto o = std::make_shared<ClientOptions>();
   o->transport.user_agent = std::string("libthreecx/") + THREECX_VERSION;
+  o->transport.generation = o->generation;
   opts_ = std::move(o);
   log_.add_secret(api_key_.view());
   // as the token request sends it, in case a server echoes the form
@@ -102,6 +103,7 @@ void ClientCore::update(F &&change) {
   auto next = std::make_shared<ClientOptions>(*opts_);
   change(*next);
   next->generation = opts_->generation + 1;
+  next->transport.generation = next->generation;  // pooled handles reconfigure on a change
   opts_ = std::move(next);
   opts_gen_.store(opts_->generation, std::memory_order_release);
 }
@@ -126,6 +128,12 @@ std::shared_ptr<const ClientOptions> ClientCore::options() const {
   cache.uid = uid_;
   cache.gen = gen;
   return snap;
+}
+
+void ClientCore::set_http_version(int version) {
+  if (version != THREECX_HTTP_1_1 && version != THREECX_HTTP_2)
+    fail(THREECX_E_INVALID_ARGUMENT, "HTTP version must be THREECX_HTTP_1_1 or THREECX_HTTP_2");
+  update([&](ClientOptions &o) { o.transport.http_version = version; });
 }
 
 void ClientCore::set_ca_file(const char *path) {
@@ -308,73 +316,66 @@ uint64_t jitter_random() {
 }
 }  // namespace
 
-// The retry decisions of one call: the policy's count and deadline, the
-// client's budget, the server's Retry-After.
-class ClientCore::Retrier {
- public:
-  // `what` names the call in log lines: "METHOD URL" (`url` empty: just
-  // `method`), built only when a line is written. Both must outlive the
-  // Retrier.
-  Retrier(ClientCore &core, const RetryPolicy &policy, const std::string &method, const std::string &url,
-          const CallControl *ctl)
-      : core_(core), method_(method), url_(url), ctl_(ctl), policy_(policy),
-        start_(std::chrono::steady_clock::now()) {}
-  // Waits and returns true if one more try is allowed after a failure;
-  // false to give up. A Retry-After (ms) is honoured as given; if it ends
-  // past the deadline, *retry_later gets it and false is returned at once.
-  bool again(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
-             int64_t *retry_later = nullptr) {
-    if (retries_ >= policy_.max_retries) return false;
-    int64_t ms = retry_after ? *retry_after : retry_delay_ms(policy_, retries_ + 1, jitter_random());
-    // compared in ms left (a Retry-After may be absurdly large: no time
-    // point arithmetic that could overflow)
-    int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now() - start_).count();
-    // the call's own deadline (threecx_request_set_deadline_ms) bounds it too
-    const bool past_call_deadline = ctl_ && ctl_->deadline && ms >= 0 &&
-                                    std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > *ctl_->deadline;
-    if (ms < 0 || ms > policy_.deadline_ms - elapsed || past_call_deadline) {
-      if (retry_after && retry_later) *retry_later = *retry_after;
-      core_.log_.log(THREECX_LOG_INFO, what() + ": " + why + "; no retry: a wait of " +
-                                            std::to_string(ms) + " ms ends past the deadline");
-      return false;
-    }
-    int64_t cost = core_.budget_.acquire(timeout);
-    if (cost == 0) {
-      core_.log_.log(THREECX_LOG_WARN, what() + ": " + why + "; no retry: the client's retry budget is spent");
-      return false;
-    }
-    cost_ = cost;
-    ++retries_;
-    core_.log_.log(THREECX_LOG_INFO, what() + ": " + why + "; retry " + std::to_string(retries_) + " in " +
-                                         std::to_string(ms) + " ms");
-    if (ctl_ && ctl_->cancel) {
-      if (!ctl_->cancel->sleep_for(std::chrono::milliseconds(ms)))
-        fail(THREECX_E_CANCELLED, what() + ": cancelled");
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    }
-    return true;
+ClientCore::Retrier::Retrier(ClientCore &core, const RetryPolicy &policy, const std::string &method,
+                             const std::string &url, const CallControl *ctl)
+    : core_(core), method_(method), url_(url), ctl_(ctl), policy_(policy),
+      start_(std::chrono::steady_clock::now()) {}
+
+int64_t ClientCore::Retrier::decide(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+                                    int64_t *retry_later) {
+  if (retries_ >= policy_.max_retries) return -1;
+  int64_t ms = retry_after ? *retry_after : retry_delay_ms(policy_, retries_ + 1, jitter_random());
+  // compared in ms left (a Retry-After may be absurdly large: no time
+  // point arithmetic that could overflow)
+  int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start_).count();
+  // the call's own deadline (threecx_request_set_deadline_ms) bounds it too
+  const bool past_call_deadline = ctl_ && ctl_->deadline && ms >= 0 &&
+                                  std::chrono::steady_clock::now() + std::chrono::milliseconds(ms) > *ctl_->deadline;
+  if (ms < 0 || ms > policy_.deadline_ms - elapsed || past_call_deadline) {
+    if (retry_after && retry_later) *retry_later = *retry_after;
+    core_.log_.log(THREECX_LOG_INFO, what() + ": " + why + "; no retry: a wait of " +
+                                          std::to_string(ms) + " ms ends past the deadline");
+    return -1;
   }
-  void succeeded() { core_.budget_.on_success(retries_ ? cost_ : 0); }
+  int64_t cost = core_.budget_.acquire(timeout);
+  if (cost == 0) {
+    core_.log_.log(THREECX_LOG_WARN, what() + ": " + why + "; no retry: the client's retry budget is spent");
+    return -1;
+  }
+  cost_ = cost;
+  ++retries_;
+  core_.log_.log(THREECX_LOG_INFO, what() + ": " + why + "; retry " + std::to_string(retries_) + " in " +
+                                       std::to_string(ms) + " ms");
+  return ms;
+}
 
- private:
-  std::string what() const { return url_.empty() ? method_ : method_ + " " + url_; }
-  ClientCore &core_;
-  const std::string &method_, &url_;
-  const CallControl *ctl_;
-  const RetryPolicy &policy_;
-  std::chrono::steady_clock::time_point start_;
-  int retries_ = 0;
-  int64_t cost_ = 0;
-};
+bool ClientCore::Retrier::again(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+                                int64_t *retry_later) {
+  int64_t ms = decide(why, timeout, retry_after, retry_later);
+  if (ms < 0) return false;
+  if (ctl_ && ctl_->cancel) {
+    if (!ctl_->cancel->sleep_for(std::chrono::milliseconds(ms)))
+      fail(THREECX_E_CANCELLED, what() + ": cancelled");
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
+  return true;
+}
 
-namespace {
-bool transient(const Error &e) { return e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT; }
+void ClientCore::Retrier::succeeded() { core_.budget_.on_success(retries_ ? cost_ : 0); }
+
+std::string ClientCore::Retrier::what() const { return url_.empty() ? method_ : method_ + " " + url_; }
+
+bool transient_failure(const Error &e) { return e.code() == THREECX_E_NETWORK || e.code() == THREECX_E_TIMEOUT; }
+
 std::optional<int64_t> retry_after_of(const HttpResponse &resp) {
-  if (const std::string *ra = resp.header("Retry-After")) return parse_retry_after(*ra, std::time(nullptr));
+  if (auto ra = resp.header("Retry-After")) return parse_retry_after(std::string(*ra), std::time(nullptr));
   return std::nullopt;
 }
+
+namespace {
+bool transient(const Error &e) { return transient_failure(e); }
 }  // namespace
 
 HttpResponse ClientCore::token_exchange(const HttpRequest &req, const ClientOptions &opts) {

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 
@@ -33,6 +35,11 @@ struct ClientOptions {
   uint64_t generation = 1;
 };
 
+// NETWORK or TIMEOUT: worth another try.
+bool transient_failure(const Error &e);
+// The server's Retry-After in ms, if any and parsable.
+std::optional<int64_t> retry_after_of(const HttpResponse &resp);
+
 class ClientCore {
  public:
   ClientCore(Endpoint ep, std::string client_id, std::string api_key);
@@ -49,6 +56,7 @@ class ClientCore {
   void set_max_response_bytes(int64_t bytes);
   void set_user_agent(const char *ua);
   void allow_http(bool allow);
+  void set_http_version(int version);  // THREECX_HTTP_1_1 / THREECX_HTTP_2
   void set_tls_verify(bool verify);
   void set_refresh_margin(int64_t seconds);
   void set_retry(const RetryPolicy &p);
@@ -73,17 +81,49 @@ class ClientCore {
   HttpResponse send(HttpRequest &req);
 
   Logger &logger() { return log_; }
+  Transport &transport() { return transport_; }
+  // THREECX_E_INSECURE for http:// unless allowed.
+  void check_scheme(const ClientOptions &opt) const;
+
+  // The retry decisions of one call: the policy's count and deadline, the
+  // client's budget, the server's Retry-After.
+  class Retrier {
+   public:
+    // `what` names the call in log lines: "METHOD URL" (`url` empty: just
+    // `method`), built only when a line is written. `policy`, `method` and
+    // `url` must outlive the Retrier.
+    Retrier(ClientCore &core, const RetryPolicy &policy, const std::string &method, const std::string &url,
+            const CallControl *ctl);
+    // The wait (ms) before one more try after a failure, counted as a
+    // retry (budget taken, logged); -1 to give up. A Retry-After (ms) is
+    // honoured as given; if it ends past the deadline, *retry_later gets it.
+    int64_t decide(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+                   int64_t *retry_later = nullptr);
+    // decide() and the wait (interrupted by the call's cancel token: Error
+    // CANCELLED); false to give up.
+    bool again(const std::string &why, bool timeout, std::optional<int64_t> retry_after,
+               int64_t *retry_later = nullptr);
+    void succeeded();
+
+   private:
+    std::string what() const;
+    ClientCore &core_;
+    const std::string &method_, &url_;
+    const CallControl *ctl_;
+    const RetryPolicy &policy_;
+    std::chrono::steady_clock::time_point start_;
+    int retries_ = 0;
+    int64_t cost_ = 0;
+  };
   // Text from a server (or carrying request data) made fit for an error
   // message: the key, the current and previous tokens and any credential
   // recognisable by its shape replaced with [REDACTED].
   std::string scrub(std::string text) const { return log_.scrub(std::move(text)); }
 
  private:
-  class Retrier;
   Token fetch_token(const CallControl *ctl);
   // The token request with its retries (any transient failure).
   HttpResponse token_exchange(const HttpRequest &req, const ClientOptions &opt);
-  void check_scheme(const ClientOptions &opt) const;
   // Applies `change` to a copy of the options and publishes the copy.
   template <class F>
   void update(F &&change);

@@ -184,20 +184,17 @@ std::string Request::url() const {
 
 std::string Request::scrub(std::string text) const { return client_->scrub(std::move(text)); }
 
-Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
+void Request::prepare(HttpRequest &req, CallControl &ctl) const {
   if (op_ && op_->body_required && !body_)
     fail(THREECX_E_MISSING_PARAMETER,
          std::string("operation ") + op_->id + " needs a JSON body (threecx_request_set_body)");
-  HttpRequest req;
   req.method = method_;
   req.url = url();
   req.headers = headers_;
-  if (body_) req.body = &*body_;
-  req.sink = sink;
-  req.sink_user_data = sink_user_data;
+  req.body = body_ ? &*body_ : nullptr;
   req.progress = progress_;
   req.progress_user_data = progress_user_data_;
-  CallControl ctl;
+  req.ctl = nullptr;
   if (cancel_ || deadline_ms_ > 0) {
     ctl.cancel = cancel_;
     if (deadline_ms_ > 0) {
@@ -207,17 +204,42 @@ Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
     req.ctl = &ctl;
   }
   req.idempotent = idempotent_;
-  HttpResponse http = client_->send(req);
+}
+
+Response Request::finish(HttpResponse http, const std::string &url) const {
   if (http.status >= 200 && http.status < 300 && !http.streamed) {
     try {
       check_response_shape(http, response_kind_, !json_checked_by_caller_);
     } catch (const Error &e) {
-      fail(e.code(), scrub(method_ + " " + req.url + ": " + e.what()));
+      fail(e.code(), scrub(method_ + " " + url + ": " + e.what()));
     }
   }
   Response resp(std::move(http));
   resp.scrub_error([this](std::string t) { return scrub(std::move(t)); });
   return resp;
+}
+
+int Request::outcome(const Response &resp, std::string *message) const {
+  if (resp.ok()) {
+    message->clear();
+    return THREECX_OK;
+  }
+  std::string what = method_ + " " + (op_ ? std::string(op_->id) : std::string("request"));
+  *message = scrub(resp.describe(what));
+  if (resp.retry_later_ms() < 0) return THREECX_E_HTTP;
+  *message += " - the server asks to retry in " + std::to_string(resp.retry_later_ms()) +
+              " ms, past the retry deadline (threecx_response_retry_after_ms)";
+  return THREECX_E_RETRY_LATER;
+}
+
+Response Request::send(threecx_write_fn sink, void *sink_user_data) const {
+  HttpRequest req;
+  CallControl ctl;
+  prepare(req, ctl);
+  req.sink = sink;
+  req.sink_user_data = sink_user_data;
+  HttpResponse http = client_->send(req);
+  return finish(std::move(http), req.url);
 }
 
 namespace {
@@ -234,15 +256,14 @@ bool contains_nocase(std::string_view hay, std::string_view needle) {
 
 void check_response_shape(const HttpResponse &resp, int kind, bool parse) {
   if (kind == THREECX_RESPONSE_FILE || resp.body.empty()) return;
-  static const std::string kContentType = "Content-Type";
-  const std::string *ct = resp.header(kContentType);
-  std::string_view type = ct ? std::string_view(*ct) : std::string_view();
+  auto ct = resp.header("Content-Type");
+  std::string_view type = ct ? *ct : std::string_view();
   const bool json_kind = kind == THREECX_RESPONSE_COLLECTION || kind == THREECX_RESPONSE_ENTITY ||
                          kind == THREECX_RESPONSE_VALUE;
   const bool labelled_json = contains_nocase(type, "json");
   auto refuse = [&](const std::string &why) {
     fail(THREECX_E_PROTOCOL, "HTTP " + std::to_string(resp.status) + " " + why + " (Content-Type '" +
-                                 (ct ? ct->substr(0, 80) : std::string("none")) +
+                                 (ct ? std::string(ct->substr(0, 80)) : std::string("none")) +
                                  "'): " + body_excerpt(resp.body.data(), resp.body.size()));
   };
   if (json_kind && !labelled_json) refuse("where JSON was expected");

@@ -46,6 +46,17 @@ class Request {
   // Sends; throws for transport failures. A non-2xx status is returned.
   Response send(threecx_write_fn sink = nullptr, void *sink_user_data = nullptr) const;
 
+  // The exchange this request makes (send() in parts, for the
+  // asynchronous API): `req` points into this request (body) and into
+  // `ctl` (cancel token and deadline, counted from now); both must outlive
+  // the exchange. finish() checks a 2xx answer's shape (Error PROTOCOL).
+  void prepare(HttpRequest &req, CallControl &ctl) const;
+  Response finish(HttpResponse http, const std::string &url) const;
+  const std::shared_ptr<ClientCore> &client() const { return client_; }
+  // The status code of an answer to this request (THREECX_OK, E_HTTP or
+  // E_RETRY_LATER) and, unless OK, its message (scrubbed).
+  int outcome(const Response &resp, std::string *message) const;
+
   const threecx_operation *operation() const { return op_; }
   // The client's scrubber (ClientCore::scrub), for messages quoting a server.
   std::string scrub(std::string text) const;

@@ -1,8 +1,12 @@
 // Private: an answer of the XAPI and its OData error.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "transport/http.hpp"
 
@@ -16,6 +20,41 @@ struct ODataError {
 // is not an OData error.
 std::optional<ODataError> parse_odata_error(const std::string &body);
 
+// The parsed header list of a response, made on first use. Safe for
+// concurrent readers (the first complete parse is published with a
+// compare-and-swap); a copy starts empty and parses again.
+class HeaderCache {
+ public:
+  using List = std::vector<std::pair<std::string, std::string>>;
+  HeaderCache() = default;
+  HeaderCache(const HeaderCache &) {}
+  HeaderCache(HeaderCache &&o) noexcept : list_(o.list_.exchange(nullptr)) {}
+  HeaderCache &operator=(const HeaderCache &o) {
+    if (this != &o) reset();
+    return *this;
+  }
+  HeaderCache &operator=(HeaderCache &&o) noexcept {
+    if (this != &o) {
+      reset();
+      list_ = o.list_.exchange(nullptr);
+    }
+    return *this;
+  }
+  ~HeaderCache() { reset(); }
+  const List &get(const HttpResponse &http) const {
+    if (const List *l = list_.load(std::memory_order_acquire)) return *l;
+    auto fresh = std::make_unique<List>(http.header_list());
+    const List *expected = nullptr;
+    if (list_.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel))
+      return *fresh.release();
+    return *expected;  // another thread's parse won
+  }
+
+ private:
+  void reset() { delete list_.exchange(nullptr); }
+  mutable std::atomic<const List *> list_{nullptr};
+};
+
 class Response {
  public:
   explicit Response(HttpResponse http) : http_(std::move(http)) {
@@ -26,8 +65,12 @@ class Response {
   const std::string &body() const { return http_.body; }
   // Moves the body out (the response keeps an empty one).
   std::string release_body() { return std::move(http_.body); }
-  const std::string *header(const std::string &name) const { return http_.header(name); }
-  const std::vector<std::pair<std::string, std::string>> &headers() const { return http_.headers; }
+  std::optional<std::string_view> header(std::string_view name) const { return http_.header(name); }
+  const HttpResponse &http() const { return http_; }
+  // Every header (name, value) in order: parsed from the raw block on
+  // first use (any thread; the parse is published once), kept with the
+  // response, so the strings stay valid as long as it does.
+  const std::vector<std::pair<std::string, std::string>> &headers() const { return headers_.get(http_); }
   const std::optional<ODataError> &error() const { return error_; }
   // Passes the OData error's code, message and details through `scrub`
   // (the client's: they are server text handed out as error text).
@@ -47,6 +90,7 @@ class Response {
  private:
   HttpResponse http_;
   std::optional<ODataError> error_;
+  HeaderCache headers_;
 };
 
 }  // namespace threecx

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +28,10 @@ struct TransportOptions {
   int64_t stall_bytes_per_s = 1, stall_seconds = 60;
   int64_t max_body_bytes = 0;  // buffered bodies only; 0 = no limit
   bool tls_verify = true;
+  int http_version = 2;  // THREECX_HTTP_1_1 or THREECX_HTTP_2
+  // Changes whenever any option above changes: a pooled handle configured
+  // for another generation is configured again.
+  uint64_t generation = 0;
 };
 
 struct HttpRequest {
@@ -51,14 +57,20 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  // The final response's header lines as received ("Name: value\r\n"
+  // each), parsed on demand (header(), header_list()).
+  std::string raw_headers;
   bool streamed = false;
   int64_t elapsed_ms = 0;  // time of the exchange
   // >= 0: the server's Retry-After (ms) that ends past the retry deadline,
   // so no retry was made (THREECX_E_RETRY_LATER).
   int64_t retry_later_ms = -1;
-  // Case-insensitive look-up; nullptr when absent.
-  const std::string *header(const std::string &name) const;
+  // Case-insensitive look-up of the first header of that name, a view
+  // into raw_headers; nullopt when absent. Reads only: any number of
+  // threads may call it on one response.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Every header line parsed (name, value), in order.
+  std::vector<std::pair<std::string, std::string>> header_list() const;
 };
 
 // One response header line as libcurl delivers it ("Name: value\r\n"):
@@ -86,6 +98,14 @@ class TransportError : public Error {
   long status_;
 };
 
+struct PooledHandle;
+
+// A request prepared on a pooled handle, for a caller driving its own multi
+// handle (the asynchronous API): begin() sets it up, the caller adds
+// easy() to its multi, and on completion passes libcurl's result to
+// finish(), which returns normally for a complete answer (in *resp) and
+// throws TransportError (or Error) as perform() does. end() gives the
+// handle back (after curl_multi_remove_handle).
 class Transport {
  public:
   Transport();
@@ -103,11 +123,30 @@ class Transport {
   HttpResponse perform(const HttpRequest &req, const TransportOptions &opt,
                        const Logger &log);
 
+  // The split form of perform() (see above). `req` and `resp` must outlive
+  // the transfer.
+  PooledHandle *begin(const HttpRequest &req, const TransportOptions &opt,
+                      const Logger &log, HttpResponse *resp);
+  static void *easy(PooledHandle *h);
+  void finish(PooledHandle *h, int curl_code, const TransportOptions &opt,
+              const Logger &log);
+  void end(PooledHandle *h);
+
+  // Handles idle longer than this are freed (with their connections).
+  static constexpr std::chrono::seconds kMaxIdle{60};
+
  private:
-  void *acquire();
-  void release(void *handle);
+  PooledHandle *acquire(const TransportOptions &opt);
+  void release(PooledHandle *handle);
+  void *share_;  // CURLSH: DNS cache and TLS sessions of every handle
+  std::mutex share_mu_[8];
+
+ public:
+  std::mutex &share_lock(int data) { return share_mu_[static_cast<unsigned>(data) % 8]; }
+
+ private:
   std::mutex mu_;
-  std::vector<void *> idle_;
+  std::vector<PooledHandle *> idle_;  // oldest first
 };
 
 }  // namespace threecx

@@ -189,6 +189,12 @@ STATS=$(C "$BASE/_sim/stats")
 for k in token_requests tokens_issued xapi_requests unauthorized; do contains "stats $k" "$STATS" "\"$k\":"; done
 expect "reset" "$(status POST /_sim/reset -d '{}')" 200
 contains "stats after reset" "$(C "$BASE/_sim/stats")" '"xapi_requests":0'
+contains "no connection counted after reset" "$(C "$BASE/_sim/stats")" '"connections":0'
+# one curl run, two requests on one kept-alive connection; then a second run
+C -o /dev/null -o /dev/null -H "$A" "$BASE/xapi/v1/SecurityTokens" "$BASE/xapi/v1/SecurityTokens" 2>/dev/null
+contains "two requests on one connection" "$(C "$BASE/_sim/stats")" '"connections":1}'
+C -o /dev/null -H "$A" "$BASE/xapi/v1/SecurityTokens" 2>/dev/null
+contains "a second connection" "$(C "$BASE/_sim/stats")" '"connections":2}'
 
 # ---- phase 2: the built-in specification's routes ----
 T=$(token test secret)

@@ -164,6 +164,11 @@ CHECK(threecx_client_set_user_agent) {
   EXPECT_OK(threecx_client_set_user_agent(C, NULL));
 }
 CHECK(threecx_client_allow_http) { EXPECT_INVALID(threecx_client_allow_http(NULL, 1)); }
+CHECK(threecx_client_set_http_version) {
+  EXPECT_INVALID(threecx_client_set_http_version(NULL, THREECX_HTTP_2));
+  EXPECT_INVALID(threecx_client_set_http_version(C, 3)); /* not a version */
+  EXPECT_OK(threecx_client_set_http_version(C, THREECX_HTTP_1_1));
+}
 CHECK(threecx_client_set_insecure_skip_tls_verify) { EXPECT_INVALID(threecx_client_set_insecure_skip_tls_verify(NULL, 1)); }
 CHECK(threecx_client_set_log) {
   EXPECT_INVALID(threecx_client_set_log(NULL, THREECX_LOG_DEBUG, log_cb, NULL));
@@ -583,6 +588,128 @@ CHECK(threecx_request_send_to_file) {
   assert_null(fopen(path, "rb"));
 }
 
+/* ---- asynchronous API (no network: nothing is left to send on perform) ---- */
+
+static threecx_async *new_async(void) {
+  threecx_async *a = NULL;
+  EXPECT_OK(threecx_async_new(C, &a));
+  return a;
+}
+CHECK(threecx_async_new) {
+  threecx_async *a;
+  EXPECT_INVALID_PTR_OUT(threecx_async *, a, threecx_async_new(NULL, &a));
+  EXPECT_INVALID(threecx_async_new(C, NULL));
+}
+CHECK(threecx_async_free) { threecx_async_free(NULL); }
+CHECK(threecx_async_set_max_concurrent) {
+  threecx_async *a = new_async();
+  EXPECT_INVALID(threecx_async_set_max_concurrent(NULL, 4));
+  EXPECT_INVALID(threecx_async_set_max_concurrent(a, 0));
+  EXPECT_OK(threecx_async_set_max_concurrent(a, 4));
+  threecx_async_free(a);
+}
+CHECK(threecx_async_submit) {
+  threecx_async *a = new_async();
+  int64_t id;
+  EXPECT_INVALID_NUM_OUT(id, threecx_async_submit(NULL, R, NULL, NULL, &id));
+  EXPECT_INVALID_NUM_OUT(id, threecx_async_submit(a, NULL, NULL, NULL, &id));
+  EXPECT_OK(threecx_async_submit(a, R, NULL, NULL, NULL)); /* the id is optional */
+  threecx_async_free(a); /* frees what is pending, nothing sent */
+}
+CHECK(threecx_async_perform) {
+  threecx_async *a = new_async();
+  int32_t n = 5;
+  EXPECT_INVALID(threecx_async_perform(NULL, &n));
+  EXPECT_OK(threecx_async_perform(a, NULL));
+  EXPECT_OK(threecx_async_perform(a, &n));
+  assert_int_equal(n, 0);
+  threecx_async_free(a);
+}
+CHECK(threecx_async_wait) {
+  threecx_async *a = new_async();
+  int32_t n = 5;
+  EXPECT_INVALID(threecx_async_wait(NULL, 0, &n));
+  EXPECT_INVALID(threecx_async_wait(a, -1, &n));
+  EXPECT_OK(threecx_async_wakeup(a));
+  EXPECT_OK(threecx_async_wait(a, 0, NULL));
+  threecx_async_free(a);
+}
+CHECK(threecx_async_wakeup) { EXPECT_INVALID(threecx_async_wakeup(NULL)); }
+CHECK(threecx_async_next) {
+  threecx_async *a = new_async();
+  threecx_completion *c;
+  int64_t id = 0, cid = 0;
+  int32_t code = 0;
+  char *msg = NULL;
+  EXPECT_INVALID_PTR_OUT(threecx_completion *, c, threecx_async_next(NULL, &c));
+  EXPECT_INVALID(threecx_async_next(a, NULL));
+  assert_int_equal(threecx_async_next(a, &c), THREECX_DONE);
+  assert_null(c);
+  /* a cancelled request completes without any network traffic */
+  EXPECT_OK(threecx_async_submit(a, R, NULL, NULL, &id));
+  EXPECT_OK(threecx_async_cancel(a, id));
+  EXPECT_OK(threecx_async_perform(a, NULL));
+  EXPECT_OK(threecx_async_next(a, &c));
+  EXPECT_OK(threecx_completion_id(c, &cid));
+  assert_int_equal(cid, id);
+  EXPECT_OK(threecx_completion_code(c, &code));
+  assert_int_equal(code, THREECX_E_CANCELLED);
+  EXPECT_OK(threecx_completion_message(c, &msg));
+  assert_non_null(strstr(msg, "cancelled"));
+  threecx_free(msg);
+  threecx_completion_free(c);
+  threecx_async_free(a);
+}
+CHECK(threecx_async_cancel) {
+  threecx_async *a = new_async();
+  EXPECT_INVALID(threecx_async_cancel(NULL, 1));
+  assert_int_equal(threecx_async_cancel(a, 12345), THREECX_E_NOT_FOUND);
+  threecx_async_free(a);
+}
+CHECK(threecx_async_cancel_all) {
+  threecx_async *a = new_async();
+  EXPECT_INVALID(threecx_async_cancel_all(NULL));
+  EXPECT_OK(threecx_async_cancel_all(a));
+  threecx_async_free(a);
+}
+CHECK(threecx_async_fds) {
+  threecx_async *a = new_async();
+  threecx_pollfd fds[4];
+  size_t n;
+  EXPECT_INVALID_NUM_OUT(n, threecx_async_fds(NULL, fds, 4, &n));
+  EXPECT_INVALID(threecx_async_fds(a, fds, 4, NULL));
+  EXPECT_INVALID_NUM_OUT(n, threecx_async_fds(a, NULL, 4, &n));
+  EXPECT_OK(threecx_async_fds(a, NULL, 0, &n)); /* the count only */
+  assert_int_equal(n, 1);                      /* the wakeup descriptor */
+  threecx_async_free(a);
+}
+CHECK(threecx_async_timeout_ms) {
+  threecx_async *a = new_async();
+  int64_t t;
+  EXPECT_INVALID_NUM_OUT(t, threecx_async_timeout_ms(NULL, &t));
+  EXPECT_INVALID(threecx_async_timeout_ms(a, NULL));
+  EXPECT_OK(threecx_async_timeout_ms(a, &t));
+  assert_int_equal(t, -1); /* nothing pending */
+  threecx_async_free(a);
+}
+CHECK(threecx_completion_id) {
+  int64_t v;
+  EXPECT_INVALID_NUM_OUT(v, threecx_completion_id(NULL, &v));
+}
+CHECK(threecx_completion_code) {
+  int32_t v;
+  EXPECT_INVALID_NUM_OUT(v, threecx_completion_code(NULL, &v));
+}
+CHECK(threecx_completion_message) {
+  char *m;
+  EXPECT_INVALID_PTR_OUT(char *, m, threecx_completion_message(NULL, &m));
+}
+CHECK(threecx_completion_take_response) {
+  threecx_response *r;
+  EXPECT_INVALID_PTR_OUT(threecx_response *, r, threecx_completion_take_response(NULL, &r));
+}
+CHECK(threecx_completion_free) { threecx_completion_free(NULL); }
+
 /* ---- the table ---------------------------------------------------------- */
 
 #define E(name) {#name, chk_##name}
@@ -596,7 +723,7 @@ static const struct {
     E(threecx_client_new), E(threecx_client_new_from_env), E(threecx_client_free),
     E(threecx_client_set_ca_file), E(threecx_client_set_ca_path),
     E(threecx_client_set_connect_timeout_ms), E(threecx_client_set_timeout_ms),
-    E(threecx_client_set_user_agent), E(threecx_client_allow_http),
+    E(threecx_client_set_user_agent), E(threecx_client_allow_http), E(threecx_client_set_http_version),
     E(threecx_client_set_insecure_skip_tls_verify), E(threecx_client_set_log),
     E(threecx_client_set_refresh_margin), E(threecx_client_set_retry), E(threecx_client_authenticate),
     E(threecx_client_invalidate_token), E(threecx_client_token_requests),
@@ -635,6 +762,12 @@ static const struct {
     E(threecx_operation_has_if_match), E(threecx_operation_response_kind),
     E(threecx_request_new_op), E(threecx_response_body_bytes),
     E(threecx_request_send_to_callback), E(threecx_request_send_to_file),
+    E(threecx_async_new), E(threecx_async_free), E(threecx_async_set_max_concurrent),
+    E(threecx_async_submit), E(threecx_async_perform), E(threecx_async_wait),
+    E(threecx_async_wakeup), E(threecx_async_next), E(threecx_async_cancel),
+    E(threecx_async_cancel_all), E(threecx_async_fds), E(threecx_async_timeout_ms),
+    E(threecx_completion_id), E(threecx_completion_code), E(threecx_completion_message),
+    E(threecx_completion_take_response), E(threecx_completion_free),
 };
 #define N_CHECKS (sizeof k_checks / sizeof k_checks[0])
 

@@ -56,7 +56,7 @@ threecx::HttpResponse http(long status, const char *body) {
   threecx::HttpResponse h;
   h.status = status;
   h.body = body;
-  h.headers.emplace_back("Content-Type", "application/json");
+  h.raw_headers = "Content-Type: application/json\r\nX-Folded:  a b \r\n";
   return h;
 }
 
@@ -70,8 +70,13 @@ void test_response(void **) {
   std::string d = nf.describe("GET GetUser");
   assert_non_null(strstr(d.c_str(), "HTTP 404"));
   assert_non_null(strstr(d.c_str(), "gone"));
-  assert_non_null(nf.header("content-type"));
-  assert_null(nf.header("ETag"));
+  assert_true(nf.header("content-type") == std::string_view("application/json"));
+  assert_true(nf.header("x-folded") == std::string_view("a b"));  // blanks around the value trimmed
+  assert_false(nf.header("ETag").has_value());
+  assert_false(nf.header("Content-Typ").has_value());  // whole names only
+  auto all = nf.http().header_list();
+  assert_int_equal(all.size(), 2);
+  assert_string_equal(all[1].first.c_str(), "X-Folded");
   threecx::Response html(http(502, "<html>bad gateway</html>"));
   assert_false(html.error().has_value());
 }

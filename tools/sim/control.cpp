@@ -52,10 +52,14 @@ void Simulator::control(const std::string &path, const httplib::Request &req, ht
     stats_["faults_applied"] = faults_applied_;
     for (const char *k : {"token_requests", "tokens_issued", "xapi_requests", "unauthorized", "faults_applied"})
       cJSON_AddNumberToObject(r, k, static_cast<double>(stats_[k]));
+    // distinct client connections (address:port) that sent a token or XAPI
+    // request since the start or the last reset
+    cJSON_AddNumberToObject(r, "connections", static_cast<double>(connections_.size()));
     return send_json(res, 200, r);
   }
   if (path == "/_sim/reset" && req.method == "POST") {
     stats_.clear();
+    connections_.clear();
     faults_applied_ = 0;
     {
       std::lock_guard<std::mutex> fl(faults_mu_);

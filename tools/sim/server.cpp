@@ -322,10 +322,13 @@ void Simulator::handle(const httplib::Request &req, httplib::Response &res) {
   }
   bool is_xapi = raw_path.rfind("/xapi/v1", 0) == 0;
   std::string fault_path = is_xapi ? pct_decode(raw_path.substr(8)) : raw_path;
-  if (is_xapi) {
+  {
     std::lock_guard<std::mutex> lk(mu_);
-    ++stats_["xapi_requests"];
-    record(req, raw_path, raw_query);
+    connections_.insert(req.remote_addr + ":" + std::to_string(req.remote_port));
+    if (is_xapi) {
+      ++stats_["xapi_requests"];
+      record(req, raw_path, raw_query);
+    }
   }
   if (apply_fault(fault_path, req, res)) return;
   if (raw_path == "/" && req.method == "GET") {

@@ -135,6 +135,9 @@ class Simulator {
   std::deque<cJSON *> recorded_;
   long next_seq_ = 0;
   std::map<std::string, long> stats_;
+  // "addr:port" of every client connection that sent a token or XAPI
+  // request since the last reset (stats: connections)
+  std::set<std::string> connections_;
   std::map<std::string, EntityType> types_;
   std::map<std::string, Set> sets_;
   long etag_counter_ = 0;
