@@ -27,48 +27,12 @@
 #include <threecx/threecx.h>
 
 #include "simproc.h"
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "bench_raw.h"
 
 static double cpu_s(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-static size_t sink(char *p, size_t s, size_t n, void *ud) {
-  (void)p;
-  *(size_t *)ud += s * n;
-  return s * n;
-}
-
-/* The raw contender's token, for its own client id. */
-static char *raw_token(const sim *s) {
-  CURL *c = curl_easy_init();
-  char url[256], *body = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&body, &len);
-  snprintf(url, sizeof url, "%s/connect/token", s->base);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS,
-                   "client_id=baseline&client_secret=baseline-key&grant_type=client_credentials");
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
-  CURLcode rc = curl_easy_perform(c);
-  curl_easy_cleanup(c);
-  fclose(mem);
-  char *tok = NULL, *p = body ? strstr(body, "\"access_token\":\"") : NULL;
-  if (rc == CURLE_OK && p) {
-    p += 16;
-    char *e = strchr(p, '"');
-    if (e) tok = strndup(p, (size_t)(e - p));
-  }
-  free(body);
-  return tok;
 }
 
 typedef struct measure {

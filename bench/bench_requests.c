@@ -16,43 +16,7 @@
 #include <threecx/threecx.h>
 
 #include "simproc.h"
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static size_t sink(char *p, size_t s, size_t n, void *ud) {
-  (void)p;
-  *(size_t *)ud += s * n;
-  return s * n;
-}
-
-/* The baseline gets its own client id (3CX keeps one token per id). */
-static char *raw_token(const sim *s) {
-  CURL *c = curl_easy_init();
-  char url[256], *body = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&body, &len);
-  snprintf(url, sizeof url, "%s/connect/token", s->base);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS,
-                   "client_id=baseline&client_secret=baseline-key&grant_type=client_credentials");
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
-  CURLcode rc = curl_easy_perform(c);
-  curl_easy_cleanup(c);
-  fclose(mem);
-  char *tok = NULL, *p = body ? strstr(body, "\"access_token\":\"") : NULL;
-  if (rc == CURLE_OK && p) {
-    p += 16;
-    char *e = strchr(p, '"');
-    if (e) tok = strndup(p, (size_t)(e - p));
-  }
-  free(body);
-  return tok;
-}
+#include "bench_raw.h"
 
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 2000;

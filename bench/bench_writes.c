@@ -26,45 +26,11 @@
 #include <threecx/threecx.h>
 
 #include "simproc.h"
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static size_t sink(char *p, size_t s, size_t n, void *ud) {
-  (void)p, (void)ud;
-  return s * n;
-}
+#include "bench_raw.h"
 
 static int guard(void *ud, char *a, char *b, int c, int d) {
   (void)a, (void)b, (void)c, (void)d;
   return ++*(int *)ud > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
-}
-
-static char *token(const sim *s) {
-  CURL *c = curl_easy_init();
-  char url[256], *body = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&body, &len);
-  snprintf(url, sizeof url, "%s/connect/token", s->base);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS,
-                   "client_id=baseline&client_secret=baseline-key&grant_type=client_credentials");
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
-  CURLcode rc = curl_easy_perform(c);
-  curl_easy_cleanup(c);
-  fclose(mem);
-  char *tok = NULL, *p = body ? strstr(body, "\"access_token\":\"") : NULL;
-  if (rc == CURLE_OK && p) {
-    p += 16;
-    char *e = strchr(p, '"');
-    if (e) tok = strndup(p, (size_t)(e - p));
-  }
-  free(body);
-  return tok;
 }
 
 enum { ROUNDS = 5, VARIANTS = 4 };
@@ -91,7 +57,7 @@ int main(int argc, char **argv) {
   }
   threecx_response_free(resp);
   threecx_request_free(r);
-  char *tok = token(&s);
+  char *tok = raw_token(&s);
   if (!tok) {
     fprintf(stderr, "baseline token failed\n");
     sim_stop(&s);
