@@ -51,6 +51,7 @@ extern char **environ;
 
 typedef struct cfg {
   int quick, rounds;
+  unsigned only; /* rows to run (bit r for row r); 0: all */
   int http_port, https_port, slow_port;
   char ca[1024];
   const char *json_path;
@@ -74,6 +75,8 @@ typedef struct cfg {
 } cfg;
 
 static cfg C;
+
+static int row_on(int row) { return !C.only || (C.only >> row & 1u); }
 static int failures; /* contenders that did not do their job */
 
 static double now_s(void) {
@@ -1334,11 +1337,29 @@ static int gen_pages(const char *dir, long n) {
 
 /* ------------------------------------------------------------------------ */
 
+/* One in-flight contender alone, for a profiler: bench_xapi child async
+ * raw|lib INFLIGHT TOTAL SLOW_PORT (see bench/README.md). */
+static int child_async(const char *who, int inflight, int total, int port) {
+  C.slow_port = port;
+  double cpu = NAN, r = NAN;
+  if (!strcmp(who, "raw")) {
+    r = multi_run(inflight, total, &cpu);
+  } else if (!strcmp(who, "lib")) {
+    threecx_client *cl = lib_client(0, port);
+    if (cl) r = lib_async_run(cl, inflight, total, &cpu);
+    threecx_client_free(cl);
+  } else {
+    return 2;
+  }
+  printf("%s: %d in flight, %d requests: %.0f req/s, %.1f us CPU/req\n", who, inflight, total, r, cpu);
+  return failures || isnan(r) ? 1 : 0;
+}
+
 static void usage(void) {
   fprintf(stderr,
           "usage: bench_xapi run [--quick] [--rounds N] [--json FILE] --http-port P --https-port P\n"
           "                      [--slow-port P] --ca FILE --pages DIR [--lua DIR --src DIR] [--go BIN]\n"
-          "                      [--cs SCRIPT] [--nginx VERSION]\n"
+          "                      [--cs SCRIPT] [--nginx VERSION] [--only ROWS]\n"
           "       bench_xapi gen-pages DIR N\n"
           "(bench/run.sh starts nginx and runs this; see bench/README.md)\n");
 }
@@ -1354,6 +1375,7 @@ int main(int argc, char **argv) {
     if (getenv("BENCH_CA")) snprintf(C.ca, sizeof C.ca, "%s", getenv("BENCH_CA"));
     if (argc == 7 && !strcmp(argv[2], "page")) return child_page(argv[3], atoi(argv[4]), atoi(argv[5]), atol(argv[6]));
     if (argc == 7 && !strcmp(argv[2], "instr")) return child_instr(argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
+    if (argc == 7 && !strcmp(argv[2], "async")) return child_async(argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
     usage();
     return 2;
   }
@@ -1377,6 +1399,15 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--cs") && v) C.cs_cmd = argv[++i];
     else if (!strcmp(a, "--nginx") && v) C.nginx_version = argv[++i];
     else if (!strcmp(a, "--pages") && v) C.pages_dir = argv[++i];
+    else if (!strcmp(a, "--only") && v) {
+      /* a comma-separated list of row numbers, e.g. 1,2,4 */
+      for (const char *q = argv[++i]; *q; ++q)
+        if (*q >= '1' && *q <= '7') C.only |= 1u << (*q - '0');
+        else if (*q != ',') {
+          usage();
+          return 2;
+        }
+    }
     else {
       usage();
       return 2;
@@ -1426,7 +1457,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench: nginx stub_status not reachable on port %d\n", C.http_port);
     return 1;
   }
-  for (int i = 0; i < 2; ++i)
+  for (int i = 0; i < 2 && row_on(5); ++i)
     if (gen_pages(C.pages_dir, C.page_sizes[i])) {
       fprintf(stderr, "bench: cannot write the page files in %s\n", C.pages_dir);
       return 1;
@@ -1441,25 +1472,22 @@ int main(int argc, char **argv) {
     C.async_inflight[1] = 0; /* reported n/a */
   seq_setup();
   for (int r = 0; r < C.rounds; ++r) {
-    fprintf(stderr, "bench: round %d/%d: sequential", r + 1, C.rounds);
-    seq_round(r);
-    fprintf(stderr, ", threads");
-    threads_round(r);
-    fprintf(stderr, ", in flight");
-    async_round(r);
-    fprintf(stderr, ", paging");
-    paging_round(r);
-    fprintf(stderr, ", wrappers\n");
-    wrappers_round(r);
+    fprintf(stderr, "bench: round %d/%d:", r + 1, C.rounds);
+    if (row_on(1)) fprintf(stderr, " sequential"), seq_round(r);
+    if (row_on(3)) fprintf(stderr, " threads"), threads_round(r);
+    if (row_on(4)) fprintf(stderr, " in-flight"), async_round(r);
+    if (row_on(5)) fprintf(stderr, " paging"), paging_round(r);
+    if (row_on(7)) fprintf(stderr, " wrappers"), wrappers_round(r);
+    fprintf(stderr, "\n");
   }
   seq_teardown();
-  if (!C.slow_port) {
+  if (!C.slow_port && row_on(4)) {
     rec_na("4 in flight, 20 ms server", "req/s", "raw curl_multi / libthreecx", NULL,
            "n/a (no 20 ms server: nginx echo module missing)");
   }
   fprintf(stderr, "bench: tokens, callgrind\n");
-  tokens_once();
-  instr_all();
+  if (row_on(6)) tokens_once();
+  if (row_on(2)) instr_all();
   threecx_client_free(slow_cl);
   curl_easy_cleanup(status_h);
   free(status_b.p);

@@ -5,10 +5,11 @@
 # the exit status is non-zero only when the bench cannot run or a contender
 # fails its job (a request fails, items go missing).
 #
-#   sh bench/run.sh [--quick] [--rounds N] [--json FILE] [--build DIR]
+#   sh bench/run.sh [--quick] [--rounds N] [--only ROWS] [--json FILE] [--build DIR]
 #
 #   --quick    1 round, small sizes (~30-60 s; what .ci/run runs)
 #   --rounds   rounds of the interleaved contenders (default 5, quick 1)
+#   --only     the rows to run, e.g. 1,2 or 4 (default: all seven)
 #   --json     where to write the results (default bench/results/latest.json,
 #              quick mode bench/results/quick.json)
 #   --build    the CMake build tree (default build/, configured if absent)
@@ -23,15 +24,16 @@
 # loopback ports and is stopped on exit.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-quick="" rounds="" json="" build="$src/build" exec_cmd=""
+quick="" only="" rounds="" json="" build="$src/build" exec_cmd=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=--quick ;;
     --rounds) rounds="--rounds $2"; shift ;;
+    --only) only="--only $2"; shift ;;
     --json) json=$2; shift ;;
     --build) build=$2; shift ;;
     --exec) exec_cmd=$2; shift ;;
-    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,23p' "$0" >&2; exit 2 ;;
   esac
   shift
 done
@@ -207,7 +209,7 @@ if [ -n "$exec_cmd" ]; then
     BENCH_CA="$tmp/ca.pem" BENCH_DIR="$tmp" TMPDIR="$tmp" sh -c "$exec_cmd" || rc=$?
   exit $rc
 fi
-TMPDIR="$tmp" "$build/bench/bench_xapi" run $quick $rounds --json "$json" --http-port "$http" --https-port "$https" \
+TMPDIR="$tmp" "$build/bench/bench_xapi" run $quick $only $rounds --json "$json" --http-port "$http" --https-port "$https" \
   $slowarg --ca "$tmp/ca.pem" --pages "$tmp/www/pages" --nginx "$ver" $lua $gobin $csarg || rc=$?
 if [ -s "$tmp/error.log" ] && grep -q '\[\(error\|crit\|alert\|emerg\)\]' "$tmp/error.log"; then
   echo "bench: nginx reported errors:" >&2

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -47,6 +48,8 @@ struct AsyncEngine::Job {
   std::unique_ptr<ClientCore::Retrier> retrier;
   Clock::time_point retry_at, started;
   uint64_t waker = 0;  // on the request's cancel token
+  bool queued = false;    // in queue_
+  bool retrying = false;  // in retrying_
 
   explicit Job(const Request &r) : request(r) {}
   std::string what() const { return http.method + " " + http.url; }
@@ -60,8 +63,22 @@ AsyncEngine::AsyncEngine(std::shared_ptr<ClientCore> core) : core_(std::move(cor
     curl_multi_cleanup(m);
     fail(THREECX_E_INTERNAL, "eventfd failed");
   }
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = wake_fd_;
+  if (epoll_fd_ < 0 || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
+    if (epoll_fd_ >= 0) ::close(epoll_fd_);
+    ::close(wake_fd_);
+    curl_multi_cleanup(m);
+    fail(THREECX_E_INTERNAL, "epoll_create1 failed");
+  }
   curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, socket_cb);
   curl_multi_setopt(m, CURLMOPT_SOCKETDATA, this);
+  // The connection cache keeps as many idle connections as may be in
+  // flight (libcurl's default, 4 x the handles added, shrinks as a batch
+  // drains and closes the connections the next batch needs).
+  curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, static_cast<long>(max_concurrent_));
   multi_ = m;
 }
 
@@ -73,20 +90,34 @@ AsyncEngine::~AsyncEngine() {
   }
   jobs_.clear();
   curl_multi_cleanup(static_cast<CURLM *>(multi_));
+  ::close(epoll_fd_);
   ::close(wake_fd_);
 }
 
 void AsyncEngine::on_socket(int fd, int what) {
-  if (what == CURL_POLL_REMOVE)
+  if (what == CURL_POLL_REMOVE) {
     sockets_.erase(fd);
-  else
-    sockets_[fd] = what;
+    epoll_event none{};
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, &none);  // (closed already: dropped by the kernel)
+    return;
+  }
+  auto it = sockets_.find(fd);
+  const bool known = it != sockets_.end();
+  if (known && it->second == what) return;
+  sockets_[fd] = what;
+  epoll_event ev{};
+  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  if (epoll_ctl(epoll_fd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0 &&
+      epoll_ctl(epoll_fd_, known ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) != 0)
+    throw std::bad_alloc();  // (ENOMEM/ENOSPC) libcurl fails the transfer
 }
 
 
 void AsyncEngine::set_max_concurrent(int32_t n) {
   if (n < 1 || n > 100000) fail(THREECX_E_INVALID_ARGUMENT, "max concurrent must be 1..100000");
   max_concurrent_ = n;
+  curl_multi_setopt(static_cast<CURLM *>(multi_), CURLMOPT_MAXCONNECTS, static_cast<long>(n));
 }
 
 int64_t AsyncEngine::submit(const Request &request, threecx_async_fn fn, void *user_data) {
@@ -103,7 +134,9 @@ int64_t AsyncEngine::submit(const Request &request, threecx_async_fn fn, void *u
   jobs_.emplace(j->id, std::move(job));
   try {
     queue_.push_back(j);
+    j->queued = true;
     if (j->ctl.cancel) {
+      check_cancels_ = true;  // (it may have triggered already)
       int fd = wake_fd_;
       j->waker = j->ctl.cancel->add_waker([fd] {
         uint64_t one = 1;
@@ -112,7 +145,7 @@ int64_t AsyncEngine::submit(const Request &request, threecx_async_fn fn, void *u
       });
     }
   } catch (...) {
-    queue_.erase(std::remove(queue_.begin(), queue_.end(), j), queue_.end());
+    if (j->queued) queue_.erase(std::remove(queue_.begin(), queue_.end(), j), queue_.end());
     jobs_.erase(j->id);
     throw;
   }
@@ -127,8 +160,7 @@ void AsyncEngine::wakeup() {
 
 void AsyncEngine::drain_wakeups() {
   uint64_t v;
-  while (::read(wake_fd_, &v, sizeof v) > 0) {
-  }
+  while (::read(wake_fd_, &v, sizeof v) > 0) check_cancels_ = true;
 }
 
 int32_t AsyncEngine::pending() const {
@@ -142,6 +174,8 @@ void AsyncEngine::start_due() {
   for (size_t i = 0; i < retrying_.size();) {
     if (retrying_[i]->retry_at <= now) {
       queue_.push_front(retrying_[i]);
+      retrying_[i]->retrying = false;
+      retrying_[i]->queued = true;
       retrying_.erase(retrying_.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
       ++i;
@@ -150,6 +184,7 @@ void AsyncEngine::start_due() {
   while (!queue_.empty() && running_.size() < static_cast<size_t>(max_concurrent_)) {
     Job *job = queue_.front();
     queue_.pop_front();
+    job->queued = false;
     start(job);
   }
 }
@@ -267,6 +302,7 @@ void AsyncEngine::on_answer(Job *job) {
     core_->invalidate_token(job->token_generation);
     job->refreshed = true;
     queue_.push_front(job);
+    job->queued = true;
     return;
   }
   // 429 means the request was not processed, so any method may repeat it.
@@ -292,6 +328,7 @@ void AsyncEngine::on_answer(Job *job) {
 void AsyncEngine::retry_in(Job *job, int64_t ms) {
   job->retry_at = Clock::now() + std::chrono::milliseconds(ms);
   retrying_.push_back(job);
+  job->retrying = true;
 }
 
 void AsyncEngine::complete(Job *job, int code, std::string message, std::unique_ptr<threecx_response> resp) {
@@ -307,8 +344,8 @@ void AsyncEngine::complete(Job *job, int code, std::string message, std::unique_
     job->waker = 0;
   }
   detach(job);
-  queue_.erase(std::remove(queue_.begin(), queue_.end(), job), queue_.end());
-  retrying_.erase(std::remove(retrying_.begin(), retrying_.end(), job), retrying_.end());
+  if (job->queued) queue_.erase(std::remove(queue_.begin(), queue_.end(), job), queue_.end());
+  if (job->retrying) retrying_.erase(std::remove(retrying_.begin(), retrying_.end(), job), retrying_.end());
   done_.push_back(std::move(c));
   jobs_.erase(job->id);  // frees the job
 }
@@ -351,27 +388,39 @@ std::vector<pollfd> AsyncEngine::watched() const {
   return p;
 }
 
+// libcurl acts on the sockets that are ready (waiting up to timeout_ms for
+// one): O(ready sockets), not O(watched sockets).
+void AsyncEngine::act_on_ready_sockets(int timeout_ms) {
+  CURLM *m = static_cast<CURLM *>(multi_);
+  epoll_event ev[256];
+  int n = epoll_wait(epoll_fd_, ev, 256, timeout_ms);
+  int running = 0;
+  for (int i = 0; i < n; ++i) {
+    int fd = ev[i].data.fd;
+    if (fd == wake_fd_) continue;
+    int mask = 0;
+    if (ev[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
+    if (ev[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+    if (ev[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+    // (a socket closed by an earlier action in this batch is unknown to
+    // libcurl, which ignores it)
+    curl_multi_socket_action(m, fd, mask, &running);
+  }
+}
+
 void AsyncEngine::drive(bool poll_sockets) {
   CURLM *m = static_cast<CURLM *>(multi_);
   // cancel tokens triggered since the last pass
-  std::vector<Job *> cancelled;
-  for (auto &kv : jobs_)
-    if (kv.second->ctl.cancelled()) cancelled.push_back(kv.second.get());
-  for (Job *j : cancelled) cancel_job(j);
+  if (check_cancels_) {
+    check_cancels_ = false;
+    std::vector<Job *> cancelled;
+    for (auto &kv : jobs_)
+      if (kv.second->ctl.cancelled()) cancelled.push_back(kv.second.get());
+    for (Job *j : cancelled) cancel_job(j);
+  }
   start_due();
   int running = 0;
-  if (poll_sockets && !sockets_.empty()) {
-    std::vector<pollfd> p = watched();
-    int n = ::poll(p.data(), p.size(), 0);
-    for (size_t i = 1; n > 0 && i < p.size(); ++i) {  // [0]: the wakeup descriptor
-      if (!p[i].revents) continue;
-      int mask = 0;
-      if (p[i].revents & POLLIN) mask |= CURL_CSELECT_IN;
-      if (p[i].revents & POLLOUT) mask |= CURL_CSELECT_OUT;
-      if (p[i].revents & (POLLERR | POLLHUP | POLLNVAL)) mask |= CURL_CSELECT_ERR;
-      curl_multi_socket_action(m, p[i].fd, mask, &running);
-    }
-  }
+  if (poll_sockets && !sockets_.empty()) act_on_ready_sockets(0);
   // libcurl's own timeouts (asked each time: its timer callback is not
   // called again for an expiry time it already reported)
   if (curl_due()) curl_multi_socket_action(m, CURL_SOCKET_TIMEOUT, 0, &running);
@@ -421,8 +470,8 @@ int32_t AsyncEngine::wait(int64_t timeout_ms) {
   int64_t due = this->timeout_ms();
   if (due >= 0 && due < t) t = due;
   if (t > 0) {
-    std::vector<pollfd> p = watched();
-    ::poll(p.data(), p.size(), static_cast<int>(t));
+    epoll_event ev;
+    epoll_wait(epoll_fd_, &ev, 1, static_cast<int>(t));  // (perform() acts on what is ready)
   }
   return perform();
 }
@@ -445,8 +494,7 @@ int64_t AsyncEngine::timeout_ms() const {
   if (!done_.empty()) return 0;
   if (jobs_.empty()) return -1;
   if (!queue_.empty() && running_.size() < static_cast<size_t>(max_concurrent_)) return 0;
-  for (const auto &kv : jobs_)
-    if (kv.second->ctl.cancelled()) return 0;
+  if (check_cancels_) return 0;
   auto now = Clock::now();
   std::optional<Clock::time_point> at;
   if (!running_.empty()) {

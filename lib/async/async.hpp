@@ -78,12 +78,17 @@ class AsyncEngine {
   void deliver();
   int32_t pending() const;
   void drain_wakeups();
+  void act_on_ready_sockets(int timeout_ms);
   // The wakeup descriptor first, then the sockets libcurl wants watched.
   std::vector<struct pollfd> watched() const;
 
   std::shared_ptr<ClientCore> core_;
   void *multi_ = nullptr;  // CURLM
   int wake_fd_ = -1;       // eventfd: wakeup() and cancel tokens
+  int epoll_fd_ = -1;      // the sockets libcurl wants watched, and wake_fd_
+  // a cancel token may have triggered (a wakeup came, or a job with a token
+  // was submitted): the next pass looks at every job's token
+  bool check_cancels_ = false;
   int32_t max_concurrent_ = 64;
   int64_t next_id_ = 0;
   bool in_perform_ = false;

@@ -106,6 +106,42 @@ static void test_many_in_flight(void **state) {
   threecx_client_free(c);
 }
 
+/* A second batch reuses the first batch's connections, also when the first
+ * drained slowly (libcurl's default cache size, 4 x the transfers still
+ * running, would close most of them as the last answers came in). */
+static void test_batches_reuse_connections(void **state) {
+  (void)state;
+  enum { LIMIT = 16 };
+  threecx_client *c = NULL;
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  threecx_async *a = NULL;
+  assert_int_equal(threecx_async_new(c, &a), THREECX_OK);
+  assert_int_equal(threecx_async_set_max_concurrent(a, LIMIT), THREECX_OK);
+  threecx_request *r = get_request(c, "/SecurityTokens");
+  static results res;
+  memset(&res, 0, sizeof res);
+  /* batch 1: answers 15, 30, ... 240 ms late, so the batch drains one by one */
+  for (int k = 1; k <= LIMIT; ++k) {
+    char rule[96];
+    snprintf(rule, sizeof rule, "{\"path\":\"^/SecurityTokens\",\"latency_ms\":%d,\"times\":1}", 15 * k);
+    fault(rule);
+  }
+  for (int i = 0; i < LIMIT; ++i) assert_int_equal(threecx_async_submit(a, r, on_done, &res, NULL), THREECX_OK);
+  run_until_idle(a);
+  int64_t first = sim_stat(&g_sim, "connections");
+  print_message("batch 1: %d requests over %lld connections\n", LIMIT, (long long)first);
+  assert_true(first >= 2 && first <= LIMIT + 1); /* + the token request's */
+  /* batch 2, all at once: every request finds a kept-alive connection */
+  for (int i = 0; i < LIMIT; ++i) assert_int_equal(threecx_async_submit(a, r, on_done, &res, NULL), THREECX_OK);
+  run_until_idle(a);
+  assert_int_equal(res.done, 2 * LIMIT);
+  for (int i = 1; i <= 2 * LIMIT; ++i) assert_int_equal(res.codes[i], THREECX_OK);
+  assert_int_equal(sim_stat(&g_sim, "connections"), first);
+  threecx_request_free(r);
+  threecx_async_free(a);
+  threecx_client_free(c);
+}
+
 /* A caller's own loop: poll() on the descriptors the library lists, for at
  * most its timeout, then perform; completions taken with next(). */
 static void test_poll_loop(void **state) {
@@ -359,6 +395,7 @@ static void test_free_in_flight(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_many_in_flight, sim_reset),
+      cmocka_unit_test_setup(test_batches_reuse_connections, sim_reset),
       cmocka_unit_test_setup(test_poll_loop, sim_reset),
       cmocka_unit_test_setup(test_cancel, sim_reset),
       cmocka_unit_test_setup(test_cancel_token, sim_reset),
