@@ -52,6 +52,7 @@ extern char **environ;
 typedef struct cfg {
   int quick, rounds;
   unsigned only; /* rows to run (bit r for row r); 0: all */
+  int h2_port;   /* the 20 ms server over HTTPS with HTTP/2 (row 8); 0: n/a */
   int http_port, https_port, slow_port;
   char ca[1024];
   const char *json_path;
@@ -631,17 +632,25 @@ static void threads_round(int round) {
 /* 4. Many requests in flight against a server answering after 20 ms */
 
 /* raw curl_multi: `inflight` transfers at a time until `total` are done. */
-static double multi_run(int inflight, int total, double *cpu_us) {
+/* Raw curl_multi keeping `inflight` transfers going on the 20 ms server;
+ * h2: over HTTPS on the HTTP/2 port, multiplexed (PIPEWAIT: the transfers
+ * wait for the first connection's ALPN instead of opening their own). */
+static double multi_run_on(int inflight, int total, int h2, double *cpu_us) {
   char url[256], b[96];
-  base_url(b, sizeof b, 0, C.slow_port);
+  base_url(b, sizeof b, h2, h2 ? C.h2_port : C.slow_port);
   snprintf(url, sizeof url, "%s%s", b, PATH_GENERIC);
   struct curl_slist *h = raw_headers();
   CURLM *m = curl_multi_init();
+  if (h2) curl_multi_setopt(m, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)inflight);
   CURL **e = calloc((size_t)inflight, sizeof *e);
   buf *bufs = calloc((size_t)inflight, sizeof *bufs);
   for (int i = 0; i < inflight; ++i) {
     e[i] = raw_easy(url, h, &bufs[i]);
     curl_easy_setopt(e[i], CURLOPT_PRIVATE, (void *)(intptr_t)i);
+    if (h2) {
+      curl_easy_setopt(e[i], CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+      curl_easy_setopt(e[i], CURLOPT_PIPEWAIT, 1L);
+    }
   }
   double result = NAN, c0 = 0, t0 = 0;
   int errors = 0;
@@ -692,6 +701,8 @@ static double multi_run(int inflight, int total, double *cpu_us) {
   free(bufs);
   return result;
 }
+
+static double multi_run(int inflight, int total, double *cpu_us) { return multi_run_on(inflight, total, 0, cpu_us); }
 
 /* libthreecx today: `inflight` threads blocked in the synchronous call on
  * one shared client, until `total` are done. */
@@ -825,6 +836,48 @@ static void async_round(int round) {
     for (int i = 0; i < C.async_seq_n; ++i) ok += lib_generic(slow_cl);
     if (ok != C.async_seq_n) fail_job("libthreecx sequential (20 ms server)", threecx_last_error());
     rec(m, "req/s", "libthreecx sequential, 1 thread", NULL, C.async_seq_n / (now_s() - t0));
+  }
+}
+
+/* 8. HTTP/2: the 20 ms server over HTTPS with HTTP/2, 200 in flight. Raw
+ * curl_multi multiplexing vs the library's asynchronous API at its default
+ * HTTP version (THREECX_HTTP_2) and, for reference, at THREECX_HTTP_1_1:
+ * requests per second and the connections nginx accepted for each run. */
+static threecx_client *h2_cl, *h1_cl;
+
+static void h2_round(int round) {
+  const char *m = "8 HTTP/2, 200 in flight, 20 ms server, HTTPS";
+  if (!C.h2_port) return;
+  if (!h2_cl) h2_cl = lib_client(1, C.h2_port);
+  if (!h1_cl) {
+    h1_cl = lib_client(1, C.h2_port);
+    if (h1_cl && threecx_client_set_http_version(h1_cl, THREECX_HTTP_1_1) != THREECX_OK) {
+      fail_job("libthreecx HTTP/1.1 client", threecx_last_error());
+      threecx_client_free(h1_cl);
+      h1_cl = NULL;
+    }
+  }
+  int inflight = C.async_inflight[0], total = C.async_total[0];
+  for (int k = 0; k < 3; ++k) {
+    int which = (k + round) % 3;
+    double cpu = NAN, r = NAN;
+    long a0 = accepts();
+    if (which == 0) r = multi_run_on(inflight, total, 1, &cpu);
+    else if (which == 1 && h2_cl) r = lib_async_run(h2_cl, inflight, total, &cpu);
+    else if (which == 2 && h1_cl) r = lib_async_run(h1_cl, inflight, total, &cpu);
+    double conns = (double)(accepts() - a0);
+    if (which == 0) {
+      rec_base(m, "req/s", "raw curl_multi, HTTP/2 multiplexed", r);
+      rec_base(m, "connections", "raw curl_multi, HTTP/2 multiplexed", conns);
+    } else {
+      const char *who = which == 1 ? "libthreecx async API, HTTP/2 (default)" : "libthreecx async API, HTTP/1.1";
+      rec(m, "req/s", who, which == 1 ? ">= 0.95" : NULL, r);
+      rec(m, "connections", who, NULL, conns);
+      /* the default must multiplex: a few connections at most (a new client
+       * opens one for its token and the transfers share one), never one
+       * per transfer */
+      if (which == 1 && conns > 4) fail_job(who, "HTTP/2 transfers were not multiplexed");
+    }
   }
 }
 
@@ -1358,7 +1411,7 @@ static int child_async(const char *who, int inflight, int total, int port) {
 static void usage(void) {
   fprintf(stderr,
           "usage: bench_xapi run [--quick] [--rounds N] [--json FILE] --http-port P --https-port P\n"
-          "                      [--slow-port P] --ca FILE --pages DIR [--lua DIR --src DIR] [--go BIN]\n"
+          "                      [--slow-port P] [--h2-port P] --ca FILE --pages DIR [--lua DIR --src DIR] [--go BIN]\n"
           "                      [--cs SCRIPT] [--nginx VERSION] [--only ROWS]\n"
           "       bench_xapi gen-pages DIR N\n"
           "(bench/run.sh starts nginx and runs this; see bench/README.md)\n");
@@ -1392,6 +1445,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--http-port") && v) C.http_port = atoi(argv[++i]);
     else if (!strcmp(a, "--https-port") && v) C.https_port = atoi(argv[++i]);
     else if (!strcmp(a, "--slow-port") && v) C.slow_port = atoi(argv[++i]);
+    else if (!strcmp(a, "--h2-port") && v) C.h2_port = atoi(argv[++i]);
     else if (!strcmp(a, "--ca") && v) snprintf(C.ca, sizeof C.ca, "%s", argv[++i]);
     else if (!strcmp(a, "--lua") && v) C.lua_dir = argv[++i];
     else if (!strcmp(a, "--src") && v) C.src_dir = argv[++i];
@@ -1402,7 +1456,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--only") && v) {
       /* a comma-separated list of row numbers, e.g. 1,2,4 */
       for (const char *q = argv[++i]; *q; ++q)
-        if (*q >= '1' && *q <= '7') C.only |= 1u << (*q - '0');
+        if (*q >= '1' && *q <= '8') C.only |= 1u << (*q - '0');
         else if (*q != ',') {
           usage();
           return 2;
@@ -1477,6 +1531,7 @@ int main(int argc, char **argv) {
     if (row_on(3)) fprintf(stderr, " threads"), threads_round(r);
     if (row_on(4)) fprintf(stderr, " in-flight"), async_round(r);
     if (row_on(5)) fprintf(stderr, " paging"), paging_round(r);
+    if (row_on(8)) fprintf(stderr, " http2"), h2_round(r);
     if (row_on(7)) fprintf(stderr, " wrappers"), wrappers_round(r);
     fprintf(stderr, "\n");
   }
@@ -1489,6 +1544,8 @@ int main(int argc, char **argv) {
   if (row_on(6)) tokens_once();
   if (row_on(2)) instr_all();
   threecx_client_free(slow_cl);
+  threecx_client_free(h2_cl);
+  threecx_client_free(h1_cl);
   curl_easy_cleanup(status_h);
   free(status_b.p);
   report(date, now_s() - t0);

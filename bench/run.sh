@@ -87,12 +87,13 @@ trap 'exit 130' INT TERM
     -extfile ext.cnf 2>/dev/null
 )
 
-# three free loopback ports: HTTP, HTTPS, the 20 ms server
+# four free loopback ports: HTTP, HTTPS, the 20 ms server over HTTP and
+# over HTTPS with HTTP/2
 set -- $(python3 -c 'import socket
-ss = [socket.socket() for _ in range(3)]
+ss = [socket.socket() for _ in range(4)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
-http=$1 https=$2 slow=$3
+http=$1 https=$2 slow=$3 h2=$4
 
 # nginx-light has no delay module; Debian's nginx-light depends on the echo
 # module, whose echo_sleep makes the server that answers after 20 ms.
@@ -105,8 +106,16 @@ if [ -f "$echo_mod" ]; then
     listen 127.0.0.1:$slow backlog=4096;
     location = /connect/token { return 200 '$token'; }
     location / { echo_sleep 0.02; echo '{\"@odata.context\":\"http://127.0.0.1/xapi/v1/\${d}metadata#SecurityTokens\",\"value\":[]}'; }
+  }
+  server {
+    listen 127.0.0.1:$h2 ssl http2 backlog=4096;
+    ssl_certificate $tmp/server.pem;
+    ssl_certificate_key $tmp/server.key;
+    http2_max_concurrent_streams 1000;
+    location = /connect/token { return 200 '$token'; }
+    location / { echo_sleep 0.02; echo '{\"@odata.context\":\"https://127.0.0.1/xapi/v1/\${d}metadata#SecurityTokens\",\"value\":[]}'; }
   }"
-  slowarg="--slow-port $slow"
+  slowarg="--slow-port $slow --h2-port $h2"
 fi
 user=""
 [ "$(id -u)" -ne 0 ] || user="user root root;"

@@ -705,8 +705,9 @@ THREECX_API int threecx_async_submit(threecx_async *async,
  * been delivered yet (0: nothing left; completions waiting for
  * threecx_async_next count). */
 THREECX_API int threecx_async_perform(threecx_async *async, int32_t *out);
-/* Waits up to `timeout_ms` (0..2147483647) for network activity, a due
- * retry or threecx_async_wakeup, then performs as above (completions for
+/* Performs as above; unless that delivered a completion, waits up to
+ * `timeout_ms` (0..2147483647) for network activity, a due retry or
+ * threecx_async_wakeup, and performs again (completions for
  * threecx_async_next already there do not cut the wait short: take them
  * first). *out as for perform. */
 THREECX_API int threecx_async_wait(threecx_async *async, int64_t timeout_ms,

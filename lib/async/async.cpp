@@ -79,6 +79,9 @@ AsyncEngine::AsyncEngine(std::shared_ptr<ClientCore> core) : core_(std::move(cor
   // flight (libcurl's default, 4 x the handles added, shrinks as a batch
   // drains and closes the connections the next batch needs).
   curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, static_cast<long>(max_concurrent_));
+  // HTTP/2: as many streams on one connection as may be in flight (the
+  // server's own limit still applies)
+  curl_multi_setopt(m, CURLMOPT_MAX_CONCURRENT_STREAMS, static_cast<long>(std::max<int32_t>(100, max_concurrent_)));
   multi_ = m;
 }
 
@@ -118,6 +121,8 @@ void AsyncEngine::set_max_concurrent(int32_t n) {
   if (n < 1 || n > 100000) fail(THREECX_E_INVALID_ARGUMENT, "max concurrent must be 1..100000");
   max_concurrent_ = n;
   curl_multi_setopt(static_cast<CURLM *>(multi_), CURLMOPT_MAXCONNECTS, static_cast<long>(n));
+  curl_multi_setopt(static_cast<CURLM *>(multi_), CURLMOPT_MAX_CONCURRENT_STREAMS,
+                    static_cast<long>(std::max<int32_t>(100, n)));
 }
 
 int64_t AsyncEngine::submit(const Request &request, threecx_async_fn fn, void *user_data) {
@@ -437,6 +442,7 @@ void AsyncEngine::deliver() {
   while (!done_.empty()) {
     std::unique_ptr<threecx_completion> c = std::move(done_.front());
     done_.pop_front();
+    ++delivered_;
     if (!c->fn) {
       ready_.push_back(std::move(c));
       continue;
@@ -465,7 +471,11 @@ int32_t AsyncEngine::perform() {
 
 int32_t AsyncEngine::wait(int64_t timeout_ms) {
   if (timeout_ms < 0 || timeout_ms > INT32_MAX) fail(THREECX_E_INVALID_ARGUMENT, "timeout must be 0..2147483647 ms");
+  const uint64_t delivered = delivered_;
   pass(false);  // start what can start, so that there are sockets to wait on
+  // completions delivered by this first pass are the progress the caller
+  // waits for (its last requests may have just finished): no sleep then
+  if (delivered_ != delivered) return pending();
   int64_t t = timeout_ms;
   int64_t due = this->timeout_ms();
   if (due >= 0 && due < t) t = due;

@@ -89,6 +89,7 @@ class AsyncEngine {
   // a cancel token may have triggered (a wakeup came, or a job with a token
   // was submitted): the next pass looks at every job's token
   bool check_cancels_ = false;
+  uint64_t delivered_ = 0;  // completions delivered (to a callback or for next())
   int32_t max_concurrent_ = 64;
   int64_t next_id_ = 0;
   bool in_perform_ = false;

@@ -318,6 +318,10 @@ void configure(PooledHandle *h, CURLSH *share, const TransportOptions &opt) {
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION,
                    opt.http_version == THREECX_HTTP_1_1 ? static_cast<long>(CURL_HTTP_VERSION_1_1)
                                                         : static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  // HTTP/2: a transfer starting while a connection to the PBX is being set
+  // up waits to learn whether it multiplexes, instead of opening its own
+  // (the asynchronous API's many transfers share one connection)
+  curl_easy_setopt(c, CURLOPT_PIPEWAIT, opt.http_version == THREECX_HTTP_1_1 ? 0L : 1L);
   h->generation = opt.generation;
 }
 

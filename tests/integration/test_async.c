@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <threecx/threecx.h>
@@ -138,6 +139,40 @@ static void test_batches_reuse_connections(void **state) {
   for (int i = 1; i <= 2 * LIMIT; ++i) assert_int_equal(res.codes[i], THREECX_OK);
   assert_int_equal(sim_stat(&g_sim, "connections"), first);
   threecx_request_free(r);
+  threecx_async_free(a);
+  threecx_client_free(c);
+}
+
+/* A wait whose first pass delivers the last completion returns at once:
+ * here the request's deadline has passed before the wait starts it, so it
+ * completes (TIMEOUT) without touching the network, and nothing is left to
+ * wait for. (It used to sleep its whole timeout then.) */
+static void test_wait_returns_on_delivery(void **state) {
+  (void)state;
+  threecx_client *c = NULL;
+  assert_int_equal(sim_client(&g_sim, &c), THREECX_OK);
+  threecx_async *a = NULL;
+  assert_int_equal(threecx_async_new(c, &a), THREECX_OK);
+  static results res;
+  memset(&res, 0, sizeof res);
+  threecx_request *r = get_request(c, "/SecurityTokens");
+  assert_int_equal(threecx_request_set_deadline_ms(r, 1), THREECX_OK);
+  int64_t id = 0;
+  assert_int_equal(threecx_async_submit(a, r, on_done, &res, &id), THREECX_OK);
+  threecx_request_free(r);
+  struct timespec pause = {0, 20 * 1000 * 1000}, t0, t1;
+  nanosleep(&pause, NULL); /* the deadline passes */
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int32_t pending = -1;
+  assert_int_equal(threecx_async_wait(a, 20000, &pending), THREECX_OK);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  assert_int_equal(pending, 0);
+  assert_int_equal(res.done, 1);
+  assert_int_equal(res.codes[id], THREECX_E_TIMEOUT);
+  double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  print_message("wait(20000 ms) returned after %.3f s\n", waited);
+  assert_true(waited < 10.0); /* not the 20 s timeout */
+  assert_int_equal(sim_stat(&g_sim, "xapi_requests"), 0);
   threecx_async_free(a);
   threecx_client_free(c);
 }
@@ -396,6 +431,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_many_in_flight, sim_reset),
       cmocka_unit_test_setup(test_batches_reuse_connections, sim_reset),
+      cmocka_unit_test_setup(test_wait_returns_on_delivery, sim_reset),
       cmocka_unit_test_setup(test_poll_loop, sim_reset),
       cmocka_unit_test_setup(test_cancel, sim_reset),
       cmocka_unit_test_setup(test_cancel_token, sim_reset),
