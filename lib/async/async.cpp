@@ -97,25 +97,32 @@ AsyncEngine::~AsyncEngine() {
   ::close(wake_fd_);
 }
 
+// A socket libcurl stops watching (an idle connection back in the cache)
+// stays registered with no events ("parked", 0 in sockets_) and is changed
+// back when libcurl watches it again: epoll_ctl MOD, not DEL then ADD, which
+// take and drop the socket's wait queue on every request.
 void AsyncEngine::on_socket(int fd, int what) {
-  if (what == CURL_POLL_REMOVE) {
-    sockets_.erase(fd);
-    epoll_event none{};
-    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, &none);  // (closed already: dropped by the kernel)
-    return;
-  }
   auto it = sockets_.find(fd);
   const bool known = it != sockets_.end();
-  if (known && it->second == what) return;
-  sockets_[fd] = what;
   epoll_event ev{};
-  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
   ev.data.fd = fd;
+  if (what == CURL_POLL_REMOVE || what == CURL_POLL_NONE) {
+    if (!known || it->second == 0) return;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0)
+      it->second = 0;
+    else
+      sockets_.erase(it);  // (closed already: dropped by the kernel)
+    return;
+  }
+  if (known && it->second == what) return;
+  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  // (a parked descriptor may have been closed and its number reused: the
+  // other operation then)
   if (epoll_ctl(epoll_fd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0 &&
       epoll_ctl(epoll_fd_, known ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) != 0)
     throw std::bad_alloc();  // (ENOMEM/ENOSPC) libcurl fails the transfer
+  sockets_[fd] = what;
 }
-
 
 void AsyncEngine::set_max_concurrent(int32_t n) {
   if (n < 1 || n > 100000) fail(THREECX_E_INVALID_ARGUMENT, "max concurrent must be 1..100000");
@@ -385,6 +392,7 @@ std::vector<pollfd> AsyncEngine::watched() const {
   p.reserve(sockets_.size() + 1);
   p.push_back(pollfd{wake_fd_, POLLIN, 0});
   for (const auto &s : sockets_) {
+    if (s.second == 0) continue;  // parked
     short ev = 0;
     if (s.second & CURL_POLL_IN) ev |= POLLIN;
     if (s.second & CURL_POLL_OUT) ev |= POLLOUT;
@@ -403,6 +411,15 @@ void AsyncEngine::act_on_ready_sockets(int timeout_ms) {
   for (int i = 0; i < n; ++i) {
     int fd = ev[i].data.fd;
     if (fd == wake_fd_) continue;
+    auto it = sockets_.find(fd);
+    if (it == sockets_.end() || it->second == 0) {
+      // a parked socket hung up or was written to: nobody watches it now
+      // (libcurl finds out when it next uses the connection)
+      epoll_event none{};
+      epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, &none);
+      if (it != sockets_.end()) sockets_.erase(it);
+      continue;
+    }
     int mask = 0;
     if (ev[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
     if (ev[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
