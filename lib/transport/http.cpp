@@ -467,7 +467,7 @@ PooledHandle *Transport::begin(const HttpRequest &req, const TransportOptions &o
     for (const auto &hd : req.secret_headers) line(hd.first, hd.second, true);
     line("Accept: application/json", {}, false);
     if (req.body) line("Content-Type", req.content_type, true);
-    line("Expect:", {}, false);
+    if (req.body) line("Expect:", {}, false);  // (no 100-continue wait before a body)
     h->header_nodes.resize(starts.size());
     for (size_t i = 0; i < starts.size(); ++i) {
       h->header_nodes[i].data = &t[starts[i]];
