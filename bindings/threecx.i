@@ -70,6 +70,7 @@ static void threecx_swig_status_free(char *s, char *fallback) {
 /* Borrowed (const char **) results: the bindings read headers by name
  * (threecx_response_header) and copy; the iteration is for C. */
 %ignore threecx_response_header_at;
+%ignore threecx_response_header_view;
 /* Bindings capture the error inside each wrapper; reading the thread's last
  * error in a separate call is wrong in Go and pointless elsewhere. */
 %ignore threecx_last_error;

@@ -543,6 +543,16 @@ THREECX_API int threecx_response_body_size(const threecx_response *response,
  * Free with threecx_free(). */
 THREECX_API int threecx_response_header(const threecx_response *response,
                                         const char *name, char **out);
+/* The first header of that case-insensitive name, lent, not copied:
+ * *value points to the response's own NUL-terminated copy of the value
+ * (without surrounding blanks; *size bytes before the NUL), valid until
+ * threecx_response_free(response); never free or modify it. `size` may be
+ * NULL. THREECX_E_NOT_FOUND when absent. Thread-safe with the other
+ * read-only accessors of the same response. On failure *value is NULL and
+ * *size 0. */
+THREECX_API int threecx_response_header_view(const threecx_response *response,
+                                             const char *name,
+                                             const char **value, size_t *size);
 /* Number of header fields of the response, in the order received (a
  * repeated field counts once per occurrence; the status line is not a
  * header). */

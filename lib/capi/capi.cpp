@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <strings.h>
 #include <ctime>
 #include <unistd.h>
 #include <fcntl.h>
@@ -610,6 +611,24 @@ int threecx_response_header(const threecx_response *response, const char *name, 
     auto v = response->rep.header(name);
     if (!v) fail(THREECX_E_NOT_FOUND, std::string("no header '") + name + "' in the response");
     *out = threecx::dup_out(std::string(*v));
+  });
+}
+
+int threecx_response_header_view(const threecx_response *response, const char *name, const char **value,
+                                 size_t *size) {
+  if (value) *value = nullptr;
+  if (size) *size = 0;
+  return guard(__func__, [&] {
+    THREECX_REQUIRE(response);
+    THREECX_REQUIRE(name);
+    THREECX_REQUIRE(value);
+    for (const auto &h : response->rep.headers())
+      if (strcasecmp(h.first.c_str(), name) == 0) {
+        *value = h.second.c_str();
+        if (size) *size = h.second.size();
+        return;
+      }
+    fail(THREECX_E_NOT_FOUND, std::string("no header '") + name + "' in the response");
   });
 }
 

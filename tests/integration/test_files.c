@@ -234,6 +234,11 @@ static void test_header_iteration(void **state) {
       assert_int_equal(threecx_response_header(resp, "content-type", &ct), THREECX_OK);
       assert_string_equal(ct, value);
       threecx_free(ct);
+      const char *lent = NULL;
+      size_t lent_n = 0;
+      assert_int_equal(threecx_response_header_view(resp, "CONTENT-TYPE", &lent, &lent_n), THREECX_OK);
+      assert_ptr_equal(lent, value); /* the response's own copy, lent */
+      assert_int_equal(lent_n, strlen(value));
       seen_type = 1;
     }
     if (strcasecmp(name, "Content-Length") == 0) seen_length = 1;
@@ -246,6 +251,12 @@ static void test_header_iteration(void **state) {
   assert_null(value);
   assert_int_equal(threecx_response_header_at(resp, 0, NULL, &value), THREECX_OK); /* name not wanted */
   assert_non_null(value);
+  size_t absent_n = 5;
+  assert_int_equal(threecx_response_header_view(resp, "X-Not-Sent", &value, &absent_n), THREECX_E_NOT_FOUND);
+  assert_null(value);
+  assert_int_equal(absent_n, 0);
+  assert_int_equal(threecx_response_header_view(resp, "Content-Length", &value, NULL), THREECX_OK); /* no size */
+  assert_true(atol(value) > 0);
   threecx_response_free(resp);
   threecx_request_free(r);
 }

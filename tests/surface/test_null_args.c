@@ -422,6 +422,14 @@ CHECK(threecx_response_header_at) {
   assert_null(value);
   EXPECT_INVALID(threecx_response_header_at(NULL, 0, NULL, NULL));
 }
+CHECK(threecx_response_header_view) {
+  const char *value = "y";
+  size_t n = 7;
+  EXPECT_INVALID(threecx_response_header_view(NULL, "ETag", &value, &n));
+  assert_null(value);
+  assert_int_equal(n, 0);
+  EXPECT_INVALID(threecx_response_header_view(NULL, NULL, NULL, NULL));
+}
 CHECK(threecx_response_retry_after_ms) {
   int64_t v;
   EXPECT_INVALID_NUM_OUT(v, threecx_response_retry_after_ms(NULL, &v));
@@ -748,7 +756,7 @@ static const struct {
     E(threecx_cancel_is_triggered), E(threecx_request_set_cancel),
     E(threecx_request_set_deadline_ms), E(threecx_pager_set_cancel),
     E(threecx_request_set_idempotent), E(threecx_response_retry_after_ms),
-    E(threecx_response_header_count), E(threecx_response_header_at), E(threecx_request_set_progress),
+    E(threecx_response_header_count), E(threecx_response_header_at), E(threecx_response_header_view), E(threecx_request_set_progress),
     E(threecx_client_set_stall_timeout), E(threecx_client_set_retry_budget),
     E(threecx_client_set_ca_pem), E(threecx_client_set_pinned_public_key),
     E(threecx_response_body_view), E(threecx_pager_next_item_view), E(threecx_pager_set_prefetch),

@@ -194,127 +194,127 @@ typedef _gostring_ swig_type_164;
 typedef _gostring_ swig_type_165;
 typedef _gostring_ swig_type_166;
 typedef _gostring_ swig_type_167;
-extern void _wrap_Swig_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_threecxc_97ad167a599e4ebd(swig_intgo arg1);
-extern swig_type_1 _wrap_threecx_strerror_threecxc_97ad167a599e4ebd(swig_intgo arg1);
-extern swig_type_2 _wrap_threecx_error_name_threecxc_97ad167a599e4ebd(swig_intgo arg1);
-extern swig_intgo _wrap_threecx_error_last_threecxc_97ad167a599e4ebd(void);
-extern swig_type_3 _wrap_threecx_constant_threecxc_97ad167a599e4ebd(swig_type_4 arg1, swig_voidp arg2);
-extern swig_type_5 _wrap_threecx_version_threecxc_97ad167a599e4ebd(void);
-extern swig_intgo _wrap_threecx_version_number_threecxc_97ad167a599e4ebd(void);
-extern swig_intgo _wrap_threecx_abi_version_threecxc_97ad167a599e4ebd(void);
-extern swig_type_6 _wrap_threecx_xapi_version_threecxc_97ad167a599e4ebd(void);
-extern swig_type_7 _wrap_threecx_client_new_threecxc_97ad167a599e4ebd(swig_type_8 arg1, swig_type_9 arg2, swig_type_10 arg3, swig_voidp arg4);
-extern swig_type_11 _wrap_threecx_client_new_from_env_threecxc_97ad167a599e4ebd(swig_voidp arg1);
-extern void _wrap_threecx_client_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_12 _wrap_threecx_client_set_ca_file_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_13 arg2);
-extern swig_type_14 _wrap_threecx_client_set_ca_path_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_15 arg2);
-extern swig_type_16 _wrap_threecx_client_set_ca_pem_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_17 arg2, swig_type_18 arg3);
-extern swig_type_19 _wrap_threecx_client_set_pinned_public_key_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_20 arg2);
-extern swig_type_21 _wrap_threecx_client_set_connect_timeout_ms_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_22 arg2);
-extern swig_type_23 _wrap_threecx_client_set_timeout_ms_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_24 arg2);
-extern swig_type_25 _wrap_threecx_client_set_stall_timeout_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_26 arg2, swig_type_27 arg3);
-extern swig_type_28 _wrap_threecx_client_set_max_response_bytes_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_29 arg2);
-extern swig_type_30 _wrap_threecx_client_set_user_agent_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_31 arg2);
-extern swig_type_32 _wrap_threecx_client_allow_http_threecxc_97ad167a599e4ebd(uintptr_t arg1, int arg2);
-extern swig_type_33 _wrap_threecx_client_set_http_version_threecxc_97ad167a599e4ebd(uintptr_t arg1, int arg2);
-extern swig_type_34 _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_97ad167a599e4ebd(uintptr_t arg1, int arg2);
-extern swig_type_35 _wrap_threecx_client_set_refresh_margin_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_36 arg2);
-extern swig_type_37 _wrap_threecx_client_set_retry_threecxc_97ad167a599e4ebd(uintptr_t arg1, int arg2, swig_type_38 arg3, swig_type_39 arg4, swig_type_40 arg5);
-extern swig_type_41 _wrap_threecx_client_set_retry_budget_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_42 arg2);
-extern swig_type_43 _wrap_threecx_client_authenticate_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_44 _wrap_threecx_client_invalidate_token_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_45 _wrap_threecx_client_token_requests_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_46 _wrap_threecx_client_base_url_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_47 _wrap_threecx_odata_string_threecxc_97ad167a599e4ebd(swig_type_48 arg1, swig_voidp arg2);
-extern swig_type_49 _wrap_threecx_url_encode_threecxc_97ad167a599e4ebd(swig_type_50 arg1, swig_voidp arg2);
-extern swig_type_51 _wrap_threecx_query_new_threecxc_97ad167a599e4ebd(swig_voidp arg1);
-extern void _wrap_threecx_query_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_52 _wrap_threecx_query_set_top_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_53 arg2);
-extern swig_type_54 _wrap_threecx_query_set_skip_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_55 arg2);
-extern swig_type_56 _wrap_threecx_query_set_search_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_57 arg2);
-extern swig_type_58 _wrap_threecx_search_phrase_threecxc_97ad167a599e4ebd(swig_type_59 arg1, swig_voidp arg2);
-extern swig_type_60 _wrap_threecx_query_set_filter_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_61 arg2);
-extern swig_type_62 _wrap_threecx_query_set_count_threecxc_97ad167a599e4ebd(uintptr_t arg1, int arg2);
-extern swig_type_63 _wrap_threecx_query_set_orderby_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_64 arg2);
-extern swig_type_65 _wrap_threecx_query_set_select_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_66 arg2);
-extern swig_type_67 _wrap_threecx_query_set_expand_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_68 arg2);
-extern swig_type_69 _wrap_threecx_query_add_param_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_70 arg2, swig_type_71 arg3);
-extern swig_type_72 _wrap_threecx_query_to_string_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_73 _wrap_threecx_cancel_new_threecxc_97ad167a599e4ebd(swig_voidp arg1);
-extern swig_type_74 _wrap_threecx_cancel_trigger_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_75 _wrap_threecx_cancel_is_triggered_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern void _wrap_threecx_cancel_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_76 _wrap_threecx_request_new_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_77 arg2, swig_type_78 arg3, swig_voidp arg4);
-extern void _wrap_threecx_request_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_79 _wrap_threecx_request_set_param_string_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_80 arg2, swig_type_81 arg3);
-extern swig_type_82 _wrap_threecx_request_set_param_int_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
-extern swig_type_85 _wrap_threecx_request_set_param_bool_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_86 arg2, int arg3);
-extern swig_type_87 _wrap_threecx_request_set_param_guid_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_88 arg2, swig_type_89 arg3);
-extern swig_type_90 _wrap_threecx_request_set_param_datetime_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_91 arg2, swig_type_92 arg3);
-extern swig_type_93 _wrap_threecx_request_set_param_null_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_94 arg2);
-extern swig_type_95 _wrap_threecx_request_set_query_threecxc_97ad167a599e4ebd(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_96 _wrap_threecx_request_add_header_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_97 arg2, swig_type_98 arg3);
-extern swig_type_99 _wrap_threecx_request_set_body_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_100 arg2);
-extern swig_type_101 _wrap_threecx_request_set_cancel_threecxc_97ad167a599e4ebd(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_102 _wrap_threecx_request_set_deadline_ms_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_103 arg2);
-extern swig_type_104 _wrap_threecx_request_set_idempotent_threecxc_97ad167a599e4ebd(uintptr_t arg1, int arg2);
-extern swig_type_105 _wrap_threecx_request_url_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_106 _wrap_threecx_request_send_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern void _wrap_threecx_response_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_107 _wrap_threecx_response_status_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_108 _wrap_threecx_response_body_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_109 _wrap_threecx_response_body_size_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_110 _wrap_threecx_response_header_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_111 arg2, swig_voidp arg3);
-extern swig_type_112 _wrap_threecx_response_header_count_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_113 _wrap_threecx_response_retry_after_ms_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_114 _wrap_threecx_response_error_code_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_115 _wrap_threecx_response_error_message_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_116 _wrap_threecx_response_error_details_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_117 _wrap_threecx_pager_new_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_118 arg2, swig_voidp arg3);
-extern void _wrap_threecx_pager_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_119 _wrap_threecx_pager_next_page_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_120 _wrap_threecx_pager_next_item_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_121 _wrap_threecx_pager_set_prefetch_threecxc_97ad167a599e4ebd(uintptr_t arg1, int arg2);
-extern swig_type_122 _wrap_threecx_pager_total_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_123 _wrap_threecx_pager_set_cancel_threecxc_97ad167a599e4ebd(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_124 _wrap_threecx_pager_last_response_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_125 _wrap_threecx_async_new_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern void _wrap_threecx_async_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_126 _wrap_threecx_async_set_max_concurrent_threecxc_97ad167a599e4ebd(uintptr_t arg1, int arg2);
-extern swig_type_127 _wrap_threecx_async_perform_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_128 _wrap_threecx_async_wait_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_129 arg2, swig_voidp arg3);
-extern swig_type_130 _wrap_threecx_async_wakeup_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_131 _wrap_threecx_async_next_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_132 _wrap_threecx_async_cancel_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_133 arg2);
-extern swig_type_134 _wrap_threecx_async_cancel_all_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_135 _wrap_threecx_async_timeout_ms_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_136 _wrap_threecx_completion_id_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_137 _wrap_threecx_completion_code_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_138 _wrap_threecx_completion_message_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_139 _wrap_threecx_completion_take_response_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern void _wrap_threecx_completion_free_threecxc_97ad167a599e4ebd(uintptr_t arg1);
-extern swig_type_140 _wrap_threecx_operation_count_threecxc_97ad167a599e4ebd(swig_voidp arg1);
-extern swig_type_141 _wrap_threecx_operation_at_threecxc_97ad167a599e4ebd(swig_type_142 arg1, swig_voidp arg2);
-extern swig_type_143 _wrap_threecx_operation_find_threecxc_97ad167a599e4ebd(swig_type_144 arg1, swig_voidp arg2);
-extern swig_type_145 _wrap_threecx_operation_id_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_146 _wrap_threecx_operation_method_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_147 _wrap_threecx_operation_path_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_148 _wrap_threecx_operation_tag_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_149 _wrap_threecx_operation_summary_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_150 _wrap_threecx_operation_function_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_151 _wrap_threecx_operation_param_count_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_152 _wrap_threecx_operation_param_name_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_153 arg2, swig_voidp arg3);
-extern swig_type_154 _wrap_threecx_operation_param_type_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_155 arg2, swig_voidp arg3);
-extern swig_type_156 _wrap_threecx_operation_param_nullable_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_157 arg2, swig_voidp arg3);
-extern swig_type_158 _wrap_threecx_operation_options_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_159 _wrap_threecx_operation_has_body_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_160 _wrap_threecx_operation_has_if_match_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_161 _wrap_threecx_operation_response_kind_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_162 _wrap_threecx_request_new_op_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_163 arg2, swig_voidp arg3);
-extern swig_type_164 _wrap_threecx_response_body_bytes_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_165 _wrap_threecx_request_send_to_file_threecxc_97ad167a599e4ebd(uintptr_t arg1, swig_type_166 arg2, swig_voidp arg3);
-extern swig_type_167 _wrap_threecx_swig_async_submit_threecxc_97ad167a599e4ebd(uintptr_t arg1, uintptr_t arg2, swig_voidp arg3);
+extern void _wrap_Swig_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_threecxc_111c97454b794a30(swig_intgo arg1);
+extern swig_type_1 _wrap_threecx_strerror_threecxc_111c97454b794a30(swig_intgo arg1);
+extern swig_type_2 _wrap_threecx_error_name_threecxc_111c97454b794a30(swig_intgo arg1);
+extern swig_intgo _wrap_threecx_error_last_threecxc_111c97454b794a30(void);
+extern swig_type_3 _wrap_threecx_constant_threecxc_111c97454b794a30(swig_type_4 arg1, swig_voidp arg2);
+extern swig_type_5 _wrap_threecx_version_threecxc_111c97454b794a30(void);
+extern swig_intgo _wrap_threecx_version_number_threecxc_111c97454b794a30(void);
+extern swig_intgo _wrap_threecx_abi_version_threecxc_111c97454b794a30(void);
+extern swig_type_6 _wrap_threecx_xapi_version_threecxc_111c97454b794a30(void);
+extern swig_type_7 _wrap_threecx_client_new_threecxc_111c97454b794a30(swig_type_8 arg1, swig_type_9 arg2, swig_type_10 arg3, swig_voidp arg4);
+extern swig_type_11 _wrap_threecx_client_new_from_env_threecxc_111c97454b794a30(swig_voidp arg1);
+extern void _wrap_threecx_client_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_12 _wrap_threecx_client_set_ca_file_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_13 arg2);
+extern swig_type_14 _wrap_threecx_client_set_ca_path_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_15 arg2);
+extern swig_type_16 _wrap_threecx_client_set_ca_pem_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_17 arg2, swig_type_18 arg3);
+extern swig_type_19 _wrap_threecx_client_set_pinned_public_key_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_20 arg2);
+extern swig_type_21 _wrap_threecx_client_set_connect_timeout_ms_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_22 arg2);
+extern swig_type_23 _wrap_threecx_client_set_timeout_ms_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_24 arg2);
+extern swig_type_25 _wrap_threecx_client_set_stall_timeout_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_26 arg2, swig_type_27 arg3);
+extern swig_type_28 _wrap_threecx_client_set_max_response_bytes_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_29 arg2);
+extern swig_type_30 _wrap_threecx_client_set_user_agent_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_31 arg2);
+extern swig_type_32 _wrap_threecx_client_allow_http_threecxc_111c97454b794a30(uintptr_t arg1, int arg2);
+extern swig_type_33 _wrap_threecx_client_set_http_version_threecxc_111c97454b794a30(uintptr_t arg1, int arg2);
+extern swig_type_34 _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_111c97454b794a30(uintptr_t arg1, int arg2);
+extern swig_type_35 _wrap_threecx_client_set_refresh_margin_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_36 arg2);
+extern swig_type_37 _wrap_threecx_client_set_retry_threecxc_111c97454b794a30(uintptr_t arg1, int arg2, swig_type_38 arg3, swig_type_39 arg4, swig_type_40 arg5);
+extern swig_type_41 _wrap_threecx_client_set_retry_budget_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_42 arg2);
+extern swig_type_43 _wrap_threecx_client_authenticate_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_44 _wrap_threecx_client_invalidate_token_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_45 _wrap_threecx_client_token_requests_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_46 _wrap_threecx_client_base_url_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_47 _wrap_threecx_odata_string_threecxc_111c97454b794a30(swig_type_48 arg1, swig_voidp arg2);
+extern swig_type_49 _wrap_threecx_url_encode_threecxc_111c97454b794a30(swig_type_50 arg1, swig_voidp arg2);
+extern swig_type_51 _wrap_threecx_query_new_threecxc_111c97454b794a30(swig_voidp arg1);
+extern void _wrap_threecx_query_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_52 _wrap_threecx_query_set_top_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_53 arg2);
+extern swig_type_54 _wrap_threecx_query_set_skip_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_55 arg2);
+extern swig_type_56 _wrap_threecx_query_set_search_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_57 arg2);
+extern swig_type_58 _wrap_threecx_search_phrase_threecxc_111c97454b794a30(swig_type_59 arg1, swig_voidp arg2);
+extern swig_type_60 _wrap_threecx_query_set_filter_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_61 arg2);
+extern swig_type_62 _wrap_threecx_query_set_count_threecxc_111c97454b794a30(uintptr_t arg1, int arg2);
+extern swig_type_63 _wrap_threecx_query_set_orderby_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_64 arg2);
+extern swig_type_65 _wrap_threecx_query_set_select_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_66 arg2);
+extern swig_type_67 _wrap_threecx_query_set_expand_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_68 arg2);
+extern swig_type_69 _wrap_threecx_query_add_param_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_70 arg2, swig_type_71 arg3);
+extern swig_type_72 _wrap_threecx_query_to_string_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_73 _wrap_threecx_cancel_new_threecxc_111c97454b794a30(swig_voidp arg1);
+extern swig_type_74 _wrap_threecx_cancel_trigger_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_75 _wrap_threecx_cancel_is_triggered_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern void _wrap_threecx_cancel_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_76 _wrap_threecx_request_new_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_77 arg2, swig_type_78 arg3, swig_voidp arg4);
+extern void _wrap_threecx_request_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_79 _wrap_threecx_request_set_param_string_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_80 arg2, swig_type_81 arg3);
+extern swig_type_82 _wrap_threecx_request_set_param_int_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_83 arg2, swig_type_84 arg3);
+extern swig_type_85 _wrap_threecx_request_set_param_bool_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_86 arg2, int arg3);
+extern swig_type_87 _wrap_threecx_request_set_param_guid_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_88 arg2, swig_type_89 arg3);
+extern swig_type_90 _wrap_threecx_request_set_param_datetime_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_91 arg2, swig_type_92 arg3);
+extern swig_type_93 _wrap_threecx_request_set_param_null_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_94 arg2);
+extern swig_type_95 _wrap_threecx_request_set_query_threecxc_111c97454b794a30(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_96 _wrap_threecx_request_add_header_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_97 arg2, swig_type_98 arg3);
+extern swig_type_99 _wrap_threecx_request_set_body_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_100 arg2);
+extern swig_type_101 _wrap_threecx_request_set_cancel_threecxc_111c97454b794a30(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_102 _wrap_threecx_request_set_deadline_ms_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_103 arg2);
+extern swig_type_104 _wrap_threecx_request_set_idempotent_threecxc_111c97454b794a30(uintptr_t arg1, int arg2);
+extern swig_type_105 _wrap_threecx_request_url_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_106 _wrap_threecx_request_send_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern void _wrap_threecx_response_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_107 _wrap_threecx_response_status_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_108 _wrap_threecx_response_body_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_109 _wrap_threecx_response_body_size_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_110 _wrap_threecx_response_header_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_111 arg2, swig_voidp arg3);
+extern swig_type_112 _wrap_threecx_response_header_count_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_113 _wrap_threecx_response_retry_after_ms_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_114 _wrap_threecx_response_error_code_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_115 _wrap_threecx_response_error_message_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_116 _wrap_threecx_response_error_details_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_117 _wrap_threecx_pager_new_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_118 arg2, swig_voidp arg3);
+extern void _wrap_threecx_pager_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_119 _wrap_threecx_pager_next_page_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_120 _wrap_threecx_pager_next_item_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_121 _wrap_threecx_pager_set_prefetch_threecxc_111c97454b794a30(uintptr_t arg1, int arg2);
+extern swig_type_122 _wrap_threecx_pager_total_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_123 _wrap_threecx_pager_set_cancel_threecxc_111c97454b794a30(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_124 _wrap_threecx_pager_last_response_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_125 _wrap_threecx_async_new_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern void _wrap_threecx_async_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_126 _wrap_threecx_async_set_max_concurrent_threecxc_111c97454b794a30(uintptr_t arg1, int arg2);
+extern swig_type_127 _wrap_threecx_async_perform_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_128 _wrap_threecx_async_wait_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_129 arg2, swig_voidp arg3);
+extern swig_type_130 _wrap_threecx_async_wakeup_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_131 _wrap_threecx_async_next_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_132 _wrap_threecx_async_cancel_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_133 arg2);
+extern swig_type_134 _wrap_threecx_async_cancel_all_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_135 _wrap_threecx_async_timeout_ms_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_136 _wrap_threecx_completion_id_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_137 _wrap_threecx_completion_code_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_138 _wrap_threecx_completion_message_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_139 _wrap_threecx_completion_take_response_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern void _wrap_threecx_completion_free_threecxc_111c97454b794a30(uintptr_t arg1);
+extern swig_type_140 _wrap_threecx_operation_count_threecxc_111c97454b794a30(swig_voidp arg1);
+extern swig_type_141 _wrap_threecx_operation_at_threecxc_111c97454b794a30(swig_type_142 arg1, swig_voidp arg2);
+extern swig_type_143 _wrap_threecx_operation_find_threecxc_111c97454b794a30(swig_type_144 arg1, swig_voidp arg2);
+extern swig_type_145 _wrap_threecx_operation_id_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_146 _wrap_threecx_operation_method_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_147 _wrap_threecx_operation_path_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_148 _wrap_threecx_operation_tag_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_149 _wrap_threecx_operation_summary_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_150 _wrap_threecx_operation_function_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_151 _wrap_threecx_operation_param_count_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_152 _wrap_threecx_operation_param_name_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_153 arg2, swig_voidp arg3);
+extern swig_type_154 _wrap_threecx_operation_param_type_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_155 arg2, swig_voidp arg3);
+extern swig_type_156 _wrap_threecx_operation_param_nullable_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_157 arg2, swig_voidp arg3);
+extern swig_type_158 _wrap_threecx_operation_options_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_159 _wrap_threecx_operation_has_body_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_160 _wrap_threecx_operation_has_if_match_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_161 _wrap_threecx_operation_response_kind_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_162 _wrap_threecx_request_new_op_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_163 arg2, swig_voidp arg3);
+extern swig_type_164 _wrap_threecx_response_body_bytes_threecxc_111c97454b794a30(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_165 _wrap_threecx_request_send_to_file_threecxc_111c97454b794a30(uintptr_t arg1, swig_type_166 arg2, swig_voidp arg3);
+extern swig_type_167 _wrap_threecx_swig_async_submit_threecxc_111c97454b794a30(uintptr_t arg1, uintptr_t arg2, swig_voidp arg3);
 #undef intgo
 */
 import "C"
@@ -360,13 +360,13 @@ func swigCopyString(s string) string {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_threecxc_97ad167a599e4ebd(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_threecxc_111c97454b794a30(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -403,7 +403,7 @@ func statusError(s string) error {
 func Threecx_strerror(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_threecx_strerror_threecxc_97ad167a599e4ebd(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_threecx_strerror_threecxc_111c97454b794a30(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigCopyString(swig_r) 
@@ -413,7 +413,7 @@ func Threecx_strerror(arg1 int) (_swig_ret string) {
 func Threecx_error_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_threecx_error_name_threecxc_97ad167a599e4ebd(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_threecx_error_name_threecxc_111c97454b794a30(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigCopyString(swig_r) 
@@ -422,7 +422,7 @@ func Threecx_error_name(arg1 int) (_swig_ret string) {
 
 func Threecx_error_last() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_threecx_error_last_threecxc_97ad167a599e4ebd())
+	swig_r = (int)(C._wrap_threecx_error_last_threecxc_111c97454b794a30())
 	return swig_r
 }
 
@@ -435,7 +435,7 @@ func Threecx_constant(arg1 string, arg2 *int64) (_swig_ret error) {
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_constant_threecxc_97ad167a599e4ebd(*(*C.swig_type_4)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_constant_threecxc_111c97454b794a30(*(*C.swig_type_4)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -452,7 +452,7 @@ func Threecx_constant(arg1 string, arg2 *int64) (_swig_ret error) {
 
 func Threecx_version() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_threecx_version_threecxc_97ad167a599e4ebd()
+	swig_r_p := C._wrap_threecx_version_threecxc_111c97454b794a30()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigCopyString(swig_r) 
@@ -461,19 +461,19 @@ func Threecx_version() (_swig_ret string) {
 
 func Threecx_version_number() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_threecx_version_number_threecxc_97ad167a599e4ebd())
+	swig_r = (int)(C._wrap_threecx_version_number_threecxc_111c97454b794a30())
 	return swig_r
 }
 
 func Threecx_abi_version() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_threecx_abi_version_threecxc_97ad167a599e4ebd())
+	swig_r = (int)(C._wrap_threecx_abi_version_threecxc_111c97454b794a30())
 	return swig_r
 }
 
 func Threecx_xapi_version() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_threecx_xapi_version_threecxc_97ad167a599e4ebd()
+	swig_r_p := C._wrap_threecx_xapi_version_threecxc_111c97454b794a30()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigCopyString(swig_r) 
@@ -491,7 +491,7 @@ func Threecx_client_new(arg1 string, arg2 string, arg3 string, arg4 *uintptr) (_
 		_swig_i_3 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_client_new_threecxc_97ad167a599e4ebd(*(*C.swig_type_8)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_9)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_10)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
+	swig_r_p := C._wrap_threecx_client_new_threecxc_111c97454b794a30(*(*C.swig_type_8)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_9)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_10)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_3 != nil {
@@ -520,7 +520,7 @@ func Threecx_client_new_from_env(arg1 *uintptr) (_swig_ret error) {
 		_swig_i_0 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_client_new_from_env_threecxc_97ad167a599e4ebd(C.swig_voidp(_swig_i_0))
+	swig_r_p := C._wrap_threecx_client_new_from_env_threecxc_111c97454b794a30(C.swig_voidp(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_0 != nil {
@@ -534,14 +534,14 @@ func Threecx_client_new_from_env(arg1 *uintptr) (_swig_ret error) {
 
 func Threecx_client_free(arg1 Struct_SS_threecx_client) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_client_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_client_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_client_set_ca_file(arg1 Struct_SS_threecx_client, arg2 string) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_ca_file_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_ca_file_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_13)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -555,7 +555,7 @@ func Threecx_client_set_ca_path(arg1 Struct_SS_threecx_client, arg2 string) (_sw
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_ca_path_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_ca_path_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -570,7 +570,7 @@ func Threecx_client_set_ca_pem(arg1 Struct_SS_threecx_client, arg2 string, arg3 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_client_set_ca_pem_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1)), C.swig_type_18(_swig_i_2))
+	swig_r_p := C._wrap_threecx_client_set_ca_pem_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1)), C.swig_type_18(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -584,7 +584,7 @@ func Threecx_client_set_pinned_public_key(arg1 Struct_SS_threecx_client, arg2 st
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_pinned_public_key_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_pinned_public_key_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_20)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -598,7 +598,7 @@ func Threecx_client_set_connect_timeout_ms(arg1 Struct_SS_threecx_client, arg2 i
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_connect_timeout_ms_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_22(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_connect_timeout_ms_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_22(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -609,7 +609,7 @@ func Threecx_client_set_timeout_ms(arg1 Struct_SS_threecx_client, arg2 int64) (_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_timeout_ms_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_24(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_timeout_ms_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_24(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -621,7 +621,7 @@ func Threecx_client_set_stall_timeout(arg1 Struct_SS_threecx_client, arg2 int64,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_client_set_stall_timeout_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1), C.swig_type_27(_swig_i_2))
+	swig_r_p := C._wrap_threecx_client_set_stall_timeout_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1), C.swig_type_27(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -632,7 +632,7 @@ func Threecx_client_set_max_response_bytes(arg1 Struct_SS_threecx_client, arg2 i
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_max_response_bytes_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_29(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_max_response_bytes_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_29(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -643,7 +643,7 @@ func Threecx_client_set_user_agent(arg1 Struct_SS_threecx_client, arg2 string) (
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_user_agent_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_client_set_user_agent_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -657,7 +657,7 @@ func Threecx_client_allow_http(arg1 Struct_SS_threecx_client, arg2 int32) (_swig
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_allow_http_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_allow_http_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -668,7 +668,7 @@ func Threecx_client_set_http_version(arg1 Struct_SS_threecx_client, arg2 int32) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_http_version_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_http_version_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -679,7 +679,7 @@ func Threecx_client_set_insecure_skip_tls_verify(arg1 Struct_SS_threecx_client, 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -690,7 +690,7 @@ func Threecx_client_set_refresh_margin(arg1 Struct_SS_threecx_client, arg2 int64
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_refresh_margin_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_36(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_refresh_margin_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_36(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -704,7 +704,7 @@ func Threecx_client_set_retry(arg1 Struct_SS_threecx_client, arg2 int32, arg3 in
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r_p := C._wrap_threecx_client_set_retry_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.int(_swig_i_1), C.swig_type_38(_swig_i_2), C.swig_type_39(_swig_i_3), C.swig_type_40(_swig_i_4))
+	swig_r_p := C._wrap_threecx_client_set_retry_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.int(_swig_i_1), C.swig_type_38(_swig_i_2), C.swig_type_39(_swig_i_3), C.swig_type_40(_swig_i_4))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -715,7 +715,7 @@ func Threecx_client_set_retry_budget(arg1 Struct_SS_threecx_client, arg2 int64) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_client_set_retry_budget_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_42(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_set_retry_budget_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_42(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -725,7 +725,7 @@ func Threecx_client_set_retry_budget(arg1 Struct_SS_threecx_client, arg2 int64) 
 func Threecx_client_authenticate(arg1 Struct_SS_threecx_client) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_threecx_client_authenticate_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_threecx_client_authenticate_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -735,7 +735,7 @@ func Threecx_client_authenticate(arg1 Struct_SS_threecx_client) (_swig_ret error
 func Threecx_client_invalidate_token(arg1 Struct_SS_threecx_client) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_threecx_client_invalidate_token_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_threecx_client_invalidate_token_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -751,7 +751,7 @@ func Threecx_client_token_requests(arg1 Struct_SS_threecx_client, arg2 *int64) (
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_client_token_requests_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_token_requests_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -772,7 +772,7 @@ func Threecx_client_base_url(arg1 Struct_SS_threecx_client, arg2 *string) (_swig
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_client_base_url_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_client_base_url_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -793,7 +793,7 @@ func Threecx_odata_string(arg1 string, arg2 *string) (_swig_ret error) {
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_odata_string_threecxc_97ad167a599e4ebd(*(*C.swig_type_48)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_odata_string_threecxc_111c97454b794a30(*(*C.swig_type_48)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -817,7 +817,7 @@ func Threecx_url_encode(arg1 string, arg2 *string) (_swig_ret error) {
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_url_encode_threecxc_97ad167a599e4ebd(*(*C.swig_type_50)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_url_encode_threecxc_111c97454b794a30(*(*C.swig_type_50)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -840,7 +840,7 @@ func Threecx_query_new(arg1 *uintptr) (_swig_ret error) {
 		_swig_i_0 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_query_new_threecxc_97ad167a599e4ebd(C.swig_voidp(_swig_i_0))
+	swig_r_p := C._wrap_threecx_query_new_threecxc_111c97454b794a30(C.swig_voidp(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_0 != nil {
@@ -854,14 +854,14 @@ func Threecx_query_new(arg1 *uintptr) (_swig_ret error) {
 
 func Threecx_query_free(arg1 Struct_SS_threecx_query) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_query_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_query_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_query_set_top(arg1 Struct_SS_threecx_query, arg2 int64) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_top_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_53(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_set_top_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_53(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -872,7 +872,7 @@ func Threecx_query_set_skip(arg1 Struct_SS_threecx_query, arg2 int64) (_swig_ret
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_skip_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_55(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_set_skip_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_55(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -883,7 +883,7 @@ func Threecx_query_set_search(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_search_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_search_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -902,7 +902,7 @@ func Threecx_search_phrase(arg1 string, arg2 *string) (_swig_ret error) {
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_search_phrase_threecxc_97ad167a599e4ebd(*(*C.swig_type_59)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_search_phrase_threecxc_111c97454b794a30(*(*C.swig_type_59)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -921,7 +921,7 @@ func Threecx_query_set_filter(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_filter_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_filter_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -935,7 +935,7 @@ func Threecx_query_set_count(arg1 Struct_SS_threecx_query, arg2 int32) (_swig_re
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_count_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_set_count_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -946,7 +946,7 @@ func Threecx_query_set_orderby(arg1 Struct_SS_threecx_query, arg2 string) (_swig
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_orderby_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_orderby_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -960,7 +960,7 @@ func Threecx_query_set_select(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_select_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_select_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_66)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -974,7 +974,7 @@ func Threecx_query_set_expand(arg1 Struct_SS_threecx_query, arg2 string) (_swig_
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_query_set_expand_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_query_set_expand_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_68)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -989,7 +989,7 @@ func Threecx_query_add_param(arg1 Struct_SS_threecx_query, arg2 string, arg3 str
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_query_add_param_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_query_add_param_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_70)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1011,7 +1011,7 @@ func Threecx_query_to_string(arg1 Struct_SS_threecx_query, arg2 *string) (_swig_
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_query_to_string_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_query_to_string_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1031,7 +1031,7 @@ func Threecx_cancel_new(arg1 *uintptr) (_swig_ret error) {
 		_swig_i_0 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_cancel_new_threecxc_97ad167a599e4ebd(C.swig_voidp(_swig_i_0))
+	swig_r_p := C._wrap_threecx_cancel_new_threecxc_111c97454b794a30(C.swig_voidp(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_0 != nil {
@@ -1046,7 +1046,7 @@ func Threecx_cancel_new(arg1 *uintptr) (_swig_ret error) {
 func Threecx_cancel_trigger(arg1 Struct_SS_threecx_cancel) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_threecx_cancel_trigger_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_threecx_cancel_trigger_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1062,7 +1062,7 @@ func Threecx_cancel_is_triggered(arg1 Struct_SS_threecx_cancel, arg2 *int32) (_s
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_cancel_is_triggered_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_cancel_is_triggered_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1076,7 +1076,7 @@ func Threecx_cancel_is_triggered(arg1 Struct_SS_threecx_cancel, arg2 *int32) (_s
 
 func Threecx_cancel_free(arg1 Struct_SS_threecx_cancel) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_cancel_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_cancel_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_request_new(arg1 Struct_SS_threecx_client, arg2 string, arg3 string, arg4 *uintptr) (_swig_ret error) {
@@ -1090,7 +1090,7 @@ func Threecx_request_new(arg1 Struct_SS_threecx_client, arg2 string, arg3 string
 		_swig_i_3 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_new_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
+	swig_r_p := C._wrap_threecx_request_new_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_78)(unsafe.Pointer(&_swig_i_2)), C.swig_voidp(_swig_i_3))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_3 != nil {
@@ -1110,7 +1110,7 @@ func Threecx_request_new(arg1 Struct_SS_threecx_client, arg2 string, arg3 string
 
 func Threecx_request_free(arg1 Struct_SS_threecx_request) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_request_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_request_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_request_set_param_string(arg1 Struct_SS_threecx_request, arg2 string, arg3 string) (_swig_ret error) {
@@ -1118,7 +1118,7 @@ func Threecx_request_set_param_string(arg1 Struct_SS_threecx_request, arg2 strin
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_string_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_string_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1136,7 +1136,7 @@ func Threecx_request_set_param_int(arg1 Struct_SS_threecx_request, arg2 string, 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_int_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), C.swig_type_84(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_set_param_int_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)), C.swig_type_84(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1151,7 +1151,7 @@ func Threecx_request_set_param_bool(arg1 Struct_SS_threecx_request, arg2 string,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_bool_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_1)), C.int(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_set_param_bool_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_86)(unsafe.Pointer(&_swig_i_1)), C.int(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1166,7 +1166,7 @@ func Threecx_request_set_param_guid(arg1 Struct_SS_threecx_request, arg2 string,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_guid_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_guid_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_88)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1184,7 +1184,7 @@ func Threecx_request_set_param_datetime(arg1 Struct_SS_threecx_request, arg2 str
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_set_param_datetime_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_set_param_datetime_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_91)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_92)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1201,7 +1201,7 @@ func Threecx_request_set_param_null(arg1 Struct_SS_threecx_request, arg2 string)
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_param_null_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_94)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_request_set_param_null_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_94)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1215,7 +1215,7 @@ func Threecx_request_set_query(arg1 Struct_SS_threecx_request, arg2 Struct_SS_th
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r_p := C._wrap_threecx_request_set_query_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_query_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1227,7 +1227,7 @@ func Threecx_request_add_header(arg1 Struct_SS_threecx_request, arg2 string, arg
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_threecx_request_add_header_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_2)))
+	swig_r_p := C._wrap_threecx_request_add_header_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_2)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1244,7 +1244,7 @@ func Threecx_request_set_body(arg1 Struct_SS_threecx_request, arg2 string) (_swi
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_body_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_threecx_request_set_body_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -1258,7 +1258,7 @@ func Threecx_request_set_cancel(arg1 Struct_SS_threecx_request, arg2 Struct_SS_t
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r_p := C._wrap_threecx_request_set_cancel_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_cancel_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1269,7 +1269,7 @@ func Threecx_request_set_deadline_ms(arg1 Struct_SS_threecx_request, arg2 int64)
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_deadline_ms_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_103(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_deadline_ms_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_103(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1280,7 +1280,7 @@ func Threecx_request_set_idempotent(arg1 Struct_SS_threecx_request, arg2 int32) 
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_request_set_idempotent_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_set_idempotent_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1296,7 +1296,7 @@ func Threecx_request_url(arg1 Struct_SS_threecx_request, arg2 *string) (_swig_re
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_request_url_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_url_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1317,7 +1317,7 @@ func Threecx_request_send(arg1 Struct_SS_threecx_request, arg2 *uintptr) (_swig_
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_send_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_request_send_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1331,7 +1331,7 @@ func Threecx_request_send(arg1 Struct_SS_threecx_request, arg2 *uintptr) (_swig_
 
 func Threecx_response_free(arg1 Struct_SS_threecx_response) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_response_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_response_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_response_status(arg1 Struct_SS_threecx_response, arg2 *int32) (_swig_ret error) {
@@ -1343,7 +1343,7 @@ func Threecx_response_status(arg1 Struct_SS_threecx_response, arg2 *int32) (_swi
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_response_status_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_status_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1364,7 +1364,7 @@ func Threecx_response_body(arg1 Struct_SS_threecx_response, arg2 *string) (_swig
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_body_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_body_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1385,7 +1385,7 @@ func Threecx_response_body_size(arg1 Struct_SS_threecx_response, arg2 *uint64) (
 		_swig_i_1 = new(uint64)
 	}
 
-	swig_r_p := C._wrap_threecx_response_body_size_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_body_size_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1407,7 +1407,7 @@ func Threecx_response_header(arg1 Struct_SS_threecx_response, arg2 string, arg3 
 		_swig_i_2 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_header_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_111)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_response_header_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_111)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1431,7 +1431,7 @@ func Threecx_response_header_count(arg1 Struct_SS_threecx_response, arg2 *uint64
 		_swig_i_1 = new(uint64)
 	}
 
-	swig_r_p := C._wrap_threecx_response_header_count_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_header_count_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1452,7 +1452,7 @@ func Threecx_response_retry_after_ms(arg1 Struct_SS_threecx_response, arg2 *int6
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_response_retry_after_ms_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_retry_after_ms_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1473,7 +1473,7 @@ func Threecx_response_error_code(arg1 Struct_SS_threecx_response, arg2 *string) 
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_error_code_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_error_code_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1494,7 +1494,7 @@ func Threecx_response_error_message(arg1 Struct_SS_threecx_response, arg2 *strin
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_error_message_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_error_message_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1515,7 +1515,7 @@ func Threecx_response_error_details(arg1 Struct_SS_threecx_response, arg2 *strin
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_error_details_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_error_details_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1537,7 +1537,7 @@ func Threecx_pager_new(arg1 Struct_SS_threecx_request, arg2 int64, arg3 *uintptr
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_new_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_118(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_pager_new_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_118(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1551,7 +1551,7 @@ func Threecx_pager_new(arg1 Struct_SS_threecx_request, arg2 int64, arg3 *uintptr
 
 func Threecx_pager_free(arg1 Struct_SS_threecx_pager) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_pager_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_pager_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_pager_next_page(arg1 Struct_SS_threecx_pager, arg2 *string) (_swig_ret error) {
@@ -1563,7 +1563,7 @@ func Threecx_pager_next_page(arg1 Struct_SS_threecx_pager, arg2 *string) (_swig_
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_next_page_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_next_page_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1584,7 +1584,7 @@ func Threecx_pager_next_item(arg1 Struct_SS_threecx_pager, arg2 *string) (_swig_
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_next_item_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_next_item_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1600,7 +1600,7 @@ func Threecx_pager_set_prefetch(arg1 Struct_SS_threecx_pager, arg2 int32) (_swig
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_pager_set_prefetch_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_set_prefetch_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1616,7 +1616,7 @@ func Threecx_pager_total(arg1 Struct_SS_threecx_pager, arg2 *int64) (_swig_ret e
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_total_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_total_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1632,7 +1632,7 @@ func Threecx_pager_set_cancel(arg1 Struct_SS_threecx_pager, arg2 Struct_SS_three
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r_p := C._wrap_threecx_pager_set_cancel_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_set_cancel_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1648,7 +1648,7 @@ func Threecx_pager_last_response(arg1 Struct_SS_threecx_pager, arg2 *uintptr) (_
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_pager_last_response_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_pager_last_response_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1669,7 +1669,7 @@ func Threecx_async_new(arg1 Struct_SS_threecx_client, arg2 *uintptr) (_swig_ret 
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_async_new_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_async_new_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1683,14 +1683,14 @@ func Threecx_async_new(arg1 Struct_SS_threecx_client, arg2 *uintptr) (_swig_ret 
 
 func Threecx_async_free(arg1 Struct_SS_threecx_async) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_async_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_async_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_async_set_max_concurrent(arg1 Struct_SS_threecx_async, arg2 int32) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_async_set_max_concurrent_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
+	swig_r_p := C._wrap_threecx_async_set_max_concurrent_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.int(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1706,7 +1706,7 @@ func Threecx_async_perform(arg1 Struct_SS_threecx_async, arg2 *int32) (_swig_ret
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_async_perform_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_async_perform_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1728,7 +1728,7 @@ func Threecx_async_wait(arg1 Struct_SS_threecx_async, arg2 int64, arg3 *int32) (
 		_swig_i_2 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_async_wait_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_129(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_async_wait_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_129(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -1743,7 +1743,7 @@ func Threecx_async_wait(arg1 Struct_SS_threecx_async, arg2 int64, arg3 *int32) (
 func Threecx_async_wakeup(arg1 Struct_SS_threecx_async) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_threecx_async_wakeup_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_threecx_async_wakeup_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1759,7 +1759,7 @@ func Threecx_async_next(arg1 Struct_SS_threecx_async, arg2 *uintptr) (_swig_ret 
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_async_next_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_async_next_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1775,7 +1775,7 @@ func Threecx_async_cancel(arg1 Struct_SS_threecx_async, arg2 int64) (_swig_ret e
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_threecx_async_cancel_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_133(_swig_i_1))
+	swig_r_p := C._wrap_threecx_async_cancel_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_133(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1785,7 +1785,7 @@ func Threecx_async_cancel(arg1 Struct_SS_threecx_async, arg2 int64) (_swig_ret e
 func Threecx_async_cancel_all(arg1 Struct_SS_threecx_async) (_swig_ret error) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_threecx_async_cancel_all_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_threecx_async_cancel_all_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 error
  swig_r_1 = statusError(swigCopyString(swig_r)) 
@@ -1801,7 +1801,7 @@ func Threecx_async_timeout_ms(arg1 Struct_SS_threecx_async, arg2 *int64) (_swig_
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_async_timeout_ms_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_async_timeout_ms_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1822,7 +1822,7 @@ func Threecx_completion_id(arg1 Struct_SS_threecx_completion, arg2 *int64) (_swi
 		_swig_i_1 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_completion_id_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_completion_id_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1843,7 +1843,7 @@ func Threecx_completion_code(arg1 Struct_SS_threecx_completion, arg2 *int32) (_s
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_completion_code_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_completion_code_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1864,7 +1864,7 @@ func Threecx_completion_message(arg1 Struct_SS_threecx_completion, arg2 *string)
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_completion_message_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_completion_message_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1885,7 +1885,7 @@ func Threecx_completion_take_response(arg1 Struct_SS_threecx_completion, arg2 *u
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_completion_take_response_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_completion_take_response_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1899,7 +1899,7 @@ func Threecx_completion_take_response(arg1 Struct_SS_threecx_completion, arg2 *u
 
 func Threecx_completion_free(arg1 Struct_SS_threecx_completion) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_threecx_completion_free_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0))
+	C._wrap_threecx_completion_free_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0))
 }
 
 func Threecx_operation_count(arg1 *uint64) (_swig_ret error) {
@@ -1910,7 +1910,7 @@ func Threecx_operation_count(arg1 *uint64) (_swig_ret error) {
 		_swig_i_0 = new(uint64)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_count_threecxc_97ad167a599e4ebd(C.swig_voidp(_swig_i_0))
+	swig_r_p := C._wrap_threecx_operation_count_threecxc_111c97454b794a30(C.swig_voidp(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_0 != nil {
@@ -1931,7 +1931,7 @@ func Threecx_operation_at(arg1 int64, arg2 *uintptr) (_swig_ret error) {
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_at_threecxc_97ad167a599e4ebd(C.swig_type_142(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_at_threecxc_111c97454b794a30(C.swig_type_142(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1952,7 +1952,7 @@ func Threecx_operation_find(arg1 string, arg2 *uintptr) (_swig_ret error) {
 		_swig_i_1 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_find_threecxc_97ad167a599e4ebd(*(*C.swig_type_144)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_find_threecxc_111c97454b794a30(*(*C.swig_type_144)(unsafe.Pointer(&_swig_i_0)), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1976,7 +1976,7 @@ func Threecx_operation_id(arg1 Struct_SS_threecx_operation, arg2 *string) (_swig
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_id_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_id_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -1997,7 +1997,7 @@ func Threecx_operation_method(arg1 Struct_SS_threecx_operation, arg2 *string) (_
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_method_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_method_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2018,7 +2018,7 @@ func Threecx_operation_path(arg1 Struct_SS_threecx_operation, arg2 *string) (_sw
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_path_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_path_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2039,7 +2039,7 @@ func Threecx_operation_tag(arg1 Struct_SS_threecx_operation, arg2 *string) (_swi
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_tag_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_tag_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2060,7 +2060,7 @@ func Threecx_operation_summary(arg1 Struct_SS_threecx_operation, arg2 *string) (
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_summary_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_summary_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2081,7 +2081,7 @@ func Threecx_operation_function(arg1 Struct_SS_threecx_operation, arg2 *string) 
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_function_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_function_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2102,7 +2102,7 @@ func Threecx_operation_param_count(arg1 Struct_SS_threecx_operation, arg2 *uint6
 		_swig_i_1 = new(uint64)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_count_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_param_count_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2124,7 +2124,7 @@ func Threecx_operation_param_name(arg1 Struct_SS_threecx_operation, arg2 int64, 
 		_swig_i_2 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_name_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_153(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_name_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_153(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -2146,7 +2146,7 @@ func Threecx_operation_param_type(arg1 Struct_SS_threecx_operation, arg2 int64, 
 		_swig_i_2 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_type_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_155(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_type_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_155(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -2168,7 +2168,7 @@ func Threecx_operation_param_nullable(arg1 Struct_SS_threecx_operation, arg2 int
 		_swig_i_2 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_param_nullable_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_type_157(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_operation_param_nullable_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_type_157(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -2189,7 +2189,7 @@ func Threecx_operation_options(arg1 Struct_SS_threecx_operation, arg2 *int32) (_
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_options_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_options_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2210,7 +2210,7 @@ func Threecx_operation_has_body(arg1 Struct_SS_threecx_operation, arg2 *int32) (
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_has_body_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_has_body_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2231,7 +2231,7 @@ func Threecx_operation_has_if_match(arg1 Struct_SS_threecx_operation, arg2 *int3
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_has_if_match_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_has_if_match_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2252,7 +2252,7 @@ func Threecx_operation_response_kind(arg1 Struct_SS_threecx_operation, arg2 *int
 		_swig_i_1 = new(int32)
 	}
 
-	swig_r_p := C._wrap_threecx_operation_response_kind_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_operation_response_kind_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2274,7 +2274,7 @@ func Threecx_request_new_op(arg1 Struct_SS_threecx_client, arg2 string, arg3 *ui
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_new_op_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_new_op_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_163)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -2298,7 +2298,7 @@ func Threecx_response_body_bytes(arg1 Struct_SS_threecx_response, arg2 *string) 
 		_swig_i_1 = new(string)
 	}
 
-	swig_r_p := C._wrap_threecx_response_body_bytes_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	swig_r_p := C._wrap_threecx_response_body_bytes_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_1 != nil {
@@ -2320,7 +2320,7 @@ func Threecx_request_send_to_file(arg1 Struct_SS_threecx_request, arg2 string, a
 		_swig_i_2 = new(uintptr)
 	}
 
-	swig_r_p := C._wrap_threecx_request_send_to_file_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), *(*C.swig_type_166)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_request_send_to_file_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), *(*C.swig_type_166)(unsafe.Pointer(&_swig_i_1)), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {
@@ -2345,7 +2345,7 @@ func Threecx_swig_async_submit(arg1 Struct_SS_threecx_async, arg2 Struct_SS_thre
 		_swig_i_2 = new(int64)
 	}
 
-	swig_r_p := C._wrap_threecx_swig_async_submit_threecxc_97ad167a599e4ebd(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_voidp(_swig_i_2))
+	swig_r_p := C._wrap_threecx_swig_async_submit_threecxc_111c97454b794a30(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_voidp(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 
 	if _swig_i_2 != nil {

@@ -231,7 +231,7 @@ static int threecx_swig_async_submit(threecx_async *async, const threecx_request
 extern "C" {
 #endif
 
-void _wrap_Swig_free_threecxc_97ad167a599e4ebd(void *_swig_go_0) {
+void _wrap_Swig_free_threecxc_111c97454b794a30(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -241,7 +241,7 @@ void _wrap_Swig_free_threecxc_97ad167a599e4ebd(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_threecxc_97ad167a599e4ebd(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_threecxc_111c97454b794a30(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -254,7 +254,7 @@ void *_wrap_Swig_malloc_threecxc_97ad167a599e4ebd(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_threecx_strerror_threecxc_97ad167a599e4ebd(intgo _swig_go_0) {
+_gostring_ _wrap_threecx_strerror_threecxc_111c97454b794a30(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -267,7 +267,7 @@ _gostring_ _wrap_threecx_strerror_threecxc_97ad167a599e4ebd(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_threecx_error_name_threecxc_97ad167a599e4ebd(intgo _swig_go_0) {
+_gostring_ _wrap_threecx_error_name_threecxc_111c97454b794a30(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -280,7 +280,7 @@ _gostring_ _wrap_threecx_error_name_threecxc_97ad167a599e4ebd(intgo _swig_go_0) 
 }
 
 
-intgo _wrap_threecx_error_last_threecxc_97ad167a599e4ebd() {
+intgo _wrap_threecx_error_last_threecxc_111c97454b794a30() {
   int result;
   intgo _swig_go_result;
   
@@ -291,7 +291,7 @@ intgo _wrap_threecx_error_last_threecxc_97ad167a599e4ebd() {
 }
 
 
-_gostring_ _wrap_threecx_constant_threecxc_97ad167a599e4ebd(_gostring_ _swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_constant_threecxc_111c97454b794a30(_gostring_ _swig_go_0, long long *_swig_go_1) {
   char *arg1 = (char *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -320,7 +320,7 @@ _gostring_ _wrap_threecx_constant_threecxc_97ad167a599e4ebd(_gostring_ _swig_go_
 }
 
 
-_gostring_ _wrap_threecx_version_threecxc_97ad167a599e4ebd() {
+_gostring_ _wrap_threecx_version_threecxc_111c97454b794a30() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -331,7 +331,7 @@ _gostring_ _wrap_threecx_version_threecxc_97ad167a599e4ebd() {
 }
 
 
-intgo _wrap_threecx_version_number_threecxc_97ad167a599e4ebd() {
+intgo _wrap_threecx_version_number_threecxc_111c97454b794a30() {
   int result;
   intgo _swig_go_result;
   
@@ -342,7 +342,7 @@ intgo _wrap_threecx_version_number_threecxc_97ad167a599e4ebd() {
 }
 
 
-intgo _wrap_threecx_abi_version_threecxc_97ad167a599e4ebd() {
+intgo _wrap_threecx_abi_version_threecxc_111c97454b794a30() {
   int result;
   intgo _swig_go_result;
   
@@ -353,7 +353,7 @@ intgo _wrap_threecx_abi_version_threecxc_97ad167a599e4ebd() {
 }
 
 
-_gostring_ _wrap_threecx_xapi_version_threecxc_97ad167a599e4ebd() {
+_gostring_ _wrap_threecx_xapi_version_threecxc_111c97454b794a30() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -364,7 +364,7 @@ _gostring_ _wrap_threecx_xapi_version_threecxc_97ad167a599e4ebd() {
 }
 
 
-_gostring_ _wrap_threecx_client_new_threecxc_97ad167a599e4ebd(_gostring_ _swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, threecx_client **_swig_go_3) {
+_gostring_ _wrap_threecx_client_new_threecxc_111c97454b794a30(_gostring_ _swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, threecx_client **_swig_go_3) {
   char *arg1 = (char *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -407,7 +407,7 @@ _gostring_ _wrap_threecx_client_new_threecxc_97ad167a599e4ebd(_gostring_ _swig_g
 }
 
 
-_gostring_ _wrap_threecx_client_new_from_env_threecxc_97ad167a599e4ebd(threecx_client **_swig_go_0) {
+_gostring_ _wrap_threecx_client_new_from_env_threecxc_111c97454b794a30(threecx_client **_swig_go_0) {
   threecx_client **arg1 = (threecx_client **) 0 ;
   threecx_client *tmp1 = NULL ;
   int result;
@@ -429,7 +429,7 @@ _gostring_ _wrap_threecx_client_new_from_env_threecxc_97ad167a599e4ebd(threecx_c
 }
 
 
-void _wrap_threecx_client_free_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0) {
+void _wrap_threecx_client_free_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   
   arg1 = *(threecx_client **)&_swig_go_0; 
@@ -439,7 +439,7 @@ void _wrap_threecx_client_free_threecxc_97ad167a599e4ebd(struct threecx_client *
 }
 
 
-_gostring_ _wrap_threecx_client_set_ca_file_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_ca_file_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -466,7 +466,7 @@ _gostring_ _wrap_threecx_client_set_ca_file_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_client_set_ca_path_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_ca_path_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -493,7 +493,7 @@ _gostring_ _wrap_threecx_client_set_ca_path_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_client_set_ca_pem_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_threecx_client_set_ca_pem_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   size_t arg3 ;
@@ -522,7 +522,7 @@ _gostring_ _wrap_threecx_client_set_ca_pem_threecxc_97ad167a599e4ebd(struct thre
 }
 
 
-_gostring_ _wrap_threecx_client_set_pinned_public_key_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_pinned_public_key_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -549,7 +549,7 @@ _gostring_ _wrap_threecx_client_set_pinned_public_key_threecxc_97ad167a599e4ebd(
 }
 
 
-_gostring_ _wrap_threecx_client_set_connect_timeout_ms_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_connect_timeout_ms_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -571,7 +571,7 @@ _gostring_ _wrap_threecx_client_set_connect_timeout_ms_threecxc_97ad167a599e4ebd
 }
 
 
-_gostring_ _wrap_threecx_client_set_timeout_ms_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_timeout_ms_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -593,7 +593,7 @@ _gostring_ _wrap_threecx_client_set_timeout_ms_threecxc_97ad167a599e4ebd(struct 
 }
 
 
-_gostring_ _wrap_threecx_client_set_stall_timeout_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_threecx_client_set_stall_timeout_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int64_t arg3 ;
@@ -617,7 +617,7 @@ _gostring_ _wrap_threecx_client_set_stall_timeout_threecxc_97ad167a599e4ebd(stru
 }
 
 
-_gostring_ _wrap_threecx_client_set_max_response_bytes_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_max_response_bytes_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -639,7 +639,7 @@ _gostring_ _wrap_threecx_client_set_max_response_bytes_threecxc_97ad167a599e4ebd
 }
 
 
-_gostring_ _wrap_threecx_client_set_user_agent_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_user_agent_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -666,7 +666,7 @@ _gostring_ _wrap_threecx_client_set_user_agent_threecxc_97ad167a599e4ebd(struct 
 }
 
 
-_gostring_ _wrap_threecx_client_allow_http_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_client_allow_http_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, int _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int32_t arg2 ;
   int result;
@@ -688,7 +688,7 @@ _gostring_ _wrap_threecx_client_allow_http_threecxc_97ad167a599e4ebd(struct thre
 }
 
 
-_gostring_ _wrap_threecx_client_set_http_version_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_http_version_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, int _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int32_t arg2 ;
   int result;
@@ -710,7 +710,7 @@ _gostring_ _wrap_threecx_client_set_http_version_threecxc_97ad167a599e4ebd(struc
 }
 
 
-_gostring_ _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, int _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int32_t arg2 ;
   int result;
@@ -732,7 +732,7 @@ _gostring_ _wrap_threecx_client_set_insecure_skip_tls_verify_threecxc_97ad167a59
 }
 
 
-_gostring_ _wrap_threecx_client_set_refresh_margin_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_refresh_margin_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -754,7 +754,7 @@ _gostring_ _wrap_threecx_client_set_refresh_margin_threecxc_97ad167a599e4ebd(str
 }
 
 
-_gostring_ _wrap_threecx_client_set_retry_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, int _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4) {
+_gostring_ _wrap_threecx_client_set_retry_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, int _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int32_t arg2 ;
   int64_t arg3 ;
@@ -782,7 +782,7 @@ _gostring_ _wrap_threecx_client_set_retry_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_client_set_retry_budget_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_client_set_retry_budget_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, long long _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t arg2 ;
   int result;
@@ -804,7 +804,7 @@ _gostring_ _wrap_threecx_client_set_retry_budget_threecxc_97ad167a599e4ebd(struc
 }
 
 
-_gostring_ _wrap_threecx_client_authenticate_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0) {
+_gostring_ _wrap_threecx_client_authenticate_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int result;
   _gostring_ _swig_go_result;
@@ -824,7 +824,7 @@ _gostring_ _wrap_threecx_client_authenticate_threecxc_97ad167a599e4ebd(struct th
 }
 
 
-_gostring_ _wrap_threecx_client_invalidate_token_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0) {
+_gostring_ _wrap_threecx_client_invalidate_token_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int result;
   _gostring_ _swig_go_result;
@@ -844,7 +844,7 @@ _gostring_ _wrap_threecx_client_invalidate_token_threecxc_97ad167a599e4ebd(struc
 }
 
 
-_gostring_ _wrap_threecx_client_token_requests_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_client_token_requests_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, long long *_swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -868,7 +868,7 @@ _gostring_ _wrap_threecx_client_token_requests_threecxc_97ad167a599e4ebd(struct 
 }
 
 
-_gostring_ _wrap_threecx_client_base_url_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_client_base_url_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -895,7 +895,7 @@ _gostring_ _wrap_threecx_client_base_url_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_odata_string_threecxc_97ad167a599e4ebd(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_odata_string_threecxc_111c97454b794a30(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
   char *arg1 = (char *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -927,7 +927,7 @@ _gostring_ _wrap_threecx_odata_string_threecxc_97ad167a599e4ebd(_gostring_ _swig
 }
 
 
-_gostring_ _wrap_threecx_url_encode_threecxc_97ad167a599e4ebd(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_url_encode_threecxc_111c97454b794a30(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
   char *arg1 = (char *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -959,7 +959,7 @@ _gostring_ _wrap_threecx_url_encode_threecxc_97ad167a599e4ebd(_gostring_ _swig_g
 }
 
 
-_gostring_ _wrap_threecx_query_new_threecxc_97ad167a599e4ebd(threecx_query **_swig_go_0) {
+_gostring_ _wrap_threecx_query_new_threecxc_111c97454b794a30(threecx_query **_swig_go_0) {
   threecx_query **arg1 = (threecx_query **) 0 ;
   threecx_query *tmp1 = NULL ;
   int result;
@@ -981,7 +981,7 @@ _gostring_ _wrap_threecx_query_new_threecxc_97ad167a599e4ebd(threecx_query **_sw
 }
 
 
-void _wrap_threecx_query_free_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0) {
+void _wrap_threecx_query_free_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   
   arg1 = *(threecx_query **)&_swig_go_0; 
@@ -991,7 +991,7 @@ void _wrap_threecx_query_free_threecxc_97ad167a599e4ebd(struct threecx_query *_s
 }
 
 
-_gostring_ _wrap_threecx_query_set_top_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_top_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, long long _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   int64_t arg2 ;
   int result;
@@ -1013,7 +1013,7 @@ _gostring_ _wrap_threecx_query_set_top_threecxc_97ad167a599e4ebd(struct threecx_
 }
 
 
-_gostring_ _wrap_threecx_query_set_skip_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_skip_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, long long _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   int64_t arg2 ;
   int result;
@@ -1035,7 +1035,7 @@ _gostring_ _wrap_threecx_query_set_skip_threecxc_97ad167a599e4ebd(struct threecx
 }
 
 
-_gostring_ _wrap_threecx_query_set_search_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_search_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1062,7 +1062,7 @@ _gostring_ _wrap_threecx_query_set_search_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_search_phrase_threecxc_97ad167a599e4ebd(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_search_phrase_threecxc_111c97454b794a30(_gostring_ _swig_go_0, _gostring_* _swig_go_1) {
   char *arg1 = (char *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1094,7 +1094,7 @@ _gostring_ _wrap_threecx_search_phrase_threecxc_97ad167a599e4ebd(_gostring_ _swi
 }
 
 
-_gostring_ _wrap_threecx_query_set_filter_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_filter_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1121,7 +1121,7 @@ _gostring_ _wrap_threecx_query_set_filter_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_query_set_count_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_count_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, int _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   int32_t arg2 ;
   int result;
@@ -1143,7 +1143,7 @@ _gostring_ _wrap_threecx_query_set_count_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_query_set_orderby_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_orderby_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1170,7 +1170,7 @@ _gostring_ _wrap_threecx_query_set_orderby_threecxc_97ad167a599e4ebd(struct thre
 }
 
 
-_gostring_ _wrap_threecx_query_set_select_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_select_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1197,7 +1197,7 @@ _gostring_ _wrap_threecx_query_set_select_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_query_set_expand_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_query_set_expand_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1224,7 +1224,7 @@ _gostring_ _wrap_threecx_query_set_expand_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_query_add_param_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_query_add_param_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1258,7 +1258,7 @@ _gostring_ _wrap_threecx_query_add_param_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_query_to_string_threecxc_97ad167a599e4ebd(struct threecx_query *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_query_to_string_threecxc_111c97454b794a30(struct threecx_query *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_query *arg1 = (threecx_query *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1285,7 +1285,7 @@ _gostring_ _wrap_threecx_query_to_string_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_cancel_new_threecxc_97ad167a599e4ebd(threecx_cancel **_swig_go_0) {
+_gostring_ _wrap_threecx_cancel_new_threecxc_111c97454b794a30(threecx_cancel **_swig_go_0) {
   threecx_cancel **arg1 = (threecx_cancel **) 0 ;
   threecx_cancel *tmp1 = NULL ;
   int result;
@@ -1307,7 +1307,7 @@ _gostring_ _wrap_threecx_cancel_new_threecxc_97ad167a599e4ebd(threecx_cancel **_
 }
 
 
-_gostring_ _wrap_threecx_cancel_trigger_threecxc_97ad167a599e4ebd(struct threecx_cancel *_swig_go_0) {
+_gostring_ _wrap_threecx_cancel_trigger_threecxc_111c97454b794a30(struct threecx_cancel *_swig_go_0) {
   threecx_cancel *arg1 = (threecx_cancel *) 0 ;
   int result;
   _gostring_ _swig_go_result;
@@ -1327,7 +1327,7 @@ _gostring_ _wrap_threecx_cancel_trigger_threecxc_97ad167a599e4ebd(struct threecx
 }
 
 
-_gostring_ _wrap_threecx_cancel_is_triggered_threecxc_97ad167a599e4ebd(struct threecx_cancel *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_cancel_is_triggered_threecxc_111c97454b794a30(struct threecx_cancel *_swig_go_0, int *_swig_go_1) {
   threecx_cancel *arg1 = (threecx_cancel *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -1351,7 +1351,7 @@ _gostring_ _wrap_threecx_cancel_is_triggered_threecxc_97ad167a599e4ebd(struct th
 }
 
 
-void _wrap_threecx_cancel_free_threecxc_97ad167a599e4ebd(struct threecx_cancel *_swig_go_0) {
+void _wrap_threecx_cancel_free_threecxc_111c97454b794a30(struct threecx_cancel *_swig_go_0) {
   threecx_cancel *arg1 = (threecx_cancel *) 0 ;
   
   arg1 = *(threecx_cancel **)&_swig_go_0; 
@@ -1361,7 +1361,7 @@ void _wrap_threecx_cancel_free_threecxc_97ad167a599e4ebd(struct threecx_cancel *
 }
 
 
-_gostring_ _wrap_threecx_request_new_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, threecx_request **_swig_go_3) {
+_gostring_ _wrap_threecx_request_new_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, threecx_request **_swig_go_3) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1399,7 +1399,7 @@ _gostring_ _wrap_threecx_request_new_threecxc_97ad167a599e4ebd(struct threecx_cl
 }
 
 
-void _wrap_threecx_request_free_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0) {
+void _wrap_threecx_request_free_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   
   arg1 = *(threecx_request **)&_swig_go_0; 
@@ -1409,7 +1409,7 @@ void _wrap_threecx_request_free_threecxc_97ad167a599e4ebd(struct threecx_request
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_string_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_string_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1443,7 +1443,7 @@ _gostring_ _wrap_threecx_request_set_param_string_threecxc_97ad167a599e4ebd(stru
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_int_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_int_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, long long _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   int64_t arg3 ;
@@ -1472,7 +1472,7 @@ _gostring_ _wrap_threecx_request_set_param_int_threecxc_97ad167a599e4ebd(struct 
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_bool_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, int _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_bool_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, int _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   int32_t arg3 ;
@@ -1501,7 +1501,7 @@ _gostring_ _wrap_threecx_request_set_param_bool_threecxc_97ad167a599e4ebd(struct
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_guid_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_guid_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1535,7 +1535,7 @@ _gostring_ _wrap_threecx_request_set_param_guid_threecxc_97ad167a599e4ebd(struct
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_datetime_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_request_set_param_datetime_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1569,7 +1569,7 @@ _gostring_ _wrap_threecx_request_set_param_datetime_threecxc_97ad167a599e4ebd(st
 }
 
 
-_gostring_ _wrap_threecx_request_set_param_null_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_request_set_param_null_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1596,7 +1596,7 @@ _gostring_ _wrap_threecx_request_set_param_null_threecxc_97ad167a599e4ebd(struct
 }
 
 
-_gostring_ _wrap_threecx_request_set_query_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, struct threecx_query *_swig_go_1) {
+_gostring_ _wrap_threecx_request_set_query_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, struct threecx_query *_swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   threecx_query *arg2 = (threecx_query *) 0 ;
   int result;
@@ -1618,7 +1618,7 @@ _gostring_ _wrap_threecx_request_set_query_threecxc_97ad167a599e4ebd(struct thre
 }
 
 
-_gostring_ _wrap_threecx_request_add_header_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
+_gostring_ _wrap_threecx_request_add_header_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1652,7 +1652,7 @@ _gostring_ _wrap_threecx_request_add_header_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_request_set_body_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1) {
+_gostring_ _wrap_threecx_request_set_body_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -1679,7 +1679,7 @@ _gostring_ _wrap_threecx_request_set_body_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_request_set_cancel_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, struct threecx_cancel *_swig_go_1) {
+_gostring_ _wrap_threecx_request_set_cancel_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, struct threecx_cancel *_swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   threecx_cancel *arg2 = (threecx_cancel *) 0 ;
   int result;
@@ -1701,7 +1701,7 @@ _gostring_ _wrap_threecx_request_set_cancel_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_request_set_deadline_ms_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_request_set_deadline_ms_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, long long _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   int64_t arg2 ;
   int result;
@@ -1723,7 +1723,7 @@ _gostring_ _wrap_threecx_request_set_deadline_ms_threecxc_97ad167a599e4ebd(struc
 }
 
 
-_gostring_ _wrap_threecx_request_set_idempotent_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_request_set_idempotent_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, int _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   int32_t arg2 ;
   int result;
@@ -1745,7 +1745,7 @@ _gostring_ _wrap_threecx_request_set_idempotent_threecxc_97ad167a599e4ebd(struct
 }
 
 
-_gostring_ _wrap_threecx_request_url_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_request_url_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1772,7 +1772,7 @@ _gostring_ _wrap_threecx_request_url_threecxc_97ad167a599e4ebd(struct threecx_re
 }
 
 
-_gostring_ _wrap_threecx_request_send_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, threecx_response **_swig_go_1) {
+_gostring_ _wrap_threecx_request_send_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, threecx_response **_swig_go_1) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   threecx_response **arg2 = (threecx_response **) 0 ;
   threecx_response *tmp2 = NULL ;
@@ -1796,7 +1796,7 @@ _gostring_ _wrap_threecx_request_send_threecxc_97ad167a599e4ebd(struct threecx_r
 }
 
 
-void _wrap_threecx_response_free_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0) {
+void _wrap_threecx_response_free_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   
   arg1 = *(threecx_response **)&_swig_go_0; 
@@ -1806,7 +1806,7 @@ void _wrap_threecx_response_free_threecxc_97ad167a599e4ebd(struct threecx_respon
 }
 
 
-_gostring_ _wrap_threecx_response_status_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_response_status_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, int *_swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -1830,7 +1830,7 @@ _gostring_ _wrap_threecx_response_status_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_response_body_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_body_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1857,7 +1857,7 @@ _gostring_ _wrap_threecx_response_body_threecxc_97ad167a599e4ebd(struct threecx_
 }
 
 
-_gostring_ _wrap_threecx_response_body_size_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_response_body_size_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t tmp2 = 0 ;
@@ -1881,7 +1881,7 @@ _gostring_ _wrap_threecx_response_body_size_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_response_header_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_* _swig_go_2) {
+_gostring_ _wrap_threecx_response_header_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, _gostring_ _swig_go_1, _gostring_* _swig_go_2) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char *arg2 = (char *) 0 ;
   char **arg3 = (char **) 0 ;
@@ -1915,7 +1915,7 @@ _gostring_ _wrap_threecx_response_header_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_response_header_count_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_response_header_count_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t tmp2 = 0 ;
@@ -1939,7 +1939,7 @@ _gostring_ _wrap_threecx_response_header_count_threecxc_97ad167a599e4ebd(struct 
 }
 
 
-_gostring_ _wrap_threecx_response_retry_after_ms_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_response_retry_after_ms_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, long long *_swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -1963,7 +1963,7 @@ _gostring_ _wrap_threecx_response_retry_after_ms_threecxc_97ad167a599e4ebd(struc
 }
 
 
-_gostring_ _wrap_threecx_response_error_code_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_error_code_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -1990,7 +1990,7 @@ _gostring_ _wrap_threecx_response_error_code_threecxc_97ad167a599e4ebd(struct th
 }
 
 
-_gostring_ _wrap_threecx_response_error_message_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_error_message_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -2017,7 +2017,7 @@ _gostring_ _wrap_threecx_response_error_message_threecxc_97ad167a599e4ebd(struct
 }
 
 
-_gostring_ _wrap_threecx_response_error_details_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_error_details_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -2044,7 +2044,7 @@ _gostring_ _wrap_threecx_response_error_details_threecxc_97ad167a599e4ebd(struct
 }
 
 
-_gostring_ _wrap_threecx_pager_new_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, long long _swig_go_1, threecx_pager **_swig_go_2) {
+_gostring_ _wrap_threecx_pager_new_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, long long _swig_go_1, threecx_pager **_swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   int64_t arg2 ;
   threecx_pager **arg3 = (threecx_pager **) 0 ;
@@ -2070,7 +2070,7 @@ _gostring_ _wrap_threecx_pager_new_threecxc_97ad167a599e4ebd(struct threecx_requ
 }
 
 
-void _wrap_threecx_pager_free_threecxc_97ad167a599e4ebd(struct threecx_pager *_swig_go_0) {
+void _wrap_threecx_pager_free_threecxc_111c97454b794a30(struct threecx_pager *_swig_go_0) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   
   arg1 = *(threecx_pager **)&_swig_go_0; 
@@ -2080,7 +2080,7 @@ void _wrap_threecx_pager_free_threecxc_97ad167a599e4ebd(struct threecx_pager *_s
 }
 
 
-_gostring_ _wrap_threecx_pager_next_page_threecxc_97ad167a599e4ebd(struct threecx_pager *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_pager_next_page_threecxc_111c97454b794a30(struct threecx_pager *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -2107,7 +2107,7 @@ _gostring_ _wrap_threecx_pager_next_page_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_pager_next_item_threecxc_97ad167a599e4ebd(struct threecx_pager *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_pager_next_item_threecxc_111c97454b794a30(struct threecx_pager *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -2134,7 +2134,7 @@ _gostring_ _wrap_threecx_pager_next_item_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_pager_set_prefetch_threecxc_97ad167a599e4ebd(struct threecx_pager *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_pager_set_prefetch_threecxc_111c97454b794a30(struct threecx_pager *_swig_go_0, int _swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   int32_t arg2 ;
   int result;
@@ -2156,7 +2156,7 @@ _gostring_ _wrap_threecx_pager_set_prefetch_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_pager_total_threecxc_97ad167a599e4ebd(struct threecx_pager *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_pager_total_threecxc_111c97454b794a30(struct threecx_pager *_swig_go_0, long long *_swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -2180,7 +2180,7 @@ _gostring_ _wrap_threecx_pager_total_threecxc_97ad167a599e4ebd(struct threecx_pa
 }
 
 
-_gostring_ _wrap_threecx_pager_set_cancel_threecxc_97ad167a599e4ebd(struct threecx_pager *_swig_go_0, struct threecx_cancel *_swig_go_1) {
+_gostring_ _wrap_threecx_pager_set_cancel_threecxc_111c97454b794a30(struct threecx_pager *_swig_go_0, struct threecx_cancel *_swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   threecx_cancel *arg2 = (threecx_cancel *) 0 ;
   int result;
@@ -2202,7 +2202,7 @@ _gostring_ _wrap_threecx_pager_set_cancel_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_pager_last_response_threecxc_97ad167a599e4ebd(struct threecx_pager *_swig_go_0, threecx_response **_swig_go_1) {
+_gostring_ _wrap_threecx_pager_last_response_threecxc_111c97454b794a30(struct threecx_pager *_swig_go_0, threecx_response **_swig_go_1) {
   threecx_pager *arg1 = (threecx_pager *) 0 ;
   threecx_response **arg2 = (threecx_response **) 0 ;
   threecx_response *tmp2 = NULL ;
@@ -2226,7 +2226,7 @@ _gostring_ _wrap_threecx_pager_last_response_threecxc_97ad167a599e4ebd(struct th
 }
 
 
-_gostring_ _wrap_threecx_async_new_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, threecx_async **_swig_go_1) {
+_gostring_ _wrap_threecx_async_new_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, threecx_async **_swig_go_1) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   threecx_async **arg2 = (threecx_async **) 0 ;
   threecx_async *tmp2 = NULL ;
@@ -2250,7 +2250,7 @@ _gostring_ _wrap_threecx_async_new_threecxc_97ad167a599e4ebd(struct threecx_clie
 }
 
 
-void _wrap_threecx_async_free_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0) {
+void _wrap_threecx_async_free_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   
   arg1 = *(threecx_async **)&_swig_go_0; 
@@ -2260,7 +2260,7 @@ void _wrap_threecx_async_free_threecxc_97ad167a599e4ebd(struct threecx_async *_s
 }
 
 
-_gostring_ _wrap_threecx_async_set_max_concurrent_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0, int _swig_go_1) {
+_gostring_ _wrap_threecx_async_set_max_concurrent_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0, int _swig_go_1) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   int32_t arg2 ;
   int result;
@@ -2282,7 +2282,7 @@ _gostring_ _wrap_threecx_async_set_max_concurrent_threecxc_97ad167a599e4ebd(stru
 }
 
 
-_gostring_ _wrap_threecx_async_perform_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_async_perform_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0, int *_swig_go_1) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2306,7 +2306,7 @@ _gostring_ _wrap_threecx_async_perform_threecxc_97ad167a599e4ebd(struct threecx_
 }
 
 
-_gostring_ _wrap_threecx_async_wait_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
+_gostring_ _wrap_threecx_async_wait_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   int64_t arg2 ;
   int32_t *arg3 = (int32_t *) 0 ;
@@ -2332,7 +2332,7 @@ _gostring_ _wrap_threecx_async_wait_threecxc_97ad167a599e4ebd(struct threecx_asy
 }
 
 
-_gostring_ _wrap_threecx_async_wakeup_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0) {
+_gostring_ _wrap_threecx_async_wakeup_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   int result;
   _gostring_ _swig_go_result;
@@ -2352,7 +2352,7 @@ _gostring_ _wrap_threecx_async_wakeup_threecxc_97ad167a599e4ebd(struct threecx_a
 }
 
 
-_gostring_ _wrap_threecx_async_next_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0, threecx_completion **_swig_go_1) {
+_gostring_ _wrap_threecx_async_next_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0, threecx_completion **_swig_go_1) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   threecx_completion **arg2 = (threecx_completion **) 0 ;
   threecx_completion *tmp2 = NULL ;
@@ -2376,7 +2376,7 @@ _gostring_ _wrap_threecx_async_next_threecxc_97ad167a599e4ebd(struct threecx_asy
 }
 
 
-_gostring_ _wrap_threecx_async_cancel_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_threecx_async_cancel_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0, long long _swig_go_1) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   int64_t arg2 ;
   int result;
@@ -2398,7 +2398,7 @@ _gostring_ _wrap_threecx_async_cancel_threecxc_97ad167a599e4ebd(struct threecx_a
 }
 
 
-_gostring_ _wrap_threecx_async_cancel_all_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0) {
+_gostring_ _wrap_threecx_async_cancel_all_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   int result;
   _gostring_ _swig_go_result;
@@ -2418,7 +2418,7 @@ _gostring_ _wrap_threecx_async_cancel_all_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_async_timeout_ms_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_async_timeout_ms_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0, long long *_swig_go_1) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -2442,7 +2442,7 @@ _gostring_ _wrap_threecx_async_timeout_ms_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_completion_id_threecxc_97ad167a599e4ebd(struct threecx_completion *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_completion_id_threecxc_111c97454b794a30(struct threecx_completion *_swig_go_0, long long *_swig_go_1) {
   threecx_completion *arg1 = (threecx_completion *) 0 ;
   int64_t *arg2 = (int64_t *) 0 ;
   int64_t tmp2 = 0 ;
@@ -2466,7 +2466,7 @@ _gostring_ _wrap_threecx_completion_id_threecxc_97ad167a599e4ebd(struct threecx_
 }
 
 
-_gostring_ _wrap_threecx_completion_code_threecxc_97ad167a599e4ebd(struct threecx_completion *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_completion_code_threecxc_111c97454b794a30(struct threecx_completion *_swig_go_0, int *_swig_go_1) {
   threecx_completion *arg1 = (threecx_completion *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2490,7 +2490,7 @@ _gostring_ _wrap_threecx_completion_code_threecxc_97ad167a599e4ebd(struct threec
 }
 
 
-_gostring_ _wrap_threecx_completion_message_threecxc_97ad167a599e4ebd(struct threecx_completion *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_completion_message_threecxc_111c97454b794a30(struct threecx_completion *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_completion *arg1 = (threecx_completion *) 0 ;
   char **arg2 = (char **) 0 ;
   char *tmp2 = NULL ;
@@ -2517,7 +2517,7 @@ _gostring_ _wrap_threecx_completion_message_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_completion_take_response_threecxc_97ad167a599e4ebd(struct threecx_completion *_swig_go_0, threecx_response **_swig_go_1) {
+_gostring_ _wrap_threecx_completion_take_response_threecxc_111c97454b794a30(struct threecx_completion *_swig_go_0, threecx_response **_swig_go_1) {
   threecx_completion *arg1 = (threecx_completion *) 0 ;
   threecx_response **arg2 = (threecx_response **) 0 ;
   threecx_response *tmp2 = NULL ;
@@ -2541,7 +2541,7 @@ _gostring_ _wrap_threecx_completion_take_response_threecxc_97ad167a599e4ebd(stru
 }
 
 
-void _wrap_threecx_completion_free_threecxc_97ad167a599e4ebd(struct threecx_completion *_swig_go_0) {
+void _wrap_threecx_completion_free_threecxc_111c97454b794a30(struct threecx_completion *_swig_go_0) {
   threecx_completion *arg1 = (threecx_completion *) 0 ;
   
   arg1 = *(threecx_completion **)&_swig_go_0; 
@@ -2551,7 +2551,7 @@ void _wrap_threecx_completion_free_threecxc_97ad167a599e4ebd(struct threecx_comp
 }
 
 
-_gostring_ _wrap_threecx_operation_count_threecxc_97ad167a599e4ebd(long long *_swig_go_0) {
+_gostring_ _wrap_threecx_operation_count_threecxc_111c97454b794a30(long long *_swig_go_0) {
   size_t *arg1 = (size_t *) 0 ;
   size_t tmp1 = 0 ;
   int result;
@@ -2573,7 +2573,7 @@ _gostring_ _wrap_threecx_operation_count_threecxc_97ad167a599e4ebd(long long *_s
 }
 
 
-_gostring_ _wrap_threecx_operation_at_threecxc_97ad167a599e4ebd(long long _swig_go_0, threecx_operation **_swig_go_1) {
+_gostring_ _wrap_threecx_operation_at_threecxc_111c97454b794a30(long long _swig_go_0, threecx_operation **_swig_go_1) {
   size_t arg1 ;
   threecx_operation **arg2 = (threecx_operation **) 0 ;
   threecx_operation const *tmp2 = NULL ;
@@ -2597,7 +2597,7 @@ _gostring_ _wrap_threecx_operation_at_threecxc_97ad167a599e4ebd(long long _swig_
 }
 
 
-_gostring_ _wrap_threecx_operation_find_threecxc_97ad167a599e4ebd(_gostring_ _swig_go_0, threecx_operation **_swig_go_1) {
+_gostring_ _wrap_threecx_operation_find_threecxc_111c97454b794a30(_gostring_ _swig_go_0, threecx_operation **_swig_go_1) {
   char *arg1 = (char *) 0 ;
   threecx_operation **arg2 = (threecx_operation **) 0 ;
   threecx_operation const *tmp2 = NULL ;
@@ -2626,7 +2626,7 @@ _gostring_ _wrap_threecx_operation_find_threecxc_97ad167a599e4ebd(_gostring_ _sw
 }
 
 
-_gostring_ _wrap_threecx_operation_id_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_id_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2653,7 +2653,7 @@ _gostring_ _wrap_threecx_operation_id_threecxc_97ad167a599e4ebd(struct threecx_o
 }
 
 
-_gostring_ _wrap_threecx_operation_method_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_method_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2680,7 +2680,7 @@ _gostring_ _wrap_threecx_operation_method_threecxc_97ad167a599e4ebd(struct three
 }
 
 
-_gostring_ _wrap_threecx_operation_path_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_path_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2707,7 +2707,7 @@ _gostring_ _wrap_threecx_operation_path_threecxc_97ad167a599e4ebd(struct threecx
 }
 
 
-_gostring_ _wrap_threecx_operation_tag_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_tag_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2734,7 +2734,7 @@ _gostring_ _wrap_threecx_operation_tag_threecxc_97ad167a599e4ebd(struct threecx_
 }
 
 
-_gostring_ _wrap_threecx_operation_summary_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_summary_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2761,7 +2761,7 @@ _gostring_ _wrap_threecx_operation_summary_threecxc_97ad167a599e4ebd(struct thre
 }
 
 
-_gostring_ _wrap_threecx_operation_function_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_operation_function_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   char **arg2 = (char **) 0 ;
   char const *tmp2 = NULL ;
@@ -2788,7 +2788,7 @@ _gostring_ _wrap_threecx_operation_function_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_operation_param_count_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, long long *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_param_count_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, long long *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t tmp2 = 0 ;
@@ -2812,7 +2812,7 @@ _gostring_ _wrap_threecx_operation_param_count_threecxc_97ad167a599e4ebd(struct 
 }
 
 
-_gostring_ _wrap_threecx_operation_param_name_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, long long _swig_go_1, _gostring_* _swig_go_2) {
+_gostring_ _wrap_threecx_operation_param_name_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, long long _swig_go_1, _gostring_* _swig_go_2) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   size_t arg2 ;
   char **arg3 = (char **) 0 ;
@@ -2841,7 +2841,7 @@ _gostring_ _wrap_threecx_operation_param_name_threecxc_97ad167a599e4ebd(struct t
 }
 
 
-_gostring_ _wrap_threecx_operation_param_type_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
+_gostring_ _wrap_threecx_operation_param_type_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   size_t arg2 ;
   int32_t *arg3 = (int32_t *) 0 ;
@@ -2867,7 +2867,7 @@ _gostring_ _wrap_threecx_operation_param_type_threecxc_97ad167a599e4ebd(struct t
 }
 
 
-_gostring_ _wrap_threecx_operation_param_nullable_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
+_gostring_ _wrap_threecx_operation_param_nullable_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, long long _swig_go_1, int *_swig_go_2) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   size_t arg2 ;
   int32_t *arg3 = (int32_t *) 0 ;
@@ -2893,7 +2893,7 @@ _gostring_ _wrap_threecx_operation_param_nullable_threecxc_97ad167a599e4ebd(stru
 }
 
 
-_gostring_ _wrap_threecx_operation_options_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_options_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2917,7 +2917,7 @@ _gostring_ _wrap_threecx_operation_options_threecxc_97ad167a599e4ebd(struct thre
 }
 
 
-_gostring_ _wrap_threecx_operation_has_body_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_has_body_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2941,7 +2941,7 @@ _gostring_ _wrap_threecx_operation_has_body_threecxc_97ad167a599e4ebd(struct thr
 }
 
 
-_gostring_ _wrap_threecx_operation_has_if_match_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_has_if_match_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2965,7 +2965,7 @@ _gostring_ _wrap_threecx_operation_has_if_match_threecxc_97ad167a599e4ebd(struct
 }
 
 
-_gostring_ _wrap_threecx_operation_response_kind_threecxc_97ad167a599e4ebd(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
+_gostring_ _wrap_threecx_operation_response_kind_threecxc_111c97454b794a30(struct threecx_operation *_swig_go_0, int *_swig_go_1) {
   threecx_operation *arg1 = (threecx_operation *) 0 ;
   int32_t *arg2 = (int32_t *) 0 ;
   int32_t tmp2 = 0 ;
@@ -2989,7 +2989,7 @@ _gostring_ _wrap_threecx_operation_response_kind_threecxc_97ad167a599e4ebd(struc
 }
 
 
-_gostring_ _wrap_threecx_request_new_op_threecxc_97ad167a599e4ebd(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, threecx_request **_swig_go_2) {
+_gostring_ _wrap_threecx_request_new_op_threecxc_111c97454b794a30(struct threecx_client *_swig_go_0, _gostring_ _swig_go_1, threecx_request **_swig_go_2) {
   threecx_client *arg1 = (threecx_client *) 0 ;
   char *arg2 = (char *) 0 ;
   threecx_request **arg3 = (threecx_request **) 0 ;
@@ -3020,7 +3020,7 @@ _gostring_ _wrap_threecx_request_new_op_threecxc_97ad167a599e4ebd(struct threecx
 }
 
 
-_gostring_ _wrap_threecx_response_body_bytes_threecxc_97ad167a599e4ebd(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
+_gostring_ _wrap_threecx_response_body_bytes_threecxc_111c97454b794a30(struct threecx_response *_swig_go_0, _gostring_* _swig_go_1) {
   threecx_response *arg1 = (threecx_response *) 0 ;
   unsigned char **arg2 = (unsigned char **) 0 ;
   size_t *arg3 = (size_t *) 0 ;
@@ -3049,7 +3049,7 @@ _gostring_ _wrap_threecx_response_body_bytes_threecxc_97ad167a599e4ebd(struct th
 }
 
 
-_gostring_ _wrap_threecx_request_send_to_file_threecxc_97ad167a599e4ebd(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, threecx_response **_swig_go_2) {
+_gostring_ _wrap_threecx_request_send_to_file_threecxc_111c97454b794a30(struct threecx_request *_swig_go_0, _gostring_ _swig_go_1, threecx_response **_swig_go_2) {
   threecx_request *arg1 = (threecx_request *) 0 ;
   char *arg2 = (char *) 0 ;
   threecx_response **arg3 = (threecx_response **) 0 ;
@@ -3080,7 +3080,7 @@ _gostring_ _wrap_threecx_request_send_to_file_threecxc_97ad167a599e4ebd(struct t
 }
 
 
-_gostring_ _wrap_threecx_swig_async_submit_threecxc_97ad167a599e4ebd(struct threecx_async *_swig_go_0, struct threecx_request *_swig_go_1, long long *_swig_go_2) {
+_gostring_ _wrap_threecx_swig_async_submit_threecxc_111c97454b794a30(struct threecx_async *_swig_go_0, struct threecx_request *_swig_go_1, long long *_swig_go_2) {
   threecx_async *arg1 = (threecx_async *) 0 ;
   threecx_request *arg2 = (threecx_request *) 0 ;
   int64_t *arg3 = (int64_t *) 0 ;
