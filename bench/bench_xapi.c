@@ -412,7 +412,9 @@ static void *thr_main(void *p) {
   buf b = {0};
   CURL *c = sh->lib ? NULL : raw_easy(sh->url, sh->h, &b);
   if (sh->burst) {
-    if (!thr_one(sh, c, &b)) atomic_fetch_add(&sh->errors, 1); /* warm: one request each */
+    /* warm: one request each, all at once (a burst of this size once) */
+    pthread_barrier_wait(&sh->b2);
+    if (!thr_one(sh, c, &b)) atomic_fetch_add(&sh->errors, 1);
     for (int k = 0; k < BURSTS; ++k) {
       pthread_barrier_wait(&sh->b1);
       pthread_barrier_wait(&sh->b2); /* main pauses between the two */
@@ -541,6 +543,7 @@ static double burst_run(int lib, int T, double *reconnects) {
   if (!sh) return NAN;
   double ms = 0, t0 = 0;
   long conns = 0, a0 = 0;
+  pthread_barrier_wait(&sh->b2); /* the warm-up burst */
   for (int k = 0; k < BURSTS; ++k) {
     pthread_barrier_wait(&sh->b1); /* the warm-up or the previous burst is done */
     if (k) burst_done(sh, T, t0, a0, &ms, &conns);
