@@ -40,12 +40,12 @@ done
 
 [ -n "$json" ] || json="$src/bench/results/$([ -n "$quick" ] && echo quick || echo latest).json"
 
-nginx=$(command -v nginx || true)
-[ -n "$nginx" ] || [ ! -x /usr/sbin/nginx ] || nginx=/usr/sbin/nginx
+. "$src/tools/nginx-local.sh"
+nginx_find
 if [ -z "$nginx" ]; then
   echo "bench: nginx not found; installing the dependencies (nginx-light)" >&2
   sh "$src/tools/install-deps.sh"
-  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  nginx_find
 fi
 
 # build the driver (and the Lua module when the tree builds the bindings)
@@ -101,7 +101,7 @@ token='{"token_type":"Bearer","expires_in":3600,"access_token":"bench-token-0123
 echo_mod=/usr/lib/nginx/modules/ngx_http_echo_module.so
 load="" slowsrv="" slowarg=""
 if [ -f "$echo_mod" ]; then
-  load="load_module $echo_mod;"
+  load=$echo_mod
   slowsrv="server {
     listen 127.0.0.1:$slow backlog=4096;
     location = /connect/token { return 200 '$token'; }
@@ -117,35 +117,13 @@ if [ -f "$echo_mod" ]; then
   }"
   slowarg="--slow-port $slow --h2-port $h2"
 fi
-user=""
-[ "$(id -u)" -ne 0 ] || user="user root root;"
-mkdir -p "$tmp/www/pages" "$tmp/temp"
+mkdir -p "$tmp/www/pages"
 # canned answers ($ of @odata.context through the variable $d)
 tokens='{"@odata.context":"https://127.0.0.1/xapi/v1/${d}metadata#SecurityTokens","value":[{"Id":"0b7c1c9e-3f1a-4c55-9d1e-2a6f0c1b9e01","Username":"admin","ClientName":"bench","Type":"Refresh","Expires":"2026-12-31T00:00:00Z"},{"Id":"0b7c1c9e-3f1a-4c55-9d1e-2a6f0c1b9e02","Username":"admin","ClientName":"web","Type":"Refresh","Expires":"2026-12-31T00:00:00Z"}]}'
 user1='{"@odata.context":"https://127.0.0.1/xapi/v1/${d}metadata#Users/${d}entity","Id":1,"Number":"10001","FirstName":"First1","LastName":"Last1","DisplayName":"First1 Last1","EmailAddress":"user1@example.com","Mobile":"+44200000001","Language":"EN","Enabled":true,"Require2FA":false,"VMEnabled":true}'
-cat >"$tmp/nginx.conf" <<EOF
-# written by bench/run.sh
-$load
-$user
-daemon off;
-worker_processes 1;
-worker_rlimit_nofile 8192;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/temp/body;
-  proxy_temp_path $tmp/temp/proxy;
-  fastcgi_temp_path $tmp/temp/fastcgi;
-  uwsgi_temp_path $tmp/temp/uwsgi;
-  scgi_temp_path $tmp/temp/scgi;
-  default_type application/json;
-  keepalive_requests 10000000;
-  keepalive_timeout 300s;
+{ echo "# written by bench/run.sh"; nginx_head "$tmp" $load; cat <<EOF; } >"$tmp/nginx.conf"
   tcp_nodelay on;
   sendfile on;
-  geo \$d { default "\$"; }
   # the pager's \$skip (sent as \$skip or %24skip) names the page file
   map \$args \$page_skip { "~(^|&)(\\\$|%24)skip=(?<s>[0-9]+)" \$s; default ""; }
   map \$arg_n \$page_set { "~^[0-9]+\$" \$arg_n; default ""; }
@@ -166,15 +144,7 @@ http {
   $slowsrv
 }
 EOF
-"$nginx" -t -q -e "$tmp/error.log" -p "$tmp" -c "$tmp/nginx.conf" 2>"$tmp/nginx-t.log" || { cat "$tmp/nginx-t.log" >&2; exit 1; }
-"$nginx" -e "$tmp/error.log" -p "$tmp" -c "$tmp/nginx.conf" 2>>"$tmp/error.log" &
-ngpid=$!
-i=0
-until curl -fs "http://127.0.0.1:$http/_status" >/dev/null 2>&1; do
-  i=$((i + 1))
-  if [ $i -gt 100 ] || ! kill -0 "$ngpid" 2>/dev/null; then cat "$tmp/error.log" >&2; echo "bench: nginx did not start" >&2; exit 1; fi
-  sleep 0.05
-done
+nginx_start "$tmp" "http://127.0.0.1:$http/_status" || { echo "bench: nginx did not start" >&2; exit 1; }
 
 # the Go contender of row 7 (bench/wrap_go through bindings/go), built
 # against this build tree's library the way bindings/test-bindings.sh does
