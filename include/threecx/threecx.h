@@ -695,7 +695,10 @@ THREECX_API int threecx_async_new(threecx_client *client,
  * completions and their responses are freed). NULL is fine. */
 THREECX_API void threecx_async_free(threecx_async *async);
 /* How many requests may be in flight at once (1..100000; default 64);
- * the others wait in submission order. */
+ * the others wait in submission order. It also sizes the connections kept
+ * open between batches (as many as may be in flight) and, over HTTP/2,
+ * the streams one connection may carry (at least 100; the server's own
+ * limit applies too). */
 THREECX_API int threecx_async_set_max_concurrent(threecx_async *async,
                                                  int32_t max);
 /* Queues `request` (copied: it may be freed or changed at once; its cancel
