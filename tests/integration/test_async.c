@@ -137,7 +137,13 @@ static void test_batches_reuse_connections(void **state) {
   run_until_idle(a);
   assert_int_equal(res.done, 2 * LIMIT);
   for (int i = 1; i <= 2 * LIMIT; ++i) assert_int_equal(res.codes[i], THREECX_OK);
-  assert_int_equal(sim_stat(&g_sim, "connections"), first);
+  /* batch 1's connections were kept: batch 2 opens only those batch 1
+   * never needed (on a slow machine batch 1 may overlap less than LIMIT),
+   * so never more than LIMIT data connections in all */
+  int64_t second = sim_stat(&g_sim, "connections");
+  print_message("batch 2: %lld connections in all\n", (long long)second);
+  assert_true(second >= first);
+  assert_true(second <= LIMIT + 1);
   threecx_request_free(r);
   threecx_async_free(a);
   threecx_client_free(c);
